@@ -1,0 +1,47 @@
+const f32 = Math.fround;
+
+/**
+ * The Keras 3 Adamax update of one contiguous run of parameters, in float32, in place.
+ *
+ * For i in [0, n):
+ * ```
+ * m ← m + (g − m) · c1            c1 = f32(1 − β1)   (the difference first, then the product)
+ * u ← max(β2 · u, |g|)            (ε is not inside the max)
+ * w ← w − (lr · m) / (k · (u + ε))   k = 1 − β1^t    (one division, one subtraction)
+ * ```
+ * Every operation is rounded to float32 (`Math.fround`), in Keras' order, so the result is
+ * bit-identical to Keras' float32 arithmetic (keras/src/optimizers/adamax.py `update_step`).
+ * All scalars must already be float32 values.
+ *
+ * `w`, `g` are read at `wOff`/`gOff`; `m`, `u` at `sOff`. No allocation, no checks: callers
+ * validate lengths once at the edge.
+ */
+export function adamaxUpdate(
+  w: Float32Array,
+  wOff: number,
+  g: Float32Array,
+  gOff: number,
+  m: Float32Array,
+  u: Float32Array,
+  sOff: number,
+  n: number,
+  lr: number,
+  c1: number,
+  beta2: number,
+  eps: number,
+  k: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const gi = g[gOff + i]!;
+    const mi = m[sOff + i]!;
+    const mNew = f32(mi + f32(f32(gi - mi) * c1));
+    const bu = f32(beta2 * u[sOff + i]!);
+    const ag = Math.abs(gi);
+    // np.maximum propagates NaN from either operand; Math.max does the same.
+    const uNew = Math.max(bu, ag);
+    m[sOff + i] = mNew;
+    u[sOff + i] = uNew;
+    const wi = w[wOff + i]!;
+    w[wOff + i] = f32(wi - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
+  }
+}

@@ -1,0 +1,263 @@
+import { adamaxUpdate } from '../core/kernels/adamax-update.js';
+import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
+import type { ParamLayout } from '../core/param-layout.js';
+import type { LearningRate } from './learning-rate.js';
+
+const f32 = Math.fround;
+
+/** Hyper-parameters as the engine needs them (validated by `Adamax`). `null` = off. */
+export interface AdamaxHyperParameters {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
+  readonly lossScaleFactor: number | null;
+  readonly gradientAccumulationSteps: number | null;
+}
+
+/** What one {@link AdamaxCore.step} did to the weights. */
+export const StepOutcome = { Applied: 0, Accumulated: 1, SkippedNonFinite: 2 } as const;
+export type StepOutcome = (typeof StepOutcome)[keyof typeof StepOutcome];
+
+/**
+ * The allocation-free Adamax engine over one flat parameter buffer: the single implementation
+ * of the math behind {@link Adamax.apply} and the signal code's hot path.
+ *
+ * All buffers (`params`, `grads`, `m`, `u`, the EMA `average`, the accumulator `acc`) are
+ * allocated once here. One {@link step} is Keras' `apply` (base_optimizer.py), in order:
+ * ```
+ * g ← g / lossScaleFactor                                  (per micro-step)
+ * accumulation N:  not an update micro-step → acc ← g + acc; skip to EMA
+ *                  update micro-step      → g ← (g + acc) / N; after the update acc ← 0
+ * clip: clipnorm g ← g·c / max(‖g‖, c) per group | global g ← g · c·min(1/G, 1/c) | clipvalue
+ * weight decay:  w ← w − (w · wd) · lr      (groups not excluded; lr re-read per group)
+ * Adamax:        m ← m + (g − m)(1 − β1);  u ← max(β2 u, |g|);  w ← w − lr·m / ((1 − β1^t)(u + ε))
+ *                t = floor(raw / N) + 1
+ * EMA:           μ = (k ≠ 0) · momentum, k = floor(raw / N);  avg ← μ·avg + (1 − μ)·w  (all groups)
+ *                if (k + 1) % overwriteFrequency = 0: w ← avg                       (all groups)
+ * raw ← raw + 1
+ * ```
+ * Groups whose `present` flag is 0 behave like Keras' `None` gradients: no unscale, clip,
+ * decay, update or accumulation for them, but they take part in EMA and the counter advances.
+ */
+export class AdamaxCore {
+  readonly layout: ParamLayout;
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly m: Float32Array;
+  readonly u: Float32Array;
+  readonly average: Float32Array | null;
+  readonly acc: Float32Array | null;
+  /** 1 where the group has a gradient this step (default: all 1). */
+  readonly present: Uint8Array;
+  /** 1 where weight decay applies to the group. */
+  readonly decayMask: Uint8Array;
+  /** Raw micro-step counter (Keras `optimizer._iterations`). */
+  rawIterations = 0;
+  /** Learning rate used by the last real update (NaN before the first). */
+  lastLearningRate = Number.NaN;
+
+  private readonly hp: AdamaxHyperParameters;
+  private readonly lr: LearningRate;
+  private readonly groupSums: Float32Array;
+  private readonly offs: Int32Array;
+  private readonly lens: Int32Array;
+  // float32 scalars, rounded once
+  private readonly c1: number;
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  private readonly wd: number;
+  private readonly clipnorm: number;
+  private readonly globalClip: number;
+  private readonly invGlobalClip: number;
+  private readonly clipvalue: number;
+  private readonly emaMomentum: number;
+  private readonly lsf: number;
+  private readonly accSteps: number;
+  private readonly accStepsF32: number;
+
+  constructor(layout: ParamLayout, hp: AdamaxHyperParameters, lr: LearningRate) {
+    this.layout = layout;
+    this.hp = hp;
+    this.lr = lr;
+    const n = layout.size;
+    const g = layout.groups.length;
+    this.params = new Float32Array(n);
+    this.grads = new Float32Array(n);
+    this.m = new Float32Array(n);
+    this.u = new Float32Array(n);
+    this.average = hp.useEma ? new Float32Array(n) : null;
+    this.acc = hp.gradientAccumulationSteps ? new Float32Array(n) : null;
+    this.present = new Uint8Array(g).fill(1);
+    this.decayMask = new Uint8Array(g).fill(1);
+    this.groupSums = new Float32Array(g);
+    this.offs = Int32Array.from(layout.groups, (x) => x.offset);
+    this.lens = Int32Array.from(layout.groups, (x) => x.length);
+    this.c1 = f32(1 - hp.beta1);
+    this.b1 = f32(hp.beta1);
+    this.b2 = f32(hp.beta2);
+    this.eps = f32(hp.epsilon);
+    this.wd = hp.weightDecay === null ? 0 : f32(hp.weightDecay);
+    // Keras: clipping is on when the value is truthy; a negative or zero value silently means off.
+    this.clipnorm = hp.clipnorm !== null && hp.clipnorm > 0 ? f32(hp.clipnorm) : 0;
+    this.globalClip = hp.globalClipnorm !== null && hp.globalClipnorm > 0 ? f32(hp.globalClipnorm) : 0;
+    this.invGlobalClip = this.globalClip ? f32(1 / hp.globalClipnorm!) : 0;
+    this.clipvalue = hp.clipvalue !== null && hp.clipvalue > 0 ? f32(hp.clipvalue) : 0;
+    this.emaMomentum = f32(hp.emaMomentum);
+    this.lsf = hp.lossScaleFactor === null ? 0 : f32(hp.lossScaleFactor);
+    this.accSteps = hp.gradientAccumulationSteps ?? 0;
+    this.accStepsF32 = f32(this.accSteps);
+  }
+
+  /** Real updates so far (Keras `optimizer.iterations` = floor(raw / N)). */
+  get iterations(): number {
+    return this.accSteps ? Math.floor(this.rawIterations / this.accSteps) : this.rawIterations;
+  }
+
+  /** The learning rate a read now would return (calls a callable once). */
+  currentLearningRate(): number {
+    return this.lr.read(this.rawIterations);
+  }
+
+  /** Whether the next {@link step} is a real update (always true without accumulation). */
+  get nextIsUpdate(): boolean {
+    return !this.accSteps || (this.rawIterations + 1) % this.accSteps === 0;
+  }
+
+  /**
+   * One Keras `apply` on the flat buffers: consumes `grads` (overwritten), updates `params`
+   * and the state in place. Allocates nothing.
+   */
+  step(): StepOutcome {
+    const { grads, present, offs, lens } = this;
+    const nGroups = lens.length;
+    const raw = this.rawIterations;
+    if (this.lsf) {
+      const s = this.lsf;
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k]) continue;
+        const end = offs[k]! + lens[k]!;
+        for (let i = offs[k]!; i < end; i++) grads[i] = f32(grads[i]! / s);
+      }
+    }
+    let outcome: StepOutcome = StepOutcome.Applied;
+    if (this.accSteps) {
+      const acc = this.acc!;
+      if ((raw + 1) % this.accSteps !== 0) {
+        for (let k = 0; k < nGroups; k++) {
+          if (!present[k]) continue;
+          const end = offs[k]! + lens[k]!;
+          for (let i = offs[k]!; i < end; i++) acc[i] = f32(grads[i]! + acc[i]!);
+        }
+        outcome = StepOutcome.Accumulated;
+      } else {
+        const nf = this.accStepsF32;
+        for (let k = 0; k < nGroups; k++) {
+          if (!present[k]) continue;
+          const end = offs[k]! + lens[k]!;
+          for (let i = offs[k]!; i < end; i++) grads[i] = f32(f32(grads[i]! + acc[i]!) / nf);
+        }
+        this.update(Math.floor(raw / this.accSteps) + 1);
+        acc.fill(0);
+      }
+    } else {
+      this.update(raw + 1);
+    }
+    if (this.average) this.ema();
+    this.rawIterations = raw + 1;
+    return outcome;
+  }
+
+  private update(t: number): void {
+    const { grads, params, present, offs, lens } = this;
+    const nGroups = lens.length;
+    this.clip();
+    if (this.hp.weightDecay !== null) {
+      const wd = this.wd;
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k] || !this.decayMask[k]) continue;
+        const lr = this.lr.read(this.rawIterations);
+        const end = offs[k]! + lens[k]!;
+        for (let i = offs[k]!; i < end; i++) params[i] = f32(params[i]! - f32(f32(params[i]! * wd) * lr));
+      }
+    }
+    const lr = this.lr.read(this.rawIterations);
+    this.lastLearningRate = lr;
+    const b1p = f32(this.b1 ** f32(t));
+    const kden = f32(1 - b1p);
+    for (let k = 0; k < nGroups; k++) {
+      if (!present[k]) continue;
+      const o = offs[k]!;
+      adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, lr, this.c1, this.b2, this.eps, kden);
+    }
+  }
+
+  private clip(): void {
+    const { grads, present, offs, lens } = this;
+    const nGroups = lens.length;
+    if (this.clipnorm) {
+      const c = this.clipnorm;
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k]) continue;
+        const o = offs[k]!;
+        const end = o + lens[k]!;
+        const s = sumSquares(grads, o, lens[k]!);
+        const norm = s > 0 ? f32(Math.sqrt(s)) : s;
+        const denom = Math.max(norm, c);
+        for (let i = o; i < end; i++) grads[i] = f32(f32(grads[i]! * c) / denom);
+      }
+    } else if (this.globalClip) {
+      const sums = this.groupSums;
+      let count = 0;
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k]) continue;
+        sums[count++] = sumSquares(grads, offs[k]!, lens[k]!);
+      }
+      const norm = f32(Math.sqrt(sumFloat32(sums, 0, count)));
+      const c = this.globalClip;
+      let scale = f32(c * Math.min(f32(1 / norm), this.invGlobalClip));
+      scale = f32(scale + f32(norm - norm));
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k]) continue;
+        const end = offs[k]! + lens[k]!;
+        for (let i = offs[k]!; i < end; i++) grads[i] = f32(grads[i]! * scale);
+      }
+    } else if (this.clipvalue) {
+      const v = this.clipvalue;
+      for (let k = 0; k < nGroups; k++) {
+        if (!present[k]) continue;
+        const end = offs[k]! + lens[k]!;
+        for (let i = offs[k]!; i < end; i++) {
+          const x = grads[i]!;
+          // np.clip: NaN passes through (a comparison with NaN is false).
+          // biome-ignore lint/complexity/useMathMinMax: explicit comparisons keep np.clip's NaN semantics visible
+          grads[i] = x < -v ? -v : x > v ? v : x;
+        }
+      }
+    }
+  }
+
+  private ema(): void {
+    const avg = this.average!;
+    const params = this.params;
+    const k = this.iterations;
+    const mom = k !== 0 ? this.emaMomentum : 0;
+    const oneMinus = f32(1 - mom);
+    const n = params.length;
+    for (let i = 0; i < n; i++) avg[i] = f32(f32(mom * avg[i]!) + f32(oneMinus * params[i]!));
+    const freq = this.hp.emaOverwriteFrequency;
+    if (freq && (k + 1) % freq === 0) params.set(avg);
+  }
+
+  /** Copies the EMA averages into `params` (Keras `finalize_variable_values`); no-op without EMA. */
+  finalize(): void {
+    if (this.average) this.params.set(this.average);
+  }
+}

@@ -1,0 +1,90 @@
+import { AdamaxStreamError, InvalidOptionError } from '../core/errors.js';
+import { pyRepr } from '../core/validate.js';
+import { LearningRateSchedule } from './schedules/learning-rate-schedule.js';
+
+/** What `learningRate` accepts: a number, one of the six schedules, or a zero-argument function. */
+export type LearningRateInput = number | LearningRateSchedule | (() => number);
+
+const f32 = Math.fround;
+
+/**
+ * The optimizer's learning rate, Keras semantics (base_optimizer.py `_get_current_learning_rate`):
+ * a number is stored as float32 (`0.001` reads back as `0.0010000000474974513`); a schedule is
+ * evaluated at the **raw** micro-step counter; a function is called on every read and its result
+ * rounded to float32.
+ */
+export class LearningRate {
+  private kind: 'value' | 'schedule' | 'callable';
+  private value = 0;
+  private schedule: LearningRateSchedule | null = null;
+  private fn: (() => number) | null = null;
+
+  constructor(input: LearningRateInput) {
+    this.kind = 'value';
+    this.set(input, true);
+  }
+
+  static validate(input: unknown): string | null {
+    if (input instanceof LearningRateSchedule || typeof input === 'function') return null;
+    if (typeof input === 'number' && Number.isFinite(input)) return null;
+    return `Argument \`learningRate\` should be a finite number, or an instance of LearningRateSchedule, or a callable (that takes no arguments and returns the current learning rate value). Received instead: learningRate=${pyRepr(input)}`;
+  }
+
+  /** Replaces the learning rate (Keras setter: a number cannot replace a schedule). */
+  set(input: LearningRateInput, initial = false): void {
+    const problem = LearningRate.validate(input);
+    if (problem) throw new InvalidOptionError([{ option: 'learningRate', message: problem }]);
+    if (typeof input === 'number') {
+      if (!initial && this.kind === 'schedule') {
+        throw new AdamaxStreamError(
+          'not_settable',
+          'This optimizer was created with a `LearningRateSchedule` object as its `learningRate` constructor argument, hence its learning rate is not settable. If you need the learning rate to be settable, you should instantiate the optimizer with a number `learningRate` argument.',
+        );
+      }
+      this.kind = 'value';
+      this.value = f32(input);
+      this.schedule = null;
+      this.fn = null;
+    } else if (input instanceof LearningRateSchedule) {
+      this.kind = 'schedule';
+      this.schedule = input;
+      this.fn = null;
+    } else {
+      this.kind = 'callable';
+      this.fn = input;
+      this.schedule = null;
+    }
+  }
+
+  /** The value used at raw micro-step `raw` (float32). Calls a callable once per read. */
+  read(raw: number): number {
+    if (this.kind === 'value') return this.value;
+    if (this.kind === 'schedule') return f32(this.schedule!.at(raw));
+    return f32(this.fn!());
+  }
+
+  get isValue(): boolean {
+    return this.kind === 'value';
+  }
+  get isSchedule(): boolean {
+    return this.kind === 'schedule';
+  }
+  get isCallable(): boolean {
+    return this.kind === 'callable';
+  }
+  /** The stored float32 value of a number learning rate. */
+  get storedValue(): number {
+    return this.value;
+  }
+  /** The schedule, if any. */
+  get scheduleObject(): LearningRateSchedule | null {
+    return this.schedule;
+  }
+  /** Restores a stored float32 value (checkpoints). */
+  restoreValue(value: number): void {
+    this.kind = 'value';
+    this.value = f32(value);
+    this.schedule = null;
+    this.fn = null;
+  }
+}
