@@ -1,6 +1,8 @@
+import { AdamaxStreamError } from '../core/errors.js';
 import { adamaxUpdate } from '../core/kernels/adamax-update.js';
 import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
 import type { ParamLayout } from '../core/param-layout.js';
+import { type AdamaxWasm, createAdamaxWasm, createWasmMemory } from '../core/wasm/adamax-wasm.js';
 import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
@@ -20,6 +22,13 @@ export interface AdamaxHyperParameters {
   readonly lossScaleFactor: number | null;
   readonly gradientAccumulationSteps: number | null;
 }
+
+/**
+ * Which kernel runs the elementwise Adamax update: `'wasm'` (WebAssembly SIMD; buffers live in
+ * wasm memory), `'js'` (the TypeScript reference), or `'auto'` (wasm when available). Both are
+ * bit-identical: WebAssembly's f32 arithmetic rounds exactly like `Math.fround` after each op.
+ */
+export type AdamaxBackend = 'auto' | 'wasm' | 'js';
 
 /** What one {@link AdamaxCore.step} did to the weights. */
 export const StepOutcome = { Applied: 0, Accumulated: 1, SkippedNonFinite: 2 } as const;
@@ -63,8 +72,15 @@ export class AdamaxCore {
   /** Learning rate used by the last real update (NaN before the first). */
   lastLearningRate = Number.NaN;
 
+  /** The kernel in use after resolving `'auto'`. */
+  readonly backend: 'wasm' | 'js';
   private readonly hp: AdamaxHyperParameters;
   private readonly lr: LearningRate;
+  private readonly wasm: AdamaxWasm | null;
+  private readonly pParams: number;
+  private readonly pGrads: number;
+  private readonly pM: number;
+  private readonly pU: number;
   private readonly groupSums: Float32Array;
   private readonly offs: Int32Array;
   private readonly lens: Int32Array;
@@ -83,18 +99,40 @@ export class AdamaxCore {
   private readonly accSteps: number;
   private readonly accStepsF32: number;
 
-  constructor(layout: ParamLayout, hp: AdamaxHyperParameters, lr: LearningRate) {
+  constructor(layout: ParamLayout, hp: AdamaxHyperParameters, lr: LearningRate, backend: AdamaxBackend = 'auto') {
     this.layout = layout;
     this.hp = hp;
     this.lr = lr;
     const n = layout.size;
     const g = layout.groups.length;
-    this.params = new Float32Array(n);
-    this.grads = new Float32Array(n);
-    this.m = new Float32Array(n);
-    this.u = new Float32Array(n);
-    this.average = hp.useEma ? new Float32Array(n) : null;
-    this.acc = hp.gradientAccumulationSteps ? new Float32Array(n) : null;
+    const arrays = 4 + (hp.useEma ? 1 : 0) + (hp.gradientAccumulationSteps ? 1 : 0);
+    // One buffer for everything: wasm memory when the SIMD kernel is used, else a plain ArrayBuffer.
+    const memory = backend === 'js' ? null : createWasmMemory(arrays * n * 4);
+    this.wasm = memory ? createAdamaxWasm(memory) : null;
+    if (backend === 'wasm' && !this.wasm) {
+      throw new AdamaxStreamError(
+        'invalid_option',
+        "backend 'wasm' was requested but WebAssembly SIMD is not available in this runtime; use 'auto' or 'js'.",
+      );
+    }
+    this.backend = this.wasm ? 'wasm' : 'js';
+    const buffer = this.wasm ? this.wasm.memory.buffer : new ArrayBuffer(arrays * n * 4);
+    let next = 0;
+    const take = (): Float32Array => {
+      const view = new Float32Array(buffer, next, n);
+      next += n * 4;
+      return view;
+    };
+    this.pParams = next;
+    this.params = take();
+    this.pGrads = next;
+    this.grads = take();
+    this.pM = next;
+    this.m = take();
+    this.pU = next;
+    this.u = take();
+    this.average = hp.useEma ? take() : null;
+    this.acc = hp.gradientAccumulationSteps ? take() : null;
     this.present = new Uint8Array(g).fill(1);
     this.decayMask = new Uint8Array(g).fill(1);
     this.groupSums = new Float32Array(g);
@@ -192,10 +230,27 @@ export class AdamaxCore {
     this.lastLearningRate = lr;
     const b1p = f32(this.b1 ** f32(t));
     const kden = f32(1 - b1p);
+    const wasm = this.wasm;
     for (let k = 0; k < nGroups; k++) {
       if (!present[k]) continue;
       const o = offs[k]!;
-      adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, lr, this.c1, this.b2, this.eps, kden);
+      if (wasm) {
+        const b = o * 4;
+        wasm.adamax(
+          this.pParams + b,
+          this.pGrads + b,
+          this.pM + b,
+          this.pU + b,
+          lens[k]!,
+          lr,
+          this.c1,
+          this.b2,
+          this.eps,
+          kden,
+        );
+      } else {
+        adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, lr, this.c1, this.b2, this.eps, kden);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { IssueCollector, pyRepr } from '../core/validate.js';
-import type { AdamaxHyperParameters } from './adamax-core.js';
+import type { AdamaxBackend, AdamaxHyperParameters } from './adamax-core.js';
 import { LearningRate, type LearningRateInput } from './learning-rate.js';
 
 /**
@@ -38,6 +38,11 @@ export interface AdamaxOptions {
   readonly gradientAccumulationSteps?: number | null;
   /** Receives warnings (Keras `UserWarning`s). Default: `process.emitWarning`, once per distinct message. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Not a Keras argument: the kernel of the elementwise update, `'auto'` (default: WebAssembly
+   * SIMD when available), `'wasm'` or `'js'`. Results are bit-identical; only speed differs.
+   */
+  readonly backend?: AdamaxBackend;
   /** Accepted and ignored with a warning, as in Keras 3. */
   readonly decay?: number | null;
 }
@@ -67,12 +72,14 @@ const KNOWN = new Set([
   'gradientAccumulationSteps',
   'onWarning',
   'decay',
+  'backend',
 ]);
 
 export interface ResolvedAdamaxOptions {
   readonly hp: AdamaxHyperParameters;
   readonly learningRate: LearningRate;
   readonly name: string | null;
+  readonly backend: AdamaxBackend;
   readonly warnings: string[];
 }
 
@@ -145,6 +152,9 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
     c.add('onWarning', `\`onWarning\` must be a function. Received: onWarning=${pyRepr(o.onWarning)}`);
   }
+  if (o.backend !== undefined && o.backend !== 'auto' && o.backend !== 'wasm' && o.backend !== 'js') {
+    c.add('backend', `\`backend\` must be one of 'auto', 'wasm', 'js'. Received: backend=${pyRepr(o.backend)}`);
+  }
   c.throwIfAny();
   const warnings: string[] = [];
   if (isSet(o.decay)) warnings.push('Argument `decay` is no longer supported and will be ignored.');
@@ -167,6 +177,7 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
     },
     learningRate: new LearningRate(lrInput),
     name: (o.name as string | null | undefined) ?? null,
+    backend: (o.backend as AdamaxBackend | undefined) ?? 'auto',
     warnings,
   };
 }

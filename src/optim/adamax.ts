@@ -1,7 +1,7 @@
 import { AdamaxStreamError, CheckpointError, InvalidOptionError, ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { pyRepr } from '../core/validate.js';
-import { AdamaxCore, type AdamaxHyperParameters, type StepOutcome } from './adamax-core.js';
+import { type AdamaxBackend, AdamaxCore, type AdamaxHyperParameters, type StepOutcome } from './adamax-core.js';
 import { type AdamaxOptions, resolveAdamaxOptions } from './adamax-options.js';
 import type { LearningRate, LearningRateInput } from './learning-rate.js';
 import { deserializeSchedule } from './schedules/deserialize-schedule.js';
@@ -73,6 +73,7 @@ export class Adamax {
   readonly name: string;
   private hp: AdamaxHyperParameters;
   private readonly lr: LearningRate;
+  private readonly backend: AdamaxBackend;
   private readonly warn: (message: string) => void;
   private readonly warned = new Set<string>();
   private engine: AdamaxCore | null = null;
@@ -86,6 +87,7 @@ export class Adamax {
     const r = resolveAdamaxOptions(options);
     this.hp = r.hp;
     this.lr = r.learningRate;
+    this.backend = r.backend;
     this.name = r.name ?? autoName('adamax');
     this.warn = options.onWarning ?? defaultWarn;
     for (const w of r.warnings) this.warnOnce(w);
@@ -203,7 +205,7 @@ export class Adamax {
   }
 
   private makeEngine(layout: ParamLayout, names: readonly string[]): void {
-    const core = new AdamaxCore(layout, this.hp, this.lr);
+    const core = new AdamaxCore(layout, this.hp, this.lr, this.backend);
     this.engine = core;
     this.groupNames = names;
     this.refreshDecayMask();

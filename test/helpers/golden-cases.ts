@@ -1,5 +1,6 @@
 import {
   Adamax,
+  type AdamaxBackend,
   type AdamaxOptions,
   deserializeSchedule,
   type LearningRateInput,
@@ -91,9 +92,9 @@ function learningRateFrom(spec: unknown, holder: { opt?: Adamax }, calls: { coun
   }
 }
 
-function adamaxFrom(config: Record<string, unknown>, calls: { count: number }): Adamax {
+function adamaxFrom(config: Record<string, unknown>, calls: { count: number }, backend: AdamaxBackend): Adamax {
   const holder: { opt?: Adamax } = {};
-  const opts: Record<string, unknown> = { onWarning: () => {} };
+  const opts: Record<string, unknown> = { onWarning: () => {}, backend };
   for (const [k, v] of Object.entries(config)) {
     if (k === 'class') continue;
     if (k === 'learning_rate') opts.learningRate = learningRateFrom(v, holder, calls);
@@ -105,19 +106,19 @@ function adamaxFrom(config: Record<string, unknown>, calls: { count: number }): 
 }
 
 /** Builds the optimizer and the variables a golden case describes. */
-export function setUp(c: GoldenCase, initialValues?: Float32Array[]): Harness {
+export function setUp(c: GoldenCase, initialValues?: Float32Array[], backend: AdamaxBackend = 'auto'): Harness {
   const calls = { count: 0 };
   let opt: Adamax | LossScaleOptimizer;
   let inner: Adamax;
   if (c.config.class === 'LossScaleOptimizer') {
-    inner = adamaxFrom(c.config.inner as Record<string, unknown>, calls);
+    inner = adamaxFrom(c.config.inner as Record<string, unknown>, calls, backend);
     opt = new LossScaleOptimizer(inner, {
       initialScale: c.config.initial_scale as number,
       dynamicGrowthSteps: c.config.dynamic_growth_steps as number,
       name: c.config.name as string,
     });
   } else {
-    inner = adamaxFrom(c.config, calls);
+    inner = adamaxFrom(c.config, calls, backend);
     opt = inner;
   }
   const vars = c.initial_vars.map(

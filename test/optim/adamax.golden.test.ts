@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AdamaxBackend } from '../../src/index.js';
 import { bitEqual, closeTo, flat, num } from '../helpers/golden.js';
 import { applyStep, type GoldenCase, realGolden, setUp } from '../helpers/golden-cases.js';
 
@@ -12,8 +13,10 @@ function check(label: string, actual: ArrayLike<number>, expected: ArrayLike<num
 }
 
 /** Runs a case and checks every recorded quantity at every step. Returns whether all was bit-exact. */
-function runCase(c: GoldenCase): boolean {
-  const h = setUp(c);
+function runCase(c: GoldenCase, backend: AdamaxBackend): boolean {
+  const h = setUp(c, undefined, backend);
+  h.inner.build(h.vars);
+  expect(h.inner.core.backend).toBe(backend);
   const exact = { ok: true };
   for (let i = 0; i < c.steps.length; i++) {
     const rec = c.steps[i]!;
@@ -59,16 +62,19 @@ function runCase(c: GoldenCase): boolean {
   return exact.ok;
 }
 
-describe('Adamax reproduces every real-Keras trajectory (rtol 1e-5, atol 1e-6, every step)', () => {
-  const bitExact: string[] = [];
-  it.each(realGolden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    if (runCase(c)) bitExact.push(c.id);
-  });
-  it('is bit-exact on at least 90 % of the trajectories (issue #2 stretch goal)', () => {
-    const n = realGolden.cases.length;
-    expect(bitExact.length / n).toBeGreaterThanOrEqual(0.9);
-  });
-});
+describe.each(['wasm', 'js'] as const)(
+  'Adamax (%s kernel) reproduces every real-Keras trajectory (rtol 1e-5, atol 1e-6, every step)',
+  (backend) => {
+    const bitExact: string[] = [];
+    it.each(realGolden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      if (runCase(c, backend)) bitExact.push(c.id);
+    });
+    it('is bit-exact on at least 90 % of the trajectories (issue #2 stretch goal)', () => {
+      const n = realGolden.cases.length;
+      expect(bitExact.length / n).toBeGreaterThanOrEqual(0.9);
+    });
+  },
+);
 
 describe('save at mid-run, structuredClone, load into a fresh optimizer, continue: bit-identical', () => {
   it.each(realGolden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
