@@ -216,7 +216,7 @@ export class AdamaxCore {
   private update(t: number): void {
     const { grads, params, present, offs, lens } = this;
     const nGroups = lens.length;
-    this.clip();
+    this.clipGradients();
     if (this.hp.weightDecay !== null) {
       const wd = this.wd;
       for (let k = 0; k < nGroups; k++) {
@@ -254,7 +254,12 @@ export class AdamaxCore {
     }
   }
 
-  private clip(): void {
+  /**
+   * Keras `_clip_gradients` on `grads` (present groups), in place: clipnorm per group, else the
+   * global norm, else elementwise clipvalue; no-op when no clip is set. `step()` calls it on the
+   * averaged gradient of each real update.
+   */
+  clipGradients(): void {
     const { grads, present, offs, lens } = this;
     const nGroups = lens.length;
     if (this.clipnorm) {
