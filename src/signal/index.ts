@@ -2,7 +2,7 @@
 export { type BabbleOptions, babble } from './babble.js';
 export { type BrownNoiseOptions, brownNoise } from './brown-noise.js';
 export { amplitudeToDb, dbToAmplitude, dbToPower, energy, power, rms, toDb } from './db.js';
-export { type FramedErleOptions, erle, framedErle } from './erle.js';
+export { erle, type FramedErleOptions, framedErle } from './erle.js';
 export { Fft, type FloatArray } from './fft.js';
 export { type HumOptions, hum } from './hum.js';
 export { type MixResult, mixAtSnr } from './mix-at-snr.js';

@@ -62,7 +62,10 @@ export interface ReconvergenceOptions {
  * @returns seconds from the change to re-convergence, or Infinity
  * @throws ShapeError for empty or mismatched inputs; InvalidOptionError for bad options.
  */
-export function reconvergenceTime(input: ImprovementCurveInput | SignalTripleInput, options: ReconvergenceOptions): number {
+export function reconvergenceTime(
+  input: ImprovementCurveInput | SignalTripleInput,
+  options: ReconvergenceOptions,
+): number {
   const thresholdDb = options.thresholdDb ?? 10;
   const smoothing = options.smoothing ?? 0.05;
   const hold = options.hold ?? 0.5;
@@ -96,7 +99,8 @@ export function reconvergenceTime(input: ImprovementCurveInput | SignalTripleInp
   let rate: number;
   if ('improvementDb' in input) {
     const curve = input.improvementDb;
-    if (curve.length === 0) throw new ShapeError('reconvergenceTime: `improvementDb` must be non-empty. Received: length 0');
+    if (curve.length === 0)
+      throw new ShapeError('reconvergenceTime: `improvementDb` must be non-empty. Received: length 0');
     rate = input.rate;
     smoothed = movingAverage(curve, Math.max(1, Math.round(smoothing * rate)));
   } else {
@@ -128,7 +132,7 @@ function movingAverage(x: Float32Array, k: number): Float64Array {
   const clamped = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    clamped[i] = v > 1000 ? 1000 : v >= -1000 ? v : -1000;
+    clamped[i] = Number.isNaN(v) ? -1000 : Math.min(1000, Math.max(-1000, v));
   }
   const out = new Float64Array(n);
   let acc = 0;

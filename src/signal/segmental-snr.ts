@@ -62,7 +62,11 @@ export function segmentalSnr(
   check.positive('hopMs', hopMs);
   check.finite('minDb', minDb);
   check.finite('maxDb', maxDb);
-  check.require('maxDb', !(minDb >= maxDb), `segmentalSnr: \`minDb\` must be < \`maxDb\`. Received: minDb=${minDb}, maxDb=${maxDb}`);
+  check.require(
+    'maxDb',
+    !(minDb >= maxDb),
+    `segmentalSnr: \`minDb\` must be < \`maxDb\`. Received: minDb=${minDb}, maxDb=${maxDb}`,
+  );
   check.positive('silenceDb', silenceDb);
   check.require(
     'silentFrames',
@@ -101,7 +105,7 @@ export function segmentalSnr(
     if (exclude && (s2 === 0 || s2 < floor)) continue;
     const e2 = errE[f];
     const db = e2 === 0 ? maxDb : 10 * Math.log10(s2 / e2);
-    sum += db < minDb ? minDb : db > maxDb ? maxDb : db;
+    sum += Math.min(maxDb, Math.max(minDb, db));
     count++;
   }
   return count === 0 ? Number.NaN : sum / count;

@@ -97,7 +97,7 @@ export function stoi(clean: Float32Array, processed: Float32Array, sampleRate: n
         const xv = xEnv[row + first + t];
         const yv = alpha * yEnv[row + first + t];
         const bound = clip * xv;
-        const yp = yv < bound ? yv : bound;
+        const yp = Math.min(yv, bound);
         yPrime[t] = yp;
         meanX += xv;
         meanY += yp;
