@@ -1,6 +1,19 @@
+export { type DecodeAudioOptions, type DecodedAudio, decodeAudioBuffer } from './audio/decode-audio-buffer.js';
+export { decodeAudioFile } from './audio/decode-audio-file.js';
+export { type EncodeWavOptions, encodeWav, type WavEncoding } from './audio/encode-wav.js';
+export { loadWebAudio, type WebAudioModule } from './audio/load-web-audio.js';
+export {
+  type ParseWavHeaderOptions,
+  parseWavHeader,
+  type WavHeader,
+  type WavSampleFormat,
+} from './audio/parse-wav-header.js';
+export { writeWavFile } from './audio/write-wav-file.js';
 export * from './core/errors.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
+export type { AdaptiveModel, ModelState } from './models/adaptive-model.js';
+export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
 export {
   Adamax,
   type AdamaxConfig,
@@ -28,3 +41,4 @@ export {
 } from './optim/schedules/piecewise-constant-decay.js';
 export { PolynomialDecay, type PolynomialDecayOptions } from './optim/schedules/polynomial-decay.js';
 export { Variable, type VariableOptions } from './optim/variable.js';
+export * from './signal/index.js';

@@ -1,0 +1,56 @@
+/**
+ * Import boundaries (DEVELOPERS.md "Layers"): core, optim, models and signal import neither rxjs nor
+ * node-web-audio-api; only src/rx imports rxjs and only src/audio imports node-web-audio-api, lazily.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else if (/\.(ts|js|mjs)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+const src = files(join(root, 'src')).map((p) => ({ path: relative(root, p), text: readFileSync(p, 'utf8') }));
+const importsOf = (text: string, pkg: string) =>
+  new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"]${pkg}(?:/[^'"]*)?['"]`).test(text);
+const staticValueImport = (text: string, pkg: string) =>
+  new RegExp(`^\\s*import\\s+(?!type\\b)[^;]*from\\s+['"]${pkg}(?:/[^'"]*)?['"]`, 'm').test(text);
+
+describe('layering', () => {
+  it('finds the source tree', () => {
+    expect(src.length).toBeGreaterThan(10);
+  });
+  it('only src/rx imports rxjs', () => {
+    const offenders = src.filter(
+      (f) => !f.path.startsWith('src/rx/') && !f.path.startsWith('src/cli/') && importsOf(f.text, 'rxjs'),
+    );
+    expect(offenders.map((f) => f.path)).toEqual([]);
+  });
+  it('core, optim, models and signal import neither rxjs nor node-web-audio-api', () => {
+    const pure = src.filter((f) => /^src\/(core|optim|models|signal)\//.test(f.path));
+    expect(pure.length).toBeGreaterThan(5);
+    const offenders = pure.filter((f) => importsOf(f.text, 'rxjs') || importsOf(f.text, 'node-web-audio-api'));
+    expect(offenders.map((f) => f.path)).toEqual([]);
+  });
+  it('only src/audio imports node-web-audio-api, and never statically (values)', () => {
+    const outside = src.filter((f) => !f.path.startsWith('src/audio/') && importsOf(f.text, 'node-web-audio-api'));
+    expect(outside.map((f) => f.path)).toEqual([]);
+    const eager = src.filter((f) => staticValueImport(f.text, 'node-web-audio-api'));
+    expect(eager.map((f) => f.path)).toEqual([]);
+  });
+  it('the check itself detects a violation', () => {
+    expect(importsOf("import { map } from 'rxjs';", 'rxjs')).toBe(true);
+    expect(importsOf("const m = await import('node-web-audio-api');", 'node-web-audio-api')).toBe(true);
+    expect(staticValueImport("import { AudioContext } from 'node-web-audio-api';", 'node-web-audio-api')).toBe(true);
+    expect(staticValueImport("import type { AudioContext } from 'node-web-audio-api';", 'node-web-audio-api')).toBe(
+      false,
+    );
+  });
+});
