@@ -12,8 +12,24 @@ export { writeWavFile } from './audio/write-wav-file.js';
 export * from './core/errors.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
+export type { AdaptiveFilter } from './models/adaptive-filter.js';
+export { type AdaptiveLineEnhancerOptions, adaptiveLineEnhancer } from './models/adaptive-line-enhancer.js';
 export type { AdaptiveModel, ModelState } from './models/adaptive-model.js';
+export { FdNlms, type FdNlmsOptions } from './models/baselines/fd-nlms.js';
+export { Lms, type LmsOptions } from './models/baselines/lms.js';
+export { Nlms, type NlmsOptions } from './models/baselines/nlms.js';
+export { Rls, type RlsOptions } from './models/baselines/rls.js';
+export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
+export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
+export {
+  PartitionedFdFilter,
+  type PartitionedFdFilterOptions,
+  type PartitionedFdState,
+} from './models/partitioned-fd-filter.js';
+export { PageHinkley, type PageHinkleyOptions } from './models/tracking/page-hinkley.js';
+export { betaFromTimeConstant, halfLifeFromBeta, timeConstantFromBeta } from './models/tracking/time-constants.js';
+export { Tracker, type TrackerOptions } from './models/tracking/tracker.js';
 export {
   Adamax,
   type AdamaxConfig,

@@ -1,4 +1,12 @@
 /** Signal-processing foundation: FFT/STFT, resampling, noise generators and quality metrics. */
+
+export {
+  makeScenario,
+  type Scenario,
+  type ScenarioChange,
+  type ScenarioNoise,
+  type ScenarioOptions,
+} from './abrupt-noise-scenario.js';
 export { type BabbleOptions, babble } from './babble.js';
 export { type BrownNoiseOptions, brownNoise } from './brown-noise.js';
 export { amplitudeToDb, dbToAmplitude, dbToPower, energy, power, rms, toDb } from './db.js';

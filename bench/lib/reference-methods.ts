@@ -1,0 +1,134 @@
+import type { AdaptiveFilter } from '../../src/models/adaptive-filter.js';
+import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
+import { Nlms } from '../../src/models/baselines/nlms.js';
+import { Rls } from '../../src/models/baselines/rls.js';
+import { FirFilter } from '../../src/models/fir-filter.js';
+import { OptimizedFilter } from '../../src/models/optimized-filter.js';
+import { PartitionedFdFilter } from '../../src/models/partitioned-fd-filter.js';
+import { betaFromTimeConstant } from '../../src/models/tracking/time-constants.js';
+import { Tracker } from '../../src/models/tracking/tracker.js';
+import { Adamax } from '../../src/optim/adamax.js';
+
+/** Geometry shared by every method of one run (same filter length and block size: fair). */
+export interface Geometry {
+  readonly sampleRate: number;
+  readonly blockSize: number;
+  readonly taps: number;
+  /** RLS is O(L²) per sample: it gets this shorter filter. */
+  readonly rlsTaps: number;
+}
+
+/** FD-Adamax method settings (the structure; `lr` is the tuned knob). */
+export interface FdAdamaxConfig {
+  readonly lr: number;
+  /** Time constant of beta2 in seconds. */
+  readonly beta2Seconds: number;
+  readonly beta1: number;
+  /** EMA output: time constant in seconds, or 0 for raw weights. */
+  readonly emaSeconds: number;
+  readonly constrained: boolean;
+  readonly alternateConstraint: boolean;
+  readonly levelNormalizedLr: boolean;
+  /** Change tracker: null for none. */
+  readonly tracker: null | {
+    readonly statistic: 'error-power' | 'reference-power' | 'coherence';
+    readonly delta: number;
+    readonly threshold: number;
+    readonly lrBoost: number;
+    readonly boostSeconds: number;
+    readonly resetMoments: boolean;
+    readonly emaHoldSeconds: number;
+  };
+}
+
+export const FD_ADAMAX_BASE: FdAdamaxConfig = {
+  lr: 0.03,
+  beta2Seconds: 0.25,
+  beta1: 0.9,
+  emaSeconds: 0,
+  constrained: true,
+  alternateConstraint: false,
+  levelNormalizedLr: true,
+  tracker: null,
+};
+
+export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
+  const rate = g.sampleRate / g.blockSize;
+  const model = new PartitionedFdFilter({
+    blockSize: g.blockSize,
+    partitions: Math.ceil(g.taps / g.blockSize),
+    constrained: c.constrained,
+  });
+  const useEma = c.emaSeconds > 0;
+  const optimizer = new Adamax({
+    learningRate: c.lr,
+    beta1: c.beta1,
+    beta2: betaFromTimeConstant(c.beta2Seconds, rate),
+    useEma,
+    emaMomentum: useEma ? betaFromTimeConstant(c.emaSeconds, rate) : 0.99,
+  });
+  const t = c.tracker;
+  const tracker = t
+    ? new Tracker({
+        detector: { delta: t.delta, threshold: t.threshold, alpha: betaFromTimeConstant(1, rate), minSamples: 25 },
+        lrBoost: t.lrBoost,
+        boostFrames: Math.max(1, t.boostSeconds * rate),
+        resetMoments: t.resetMoments,
+        refractoryFrames: Math.round(0.3 * rate),
+      })
+    : null;
+  return new OptimizedFilter({
+    model,
+    optimizer,
+    emaOutput: useEma,
+    alternateConstraint: c.alternateConstraint,
+    levelNormalizedLr: c.levelNormalizedLr,
+    ...(tracker
+      ? { tracker, trackerStatistic: t!.statistic, emaHoldFrames: Math.round(t!.emaHoldSeconds * rate) }
+      : {}),
+  });
+}
+
+export function makeTdAdamax(g: Geometry, lr: number, beta2Seconds = 0.25): OptimizedFilter {
+  const rate = g.sampleRate / g.blockSize;
+  return new OptimizedFilter({
+    model: new FirFilter({ taps: g.taps, frameSize: g.blockSize }),
+    optimizer: new Adamax({ learningRate: lr, beta2: betaFromTimeConstant(beta2Seconds, rate) }),
+    levelNormalizedLr: true,
+  });
+}
+
+export function makeNlms(g: Geometry, mu: number): AdaptiveFilter {
+  return new Nlms({ taps: g.taps, frameSize: g.blockSize, stepSize: mu, regularization: 1e-8 });
+}
+
+export function makeFdNlms(g: Geometry, mu: number): AdaptiveFilter {
+  return new FdNlms({
+    blockSize: g.blockSize,
+    partitions: Math.ceil(g.taps / g.blockSize),
+    stepSize: mu,
+    smoothing: 0.9,
+    regularization: 1e-8,
+  });
+}
+
+export function makeRls(g: Geometry, lambda: number): AdaptiveFilter {
+  return new Rls({ taps: g.rlsTaps, frameSize: g.blockSize, forgetting: lambda, delta: 1 });
+}
+
+/** Runs a filter over a whole clip block by block (prequential); returns the output. */
+export function runClip(filter: AdaptiveFilter, primary: Float32Array, reference: Float32Array): Float32Array {
+  const B = filter.frameSize;
+  const n = Math.floor(primary.length / B) * B;
+  const out = new Float32Array(primary.length);
+  const frame = [new Float32Array(B), new Float32Array(B)];
+  const o = new Float32Array(B);
+  for (let s = 0; s < n; s += B) {
+    frame[0].set(primary.subarray(s, s + B));
+    frame[1].set(reference.subarray(s, s + B));
+    filter.process(frame, o);
+    out.set(o, s);
+  }
+  out.set(primary.subarray(n), n);
+  return out;
+}

@@ -1,0 +1,307 @@
+import { ShapeError } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
+import type { Adamax } from '../optim/adamax.js';
+import type { AdamaxCore } from '../optim/adamax-core.js';
+import type { AdaptiveFilter } from './adaptive-filter.js';
+import type { AdaptiveModel, ModelState } from './adaptive-model.js';
+import { checkInteger, checkNumber } from './model-options.js';
+import type { Tracker } from './tracking/tracker.js';
+
+/** A model that can project its weights onto a constraint set after an update (e.g. constrained FDAF). */
+interface Constrainable {
+  constrain(params: Float32Array, partition?: number): void;
+  readonly partitions?: number;
+}
+
+export interface OptimizedFilterOptions {
+  /** The model (its `layout` is built into the optimizer here). */
+  readonly model: AdaptiveModel;
+  /** An unbuilt Adamax; `buildFlat(model.layout)` is called by the constructor. */
+  readonly optimizer: Adamax;
+  /** Output through the EMA weights (`core.average`; needs `useEma: true`). Default false. */
+  readonly emaOutput?: boolean;
+  /** Frames after a tracker detection during which the raw weights are output instead of the EMA. Default 0. */
+  readonly emaHoldFrames?: number;
+  /** Constrained models: project one partition per frame (AUMDF) instead of all. Default false. */
+  readonly alternateConstraint?: boolean;
+  /**
+   * Activity gate: no update when the mean power of the gating channel (the reference, or the
+   * primary for one-channel models) is below this floor. Default 1e-10 (−100 dBFS).
+   */
+  readonly activityFloor?: number;
+  /**
+   * Watchdog: a frame whose output power exceeds the primary's by more than this many dB (plus a
+   * −100 dBFS floor) is replaced by the primary (bypass: a canceller louder than its input only
+   * adds noise); `watchdogFrames` such frames in a row, or any non-finite output/loss, reset the
+   * model and the optimizer. Default 6 dB (the output of a completely wrong canceller, |d| + |y|
+   * with |y| ≈ |d|).
+   */
+  readonly maxGainDb?: number;
+  /** Consecutive bypassed frames before a reset. Default 8. */
+  readonly watchdogFrames?: number;
+  /** Change tracker (moment reset, lr boost). Default none. */
+  readonly tracker?: Tracker;
+  /** Statistic fed to the tracker per frame, in dB. Default 'error-power'. */
+  readonly trackerStatistic?: 'error-power' | 'reference-power' | 'coherence';
+  /**
+   * Scale the learning rate by the smoothed level ratio √(P_primary / P_gate) (time constant
+   * `levelFrames`), so the step is relative to the expected weight magnitude and the same lr works
+   * whatever the reference's level. Default false.
+   */
+  readonly levelNormalizedLr?: boolean;
+  /** Time constant in frames of the level smoothing for `levelNormalizedLr`. Default 100. */
+  readonly levelFrames?: number;
+}
+
+/**
+ * Adapter from (any {@link AdaptiveModel} + Adamax) to the {@link AdaptiveFilter} interface, with
+ * the robustness and tracking machinery of an audio-path learner. Per frame, prequentially:
+ * ```
+ * out  = model.forward(EMA weights or raw weights)          (the frame's output, before learning)
+ * loss = model.step(raw weights) → core.grads
+ * watchdog: non-finite → reset all;  P_out > P_d·10^(maxGainDb/10) → output d (bypass)
+ * gate:     P_gate < activityFloor → no update
+ * lr   = base · trackerMultiplier · (levelNormalizedLr ? √(P̄_d / P̄_gate) : 1)
+ * core.step();  model.constrain(params[, frame mod P]);  tracker.observe(statistic)
+ * ```
+ * Allocation-free per frame (two model states when the EMA output is on, because the output and
+ * the learning pass use different weights).
+ *
+ * References: SpeexDSP `mdf.c` (divergence watchdog, alternating constraint); optax
+ * `apply_if_finite`; elizaOS/eliza #9612 (activity gate); Keras `use_ema` (EMA of weights).
+ */
+export class OptimizedFilter implements AdaptiveFilter {
+  readonly kind: string;
+  readonly frameSize: number;
+  readonly channels: number;
+  readonly model: AdaptiveModel;
+  readonly optimizer: Adamax;
+  readonly core: AdamaxCore;
+  readonly emaOutput: boolean;
+  readonly emaHoldFrames: number;
+  readonly tracker: Tracker | null;
+  readonly trackerStatistic: 'error-power' | 'reference-power' | 'coherence';
+  /** Base learning rate (what the tracker and the level normalisation multiply). */
+  baseLearningRate: number;
+  /** Frames processed. */
+  frames = 0;
+  /** Frames whose output was replaced by the primary by the watchdog. */
+  bypassed = 0;
+  /** Full resets by the watchdog (non-finite values or a sustained blow-up). */
+  resets = 0;
+  /** Frames with no update because the gating channel was below the activity floor. */
+  gated = 0;
+  private readonly constrainable: Constrainable | null;
+  private readonly alternate: boolean;
+  private readonly activityFloor: number;
+  private readonly maxGain: number;
+  private readonly watchdogFrames: number;
+  private readonly levelNormalizedLr: boolean;
+  private readonly levelAlpha: number;
+  private state: ModelState;
+  private readonly outState: ModelState | null;
+  private readonly scratch: Float32Array;
+  private consecutive = 0;
+  private levelD = 0;
+  private levelX = 0;
+  private lastLr = Number.NaN;
+
+  constructor(options: OptimizedFilterOptions) {
+    const c = new IssueCollector();
+    c.unknownKeys(
+      options,
+      new Set([
+        'model',
+        'optimizer',
+        'emaOutput',
+        'emaHoldFrames',
+        'alternateConstraint',
+        'activityFloor',
+        'maxGainDb',
+        'watchdogFrames',
+        'tracker',
+        'trackerStatistic',
+        'levelNormalizedLr',
+        'levelFrames',
+      ]),
+    );
+    c.boolean('emaOutput', options.emaOutput);
+    c.boolean('alternateConstraint', options.alternateConstraint);
+    c.boolean('levelNormalizedLr', options.levelNormalizedLr);
+    checkInteger(c, options, 'emaHoldFrames', 0, true);
+    checkInteger(c, options, 'watchdogFrames', 1, true);
+    checkNumber(c, options, 'activityFloor', 0, Number.MAX_VALUE);
+    checkNumber(c, options, 'maxGainDb', 0, 400);
+    checkNumber(c, options, 'levelFrames', 1, Number.MAX_VALUE);
+    const stat = options.trackerStatistic;
+    if (stat !== undefined && stat !== 'error-power' && stat !== 'reference-power' && stat !== 'coherence') {
+      c.add('trackerStatistic', `\`trackerStatistic\` must be 'error-power', 'reference-power' or 'coherence'.`);
+    }
+    if (options.emaOutput && !options.optimizer.hyperParameters.useEma) {
+      c.add('emaOutput', '`emaOutput: true` needs an optimizer created with `useEma: true`.');
+    }
+    c.throwIfAny();
+    const model = options.model;
+    this.model = model;
+    this.kind = `adamax-${model.kind}`;
+    this.frameSize = model.frameSize;
+    this.channels = model.channels;
+    this.optimizer = options.optimizer;
+    this.core = options.optimizer.buildFlat(model.layout);
+    this.baseLearningRate = options.optimizer.learningRate;
+    this.emaOutput = options.emaOutput ?? false;
+    this.emaHoldFrames = options.emaHoldFrames ?? 0;
+    this.tracker = options.tracker ?? null;
+    this.trackerStatistic = stat ?? 'error-power';
+    const maybe = model as unknown as Partial<Constrainable>;
+    this.constrainable = typeof maybe.constrain === 'function' ? (model as unknown as Constrainable) : null;
+    this.alternate = options.alternateConstraint ?? false;
+    this.activityFloor = options.activityFloor ?? 1e-10;
+    this.maxGain = 10 ** ((options.maxGainDb ?? 6) / 10);
+    this.watchdogFrames = options.watchdogFrames ?? 8;
+    this.levelNormalizedLr = options.levelNormalizedLr ?? false;
+    this.levelAlpha = Math.exp(-1 / (options.levelFrames ?? 100));
+    this.state = model.createState();
+    this.outState = this.emaOutput ? model.createState() : null;
+    this.scratch = new Float32Array(model.frameSize);
+    model.initParams(this.core.params);
+    if (this.core.average) this.core.average.set(this.core.params);
+  }
+
+  /** Weights currently used for the output (the EMA when `emaOutput`, else the raw weights). */
+  get outputWeights(): Float32Array {
+    return this.emaOutput && this.core.average ? this.core.average : this.core.params;
+  }
+
+  reset(): void {
+    this.hardReset();
+    this.tracker?.reset();
+    this.frames = 0;
+    this.bypassed = 0;
+    this.resets = 0;
+    this.gated = 0;
+    this.levelD = 0;
+    this.levelX = 0;
+  }
+
+  private hardReset(): void {
+    const core = this.core;
+    this.model.initParams(core.params);
+    core.m.fill(0);
+    core.u.fill(0);
+    core.grads.fill(0);
+    if (core.average) core.average.set(core.params);
+    core.rawIterations = 0;
+    zeroState(this.state);
+    if (this.outState) zeroState(this.outState);
+    this.consecutive = 0;
+  }
+
+  process(frame: readonly Float32Array[], output: Float32Array): void {
+    const n = this.frameSize;
+    if (frame.length < this.channels || output.length !== n) {
+      throw new ShapeError(
+        `OptimizedFilter expects ${this.channels} channel(s) of ${n} samples and an output of ${n}; received ${frame.length} channel(s), output ${output.length}.`,
+      );
+    }
+    const d = frame[0];
+    const gate = frame[this.channels >= 2 ? 1 : 0];
+    let pd = 0;
+    let px = 0;
+    for (let i = 0; i < n; i++) {
+      pd += d[i] * d[i];
+      px += gate[i] * gate[i];
+    }
+    pd /= n;
+    px /= n;
+    const core = this.core;
+    const model = this.model;
+    if (!Number.isFinite(pd + px)) {
+      // Non-finite input: output silence for the frame, keep learning state (skip the frame).
+      output.fill(0);
+      this.frames++;
+      return;
+    }
+    let loss: number;
+    let out: Float32Array;
+    if (this.outState) {
+      const useRaw = this.tracker !== null && this.tracker.framesSinceDetection < this.emaHoldFrames;
+      model.forward(useRaw ? core.params : core.average!, this.outState, frame, output);
+      loss = model.step(core.params, this.state, frame, this.scratch, core.grads);
+      out = output;
+    } else {
+      loss = model.step(core.params, this.state, frame, output, core.grads);
+      out = output;
+    }
+    let po = 0;
+    for (let i = 0; i < n; i++) po += out[i] * out[i];
+    po /= n;
+    this.frames++;
+    if (!Number.isFinite(po) || !Number.isFinite(loss)) {
+      output.set(d);
+      this.bypassed++;
+      this.resets++;
+      this.hardReset();
+      return;
+    }
+    if (po > this.maxGain * pd + 1e-10) {
+      output.set(d);
+      this.bypassed++;
+      if (++this.consecutive >= this.watchdogFrames) {
+        this.resets++;
+        this.hardReset();
+        return;
+      }
+    } else {
+      this.consecutive = 0;
+    }
+    if (px < this.activityFloor) {
+      this.gated++;
+      return;
+    }
+    // learning rate
+    let lr = this.baseLearningRate;
+    if (this.tracker) lr *= this.tracker.lrMultiplier;
+    if (this.levelNormalizedLr) {
+      const a = this.frames === 1 ? 0 : this.levelAlpha;
+      this.levelD = a * this.levelD + (1 - a) * pd;
+      this.levelX = a * this.levelX + (1 - a) * px;
+      lr *= Math.sqrt(this.levelD / (this.levelX + this.activityFloor));
+    }
+    if (lr !== this.lastLr) {
+      this.optimizer.learningRate = lr;
+      this.lastLr = lr;
+    }
+    core.step();
+    const cm = this.constrainable;
+    if (cm) {
+      const parts = cm.partitions ?? 1;
+      cm.constrain(core.params, this.alternate ? this.frames % parts : -1);
+    }
+    if (this.tracker) {
+      let stat: number;
+      if (this.trackerStatistic === 'reference-power') stat = 10 * Math.log10(px + 1e-20);
+      else if (this.trackerStatistic === 'error-power') stat = 10 * Math.log10(2 * loss + 1e-20);
+      else {
+        let sm = 0;
+        let su = 0;
+        const { m, u } = core;
+        for (let i = 0; i < m.length; i++) {
+          sm += Math.abs(m[i]);
+          su += u[i];
+        }
+        stat = 10 * Math.log10((sm + 1e-30) / (su + 1e-30));
+      }
+      this.tracker.observe(stat, core);
+    }
+  }
+}
+
+/** Zeroes every typed array and number of a model state in place (no allocation of the arrays). */
+function zeroState(state: ModelState): void {
+  for (const key in state) {
+    const v = state[key];
+    if (typeof v === 'number') state[key] = 0;
+    else v.fill(0);
+  }
+}

@@ -1,0 +1,345 @@
+import { InvalidOptionError, ShapeError } from '../core/errors.js';
+import { createLayout, type ParamLayout } from '../core/param-layout.js';
+import { IssueCollector } from '../core/validate.js';
+import { Fft } from '../signal/fft.js';
+import type { AdaptiveModel } from './adaptive-model.js';
+import { checkInteger } from './model-options.js';
+
+export interface PartitionedFdFilterOptions {
+  /** Block size B = samples per frame (a power of two ≥ 1); the FFT size is 2B. */
+  readonly blockSize: number;
+  /** Number of partitions P (≥ 1); the filter has P·B taps. */
+  readonly partitions: number;
+  /**
+   * Gradient constraint (default true): the gradient is projected onto filters whose partitions are
+   * B-tap impulse responses (the second half of each partition's time-domain response is zeroed),
+   * i.e. it is the exact gradient of the loss of a P·B-tap FIR. Keep the weights themselves on that
+   * subspace with {@link PartitionedFdFilter.constrain} after each optimizer update (the
+   * {@link OptimizedFilter} adapter does it). `false`: unconstrained FDAF (circular-convolution
+   * terms allowed, no constraint FFTs; cheaper, slightly biased).
+   */
+  readonly constrained?: boolean;
+  /** Output: the error e = d − y (default; the cleaned signal) or the filter output y. */
+  readonly output?: 'error' | 'prediction';
+}
+
+/** PBFDAF state: the previous input block and the ring of the last P input spectra. */
+export type PartitionedFdState = {
+  /** Previous B reference samples (first half of the overlap-save window). */
+  xPrev: Float64Array;
+  /** Real parts of the last P input spectra, P × (B + 1), slot-major. */
+  xRe: Float64Array;
+  /** Imaginary parts, same layout. */
+  xIm: Float64Array;
+  /** Ring slot of the newest spectrum. */
+  head: number;
+  frames: number;
+};
+
+/**
+ * Partitioned-block frequency-domain adaptive filter (PBFDAF / multidelay filter, overlap-save),
+ * block B, P partitions, FFT size N = 2B, taps L = P·B. Frame = [primary d, reference x].
+ * ```
+ * X_p  = FFT([x_{b−p−1}, x_{b−p}])                     spectra of the last P two-block windows
+ * y    = last B samples of IFFT( Σ_p W_p ⊙ X_p )       e = d − y
+ * loss = (1/2B) Σ_n e[n]²
+ * G    = FFT([0_B, −e/B])                              (∂loss/∂y, zero-padded in front)
+ * Φ_p  = conj(X_p) ⊙ G                                  per-bin cross-spectrum
+ * constrained:  Φ_p ← FFT(first B samples of IFFT(Φ_p), rest 0)      (gradient constraint)
+ * ∂loss/∂Re W_p[k] = c_k/N · Re Φ_p[k],   ∂loss/∂Im W_p[k] = c_k/N · Im Φ_p[k]
+ * c_k = 1 at DC and Nyquist, 2 otherwise (the Hermitian half-spectrum parameterisation)
+ * ```
+ * The parameters are the complex weights W_p[k], k = 0..B (real-input half spectrum), stored as two
+ * groups `pfd/re` and `pfd/im` of shape [P, B+1]. Because each coordinate is one bin of one
+ * partition, an optimizer's per-coordinate normalisation (Adamax's `u`) is a per-bin step size,
+ * the structure of the Speex MDF / AEC3 normalised updates. The imaginary parts at DC and Nyquist
+ * have no effect (gradient 0).
+ *
+ * With the weights on the constrained subspace (see {@link constrain}), the output is exactly that
+ * of the P·B-tap time-domain FIR `h[pB + j] = IFFT(W_p)[j]`, j < B.
+ *
+ * References: Soo & Pang, "Multidelay block frequency domain adaptive filter", IEEE TASSP 38(2), 1990;
+ * Shynk, "Frequency-domain and multirate adaptive filtering", IEEE SP Magazine 9(1), 1992;
+ * Valin, "On adjusting the learning rate in frequency domain echo cancellation with double-talk",
+ * IEEE TASLP 15(3), 2007 (SpeexDSP `mdf.c`, AUMDF alternating constraint).
+ *
+ * @example
+ * const pfd = new PartitionedFdFilter({ blockSize: 64, partitions: 8 }); // 512 taps
+ * const loss = pfd.step(params, pfd.createState(), [primary, reference], cleaned, grad);
+ * pfd.constrain(params); // after the optimizer update
+ */
+export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
+  readonly kind = 'pbfdaf';
+  readonly layout: ParamLayout;
+  readonly frameSize: number;
+  readonly channels = 2;
+  readonly blockSize: number;
+  readonly partitions: number;
+  readonly taps: number;
+  readonly fftSize: number;
+  /** Bins per partition, B + 1. */
+  readonly bins: number;
+  readonly constrained: boolean;
+  readonly output: 'error' | 'prediction';
+  /** Offset of the imaginary group in the flat buffer (= P·(B+1)). */
+  readonly imOffset: number;
+  private readonly fft: Fft;
+  private readonly buf: Float64Array;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly gRe: Float64Array;
+  private readonly gIm: Float64Array;
+  private readonly e: Float64Array;
+
+  constructor(options: PartitionedFdFilterOptions) {
+    const c = new IssueCollector();
+    c.unknownKeys(options, new Set(['blockSize', 'partitions', 'constrained', 'output']));
+    checkInteger(c, options, 'blockSize', 1);
+    checkInteger(c, options, 'partitions', 1);
+    const b = options.blockSize;
+    if (Number.isInteger(b) && b >= 1 && (b & (b - 1)) !== 0) {
+      c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
+    }
+    c.boolean('constrained', options.constrained);
+    if (options.output !== undefined && options.output !== 'error' && options.output !== 'prediction') {
+      c.add('output', `\`output\` must be 'error' or 'prediction'. Received: output=${String(options.output)}`);
+    }
+    c.throwIfAny();
+    this.blockSize = b;
+    this.frameSize = b;
+    this.partitions = options.partitions;
+    this.taps = b * this.partitions;
+    this.fftSize = 2 * b;
+    this.bins = b + 1;
+    this.constrained = options.constrained ?? true;
+    this.output = options.output ?? 'error';
+    const size = this.partitions * this.bins;
+    this.imOffset = size;
+    this.layout = createLayout([
+      { name: 'pfd/re', shape: [this.partitions, this.bins] },
+      { name: 'pfd/im', shape: [this.partitions, this.bins] },
+    ]);
+    this.fft = new Fft(this.fftSize);
+    this.buf = new Float64Array(this.fftSize);
+    this.re = new Float64Array(this.bins);
+    this.im = new Float64Array(this.bins);
+    this.gRe = new Float64Array(this.bins);
+    this.gIm = new Float64Array(this.bins);
+    this.e = new Float64Array(b);
+  }
+
+  initParams(params: Float32Array): void {
+    params.fill(0, 0, this.layout.size);
+  }
+
+  createState(): PartitionedFdState {
+    const n = this.partitions * this.bins;
+    return {
+      xPrev: new Float64Array(this.blockSize),
+      xRe: new Float64Array(n),
+      xIm: new Float64Array(n),
+      head: 0,
+      frames: 0,
+    };
+  }
+
+  /** Ring offset of the spectrum of partition p (p blocks old) in the state arrays. */
+  slotOffset(state: PartitionedFdState, p: number): number {
+    const P = this.partitions;
+    return ((state.head - p + P) % P) * this.bins;
+  }
+
+  /** The error e = d − y of the last {@link forward}/{@link step} (model scratch, length B). */
+  get lastError(): Float64Array {
+    return this.e;
+  }
+
+  forward(params: Float32Array, state: PartitionedFdState, frame: readonly Float32Array[], output: Float32Array): void {
+    if (frame.length < 2) {
+      throw new ShapeError(
+        `PartitionedFdFilter expects 2 channels per frame (primary, reference). Received ${frame.length}.`,
+      );
+    }
+    const d = frame[0];
+    const x = frame[1];
+    const B = this.blockSize;
+    if (d.length !== B || x.length !== B || output.length !== B) {
+      throw new ShapeError(
+        `PartitionedFdFilter frame length mismatch: expected ${B} samples per channel and output; received primary ${d.length}, reference ${x.length}, output ${output.length}.`,
+      );
+    }
+    if (params.length < this.layout.size) {
+      throw new ShapeError(
+        `PartitionedFdFilter params: expected length ${this.layout.size}, received ${params.length}.`,
+      );
+    }
+    const { buf, re, im, bins, partitions: P, imOffset } = this;
+    // 1. newest input spectrum into the ring
+    const xPrev = state.xPrev;
+    for (let i = 0; i < B; i++) {
+      buf[i] = xPrev[i];
+      buf[B + i] = x[i];
+      xPrev[i] = x[i];
+    }
+    state.head = (state.head + 1) % P;
+    const o0 = state.head * bins;
+    this.fft.realForward(buf, re, im);
+    const xRe = state.xRe;
+    const xIm = state.xIm;
+    for (let k = 0; k < bins; k++) {
+      xRe[o0 + k] = re[k];
+      xIm[o0 + k] = im[k];
+    }
+    // 2. Y = Σ_p W_p ⊙ X_p
+    re.fill(0);
+    im.fill(0);
+    for (let p = 0; p < P; p++) {
+      const s = this.slotOffset(state, p);
+      const w = p * bins;
+      for (let k = 0; k < bins; k++) {
+        const wr = params[w + k];
+        const wi = params[imOffset + w + k];
+        const ar = xRe[s + k];
+        const ai = xIm[s + k];
+        re[k] += wr * ar - wi * ai;
+        im[k] += wr * ai + wi * ar;
+      }
+    }
+    this.fft.realInverse(re, im, buf);
+    const e = this.e;
+    const asError = this.output === 'error';
+    for (let i = 0; i < B; i++) {
+      const y = buf[B + i];
+      const err = d[i] - y;
+      e[i] = err;
+      output[i] = asError ? err : y;
+    }
+    state.frames++;
+  }
+
+  step(
+    params: Float32Array,
+    state: PartitionedFdState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+    grad: Float32Array,
+  ): number {
+    this.forward(params, state, frame, output);
+    return this.gradient(state, grad, null);
+  }
+
+  /**
+   * Gradient of the last frame's loss (after {@link forward}) into `grad`, optionally with a
+   * per-bin real factor s_k applied to Φ_p before the constraint (FD-NLMS uses s_k = 1/power_k).
+   * Returns the loss (1/2B) Σ e².
+   */
+  gradient(state: PartitionedFdState, grad: Float32Array, binScale: Float64Array | null): number {
+    const { buf, re, im, gRe, gIm, bins, partitions: P, imOffset, e } = this;
+    const B = this.blockSize;
+    const N = this.fftSize;
+    if (grad.length < this.layout.size) {
+      throw new ShapeError(`PartitionedFdFilter grad: expected length ${this.layout.size}, received ${grad.length}.`);
+    }
+    let loss = 0;
+    const inv = 1 / B;
+    for (let i = 0; i < B; i++) {
+      buf[i] = 0;
+      buf[B + i] = -e[i] * inv;
+      loss += e[i] * e[i];
+    }
+    this.fft.realForward(buf, gRe, gIm);
+    const xRe = state.xRe;
+    const xIm = state.xIm;
+    const scale = 1 / N;
+    for (let p = 0; p < P; p++) {
+      const s = this.slotOffset(state, p);
+      for (let k = 0; k < bins; k++) {
+        const ar = xRe[s + k];
+        const ai = xIm[s + k];
+        const f = binScale === null ? 1 : binScale[k];
+        re[k] = (ar * gRe[k] + ai * gIm[k]) * f;
+        im[k] = (ar * gIm[k] - ai * gRe[k]) * f;
+      }
+      if (this.constrained) this.project(re, im);
+      const w = p * bins;
+      for (let k = 0; k < bins; k++) {
+        const ck = k === 0 || k === B ? scale : 2 * scale;
+        grad[w + k] = ck * re[k];
+        grad[imOffset + w + k] = k === 0 || k === B ? 0 : ck * im[k];
+      }
+    }
+    return (0.5 * loss) / B;
+  }
+
+  /** In place: spectrum → IFFT → zero samples B..N−1 → FFT (projection onto B-tap responses). */
+  private project(re: Float64Array, im: Float64Array): void {
+    const buf = this.buf;
+    const B = this.blockSize;
+    this.fft.realInverse(re, im, buf);
+    buf.fill(0, B);
+    this.fft.realForward(buf, re, im);
+  }
+
+  /**
+   * Projects the weights onto the constrained subspace in place: each partition's time-domain
+   * response keeps its first B samples (the "weight constraint" of constrained FDAF / MDF).
+   * `partition` = −1 (default) projects all partitions; k ≥ 0 projects partition k only (the
+   * alternately-updated MDF uses k = block index mod P). No-op for an unconstrained filter.
+   */
+  constrain(params: Float32Array, partition = -1): void {
+    if (!this.constrained) return;
+    const { re, im, bins, imOffset } = this;
+    const from = Math.max(partition, 0);
+    const to = partition < 0 ? this.partitions : partition + 1;
+    for (let p = from; p < to; p++) {
+      const w = p * bins;
+      for (let k = 0; k < bins; k++) {
+        re[k] = params[w + k];
+        im[k] = params[imOffset + w + k];
+      }
+      this.project(re, im);
+      for (let k = 0; k < bins; k++) {
+        params[w + k] = re[k];
+        params[imOffset + w + k] = im[k];
+      }
+    }
+  }
+
+  /** Writes the weights of a P·B-tap FIR `taps` into `params` (exactly constrained). */
+  setImpulseResponse(params: Float32Array, taps: ArrayLike<number>): void {
+    if (taps.length > this.taps) {
+      throw new InvalidOptionError([
+        { option: 'taps', message: `Impulse response longer than the filter: ${taps.length} > ${this.taps} taps.` },
+      ]);
+    }
+    const { buf, re, im, bins, imOffset } = this;
+    const B = this.blockSize;
+    for (let p = 0; p < this.partitions; p++) {
+      buf.fill(0);
+      for (let j = 0; j < B; j++) {
+        const n = p * B + j;
+        buf[j] = n < taps.length ? taps[n] : 0;
+      }
+      this.fft.realForward(buf, re, im);
+      for (let k = 0; k < bins; k++) {
+        params[p * bins + k] = re[k];
+        params[imOffset + p * bins + k] = k === 0 || k === B ? 0 : im[k];
+      }
+    }
+  }
+
+  /** Reads the P·B-tap time-domain impulse response of the (constrained part of the) weights. */
+  impulseResponse(params: Float32Array, out: Float32Array = new Float32Array(this.taps)): Float32Array {
+    const { buf, re, im, bins, imOffset } = this;
+    const B = this.blockSize;
+    for (let p = 0; p < this.partitions; p++) {
+      for (let k = 0; k < bins; k++) {
+        re[k] = params[p * bins + k];
+        im[k] = params[imOffset + p * bins + k];
+      }
+      this.fft.realInverse(re, im, buf);
+      for (let j = 0; j < B; j++) out[p * B + j] = buf[j];
+    }
+    return out;
+  }
+}

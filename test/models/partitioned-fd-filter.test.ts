@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/core/random.js';
+import { FirFilter } from '../../src/models/fir-filter.js';
+import { OptimizedFilter } from '../../src/models/optimized-filter.js';
+import { PartitionedFdFilter, type PartitionedFdState } from '../../src/models/partitioned-fd-filter.js';
+import { Adamax } from '../../src/optim/adamax.js';
+
+function noise(rng: Random, n: number, scale = 1): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = scale * rng.gaussian();
+  return x;
+}
+
+/** Loss of one frame from a cloned state (the model is pure given the state). */
+function lossAt(
+  f: PartitionedFdFilter,
+  params: Float32Array,
+  state: PartitionedFdState,
+  frame: Float32Array[],
+  project: boolean,
+): number {
+  const p = Float32Array.from(params);
+  if (project) f.constrain(p);
+  const out = new Float32Array(f.frameSize);
+  const g = new Float32Array(f.layout.size);
+  return f.step(p, structuredClone(state), frame, out, g);
+}
+
+describe('PartitionedFdFilter', () => {
+  for (const constrained of [false, true]) {
+    it(`gradient matches central finite differences (constrained=${constrained})`, () => {
+      const rng = new Random(7);
+      const f = new PartitionedFdFilter({ blockSize: 8, partitions: 3, constrained });
+      const params = new Float32Array(f.layout.size);
+      for (let i = 0; i < params.length; i++) params[i] = 0.3 * rng.gaussian();
+      if (constrained) f.constrain(params);
+      const state = f.createState();
+      const out = new Float32Array(8);
+      const g = new Float32Array(f.layout.size);
+      for (let t = 0; t < 4; t++) f.forward(params, state, [noise(rng, 8), noise(rng, 8)], out);
+      const frame = [noise(rng, 8), noise(rng, 8)];
+      f.step(params, structuredClone(state), frame, out, g);
+      let maxErr = 0;
+      let maxG = 0;
+      for (let i = 0; i < params.length; i++) {
+        const h = 1e-2;
+        const plus = Float32Array.from(params);
+        const minus = Float32Array.from(params);
+        plus[i] = Math.fround(params[i] + h);
+        minus[i] = Math.fround(params[i] - h);
+        const fd =
+          (lossAt(f, plus, state, frame, constrained) - lossAt(f, minus, state, frame, constrained)) /
+          (plus[i] - minus[i]);
+        maxErr = Math.max(maxErr, Math.abs(fd - g[i]));
+        maxG = Math.max(maxG, Math.abs(g[i]));
+      }
+      expect(maxG).toBeGreaterThan(1e-3);
+      expect(maxErr).toBeLessThan(1e-4 * Math.max(1, maxG));
+    });
+  }
+
+  it('with constrained weights, the output equals the time-domain FIR of the same P·B taps', () => {
+    const rng = new Random(3);
+    const B = 16;
+    const P = 4;
+    const f = new PartitionedFdFilter({ blockSize: B, partitions: P });
+    const fir = new FirFilter({ taps: B * P, frameSize: B });
+    const taps = noise(rng, B * P, 0.2);
+    const wFd = new Float32Array(f.layout.size);
+    f.setImpulseResponse(wFd, taps);
+    const back = f.impulseResponse(wFd);
+    for (let i = 0; i < taps.length; i++) expect(back[i]).toBeCloseTo(taps[i], 5);
+    const sFd = f.createState();
+    const sTd = fir.createState();
+    const o1 = new Float32Array(B);
+    const o2 = new Float32Array(B);
+    let maxDiff = 0;
+    for (let t = 0; t < 20; t++) {
+      const frame = [noise(rng, B), noise(rng, B)];
+      f.forward(wFd, sFd, frame, o1);
+      fir.forward(taps, sTd, frame, o2);
+      for (let i = 0; i < B; i++) maxDiff = Math.max(maxDiff, Math.abs(o1[i] - o2[i]));
+    }
+    expect(maxDiff).toBeLessThan(1e-5);
+  });
+
+  it('converges on system identification with Adamax (per-bin steps)', () => {
+    const rng = new Random(11);
+    const B = 32;
+    const P = 4;
+    const model = new PartitionedFdFilter({ blockSize: B, partitions: P });
+    const filter = new OptimizedFilter({ model, optimizer: new Adamax({ learningRate: 0.01, beta2: 0.98 }) });
+    const path = noise(rng, 100, 0.3);
+    const total = B * 1500;
+    const x = noise(rng, total);
+    const d = new Float32Array(total);
+    for (let n = 0; n < total; n++) {
+      let s = 0;
+      for (let k = 0; k < path.length && k <= n; k++) s += path[k] * x[n - k];
+      d[n] = s + 1e-3 * rng.gaussian();
+    }
+    const out = new Float32Array(B);
+    let eLate = 0;
+    let dLate = 0;
+    for (let b = 0; b < total / B; b++) {
+      const frame = [d.subarray(b * B, b * B + B), x.subarray(b * B, b * B + B)];
+      filter.process(frame, out);
+      if (b >= total / B - 200) {
+        for (let i = 0; i < B; i++) {
+          eLate += out[i] * out[i];
+          dLate += frame[0][i] * frame[0][i];
+        }
+      }
+    }
+    const erleDb = 10 * Math.log10(dLate / eLate);
+    expect(erleDb).toBeGreaterThan(25);
+    const h = model.impulseResponse(filter.core.params);
+    for (let k = 0; k < path.length; k++) expect(Math.abs(h[k] - path[k])).toBeLessThan(0.02);
+  });
+
+  it('rejects bad options with typed errors', () => {
+    expect(() => new PartitionedFdFilter({ blockSize: 12, partitions: 2 })).toThrow(/power of two/);
+    expect(() => new PartitionedFdFilter({ blockSize: 8, partitions: 0 })).toThrow(/partitions/);
+  });
+});
