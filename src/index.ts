@@ -1,6 +1,24 @@
 export { type DecodeAudioOptions, type DecodedAudio, decodeAudioBuffer } from './audio/decode-audio-buffer.js';
 export { decodeAudioFile } from './audio/decode-audio-file.js';
 export { type EncodeWavOptions, encodeWav, type WavEncoding } from './audio/encode-wav.js';
+export {
+  type NoiseCancellationScenario,
+  type NoiseCancellationScenarioOptions,
+  noiseCancellationScenario,
+} from './audio/live-scenario.js';
+export {
+  type LatencySummary,
+  type LiveDeviceInput,
+  type LiveFilter,
+  type LiveGeneratedInput,
+  type LiveHandle,
+  type LiveInput,
+  type LiveOptions,
+  type LiveOutput,
+  type LiveResult,
+  type LiveStats,
+  startLive,
+} from './audio/live-session.js';
 export { loadWebAudio, type WebAudioModule } from './audio/load-web-audio.js';
 export {
   type ParseWavHeaderOptions,
@@ -8,6 +26,7 @@ export {
   type WavHeader,
   type WavSampleFormat,
 } from './audio/parse-wav-header.js';
+export { type WorkletModuleName, workletModulePath } from './audio/worklet-module-url.js';
 export { writeWavFile } from './audio/write-wav-file.js';
 export * from './core/errors.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
