@@ -76,4 +76,5 @@ export {
 } from './optim/schedules/piecewise-constant-decay.js';
 export { PolynomialDecay, type PolynomialDecayOptions } from './optim/schedules/polynomial-decay.js';
 export { Variable, type VariableOptions } from './optim/variable.js';
+export * from './rx/index.js';
 export * from './signal/index.js';
