@@ -82,9 +82,11 @@ export class Adamax {
   private excludeVars: Set<Variable> = new Set();
   private excludeNames: RegExp | null = null;
   private pendingState: AdamaxState | null = null;
+  private readonly options: AdamaxOptions;
 
   constructor(options: AdamaxOptions = {}) {
     const r = resolveAdamaxOptions(options);
+    this.options = options;
     this.hp = r.hp;
     this.lr = r.learningRate;
     this.backend = r.backend;
@@ -419,6 +421,19 @@ export class Adamax {
       const g = groups[k]!;
       list[i]!.value.set(core.average!.subarray(g.offset, g.offset + g.length));
     }
+  }
+
+  /**
+   * A new, unbuilt optimizer with the same settings: every option (also `backend` and `onWarning`),
+   * the current learning rate (a schedule or function is shared, a number copied) and the weight-decay
+   * exclusions by name (exclusions by variable identity do not carry over to other variables).
+   * No state is copied: use `saveState`/`loadState` for that.
+   */
+  clone(): Adamax {
+    const copy = new Adamax({ ...this.options, learningRate: this.lr.input, name: this.name });
+    copy.excludeNames = this.excludeNames;
+    copy.excludeVars = new Set(this.excludeVars);
+    return copy;
   }
 
   /** Keras `get_config()`: snake_case keys in Keras' order; a number learning rate is its float32 value. */

@@ -76,6 +76,11 @@ export class LearningRate {
   get storedValue(): number {
     return this.value;
   }
+  /** What a new optimizer needs to reproduce this learning rate (the float32 value, schedule or function). */
+  get input(): LearningRateInput {
+    if (this.kind === 'value') return this.value;
+    return this.kind === 'schedule' ? this.schedule! : this.fn!;
+  }
   /** The schedule, if any. */
   get scheduleObject(): LearningRateSchedule | null {
     return this.schedule;

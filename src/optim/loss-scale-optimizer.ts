@@ -246,6 +246,15 @@ export class LossScaleOptimizer {
     return outcome;
   }
 
+  /** A new, unbuilt LossScaleOptimizer around `inner.clone()`, with the same initial scale and growth steps. */
+  clone(): LossScaleOptimizer {
+    return new LossScaleOptimizer(this.inner.clone(), {
+      initialScale: this.initialScale,
+      dynamicGrowthSteps: this.dynamicGrowthSteps,
+      name: this.name,
+    });
+  }
+
   getConfig(): LossScaleOptimizerConfig {
     return {
       name: this.name,

@@ -48,11 +48,10 @@ const OPTION_KEYS = ['emitOutput', 'finalizeOnComplete', 'nonFinite', 'queue', '
  *
  * **Every subscription is an independent learner.** An optimizer can be built only once, so
  * `optimizer` is either a factory (called on each subscribe; must return an unbuilt optimizer), or
- * an instance used as a *template*: each subscription gets `Adamax.fromConfig(template.getConfig())`
- * (or the LossScaleOptimizer equivalent) and the template itself is never built or stepped. A
- * template carries its Keras config only — not `onWarning`, `backend`, `excludeFromWeightDecay`
- * settings or a loaded state (use `resume`); a callable learning rate has no config, so use a
- * factory for those. The live optimizer of a subscription is `event.source.optimizer`.
+ * an instance used as a *template*: each subscription gets `template.clone()` (same options, learning
+ * rate and weight-decay exclusions by name; no state — use `resume` for that) and the template itself
+ * is never built or stepped. A callable learning rate is shared by the clones. The live optimizer of a
+ * subscription is `event.source.optimizer`.
  *
  * Non-finite gradients follow `nonFinite` (a LossScaleOptimizer uses its own skip rule). Input
  * frames must be delivered synchronously or through `queue` (see {@link replayFrames} for files).
@@ -235,20 +234,8 @@ export function learn<S extends ModelState>(
 function optimizerFactory(optimizer: unknown, issues: OptionIssue[]): OptimizerFactory {
   if (typeof optimizer === 'function') return optimizer as OptimizerFactory;
   if (optimizer instanceof LossScaleOptimizer || optimizer instanceof Adamax) {
-    try {
-      if (optimizer instanceof LossScaleOptimizer) {
-        const config = optimizer.getConfig();
-        return () => LossScaleOptimizer.fromConfig(config);
-      }
-      const config = optimizer.getConfig();
-      return () => Adamax.fromConfig(config);
-    } catch (cause) {
-      issues.push({
-        option: 'optimizer',
-        message: `learn clones an optimizer instance per subscription from its config: ${(cause as Error).message} Pass a factory instead: learn(model, () => new Adamax({ … })).`,
-      });
-      return () => optimizer;
-    }
+    const template = optimizer;
+    return () => template.clone();
   }
   issues.push({
     option: 'optimizer',

@@ -1,6 +1,6 @@
 import { finalize, from, map, Subject, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError, NonFiniteGradientError } from '../../src/core/errors.js';
+import { NonFiniteGradientError } from '../../src/core/errors.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import type { AdamaxOptions } from '../../src/optim/adamax-options.js';
@@ -176,8 +176,15 @@ describe('learn: equivalence and isolation', () => {
     expectBitEqual(events.at(-1)!.source.snapshot().weights[0]!, w.value);
   });
 
-  it('rejects a callable learning rate template and a factory returning a built optimizer', () => {
-    expect(() => learn(fir, new Adamax({ learningRate: () => 0.1 }))).toThrow(InvalidOptionError);
+  it('clones a template per subscription (a callable learning rate is shared); rejects a factory returning a built optimizer', () => {
+    const template = new Adamax({ learningRate: () => 0.1, backend: 'js' });
+    const seen: StepEvent[] = [];
+    from(data)
+      .pipe(learn(fir, template))
+      .subscribe((e) => seen.push(e));
+    expect(template.built).toBe(false);
+    expect(seen.at(-1)!.source.optimizer).not.toBe(template);
+    expect(seen.at(-1)!.learningRate).toBe(Math.fround(0.1));
     const built = new Adamax();
     built.buildFlat(fir.layout);
     const errors: unknown[] = [];
