@@ -38,14 +38,24 @@ export { FdNlms, type FdNlmsOptions } from './models/baselines/fd-nlms.js';
 export { Lms, type LmsOptions } from './models/baselines/lms.js';
 export { Nlms, type NlmsOptions } from './models/baselines/nlms.js';
 export { Rls, type RlsOptions } from './models/baselines/rls.js';
+export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
+export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
+export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
+export type { Denoiser } from './models/denoiser.js';
 export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
+export { OnlineDenoiser, type OnlineDenoiserOptions, type OnlineDenoiserState } from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {
   PartitionedFdFilter,
   type PartitionedFdFilterOptions,
   type PartitionedFdState,
 } from './models/partitioned-fd-filter.js';
+export {
+  SpectralMaskLearner,
+  type SpectralMaskLearnerOptions,
+  type SpectralMaskState,
+} from './models/spectral-mask-learner.js';
 export { PageHinkley, type PageHinkleyOptions } from './models/tracking/page-hinkley.js';
 export { betaFromTimeConstant, halfLifeFromBeta, timeConstantFromBeta } from './models/tracking/time-constants.js';
 export { Tracker, type TrackerOptions } from './models/tracking/tracker.js';

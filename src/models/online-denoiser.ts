@@ -1,0 +1,608 @@
+import { AdamaxStreamError, ShapeError } from '../core/errors.js';
+import { createLayout, type ParamLayout } from '../core/param-layout.js';
+import { IssueCollector } from '../core/validate.js';
+import { Adamax } from '../optim/adamax.js';
+import type { AdamaxOptions } from '../optim/adamax-options.js';
+import { Fft } from '../signal/fft.js';
+import { resample } from '../signal/resample.js';
+import { sqrtHannWindow } from '../signal/window.js';
+import type { AdaptiveModel } from './adaptive-model.js';
+import type { Denoiser } from './denoiser.js';
+
+/** Options of {@link OnlineDenoiser}. Every field is optional. */
+export interface OnlineDenoiserOptions {
+  /** Sample rate the model runs at, in Hz. Default 16000. */
+  readonly sampleRate?: number;
+  /** STFT frame (FFT) length N, a power of two ≥ 64. Default: the power of two closest to 32 ms (512 at 16 kHz). */
+  readonly fftSize?: number;
+  /**
+   * Quantile τ ∈ (0, 0.5] of the log periodogram that the noise model tracks. Small τ follows the
+   * lower envelope (speech does not inflate the estimate), larger τ tracks rising noise faster.
+   * Default 0.2.
+   */
+  readonly quantile?: number;
+  /**
+   * Robustness scale δ (nats) of the upward push: above the tracked quantile the gradient is
+   * τ / (1 + (r/δ)²) instead of τ, so strong speech peaks (large r) barely raise the noise floor.
+   * `Infinity` gives the plain pinball loss. Default 3.
+   */
+  readonly robustness?: number;
+  /**
+   * Temporal smoothing μ ∈ [0, 1) of the learned log noise power before it enters the gain:
+   * θ̄ ← μ·θ̄ + (1 − μ)·θ (per stream state). Lets a large learning rate track fast while the gain
+   * sees a steady estimate. Default 0.
+   */
+  readonly noiseSmoothing?: number;
+  /**
+   * Learn the broadband level b as well (one extra parameter that moves every bin at once; helps
+   * broadband level switches, adds speech-correlated jitter to speech-free bins). Default false.
+   */
+  readonly broadband?: boolean;
+  /**
+   * Fast fall: the noise power entering the gain never exceeds the recursively smoothed
+   * periodogram P̄_k ← β·P̄_k + (1 − β)·P_k with this β ∈ [0, 1) (noise cannot be louder than noise
+   * plus speech). Covers a loud→quiet switch while the learned estimate is still descending.
+   * `null` switches it off. Default 0.9 (≈ 10 hops).
+   */
+  readonly fastFall?: number | null;
+  /**
+   * Tonal-noise correction: also learn the per-bin median m_k and scale the quantile bias
+   * compensation by the observed spread, w_k = clamp((m_k − θ_k) / s_exp, 0, 1) (s_exp: the spread
+   * of Gaussian noise). A stationary tone (mains hum) has w ≈ 0 and is not over-estimated.
+   * Experimental: it did not help on the abrupt-noise validation split. Default false.
+   */
+  readonly tonal?: boolean;
+  /** Over-estimation of the noise power in dB on top of the quantile bias compensation (negative = under-estimation). Default −2. */
+  readonly noiseBiasDb?: number;
+  /** Lowest spectral gain in dB (≤ 0). Default −25. */
+  readonly gainFloorDb?: number;
+  /** Decision-directed smoothing α ∈ [0, 1) of the a-priori SNR. Default 0.95. */
+  readonly ddAlpha?: number;
+  /** Spectral smoothing s ∈ [0, 1) of the gain: G ← (1 − s)·G + s·(G[k−1] + G[k+1]) / 2. Default 0. */
+  readonly spectralSmoothing?: number;
+  /** Initial noise power per bin, dB re full scale (per-sample power). Default −50. */
+  readonly initialNoiseDb?: number;
+  /** Whether the offline runner initialises the noise model from the first frame ({@link OnlineDenoiser.warmStart}). Default true. */
+  readonly warmStart?: boolean;
+  /**
+   * Adamax options used by the offline runner {@link OnlineDenoiser.process}. Defaults:
+   * `{ learningRate: 0.15, beta1: 0.5, beta2: 0.95 }` — β2 per STFT hop, i.e. the max-norm memory has
+   * a half-life of ≈ 14 hops (0.2 s at 16 kHz), so a loud→quiet switch does not freeze the steps.
+   */
+  readonly optimizer?: AdamaxOptions;
+}
+
+/** Per-stream state of {@link OnlineDenoiser}. */
+export type OnlineDenoiserState = {
+  /** Last N input samples (analysis window content). */
+  history: Float32Array;
+  /** Overlap-add accumulator (N samples). */
+  overlap: Float64Array;
+  /** Estimated clean power |Ŝ|² of the previous frame, per bin (decision-directed a-priori SNR). */
+  prevClean: Float64Array;
+  /** Smoothed log noise power θ̄_k + b̄ that the gain uses (see `noiseSmoothing`). */
+  smoothTheta: Float64Array;
+  /** Smoothed periodogram P̄_k, the fast-fall ceiling of the noise estimate. */
+  smoothPower: Float64Array;
+  /** Frames processed so far. */
+  frames: number;
+};
+
+const LOG_FLOOR = 1e-10; // −100 dB: keeps log P finite on digital silence
+const MIN_NOISE = 1e-12;
+const MAX_GAMMA = 1e6;
+
+/** ψ(r) = ∂ρ/∂r of the robust pinball loss: τ − 1 below 0, τ / (1 + r²/δ²) above. */
+function psi(r: number, tau: number, invDelta2: number): number {
+  return r < 0 ? tau - 1 : tau / (1 + r * r * invDelta2);
+}
+
+/**
+ * The offset θ* = argmin E[ρ(ln E − θ)] for E ~ Exp(1) (the log periodogram of Gaussian noise of
+ * unit power), i.e. the root of E[ψ(ln E − θ)] = 0, by bisection on a quadrature over e. For the
+ * plain pinball loss θ* = ln(−ln(1 − τ)). The noise power is then λ = exp(θ − θ*).
+ */
+function equilibriumOffset(tau: number, invDelta2: number, realBin: boolean): number {
+  if (invDelta2 === 0 && !realBin) return Math.log(-Math.log(1 - tau));
+  // density of e = P/λ: Exp(1) for complex bins, χ²₁ (e = Z², Z ~ N(0, 1)) for the real DC and Nyquist bins
+  const density = realBin
+    ? (e: number): number => Math.exp(-0.5 * e) / Math.sqrt(2 * Math.PI * e)
+    : (e: number): number => Math.exp(-e);
+  const mean = (theta: number): number => {
+    // ∫ ψ(ln e − θ) f(e) de with the substitution e = exp(v), v ∈ [−40, 5]
+    let s = 0;
+    const steps = 6000;
+    const dv = 45 / steps;
+    for (let i = 0; i < steps; i++) {
+      const v = -40 + (i + 0.5) * dv;
+      const e = Math.exp(v);
+      s += psi(v - theta, tau, invDelta2) * e * density(e) * dv;
+    }
+    return s;
+  };
+  let lo = -30;
+  let hi = 5;
+  for (let i = 0; i < 60; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mean(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+function closestPowerOfTwo(x: number): number {
+  return 2 ** Math.max(6, Math.round(Math.log2(x)));
+}
+
+/**
+ * Single-channel online denoiser whose noise model is learned by an optimizer from the noisy
+ * stream alone — no clean signal and no noise reference.
+ *
+ * Analysis: √Hann STFT, N-sample frames, hop H = N/2 (WOLA, perfect reconstruction), periodogram
+ * normalised to per-sample power `P_k = |X_k|² / Σ w²`, log feature `y_k = ln(P_k + 10⁻¹⁰)`.
+ *
+ * Noise model (parameters θ_k, one per bin k = 0..N/2; optional broadband level b):
+ * ```
+ * λ_k = c_k · exp(θ_k + b),   ln c_k = bias·ln10/10 − θ*_k,   λ_k ← min(λ_k, P̄_k)  (fast fall)
+ * ```
+ * θ*_k is the equilibrium offset of the loss for unit-power Gaussian noise (P_k/λ_k ~ Exp(1) for
+ * complex bins, χ²₁ for the real DC and Nyquist bins), computed once by quadrature; for the plain
+ * pinball loss θ* = ln(−ln(1 − τ)). P̄_k is the recursively smoothed periodogram (`fastFall`).
+ *
+ * Loss (a robust pinball / quantile loss, Koenker & Bassett 1978, on the log periodogram):
+ * ```
+ * r_k = y_k − θ_k − b
+ * ρ(r) = (τ − 1)·r for r < 0,   τ·δ·atan(r/δ) for r ≥ 0      (δ = ∞: plain pinball τ·r)
+ * loss = (1/K) Σ_k ρ(r_k)
+ * ∂loss/∂θ_k = −ψ(r_k)/K,  ψ(r) = τ − 1 (r < 0),  τ / (1 + r²/δ²) (r ≥ 0);   ∂loss/∂b = Σ_k ∂loss/∂θ_k
+ * ```
+ * Its minimiser is a low quantile of y_k, so the estimate follows the lower envelope of the
+ * spectrum (the idea of minimum statistics / quantile noise estimation, Martin 2001; Stahl et al.
+ * ICASSP 2000) while being learned by gradient steps. The gradient magnitude is bounded by
+ * (1 − τ)/K whatever the signal level, so Adamax's per-coordinate max-norm u is level
+ * independent: a −20 dB switch does not leave a stale large u behind. With a short max-norm
+ * memory (β2 = 0.95 per hop) u also forgets the large downward gradients within ≈ 20 hops, so a
+ * sustained rise is tracked at ≈ lr nats per hop as well: Adamax turns the asymmetric quantile
+ * gradient into a symmetric slew rate (≈ lr·H⁻¹·fs nats/s) while the equilibrium stays at the quantile.
+ * The optional level b (`broadband`) moves all bins at once; the optional median group
+ * (`tonal`) corrects the bias for stationary tones.
+ *
+ * Gain (Wiener rule with the decision-directed a-priori SNR of Ephraim & Malah 1984):
+ * ```
+ * γ_k = P_k / λ_k
+ * ξ_k = α · |Ŝ_k(t−1)|² / λ_k + (1 − α) · max(γ_k − 1, 0)
+ * G_k = max(ξ_k / (1 + ξ_k), G_min),  then spectral smoothing,  |Ŝ_k|² = G_k² P_k
+ * ```
+ * Output: inverse FFT of G·X, √Hann synthesis, overlap-add. Algorithmic delay N − H samples (the
+ * offline runner {@link process} compensates it). Learning is prequential: the gain for a frame
+ * uses the parameters before that frame's update.
+ *
+ * As an {@link AdaptiveModel}: one channel, `frameSize` = H; parameter groups
+ * `denoiser/noise-bins` (K = N/2 + 1), `denoiser/noise-level` (1, zero gradient unless
+ * `broadband`) and `denoiser/noise-median` (K, zero gradient unless `tonal`).
+ *
+ * References: Ephraim & Malah, IEEE Trans. ASSP 32(6), 1984 (decision-directed); Scalart & Filho,
+ * ICASSP 1996 (Wiener gain on the a-priori SNR); Martin, IEEE Trans. SAP 9(5), 2001 (minimum
+ * statistics); Koenker & Bassett, Econometrica 46(1), 1978 (quantile loss); Kingma & Ba, ICLR 2015
+ * (Adamax).
+ *
+ * @example
+ * const den = new OnlineDenoiser({ sampleRate: 16000 });
+ * const cleaned = den.process(noisy, 16000); // owns its Adamax, output aligned with the input
+ */
+export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoiser {
+  readonly kind = 'online-adamax';
+  readonly layout: ParamLayout;
+  /** Hop H (samples per frame of the adaptive-model interface). */
+  readonly frameSize: number;
+  readonly channels = 1;
+  readonly sampleRate: number;
+  /** STFT length N. */
+  readonly fftSize: number;
+  /** Number of bins K = N/2 + 1. */
+  readonly bins: number;
+  /** Algorithmic delay N − H in samples. */
+  readonly latency: number;
+  readonly quantile: number;
+  readonly robustness: number;
+  readonly noiseSmoothing: number;
+  readonly broadband: boolean;
+  readonly tonal: boolean;
+  /** Smoothing β of the fast-fall ceiling, or null when off. */
+  readonly fastFall: number | null;
+  readonly noiseBiasDb: number;
+  readonly gainFloorDb: number;
+  readonly ddAlpha: number;
+  readonly spectralSmoothing: number;
+  readonly initialNoiseDb: number;
+  readonly optimizerOptions: AdamaxOptions;
+  readonly warmStartEnabled: boolean;
+
+  private readonly fft: Fft;
+  private readonly window: Float64Array;
+  private readonly synthesisWindow: Float64Array;
+  private readonly invWindowPower: number;
+  /** ln c for the complex bins 1..N/2−1. */
+  private readonly logBias: number;
+  /** ln c for the real bins 0 and N/2 (χ²₁ periodogram). */
+  private readonly logBiasReal: number;
+  private readonly invDelta2: number;
+  /** noiseBiasDb in nats. */
+  private readonly biasDbNats: number;
+  /** Spread s_exp = median − τ-quantile of ln P for Gaussian noise (complex bins / real bins). */
+  private readonly spread: number;
+  private readonly spreadReal: number;
+  private readonly gainFloor: number;
+  // scratch, allocated once per model
+  private readonly buf: Float64Array;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly power: Float64Array;
+  private readonly gain: Float64Array;
+  private readonly resid: Float64Array;
+  private readonly residMedian: Float64Array;
+
+  constructor(options: OnlineDenoiserOptions = {}) {
+    const c = new IssueCollector();
+    c.unknownKeys(
+      options,
+      new Set([
+        'sampleRate',
+        'fftSize',
+        'quantile',
+        'noiseBiasDb',
+        'gainFloorDb',
+        'ddAlpha',
+        'spectralSmoothing',
+        'initialNoiseDb',
+        'optimizer',
+        'warmStart',
+        'robustness',
+        'noiseSmoothing',
+        'broadband',
+        'fastFall',
+        'tonal',
+      ]),
+    );
+    const sampleRate = options.sampleRate ?? 16000;
+    if (!(typeof sampleRate === 'number' && Number.isFinite(sampleRate) && sampleRate > 0)) {
+      c.add('sampleRate', `\`sampleRate\` must be a positive number. Received: sampleRate=${String(sampleRate)}`);
+    }
+    const fftSize = options.fftSize ?? closestPowerOfTwo(0.032 * (sampleRate > 0 ? sampleRate : 16000));
+    if (!(Number.isInteger(fftSize) && fftSize >= 64 && (fftSize & (fftSize - 1)) === 0)) {
+      c.add('fftSize', `\`fftSize\` must be a power of two >= 64. Received: fftSize=${String(fftSize)}`);
+    }
+    const quantile = options.quantile ?? 0.2;
+    if (!(Number.isFinite(quantile) && quantile > 0 && quantile <= 0.5)) {
+      c.add('quantile', `\`quantile\` must be in (0, 0.5]. Received: quantile=${String(quantile)}`);
+    }
+    const robustness = options.robustness ?? 3;
+    if (!(robustness > 0)) {
+      c.add('robustness', `\`robustness\` must be > 0 (Infinity allowed). Received: robustness=${String(robustness)}`);
+    }
+    const ns = options.noiseSmoothing ?? 0;
+    if (!(Number.isFinite(ns) && ns >= 0 && ns < 1)) {
+      c.add('noiseSmoothing', `\`noiseSmoothing\` must be in [0, 1). Received: noiseSmoothing=${String(ns)}`);
+    }
+    const ff = options.fastFall === undefined ? 0.9 : options.fastFall;
+    if (ff !== null && !(Number.isFinite(ff) && ff >= 0 && ff < 1)) {
+      c.add('fastFall', `\`fastFall\` must be in [0, 1) or null. Received: fastFall=${String(ff)}`);
+    }
+    c.inRange('noiseBiasDb', options.noiseBiasDb, -20, 20);
+    c.inRange('gainFloorDb', options.gainFloorDb, -80, 0);
+    const dd = options.ddAlpha ?? 0.95;
+    if (!(Number.isFinite(dd) && dd >= 0 && dd < 1)) {
+      c.add('ddAlpha', `\`ddAlpha\` must be in [0, 1). Received: ddAlpha=${String(dd)}`);
+    }
+    const ss = options.spectralSmoothing ?? 0;
+    if (!(Number.isFinite(ss) && ss >= 0 && ss < 1)) {
+      c.add('spectralSmoothing', `\`spectralSmoothing\` must be in [0, 1). Received: spectralSmoothing=${String(ss)}`);
+    }
+    c.inRange('initialNoiseDb', options.initialNoiseDb, -200, 20);
+    if (options.optimizer !== undefined && (typeof options.optimizer !== 'object' || options.optimizer === null)) {
+      c.add('optimizer', '`optimizer` must be an Adamax options object.');
+    }
+    c.throwIfAny();
+
+    this.sampleRate = sampleRate;
+    this.fftSize = fftSize;
+    this.frameSize = fftSize / 2;
+    this.bins = fftSize / 2 + 1;
+    this.latency = fftSize - this.frameSize;
+    this.quantile = quantile;
+    this.robustness = robustness;
+    this.noiseSmoothing = ns;
+    this.broadband = options.broadband ?? false;
+    this.tonal = options.tonal ?? false;
+    this.fastFall = ff;
+    this.noiseBiasDb = options.noiseBiasDb ?? -2;
+    this.gainFloorDb = options.gainFloorDb ?? -25;
+    this.ddAlpha = dd;
+    this.spectralSmoothing = ss;
+    this.initialNoiseDb = options.initialNoiseDb ?? -50;
+    this.warmStartEnabled = options.warmStart ?? true;
+    this.optimizerOptions = { learningRate: 0.15, beta1: 0.5, beta2: 0.95, ...(options.optimizer ?? {}) };
+    this.layout = createLayout([
+      { name: 'denoiser/noise-bins', length: this.bins },
+      { name: 'denoiser/noise-level', length: 1 },
+      { name: 'denoiser/noise-median', length: this.bins },
+    ]);
+
+    this.fft = new Fft(fftSize);
+    const w = sqrtHannWindow(fftSize);
+    this.window = Float64Array.from(w);
+    // WOLA normalisation S[r] = Σ_j w²[r + jH] (≡ 1 for √Hann at 50 %, kept general).
+    const hop = this.frameSize;
+    const sums = new Float64Array(hop);
+    let wp = 0;
+    for (let i = 0; i < fftSize; i++) {
+      sums[i % hop] += w[i]! * w[i]!;
+      wp += w[i]! * w[i]!;
+    }
+    this.synthesisWindow = new Float64Array(fftSize);
+    for (let i = 0; i < fftSize; i++) this.synthesisWindow[i] = w[i]! / sums[i % hop]!;
+    this.invWindowPower = 1 / wp;
+    this.invDelta2 = Number.isFinite(robustness) ? 1 / (robustness * robustness) : 0;
+    const biasDb = (this.noiseBiasDb / 10) * Math.LN10;
+    const q = equilibriumOffset(quantile, this.invDelta2, false);
+    const qReal = equilibriumOffset(quantile, this.invDelta2, true);
+    this.biasDbNats = biasDb;
+    this.logBias = biasDb - q;
+    this.logBiasReal = biasDb - qReal;
+    this.spread = Math.log(Math.LN2) - q;
+    this.spreadReal = equilibriumOffset(0.5, 0, true) - qReal;
+    this.gainFloor = 10 ** (this.gainFloorDb / 20);
+    this.buf = new Float64Array(fftSize);
+    this.re = new Float64Array(this.bins);
+    this.im = new Float64Array(this.bins);
+    this.power = new Float64Array(this.bins);
+    this.gain = new Float64Array(this.bins);
+    this.resid = new Float64Array(this.bins);
+    this.residMedian = new Float64Array(this.bins);
+  }
+
+  /** θ_k = ln(p₀) − ln c (so that λ_k = p₀), b = 0, with p₀ = 10^(initialNoiseDb/10). */
+  initParams(params: Float32Array): void {
+    const p0 = (this.initialNoiseDb / 10) * Math.LN10;
+    const k = this.bins;
+    params.fill(p0 - this.logBias, 0, k);
+    params[0] = p0 - this.logBiasReal;
+    params[k - 1] = p0 - this.logBiasReal;
+    params[k] = 0;
+    for (let j = 0; j < k; j++)
+      params[k + 1 + j] = params[j]! + (j === 0 || j === k - 1 ? this.spreadReal : this.spread);
+    params[this.bins] = 0;
+  }
+
+  /**
+   * Data-driven initialisation from the first N samples of a stream (one look-ahead frame):
+   * `θ_k = ln(P̄_k + 10⁻¹⁰) − ln c`, b = 0, where P̄ is the √Hann periodogram smoothed over ±3 bins
+   * (a one-frame estimate of the noise power, biased upwards when speech is present — the
+   * fast downward tracking removes that within a few hundred ms). Shorter input is zero-padded.
+   */
+  warmStart(params: Float32Array, samples: Float32Array): void {
+    const { fftSize: n, bins: k, buf, re, im, power, window } = this;
+    for (let i = 0; i < n; i++) {
+      const v = i < samples.length ? samples[i]! : 0;
+      buf[i] = window[i]! * (Number.isFinite(v) ? v : 0);
+    }
+    this.fft.realForward(buf, re, im);
+    for (let j = 0; j < k; j++) power[j] = (re[j]! * re[j]! + im[j]! * im[j]!) * this.invWindowPower;
+    const r = 3;
+    for (let j = 0; j < k; j++) {
+      let sum = 0;
+      let count = 0;
+      for (let q = Math.max(0, j - r); q <= Math.min(k - 1, j + r); q++) {
+        sum += power[q]!;
+        count++;
+      }
+      params[j] = Math.log(sum / count + LOG_FLOOR) - (j === 0 || j === k - 1 ? this.logBiasReal : this.logBias);
+    }
+    params[k] = 0;
+    for (let j = 0; j < k; j++)
+      params[k + 1 + j] = params[j]! + (j === 0 || j === k - 1 ? this.spreadReal : this.spread);
+  }
+
+  createState(): OnlineDenoiserState {
+    return {
+      history: new Float32Array(this.fftSize),
+      overlap: new Float64Array(this.fftSize),
+      prevClean: new Float64Array(this.bins),
+      smoothTheta: new Float64Array(this.bins),
+      smoothPower: new Float64Array(this.bins),
+      frames: 0,
+    };
+  }
+
+  forward(
+    params: Float32Array,
+    state: OnlineDenoiserState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+  ): void {
+    if (frame.length < 1) throw new ShapeError('OnlineDenoiser expects 1 channel per frame. Received 0.');
+    const x = frame[0]!;
+    const h = this.frameSize;
+    if (x.length !== h || output.length !== h) {
+      throw new ShapeError(
+        `OnlineDenoiser frame length mismatch: expected ${h} samples (hop) for the input and the output; received input ${x.length}, output ${output.length}.`,
+      );
+    }
+    if (params.length < this.layout.size) {
+      throw new ShapeError(`OnlineDenoiser expects ${this.layout.size} parameters. Received ${params.length}.`);
+    }
+    const { fftSize: n, bins: k, buf, re, im, power, gain, resid, window } = this;
+    // 1. analysis
+    const hist = state.history;
+    hist.copyWithin(0, h);
+    hist.set(x, n - h);
+    for (let i = 0; i < n; i++) {
+      const v = hist[i]!;
+      buf[i] = window[i]! * (Number.isFinite(v) ? v : 0);
+    }
+    this.fft.realForward(buf, re, im);
+    // 2. noise estimate and gain
+    const level = params[k]!;
+    const alpha = this.ddAlpha;
+    const floor = this.gainFloor;
+    const prev = state.prevClean;
+    const smooth = state.smoothTheta;
+    const mu = this.noiseSmoothing;
+    const first = state.frames === 0;
+    const tonal = this.tonal;
+    const residMedian = this.residMedian;
+    const beta = this.fastFall;
+    const ceil = state.smoothPower;
+    for (let j = 0; j < k; j++) {
+      const p = (re[j]! * re[j]! + im[j]! * im[j]!) * this.invWindowPower;
+      power[j] = p;
+      const logP = Math.log(p + LOG_FLOOR);
+      const theta = params[j]! + level;
+      resid[j] = logP - theta;
+      const med = params[k + 1 + j]!;
+      residMedian[j] = logP - med;
+      const realBin = j === 0 || j === k - 1;
+      let logBias = realBin ? this.logBiasReal : this.logBias;
+      if (tonal) {
+        const spread = realBin ? this.spreadReal : this.spread;
+        const w = (med - theta) / spread;
+        // biome-ignore lint/complexity/useMathMinMax: explicit comparisons map NaN to 0 (Math.max would keep NaN)
+        const wc = w > 1 ? 1 : w > 0 ? w : 0;
+        logBias = this.biasDbNats + wc * (logBias - this.biasDbNats);
+      }
+      const sm = first ? theta : mu * smooth[j]! + (1 - mu) * theta;
+      smooth[j] = sm;
+      const logNoise = sm + logBias;
+      let lambda = Math.exp(logNoise);
+      if (beta !== null) {
+        const ceiling = first ? p : beta * ceil[j]! + (1 - beta) * p;
+        ceil[j] = ceiling;
+        if (lambda > ceiling) lambda = ceiling;
+      }
+      if (!(lambda > MIN_NOISE)) lambda = MIN_NOISE; // also catches NaN
+      let gamma = p / lambda;
+      if (gamma > MAX_GAMMA) gamma = MAX_GAMMA;
+      let xi = alpha * (prev[j]! / lambda) + (1 - alpha) * (gamma > 1 ? gamma - 1 : 0);
+      if (xi > MAX_GAMMA) xi = MAX_GAMMA;
+      const g = xi / (1 + xi);
+      gain[j] = Math.max(g, floor);
+    }
+    const s = this.spectralSmoothing;
+    if (s > 0) {
+      let left = gain[0]!;
+      for (let j = 0; j < k; j++) {
+        const mid = gain[j]!;
+        const right = j + 1 < k ? gain[j + 1]! : mid;
+        gain[j] = (1 - s) * mid + 0.5 * s * (left + right);
+        left = mid;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const g = gain[j]!;
+      prev[j] = g * g * power[j]!;
+      re[j] = re[j]! * g;
+      im[j] = im[j]! * g;
+    }
+    // 3. synthesis (WOLA)
+    this.fft.realInverse(re, im, buf);
+    const acc = state.overlap;
+    const ws = this.synthesisWindow;
+    for (let i = 0; i < n; i++) acc[i] = acc[i]! + ws[i]! * buf[i]!;
+    for (let i = 0; i < h; i++) output[i] = acc[i]!;
+    acc.copyWithin(0, h);
+    acc.fill(0, n - h);
+    state.frames++;
+  }
+
+  step(
+    params: Float32Array,
+    state: OnlineDenoiserState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+    grad: Float32Array,
+  ): number {
+    this.forward(params, state, frame, output);
+    const { bins: k, resid } = this;
+    const tau = this.quantile;
+    const inv = 1 / k;
+    let loss = 0;
+    let gb = 0;
+    const id2 = this.invDelta2;
+    const delta = id2 > 0 ? 1 / Math.sqrt(id2) : 0;
+    for (let j = 0; j < k; j++) {
+      const r = resid[j]!;
+      let psi: number;
+      if (r < 0) {
+        psi = tau - 1;
+        loss += r * psi;
+      } else if (id2 > 0) {
+        psi = tau / (1 + r * r * id2);
+        loss += tau * delta * Math.atan(r / delta);
+      } else {
+        psi = tau;
+        loss += tau * r;
+      }
+      const g = -psi * inv;
+      grad[j] = g;
+      gb += g;
+    }
+    grad[k] = this.broadband ? gb : 0;
+    const rm = this.residMedian;
+    for (let j = 0; j < k; j++) {
+      if (!this.tonal) {
+        grad[k + 1 + j] = 0;
+        continue;
+      }
+      const r = rm[j]!;
+      const psi = r < 0 ? -0.5 : 0.5;
+      loss += r * psi;
+      grad[k + 1 + j] = -psi * inv;
+    }
+    return loss * inv;
+  }
+
+  /**
+   * Offline runner: denoises a whole signal with a fresh stream state and a fresh Adamax
+   * (`optimizer` options) that learns the noise model prequentially, hop by hop. The input is
+   * resampled to the model's rate when `sampleRate` differs, and the output back. The STFT delay
+   * is compensated: the output is aligned with the input and has the same length.
+   *
+   * @throws AdamaxStreamError (`invalid_argument`) for a bad sample rate.
+   */
+  process(input: Float32Array, sampleRate: number = this.sampleRate): Float32Array {
+    if (!(Number.isFinite(sampleRate) && sampleRate > 0)) {
+      throw new AdamaxStreamError(
+        'invalid_argument',
+        `OnlineDenoiser.process: \`sampleRate\` must be a positive number. Received: sampleRate=${String(sampleRate)}`,
+      );
+    }
+    if (input.length === 0) return new Float32Array(0);
+    const x = sampleRate === this.sampleRate ? input : resample(input, sampleRate, this.sampleRate);
+    const core = new Adamax(this.optimizerOptions).buildFlat(this.layout);
+    if (this.warmStartEnabled) this.warmStart(core.params, x);
+    else this.initParams(core.params);
+    const state = this.createState();
+    const h = this.frameSize;
+    const d = this.latency;
+    const total = x.length + d;
+    const frames = Math.ceil(total / h);
+    const y = new Float32Array(frames * h);
+    const frame = new Float32Array(h);
+    const out = new Float32Array(h);
+    const channels = [frame];
+    for (let f = 0; f < frames; f++) {
+      const start = f * h;
+      frame.fill(0);
+      if (start < x.length) frame.set(x.subarray(start, Math.min(start + h, x.length)));
+      this.step(core.params, state, channels, out, core.grads);
+      core.step();
+      y.set(out, start);
+    }
+    const aligned = y.subarray(d, d + x.length);
+    if (sampleRate === this.sampleRate) return Float32Array.from(aligned);
+    const back = resample(aligned, this.sampleRate, sampleRate);
+    const result = new Float32Array(input.length);
+    result.set(back.subarray(0, Math.min(back.length, input.length)));
+    return result;
+  }
+}
