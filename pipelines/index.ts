@@ -1,0 +1,52 @@
+/**
+ * Ready-made compositions of the public API (`../src/index.js` only) used by the CLI and the
+ * samples: reference cancellation, single-channel denoising, dataset replay and the live path.
+ */
+export { type AudioFile, assertReadableFile, readAudioFile, writeAudioFile } from './audio-files.js';
+export {
+  downmix,
+  fitLength,
+  isAbortError,
+  MAX_TRACE_POINTS,
+  type PipelineCommonOptions,
+  type PipelineResult,
+  type QualityMetrics,
+  qualityMetrics,
+  type Series,
+  toRate,
+} from './common.js';
+export {
+  aggregate,
+  type DatasetItem,
+  listDataset,
+  type ReplayAggregate,
+  type ReplayFailure,
+  type ReplayFileResult,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplayState,
+  readReplayState,
+  replayDataset,
+} from './dataset-replay.js';
+export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';
+export {
+  cancelWithReference,
+  createReferenceFilter,
+  filterFrames,
+  REFERENCE_METHODS,
+  type ReferenceCancellationOptions,
+  type ReferenceFilter,
+  type ReferenceMethod,
+  referenceFrames,
+  runReferenceFilterDirect,
+} from './reference-cancellation.js';
+export {
+  type CheckpointOptions,
+  createOnlineDenoiser,
+  denoiseSingleChannel,
+  hopFrames,
+  SINGLE_CHANNEL_METHODS,
+  type SingleChannelDenoiseOptions,
+  type SingleChannelMethod,
+  warmStartedModel,
+} from './single-channel-denoise.js';

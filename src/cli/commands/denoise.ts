@@ -1,0 +1,234 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  assertReadableFile,
+  cancelWithReference,
+  denoiseSingleChannel,
+  downmix,
+  isAbortError,
+  type PipelineResult,
+  REFERENCE_METHODS,
+  type ReferenceMethod,
+  readAudioFile,
+  SINGLE_CHANNEL_METHODS,
+  type SingleChannelMethod,
+  toRate,
+  writeAudioFile,
+} from '../../../pipelines/index.js';
+import {
+  CliInterrupted,
+  CliUsageError,
+  type Command,
+  choiceFlag,
+  fmtDb,
+  fmtDelta,
+  numberFlag,
+  parseCommandArgs,
+  withInterrupt,
+} from '../io.js';
+import { ProgressBar } from '../progress.js';
+import { checkReportPath, toRunReport, writeReport } from '../report-files.js';
+
+const MODELS = [...SINGLE_CHANNEL_METHODS, ...REFERENCE_METHODS] as const;
+
+const HELP = `Usage: adamax-stream denoise <input> --output <file.wav> [options]
+
+Denoises a recording. With --reference, reference-based noise cancellation (a second microphone
+that hears the noise); without, the single-channel online denoiser. The defaults need no tuning.
+The output WAV has the input's sample rate and length (mono: a multichannel input is downmixed).
+
+Options:
+  -o, --output <file>       output WAV (required)
+  -r, --reference <file>    noise reference recording (enables reference cancellation)
+  -c, --clean <file>        clean track: prints SI-SDR / SNR / STOI before and after
+      --report <file>       .html: self-contained HTML report (+ the same numbers as .json next to it);
+                            .json: the JSON only
+      --model <name>        online | wiener | rnnoise (single-channel; default online),
+                            fd-adamax | nlms (with --reference; default fd-adamax)
+      --format <f>          pcm16 | float32 (default: the input's if it is a 16-bit or float WAV, else pcm16)
+      --change-time <s>     known time of a noise change in seconds (report marks, T10). Default: from a
+                            scenario.json next to the input whose "noisy" names the input, if any
+      --checkpoint <file>   save the learner state every few seconds of audio and resume from it after a
+                            crash or Ctrl-C (online model only; removed when the run completes)
+      --checkpoint-every <n> frames between checkpoints (default ≈ 5 s of audio)
+      --json                print a JSON summary on stdout
+  -h, --help                show this help
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 interrupted.`;
+
+interface ScenarioSidecar {
+  readonly noisy?: string;
+  readonly changeTimeSec?: number;
+}
+
+/** The change time from `<dir>/scenario.json` when it describes this input. */
+function sidecarChangeTime(input: string): number | undefined {
+  const p = join(dirname(input), 'scenario.json');
+  if (!existsSync(p)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(p, 'utf8')) as ScenarioSidecar;
+    if (s.noisy === basename(input) && typeof s.changeTimeSec === 'number') return s.changeTimeSec;
+  } catch {
+    // not ours: ignore
+  }
+  return undefined;
+}
+
+export const denoiseCommand: Command = {
+  name: 'denoise',
+  summary: 'denoise a recording (single-channel, or with a noise reference)',
+  help: HELP,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      'denoise',
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        reference: { type: 'string', short: 'r' },
+        clean: { type: 'string', short: 'c' },
+        report: { type: 'string' },
+        model: { type: 'string' },
+        format: { type: 'string' },
+        'change-time': { type: 'string' },
+        checkpoint: { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      { min: 1, max: 1, names: 'the <input> file' },
+    );
+    if (values.help) {
+      ctx.out(HELP);
+      return 0;
+    }
+    const input = positionals[0]!;
+    if (values.output === undefined) throw new CliUsageError('denoise: missing --output <file>.');
+    const model = choiceFlag('denoise', 'model', values.model, MODELS);
+    const format = choiceFlag('denoise', 'format', values.format, ['pcm16', 'float32'] as const);
+    const changeFlag = numberFlag('denoise', 'change-time', values['change-time'], { min: 0 });
+    const every = numberFlag('denoise', 'checkpoint-every', values['checkpoint-every'], { integer: true, min: 1 });
+    checkReportPath('denoise', values.report);
+    const withReference = values.reference !== undefined;
+    if (model && withReference && !(REFERENCE_METHODS as readonly string[]).includes(model)) {
+      throw new CliUsageError(`denoise: --model ${model} is single-channel; with --reference use fd-adamax or nlms.`);
+    }
+    if (model && !withReference && (REFERENCE_METHODS as readonly string[]).includes(model)) {
+      throw new CliUsageError(`denoise: --model ${model} needs --reference <file>.`);
+    }
+    const method = model ?? (withReference ? 'fd-adamax' : 'online');
+    if (values.checkpoint !== undefined && method !== 'online') {
+      throw new CliUsageError(`denoise: --checkpoint works with the online model only (got ${method}).`);
+    }
+    if (every !== undefined && values.checkpoint === undefined) {
+      throw new CliUsageError('denoise: --checkpoint-every needs --checkpoint <file>.');
+    }
+    if (resolve(values.output) === resolve(input)) {
+      throw new CliUsageError('denoise: --output must not be the input file.');
+    }
+
+    for (const f of [input, values.reference, values.clean]) if (f !== undefined) await assertReadableFile(f);
+    const noisy = await readAudioFile(input);
+    const rate = noisy.sampleRate;
+    const clean = values.clean ? await readAudioFile(values.clean) : null;
+    const ref = values.reference ? await readAudioFile(values.reference) : null;
+    const changeTime = changeFlag ?? sidecarChangeTime(input);
+    const bar = new ProgressBar('denoise', 1000, ctx.io.stderr);
+    const common = {
+      sampleRate: rate,
+      ...(clean ? { clean: toRate(downmix(clean.channels), clean.sampleRate, rate) } : {}),
+      ...(changeTime !== undefined ? { changeTime } : {}),
+      onProgress: (f: number) => bar.update(f * 1000),
+    };
+    let result: PipelineResult;
+    try {
+      result = await withInterrupt((signal) =>
+        ref
+          ? cancelWithReference({
+              ...common,
+              signal,
+              primary: noisy.channels,
+              reference: ref.channels,
+              referenceSampleRate: ref.sampleRate,
+              method: method as ReferenceMethod,
+            })
+          : denoiseSingleChannel({
+              ...common,
+              signal,
+              input: noisy.channels,
+              method: method as SingleChannelMethod,
+              ...(values.checkpoint !== undefined
+                ? { checkpoint: { path: values.checkpoint, ...(every !== undefined ? { every } : {}) } }
+                : {}),
+            }),
+      );
+    } catch (e) {
+      if (isAbortError(e)) {
+        throw new CliInterrupted(
+          values.checkpoint !== undefined
+            ? `interrupted; run the same command again to resume from ${values.checkpoint}`
+            : 'interrupted; nothing was written',
+        );
+      }
+      throw e;
+    } finally {
+      bar.done();
+    }
+    const outFormat = format ?? noisy.wavEncoding ?? 'pcm16';
+    await writeAudioFile(values.output, [result.output], rate, outFormat);
+    let reportFiles: string[] = [];
+    if (values.report !== undefined) {
+      const report = toRunReport(result, {
+        title: `adamax-stream denoise — ${basename(input)}`,
+        command: ['adamax-stream', 'denoise', ...args].join(' '),
+        inputFile: input,
+        channels: noisy.channels.length,
+        output: values.output,
+      });
+      reportFiles = await writeReport(values.report, report);
+    }
+    const s = result.summary;
+    if (values.json) {
+      ctx.out(
+        JSON.stringify({
+          command: 'denoise',
+          input,
+          output: values.output,
+          reference: values.reference ?? null,
+          clean: values.clean ?? null,
+          report: reportFiles,
+          mode: result.mode,
+          model: result.model,
+          sampleRate: rate,
+          channels: noisy.channels.length,
+          frames: result.output.length,
+          format: outFormat,
+          changeTime: changeTime ?? null,
+          summary: s,
+        }),
+      );
+      return 0;
+    }
+    ctx.out(
+      `denoised ${input} → ${values.output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
+        `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
+        `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
+    );
+    const m = result.metrics;
+    if (m) {
+      ctx.out(`SI-SDR before ${fmtDb(m.siSdrIn)}, after ${fmtDb(m.siSdrOut)} (${fmtDelta(m.siSdrImprovement)})`);
+      ctx.out(`SNR    before ${fmtDb(m.snrIn)}, after ${fmtDb(m.snrOut)} (${fmtDelta(m.snrOut - m.snrIn)})`);
+      if (m.stoiIn !== null && m.stoiOut !== null) {
+        ctx.out(`STOI   before ${m.stoiIn.toFixed(3)}, after ${m.stoiOut.toFixed(3)}`);
+      }
+      if (m.t10 !== null) {
+        ctx.out(
+          `T10 after the noise change at ${changeTime?.toFixed(2)} s: ${Number.isFinite(m.t10) ? `${m.t10.toFixed(2)} s` : 'never'}`,
+        );
+      }
+    } else {
+      ctx.out('no --clean track: quality metrics skipped');
+    }
+    if (reportFiles.length > 0) ctx.out(`report: ${reportFiles.join(', ')}`);
+    return 0;
+  },
+};

@@ -1,0 +1,142 @@
+import {
+  REFERENCE_METHODS,
+  type ReplayFileResult,
+  replayDataset,
+  SINGLE_CHANNEL_METHODS,
+} from '../../../pipelines/index.js';
+import { CliInterrupted, type Command, choiceFlag, fmtDelta, parseCommandArgs, table, withInterrupt } from '../io.js';
+import { ProgressBar } from '../progress.js';
+
+const HELP = `Usage: adamax-stream replay <folder|manifest> [options]
+
+Denoises every recording of a dataset, one after the other in a fixed order, with per-file and
+aggregate metrics (SI-SDR improvement median/mean, SNR, STOI) when clean tracks are given.
+
+A folder: every *.wav is a noisy recording; <name>.clean.wav is its clean track and <name>.ref.wav
+its noise reference (then reference cancellation is used); <name>.denoised.wav files are skipped.
+A manifest: .jsonl lines {"noisy": "a.wav", "clean": "a-clean.wav", "reference": "a-ref.wav"} or a
+.csv with a header row noisy,clean,reference (clean and reference optional; paths relative to the
+manifest).
+
+Options:
+      --out <dir>           write <name>.denoised.wav files here
+      --state <file>        progress state (JSON, written atomically after each file); a re-run with
+                            the same state skips finished files. Ctrl-C finishes the current write,
+                            saves the state and exits 130
+      --model <name>        single-channel files: online | wiener | rnnoise (default online)
+      --reference-model <name>  files with a reference: fd-adamax | nlms (default fd-adamax)
+      --no-stoi             skip STOI (faster)
+      --json                print a JSON summary on stdout (per-file results and the aggregate)
+  -h, --help                show this help
+
+Exit codes: 0 all files done, 1 a file failed or the dataset cannot be read, 2 usage error, 130 interrupted.`;
+
+const num = (v: number | null, d = 2) => (v === null ? '—' : Number.isFinite(v) ? v.toFixed(d) : String(v));
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'denoise a dataset (folder or manifest) with metrics, resumable',
+  help: HELP,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      'replay',
+      args,
+      {
+        out: { type: 'string' },
+        state: { type: 'string' },
+        model: { type: 'string' },
+        'reference-model': { type: 'string' },
+        'no-stoi': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      { min: 1, max: 1, names: 'the <folder|manifest>' },
+    );
+    if (values.help) {
+      ctx.out(HELP);
+      return 0;
+    }
+    const singleMethod = choiceFlag('replay', 'model', values.model, SINGLE_CHANNEL_METHODS);
+    const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
+    const json = values.json === true;
+    let bar: ProgressBar | null = null;
+    const rows: string[][] = [];
+    const result = await withInterrupt((signal) =>
+      replayDataset({
+        source: positionals[0]!,
+        signal,
+        ...(values.out !== undefined ? { outDir: values.out } : {}),
+        ...(values.state !== undefined ? { statePath: values.state } : {}),
+        ...(singleMethod ? { singleMethod } : {}),
+        ...(referenceMethod ? { referenceMethod } : {}),
+        ...(values['no-stoi'] ? { skipStoi: true } : {}),
+        onFileStart: (item, i, count) => {
+          bar = new ProgressBar(`[${i + 1}/${count}] ${item.name}`, 1000, ctx.io.stderr);
+        },
+        onProgress: (f) => bar?.update(f * 1000),
+        onFileDone: (item, outcome) => {
+          bar?.done();
+          bar = null;
+          if (json) return;
+          if (outcome.kind === 'failed') ctx.err(`${item.name}: failed: ${outcome.failure.error}`);
+          else rows.push(row(outcome.result, outcome.kind === 'skipped'));
+        },
+      }),
+    );
+    const a = result.aggregate;
+    if (json) {
+      ctx.out(
+        JSON.stringify({
+          command: 'replay',
+          source: positionals[0],
+          out: values.out ?? null,
+          state: values.state ?? null,
+          interrupted: result.interrupted,
+          skipped: result.skipped,
+          files: result.results,
+          failures: result.failures,
+          aggregate: a,
+        }),
+      );
+    } else {
+      const header = ['file', 'mode', 'model', 'sec', 'SI-SDR in', 'SI-SDR out', 'SI-SDRi', 'STOI in', 'STOI out', ''];
+      for (const line of table([header, ...rows])) ctx.out(line);
+      ctx.out(
+        `${a.finished}/${a.files} files done (${result.skipped} from an earlier run), ${a.failed} failed; ` +
+          `${a.audioSec.toFixed(1)} s of audio, real-time factor ${num(a.realTimeFactor, 3)}`,
+      );
+      if (a.withClean > 0) {
+        ctx.out(
+          `SI-SDR improvement over ${a.withClean} files with a clean track: median ${fmtDelta(a.siSdrImprovementMedian)}, ` +
+            `mean ${fmtDelta(a.siSdrImprovementMean)}; SNR improvement mean ${fmtDelta(a.snrImprovementMean)}; ` +
+            `STOI out mean ${num(a.stoiOutMean, 3)}`,
+        );
+      }
+    }
+    if (result.interrupted) {
+      throw new CliInterrupted(
+        `interrupted after ${a.finished} of ${a.files} files${values.state ? `; run again with --state ${values.state} to resume` : ''}`,
+      );
+    }
+    if (result.failures.length > 0) {
+      ctx.err(`adamax-stream: ${result.failures.length} of ${a.files} files failed`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+function row(r: ReplayFileResult, skipped: boolean): string[] {
+  return [
+    r.name,
+    r.mode,
+    r.model,
+    num(r.durationSec, 1),
+    num(r.siSdrIn),
+    num(r.siSdrOut),
+    r.siSdrImprovement === null ? '—' : fmtDelta(r.siSdrImprovement).replace(' dB', ''),
+    num(r.stoiIn, 3),
+    num(r.stoiOut, 3),
+    skipped ? '(resumed)' : '',
+  ];
+}

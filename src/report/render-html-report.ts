@@ -1,0 +1,131 @@
+import type { ReportSeries, RunReport } from './run-report.js';
+import { type ChartSeries, svgLineChart } from './svg-line-chart.js';
+
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const fmtValue = (v: unknown): string => {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(5))) : String(v);
+  if (v === null || v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+function chart(
+  title: string,
+  s: ReportSeries | undefined,
+  xLabel: string,
+  yLabel: string,
+  marks: readonly number[],
+  extra: { logY?: boolean; xDomain?: readonly [number, number]; only?: (name: string) => boolean } = {},
+): string {
+  if (!s || s.x.length === 0) return '';
+  const series: ChartSeries[] = Object.entries(s.lines)
+    .filter(([name]) => (extra.only ? extra.only(name) : true))
+    .map(([name, y]) => ({ name, x: s.x, y }));
+  if (series.length === 0) return '';
+  return `<figure>${svgLineChart({
+    title,
+    series,
+    xLabel,
+    yLabel,
+    marks,
+    logY: extra.logY ?? false,
+    ...(extra.xDomain ? { xDomain: extra.xDomain } : {}),
+    ...(marks.length > 0 ? { markLabel: 'noise change' } : {}),
+  })}</figure>`;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The before → after headline (SI-SDR, SNR, STOI) when the summary has them. */
+function headline(summary: RunReport['summary']): string {
+  const items: string[] = [];
+  const pair = (label: string, a: unknown, b: unknown, unit: string, digits: number) => {
+    const x = num(a);
+    const y = num(b);
+    if (x === null || y === null) return;
+    const d = y - x;
+    const cls = d >= 0 ? 'up' : 'down';
+    items.push(
+      `<div class="kpi"><div class="label">${label}</div><div class="value">${x.toFixed(digits)}${unit} → <b>${y.toFixed(digits)}${unit}</b></div><div class="delta ${cls}">${d >= 0 ? '+' : ''}${d.toFixed(digits)}${unit}</div></div>`,
+    );
+  };
+  pair('SI-SDR', summary.siSdrIn, summary.siSdrOut, ' dB', 2);
+  pair('SNR', summary.snrIn, summary.snrOut, ' dB', 2);
+  pair('STOI', summary.stoiIn, summary.stoiOut, '', 3);
+  return items.length > 0 ? `<div class="kpis">${items.join('')}</div>` : '';
+}
+
+/**
+ * A self-contained HTML report (inline CSS and SVG, no scripts, no external resources): the summary numbers,
+ * quality and level over time with the noise-change marks, loss and learning rate per step, weight norm and
+ * EMA vs raw weights, and the full report as JSON at the end.
+ */
+export function renderHtmlReport(report: RunReport): string {
+  const rows = Object.entries(report.summary)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(fmtValue(v))}</td></tr>`)
+    .join('');
+  const settings = Object.entries(report.settings)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(fmtValue(v))}</td></tr>`)
+    .join('');
+  const marks = report.changeTimes;
+  const time: readonly [number, number] = [0, report.input.durationSec];
+  const q = report.quality;
+  const qualityNames = q ? Object.keys(q.lines) : [];
+  const hasSiSdr = qualityNames.some((n) => n.startsWith('SI-SDR'));
+  const hasSnr = qualityNames.some((n) => n.startsWith('SNR'));
+  const qualityCharts =
+    hasSiSdr && hasSnr
+      ? [
+          chart('SI-SDR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
+            xDomain: time,
+            only: (n) => n.startsWith('SI-SDR'),
+          }),
+          chart('SNR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
+            xDomain: time,
+            only: (n) => n.startsWith('SNR'),
+          }),
+        ]
+      : [chart('Quality over time', q, 'time (s)', 'dB', marks, { xDomain: time })];
+  const weightTitle =
+    report.weightNorm && Object.keys(report.weightNorm.lines).length > 1 ? 'Weight norm (raw and EMA)' : 'Weight norm';
+  const charts = [
+    ...qualityCharts,
+    chart('Level over time', report.levels, 'time (s)', 'dBFS', marks, { xDomain: time }),
+    chart('Loss per step', report.loss, 'step', 'loss', [], { logY: true }),
+    chart('Learning rate per step', report.learningRate, 'step', 'learning rate', []),
+    chart(weightTitle, report.weightNorm, 'step', '‖w‖', []),
+    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', []),
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(report.title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:24px;max-width:920px;color:#222}
+h1{font-size:20px;margin-bottom:4px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #eee;padding-bottom:4px}
+table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}
+th{background:#f4f4f4;font-weight:600}td{font-variant-numeric:tabular-nums}
+figure{margin:12px 0}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto;max-height:300px;white-space:pre-wrap;word-break:break-all}
+.meta{color:#666;font-size:12px;word-break:break-all}
+.tables{display:flex;flex-wrap:wrap;gap:32px;align-items:flex-start}.tables h2{margin-top:8px}
+.kpis{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.kpi{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:180px;background:#fcfcfc}
+.kpi .label{font-size:12px;color:#666}.kpi .value{font-size:17px;margin:2px 0}
+.kpi .delta{font-size:13px;font-weight:600}.kpi .up{color:#1a7f37}.kpi .down{color:#c62828}
+</style></head>
+<body>
+<h1>${esc(report.title)}</h1>
+<p class="meta">${esc(report.createdAt)} · <code>${esc(report.command)}</code></p>
+<p>Input <code>${esc(report.input.file)}</code>: ${report.input.channels} channel(s), ${report.input.sampleRate} Hz, ${report.input.durationSec.toFixed(2)} s${report.output ? ` → output <code>${esc(report.output)}</code>` : ''}. Mode: ${esc(report.mode)}.</p>
+${headline(report.summary)}
+<div class="tables">
+<div><h2>Summary</h2><table id="summary">${rows}</table></div>
+<div><h2>Settings</h2><table id="settings">${settings}</table></div>
+</div>
+<h2>Plots</h2>
+${charts}
+<h2>Data</h2><pre id="data">${esc(JSON.stringify(report))}</pre>
+</body></html>
+`;
+}
