@@ -7,7 +7,7 @@
  *   - TensorFlow.js 4.22 `tf.train.adamax(...).applyGradients` on the cpu and wasm backends,
  *   - the memory-traffic floor: 28 B/param/step ÷ the bandwidth of a large `Float32Array.set` copy.
  *
- * Run:   node --import tsx bench/optimizer.bench.ts [--quick] [--write]
+ * Run:   node --import tsx bench/optimizer.bench.ts [--quick] [--write] [--sizes=1000,1e5,2^20]
  *        (`npm run bench`). `--write` replaces the optimizer section of BENCHMARKS.md.
  * Import: `runOptimizerBench({ quick: true })` returns the measured rows.
  */
@@ -72,7 +72,7 @@ export interface Result {
 export interface OptimizerBenchOptions {
   /** Few, short repetitions and smaller sizes: a smoke test, not a measurement. */
   readonly quick?: boolean;
-  /** Parameter counts (default 1e3, 1e5, 2^20; quick: 1e3, 1e4). */
+  /** Parameter counts (default 1e3, 1e5, 2^20 and the DRAM-resident 2^23; quick: 1e3, 1e4). */
   readonly sizes?: readonly number[];
   /** Whether to run the tfjs wasm backend (default true; its first init takes a moment). */
   readonly tfjsWasm?: boolean;
@@ -333,7 +333,13 @@ function machineFacts(): MachineFacts {
 
 const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const fmtN = (n: number): string =>
-  n === 1 << 20 ? '2^20' : n >= 1000 && Number.isInteger(Math.log10(n)) ? `1e${Math.log10(n)}` : String(n);
+  n === 1 << 20
+    ? '2^20'
+    : n === 1 << 23
+      ? '2^23'
+      : n >= 1000 && Number.isInteger(Math.log10(n))
+        ? `1e${Math.log10(n)}`
+        : String(n);
 
 function renderMarkdown(
   results: readonly Result[],
@@ -413,7 +419,7 @@ export async function runOptimizerBenchReport(
 ): Promise<OptimizerBenchReport> {
   const cfg = opts.quick ? QUICK : FULL;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const sizes = opts.sizes ?? (cfg.quick ? [1000, 10_000] : [1000, 100_000, 1 << 20]);
+  const sizes = opts.sizes ?? (cfg.quick ? [1000, 10_000] : [1000, 100_000, 1 << 20, 1 << 23]);
   const machine = machineFacts();
   log(`node ${machine.node}, ${machine.cpu}, ${machine.date}${cfg.quick ? ' (quick)' : ''}`);
 
@@ -529,8 +535,14 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
   const write = argv.includes('--write');
+  const sizesArg = argv.find((a) => a.startsWith('--sizes='));
+  // --sizes=1000,1e5,2^20: plain numbers or powers of two written as 2^k.
+  const parseSize = (x: string): number => (x.startsWith('2^') ? 2 ** Number(x.slice(2)) : Number(x));
+  const sizes = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map(parseSize) : undefined;
+  if (sizes?.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--sizes needs positive integers, got ${sizesArg}`);
   const command = ['node --import tsx bench/optimizer.bench.ts', ...argv].join(' ');
-  const report = await runOptimizerBenchReport({ quick, command });
+  const report = await runOptimizerBenchReport({ quick, command, ...(sizes ? { sizes } : {}) });
   console.log(`\n${report.markdown}`);
   if (write) {
     const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'BENCHMARKS.md');
