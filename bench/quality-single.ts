@@ -31,7 +31,7 @@ import { loadSpeechFixtures } from './lib/speech.js';
 export interface SingleTrackOptions {
   /** Small run (a few clips) for smoke tests. */
   readonly quick?: boolean;
-  /** Number of clips per split (default 16 validation / 48 test; quick 4 / 8). */
+  /** Number of clips per split (default 48 validation / 48 test; quick 4 / 8). */
   readonly clips?: { readonly validation?: number; readonly test?: number };
   /** Base seed of the scenario generator. Default 2024. */
   readonly seed?: number;
@@ -86,18 +86,36 @@ export interface SingleTrackResult {
 
 const SHARED_GAIN = { ddAlpha: 0.95, gainFloorDb: -25 } as const;
 
+/** Tracker settings shared by every online grid point (chosen on the validation split, 48 clips, dev runs). */
+const ONLINE_TRACKER = { noiseBiasDb: -3, noiseSmoothing: 0.5, beta1: 0.5, beta2: 0.9 } as const;
+
+/** The previous tracker settings (quantile model without smoothing), kept as one grid point. */
+const ONLINE_TRACKER_V1 = { noiseBiasDb: -2, noiseSmoothing: 0, beta1: 0.5, beta2: 0.95 } as const;
+
 function onlineGrid(): Candidate[] {
   const out: Candidate[] = [];
-  for (const learningRate of [0.1, 0.15, 0.25]) {
-    for (const quantile of [0.2, 0.3]) {
-      const settings: OnlineDenoiserOptions = { ...SHARED_GAIN, quantile, optimizer: { learningRate } };
-      const den = new OnlineDenoiser(settings);
-      out.push({
-        label: `lr=${learningRate} τ=${quantile}`,
-        settings: { ...SHARED_GAIN, quantile, learningRate },
-        run: async (x, fs) => den.process(x, fs),
-      });
-    }
+  type Point = [number, number, 'wiener' | 'omlsa', typeof ONLINE_TRACKER | typeof ONLINE_TRACKER_V1, string];
+  const points: Point[] = [];
+  for (const quantile of [0.2, 0.3]) {
+    for (const gainRule of ['wiener', 'omlsa'] as const) points.push([0.15, quantile, gainRule, ONLINE_TRACKER, '']);
+  }
+  points.push([0.25, 0.3, 'omlsa', ONLINE_TRACKER, '']);
+  points.push([0.15, 0.2, 'wiener', ONLINE_TRACKER_V1, ' (v1 tracker)']);
+  for (const [learningRate, quantile, gainRule, trackerSettings, tag] of points) {
+    const { beta1, beta2, ...tracker } = trackerSettings;
+    const settings: OnlineDenoiserOptions = {
+      ...SHARED_GAIN,
+      ...tracker,
+      quantile,
+      gainRule,
+      optimizer: { learningRate, beta1, beta2 },
+    };
+    const den = new OnlineDenoiser(settings);
+    out.push({
+      label: `${gainRule} lr=${learningRate} τ=${quantile}${tag}`,
+      settings: { ...SHARED_GAIN, ...trackerSettings, quantile, gainRule, learningRate },
+      run: async (x, fs) => den.process(x, fs),
+    });
   }
   return out;
 }
@@ -210,7 +228,7 @@ export async function runSingleTrack(options: SingleTrackOptions = {}): Promise<
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const quick = options.quick ?? false;
-  const nVal = options.clips?.validation ?? (quick ? 4 : 16);
+  const nVal = options.clips?.validation ?? (quick ? 4 : 48);
   const nTest = options.clips?.test ?? (quick ? 8 : 48);
   const seed = options.seed ?? 2024;
   const fs = 16000;
@@ -302,7 +320,7 @@ function renderMarkdown(
     'Each method gets a 6-point grid of its main knobs, tuned on the validation split by median SI-SDRi; the chosen setting is scored on the test split. All methods are causal and start from a fresh state per clip; the online denoiser is scored prequentially (test-then-train per hop).',
   );
   L.push(
-    'Fairness notes: the Wiener baseline uses the same decision-directed Wiener gain (α = 0.95, floor −25 dB) and the same STFT as the online denoiser, so only the noise tracker differs (minimum statistics vs the Adamax-learned quantile model). RNNoise runs once per clip; its strength (dry/wet mix) grid is applied afterwards, which is exact because the mix is linear.',
+    'Fairness notes: the Wiener baseline uses the decision-directed Wiener gain (α = 0.95, floor −25 dB) and the same STFT as the online denoiser; the online grid chooses between the same Wiener gain and the OM-LSA gain (Cohen & Berdugo 2001, same α and floor), so with `wiener` only the noise tracker differs (minimum statistics vs the Adamax-learned quantile model). RNNoise runs once per clip; its strength (dry/wet mix) grid is applied afterwards, which is exact because the mix is linear.',
   );
   if (!meta.rnnoiseAvailable) L.push('', '**RNNoise could not be loaded; its rows are missing.**');
   L.push('');

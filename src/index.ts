@@ -44,6 +44,17 @@ export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
 export type { Denoiser } from './models/denoiser.js';
 export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
+export {
+  COHEN_SPEECH_ABSENCE,
+  createOmLsaState,
+  EULER_MASCHERONI,
+  expint1,
+  lsaGain,
+  type OmLsaState,
+  type SpeechAbsenceConfig,
+  SpeechAbsenceEstimator,
+  speechPresence,
+} from './models/omlsa-gain.js';
 export { OnlineDenoiser, type OnlineDenoiserOptions, type OnlineDenoiserState } from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {

@@ -8,6 +8,7 @@ import { resample } from '../signal/resample.js';
 import { sqrtHannWindow } from '../signal/window.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 import type { Denoiser } from './denoiser.js';
+import { createOmLsaState, lsaGain, SpeechAbsenceEstimator, speechPresence } from './omlsa-gain.js';
 
 /** Options of {@link OnlineDenoiser}. Every field is optional. */
 export interface OnlineDenoiserOptions {
@@ -18,7 +19,7 @@ export interface OnlineDenoiserOptions {
   /**
    * Quantile τ ∈ (0, 0.5] of the log periodogram that the noise model tracks. Small τ follows the
    * lower envelope (speech does not inflate the estimate), larger τ tracks rising noise faster.
-   * Default 0.2.
+   * Default 0.3.
    */
   readonly quantile?: number;
   /**
@@ -30,7 +31,7 @@ export interface OnlineDenoiserOptions {
   /**
    * Temporal smoothing μ ∈ [0, 1) of the learned log noise power before it enters the gain:
    * θ̄ ← μ·θ̄ + (1 − μ)·θ (per stream state). Lets a large learning rate track fast while the gain
-   * sees a steady estimate. Default 0.
+   * sees a steady estimate. Default 0.5.
    */
   readonly noiseSmoothing?: number;
   /**
@@ -52,10 +53,17 @@ export interface OnlineDenoiserOptions {
    * Experimental: it did not help on the abrupt-noise validation split. Default false.
    */
   readonly tonal?: boolean;
-  /** Over-estimation of the noise power in dB on top of the quantile bias compensation (negative = under-estimation). Default −2. */
+  /** Over-estimation of the noise power in dB on top of the quantile bias compensation (negative = under-estimation). Default −3. */
   readonly noiseBiasDb?: number;
   /** Lowest spectral gain in dB (≤ 0). Default −25. */
   readonly gainFloorDb?: number;
+  /**
+   * Suppression rule: `'wiener'` (ξ/(1 + ξ)) or `'omlsa'` (MMSE log-spectral amplitude gain with
+   * speech-presence uncertainty, Cohen & Berdugo 2001: G = G_H1^p · G_min^(1−p)). Default 'omlsa'.
+   */
+  readonly gainRule?: 'wiener' | 'omlsa';
+  /** Largest a-priori speech absence probability q_max ∈ [0, 1) of the OM-LSA rule. Default 0.95. */
+  readonly speechAbsenceMax?: number;
   /** Decision-directed smoothing α ∈ [0, 1) of the a-priori SNR. Default 0.95. */
   readonly ddAlpha?: number;
   /** Spectral smoothing s ∈ [0, 1) of the gain: G ← (1 − s)·G + s·(G[k−1] + G[k+1]) / 2. Default 0. */
@@ -66,8 +74,8 @@ export interface OnlineDenoiserOptions {
   readonly warmStart?: boolean;
   /**
    * Adamax options used by the offline runner {@link OnlineDenoiser.process}. Defaults:
-   * `{ learningRate: 0.15, beta1: 0.5, beta2: 0.95 }` — β2 per STFT hop, i.e. the max-norm memory has
-   * a half-life of ≈ 14 hops (0.2 s at 16 kHz), so a loud→quiet switch does not freeze the steps.
+   * `{ learningRate: 0.15, beta1: 0.5, beta2: 0.9 }` — β2 per STFT hop, i.e. the max-norm memory has
+   * a half-life of ≈ 7 hops (0.1 s at 16 kHz), so a loud→quiet switch does not freeze the steps.
    */
   readonly optimizer?: AdamaxOptions;
 }
@@ -84,6 +92,12 @@ export type OnlineDenoiserState = {
   smoothTheta: Float64Array;
   /** Smoothed periodogram P̄_k, the fast-fall ceiling of the noise estimate. */
   smoothPower: Float64Array;
+  /** Recursively averaged a-priori SNR ζ_k of the OM-LSA speech-absence estimator. */
+  zeta: Float64Array;
+  /** [previous frame mean of ζ, ζ_peak] of the OM-LSA speech-absence estimator. */
+  zetaFrame: Float64Array;
+  /** A-priori SNR ξ_k of the previous frame (OM-LSA). */
+  prevXi: Float64Array;
   /** Frames processed so far. */
   frames: number;
 };
@@ -104,6 +118,11 @@ function psi(r: number, tau: number, invDelta2: number): number {
  */
 function equilibriumOffset(tau: number, invDelta2: number, realBin: boolean): number {
   if (invDelta2 === 0 && !realBin) return Math.log(-Math.log(1 - tau));
+  return rootOfMeanPsi((r) => psi(r, tau, invDelta2), realBin, -30, 5);
+}
+
+/** Root θ* of E[ψ(ln e − θ)] = 0 for e ~ Exp(1) (complex bins) or χ²₁ (real bins), by bisection in [lo, hi]. */
+function rootOfMeanPsi(fn: (r: number) => number, realBin: boolean, lo0: number, hi0: number): number {
   // density of e = P/λ: Exp(1) for complex bins, χ²₁ (e = Z², Z ~ N(0, 1)) for the real DC and Nyquist bins
   const density = realBin
     ? (e: number): number => Math.exp(-0.5 * e) / Math.sqrt(2 * Math.PI * e)
@@ -116,12 +135,12 @@ function equilibriumOffset(tau: number, invDelta2: number, realBin: boolean): nu
     for (let i = 0; i < steps; i++) {
       const v = -40 + (i + 0.5) * dv;
       const e = Math.exp(v);
-      s += psi(v - theta, tau, invDelta2) * e * density(e) * dv;
+      s += fn(v - theta) * e * density(e) * dv;
     }
     return s;
   };
-  let lo = -30;
-  let hi = 5;
+  let lo = lo0;
+  let hi = hi0;
   for (let i = 0; i < 60; i++) {
     const mid = 0.5 * (lo + hi);
     if (mean(mid) > 0) lo = mid;
@@ -167,11 +186,15 @@ function closestPowerOfTwo(x: number): number {
  * The optional level b (`broadband`) moves all bins at once; the optional median group
  * (`tonal`) corrects the bias for stationary tones.
  *
- * Gain (Wiener rule with the decision-directed a-priori SNR of Ephraim & Malah 1984):
+ * Gain (decision-directed a-priori SNR of Ephraim & Malah 1984; `gainRule`):
  * ```
  * γ_k = P_k / λ_k
  * ξ_k = α · |Ŝ_k(t−1)|² / λ_k + (1 − α) · max(γ_k − 1, 0)
- * G_k = max(ξ_k / (1 + ξ_k), G_min),  then spectral smoothing,  |Ŝ_k|² = G_k² P_k
+ * 'wiener': G_k = max(ξ_k / (1 + ξ_k), G_min),                         |Ŝ_k|² = G_k² P_k
+ * 'omlsa':  G_H1 = min(ξ/(1+ξ) · exp(½E₁(v)), 1), v = ξγ/(1+ξ)          (MMSE-LSA, Ephraim & Malah 1985)
+ *           q_k  = a-priori speech absence from local / global / frame ζ (Cohen & Berdugo 2001)
+ *           p_k  = 1 / (1 + q/(1−q)·(1+ξ)·e^(−v)),  G_k = G_H1^p · G_min^(1−p),  |Ŝ_k|² = G_H1² P_k
+ * then optional spectral smoothing of G
  * ```
  * Output: inverse FFT of G·X, √Hann synthesis, overlap-add. Algorithmic delay N − H samples (the
  * offline runner {@link process} compensates it). Learning is prequential: the gain for a frame
@@ -213,6 +236,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   readonly noiseBiasDb: number;
   readonly gainFloorDb: number;
   readonly ddAlpha: number;
+  readonly gainRule: 'wiener' | 'omlsa';
+  readonly speechAbsenceMax: number;
   readonly spectralSmoothing: number;
   readonly initialNoiseDb: number;
   readonly optimizerOptions: AdamaxOptions;
@@ -241,6 +266,12 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   private readonly gain: Float64Array;
   private readonly resid: Float64Array;
   private readonly residMedian: Float64Array;
+  private readonly gammaBuf: Float64Array;
+  private readonly xiBuf: Float64Array;
+  private readonly qBuf: Float64Array;
+  /** Speech presence probability p_k of the last frame (OM-LSA; for 'wiener' the Wiener gain ξ/(1 + ξ) as a proxy). */
+  readonly presence: Float64Array;
+  private readonly absence: SpeechAbsenceEstimator;
 
   constructor(options: OnlineDenoiserOptions = {}) {
     const c = new IssueCollector();
@@ -262,6 +293,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
         'broadband',
         'fastFall',
         'tonal',
+        'gainRule',
+        'speechAbsenceMax',
       ]),
     );
     const sampleRate = options.sampleRate ?? 16000;
@@ -272,7 +305,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (!(Number.isInteger(fftSize) && fftSize >= 64 && (fftSize & (fftSize - 1)) === 0)) {
       c.add('fftSize', `\`fftSize\` must be a power of two >= 64. Received: fftSize=${String(fftSize)}`);
     }
-    const quantile = options.quantile ?? 0.2;
+    const quantile = options.quantile ?? 0.3;
     if (!(Number.isFinite(quantile) && quantile > 0 && quantile <= 0.5)) {
       c.add('quantile', `\`quantile\` must be in (0, 0.5]. Received: quantile=${String(quantile)}`);
     }
@@ -280,7 +313,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (!(robustness > 0)) {
       c.add('robustness', `\`robustness\` must be > 0 (Infinity allowed). Received: robustness=${String(robustness)}`);
     }
-    const ns = options.noiseSmoothing ?? 0;
+    const ns = options.noiseSmoothing ?? 0.5;
     if (!(Number.isFinite(ns) && ns >= 0 && ns < 1)) {
       c.add('noiseSmoothing', `\`noiseSmoothing\` must be in [0, 1). Received: noiseSmoothing=${String(ns)}`);
     }
@@ -299,6 +332,14 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       c.add('spectralSmoothing', `\`spectralSmoothing\` must be in [0, 1). Received: spectralSmoothing=${String(ss)}`);
     }
     c.inRange('initialNoiseDb', options.initialNoiseDb, -200, 20);
+    const gainRule = options.gainRule ?? 'omlsa';
+    if (gainRule !== 'wiener' && gainRule !== 'omlsa') {
+      c.add('gainRule', `\`gainRule\` must be 'wiener' or 'omlsa'. Received: gainRule=${String(gainRule)}`);
+    }
+    const qMax = options.speechAbsenceMax ?? 0.95;
+    if (!(Number.isFinite(qMax) && qMax >= 0 && qMax < 1)) {
+      c.add('speechAbsenceMax', `\`speechAbsenceMax\` must be in [0, 1). Received: speechAbsenceMax=${String(qMax)}`);
+    }
     if (options.optimizer !== undefined && (typeof options.optimizer !== 'object' || options.optimizer === null)) {
       c.add('optimizer', '`optimizer` must be an Adamax options object.');
     }
@@ -315,13 +356,15 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.broadband = options.broadband ?? false;
     this.tonal = options.tonal ?? false;
     this.fastFall = ff;
-    this.noiseBiasDb = options.noiseBiasDb ?? -2;
+    this.noiseBiasDb = options.noiseBiasDb ?? -3;
     this.gainFloorDb = options.gainFloorDb ?? -25;
     this.ddAlpha = dd;
+    this.gainRule = gainRule;
+    this.speechAbsenceMax = qMax;
     this.spectralSmoothing = ss;
     this.initialNoiseDb = options.initialNoiseDb ?? -50;
     this.warmStartEnabled = options.warmStart ?? true;
-    this.optimizerOptions = { learningRate: 0.15, beta1: 0.5, beta2: 0.95, ...(options.optimizer ?? {}) };
+    this.optimizerOptions = { learningRate: 0.15, beta1: 0.5, beta2: 0.9, ...(options.optimizer ?? {}) };
     this.layout = createLayout([
       { name: 'denoiser/noise-bins', length: this.bins },
       { name: 'denoiser/noise-level', length: 1 },
@@ -359,6 +402,20 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.gain = new Float64Array(this.bins);
     this.resid = new Float64Array(this.bins);
     this.residMedian = new Float64Array(this.bins);
+    this.gammaBuf = new Float64Array(this.bins);
+    this.xiBuf = new Float64Array(this.bins);
+    this.qBuf = new Float64Array(this.bins);
+    this.presence = new Float64Array(this.bins);
+    this.absence = new SpeechAbsenceEstimator({
+      beta: 0.7,
+      localWidth: 1,
+      globalWidth: Math.max(1, Math.round((15 * fftSize) / 512)),
+      zetaMin: 10 ** (-10 / 10),
+      zetaMax: 10 ** (-5 / 10),
+      peakMin: 1,
+      peakMax: 10,
+      qMax,
+    });
   }
 
   /** θ_k = ln(p₀) − ln c (so that λ_k = p₀), b = 0, with p₀ = 10^(initialNoiseDb/10). */
@@ -404,7 +461,11 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   }
 
   createState(): OnlineDenoiserState {
+    const om = createOmLsaState(this.bins);
     return {
+      zeta: om.zeta,
+      zetaFrame: om.frame,
+      prevXi: new Float64Array(this.bins),
       history: new Float32Array(this.fftSize),
       overlap: new Float64Array(this.fftSize),
       prevClean: new Float64Array(this.bins),
@@ -431,7 +492,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (params.length < this.layout.size) {
       throw new ShapeError(`OnlineDenoiser expects ${this.layout.size} parameters. Received ${params.length}.`);
     }
-    const { fftSize: n, bins: k, buf, re, im, power, gain, resid, window } = this;
+    const { fftSize: n, bins: k, buf, re, im, power, gain, resid, window, gammaBuf, xiBuf, presence } = this;
     // 1. analysis
     const hist = state.history;
     hist.copyWithin(0, h);
@@ -484,8 +545,34 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       if (gamma > MAX_GAMMA) gamma = MAX_GAMMA;
       let xi = alpha * (prev[j]! / lambda) + (1 - alpha) * (gamma > 1 ? gamma - 1 : 0);
       if (xi > MAX_GAMMA) xi = MAX_GAMMA;
-      const g = xi / (1 + xi);
-      gain[j] = Math.max(g, floor);
+      if (!(xi >= 0)) xi = 0;
+      gammaBuf[j] = gamma;
+      xiBuf[j] = xi;
+    }
+    if (this.gainRule === 'omlsa') {
+      const q = this.qBuf;
+      this.absence.update({ zeta: state.zeta, frame: state.zetaFrame }, state.prevXi, q, first);
+      const logFloor = Math.log(floor);
+      for (let j = 0; j < k; j++) {
+        const xi = xiBuf[j]!;
+        const gamma = gammaBuf[j]!;
+        const pr = speechPresence(xi, gamma, q[j]!);
+        const gh1 = lsaGain(xi, gamma);
+        presence[j] = pr;
+        state.prevXi[j] = xi;
+        const lg = gh1 > floor ? Math.log(gh1) : logFloor;
+        gain[j] = Math.exp(pr * lg + (1 - pr) * logFloor);
+        // decision-directed memory uses the gain under speech presence (Cohen 2001)
+        gammaBuf[j] = Math.max(gh1, floor);
+      }
+    } else {
+      for (let j = 0; j < k; j++) {
+        const xi = xiBuf[j]!;
+        const g = xi / (1 + xi);
+        gain[j] = Math.max(g, floor);
+        gammaBuf[j] = gain[j]!;
+        presence[j] = g;
+      }
     }
     const s = this.spectralSmoothing;
     if (s > 0) {
@@ -499,7 +586,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     }
     for (let j = 0; j < k; j++) {
       const g = gain[j]!;
-      prev[j] = g * g * power[j]!;
+      const gm = gammaBuf[j]!; // gain of the decision-directed memory
+      prev[j] = gm * gm * power[j]!;
       re[j] = re[j]! * g;
       im[j] = im[j]! * g;
     }
