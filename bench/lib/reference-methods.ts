@@ -28,7 +28,16 @@ export interface FdAdamaxConfig {
   readonly emaSeconds: number;
   readonly constrained: boolean;
   readonly alternateConstraint: boolean;
+  /** Also project the gradient (constrained filters; default true). */
+  readonly projectGradient?: boolean;
   readonly levelNormalizedLr: boolean;
+  /** Start-up lr boost factor (1 = off) and its decay time constant in seconds. */
+  readonly warmupBoost?: number;
+  readonly warmupSeconds?: number;
+  /** Raw-weight output for this long after the start (s) while the EMA catches up. */
+  readonly emaWarmupSeconds?: number;
+  /** Adamax epsilon (default Keras' 1e-7). */
+  readonly epsilon?: number;
   /** Change tracker: null for none. */
   readonly tracker: null | {
     readonly statistic: 'error-power' | 'reference-power' | 'coherence';
@@ -41,14 +50,22 @@ export interface FdAdamaxConfig {
   };
 }
 
+/**
+ * FD-Adamax structure (chosen on the VALIDATION split, see BENCHMARKS.md): weight-constrained
+ * PBFDAF without gradient projection, one partition constrained per block (AUMDF), level-normalised
+ * lr with a ×16 start-up boost decaying with τ = 0.25 s.
+ */
 export const FD_ADAMAX_BASE: FdAdamaxConfig = {
-  lr: 0.03,
+  lr: 0.01,
   beta2Seconds: 0.25,
   beta1: 0.9,
   emaSeconds: 0,
   constrained: true,
-  alternateConstraint: false,
+  alternateConstraint: true,
+  projectGradient: false,
   levelNormalizedLr: true,
+  warmupBoost: 16,
+  warmupSeconds: 0.25,
   tracker: null,
 };
 
@@ -58,6 +75,7 @@ export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
     blockSize: g.blockSize,
     partitions: Math.ceil(g.taps / g.blockSize),
     constrained: c.constrained,
+    projectGradient: c.projectGradient ?? true,
   });
   const useEma = c.emaSeconds > 0;
   const optimizer = new Adamax({
@@ -65,6 +83,7 @@ export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
     beta1: c.beta1,
     beta2: betaFromTimeConstant(c.beta2Seconds, rate),
     useEma,
+    ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}),
     emaMomentum: useEma ? betaFromTimeConstant(c.emaSeconds, rate) : 0.99,
   });
   const t = c.tracker;
@@ -81,8 +100,12 @@ export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
     model,
     optimizer,
     emaOutput: useEma,
+    ...(useEma && c.emaWarmupSeconds ? { emaWarmupFrames: Math.round(c.emaWarmupSeconds * rate) } : {}),
     alternateConstraint: c.alternateConstraint,
     levelNormalizedLr: c.levelNormalizedLr,
+    ...(c.warmupBoost !== undefined && c.warmupBoost > 1
+      ? { warmupBoost: c.warmupBoost, warmupFrames: Math.max(1, (c.warmupSeconds ?? 1) * rate) }
+      : {}),
     ...(tracker
       ? { tracker, trackerStatistic: t!.statistic, emaHoldFrames: Math.round(t!.emaHoldSeconds * rate) }
       : {}),

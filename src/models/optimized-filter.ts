@@ -13,6 +13,20 @@ interface Constrainable {
   readonly partitions?: number;
 }
 
+/** A model that can produce the current frame's output for other weights without re-reading the input. */
+interface SameInputForward {
+  forwardSameInput(params: Float32Array, state: ModelState, frame: readonly Float32Array[], output: Float32Array): void;
+  /** `step` whose loss goes to `lastLoss[0]` instead of a (boxed) return value. */
+  learn(
+    params: Float32Array,
+    state: ModelState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+    grad: Float32Array,
+  ): void;
+  readonly lastLoss: Float64Array;
+}
+
 export interface OptimizedFilterOptions {
   /** The model (its `layout` is built into the optimizer here). */
   readonly model: AdaptiveModel;
@@ -51,6 +65,19 @@ export interface OptimizedFilterOptions {
   readonly levelNormalizedLr?: boolean;
   /** Time constant in frames of the level smoothing for `levelNormalizedLr`. Default 100. */
   readonly levelFrames?: number;
+  /**
+   * Start-up boost: the learning rate is multiplied by `1 + (warmupBoost − 1)·exp(−t / warmupFrames)`
+   * (t = updates since the start or the last reset), so a filter starting from zero weights converges
+   * fast and then settles to the base rate (smaller misadjustment). Default 1 (off).
+   */
+  readonly warmupBoost?: number;
+  /** Time constant in frames of the start-up boost's decay. Default 250. */
+  readonly warmupFrames?: number;
+  /**
+   * With `emaOutput`: the raw weights are output for this many updates after the start (or a reset),
+   * while the EMA, which lags the fast start-up convergence, catches up. Default 0.
+   */
+  readonly emaWarmupFrames?: number;
 }
 
 /**
@@ -79,6 +106,7 @@ export class OptimizedFilter implements AdaptiveFilter {
   readonly core: AdamaxCore;
   readonly emaOutput: boolean;
   readonly emaHoldFrames: number;
+  readonly emaWarmupFrames: number;
   readonly tracker: Tracker | null;
   readonly trackerStatistic: 'error-power' | 'reference-power' | 'coherence';
   /** Base learning rate (what the tracker and the level normalisation multiply). */
@@ -100,11 +128,18 @@ export class OptimizedFilter implements AdaptiveFilter {
   private readonly levelAlpha: number;
   private state: ModelState;
   private readonly outState: ModelState | null;
+  /** The model's same-input forward (one state, one input FFT for the EMA and the raw pass), if any. */
+  private readonly sameInput: SameInputForward | null;
   private readonly scratch: Float32Array;
   private consecutive = 0;
-  private levelD = 0;
-  private levelX = 0;
-  private lastLr = Number.NaN;
+  /**
+   * Scalar state kept in a typed array so that per-frame updates never box a double:
+   * [0] smoothed primary level, [1] smoothed gate level, [2] last lr set, [3] start-up boost above 1,
+   * [4] this frame's lr, [5..7] scratch.
+   */
+  private readonly sc = new Float64Array([0, 0, Number.NaN, 0, 0, 0, 0, 0]);
+  private readonly warmupExtra: number;
+  private readonly warmupDecay: number;
 
   constructor(options: OptimizedFilterOptions) {
     const c = new IssueCollector();
@@ -123,16 +158,22 @@ export class OptimizedFilter implements AdaptiveFilter {
         'trackerStatistic',
         'levelNormalizedLr',
         'levelFrames',
+        'warmupBoost',
+        'warmupFrames',
+        'emaWarmupFrames',
       ]),
     );
     c.boolean('emaOutput', options.emaOutput);
     c.boolean('alternateConstraint', options.alternateConstraint);
     c.boolean('levelNormalizedLr', options.levelNormalizedLr);
     checkInteger(c, options, 'emaHoldFrames', 0, true);
+    checkInteger(c, options, 'emaWarmupFrames', 0, true);
     checkInteger(c, options, 'watchdogFrames', 1, true);
     checkNumber(c, options, 'activityFloor', 0, Number.MAX_VALUE);
     checkNumber(c, options, 'maxGainDb', 0, 400);
     checkNumber(c, options, 'levelFrames', 1, Number.MAX_VALUE);
+    checkNumber(c, options, 'warmupBoost', 1, 1e6);
+    checkNumber(c, options, 'warmupFrames', 1, Number.MAX_VALUE);
     const stat = options.trackerStatistic;
     if (stat !== undefined && stat !== 'error-power' && stat !== 'reference-power' && stat !== 'coherence') {
       c.add('trackerStatistic', `\`trackerStatistic\` must be 'error-power', 'reference-power' or 'coherence'.`);
@@ -151,6 +192,7 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.baseLearningRate = options.optimizer.learningRate;
     this.emaOutput = options.emaOutput ?? false;
     this.emaHoldFrames = options.emaHoldFrames ?? 0;
+    this.emaWarmupFrames = options.emaWarmupFrames ?? 0;
     this.tracker = options.tracker ?? null;
     this.trackerStatistic = stat ?? 'error-power';
     const maybe = model as unknown as Partial<Constrainable>;
@@ -161,11 +203,19 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.watchdogFrames = options.watchdogFrames ?? 8;
     this.levelNormalizedLr = options.levelNormalizedLr ?? false;
     this.levelAlpha = Math.exp(-1 / (options.levelFrames ?? 100));
+    this.warmupExtra = (options.warmupBoost ?? 1) - 1;
+    this.warmupDecay = Math.exp(-1 / (options.warmupFrames ?? 250));
     this.state = model.createState();
-    this.outState = this.emaOutput ? model.createState() : null;
+    const fs = model as unknown as Partial<SameInputForward>;
+    this.sameInput =
+      typeof fs.forwardSameInput === 'function' && typeof fs.learn === 'function' && fs.lastLoss instanceof Float64Array
+        ? (model as unknown as SameInputForward)
+        : null;
+    this.outState = this.emaOutput && !this.sameInput ? model.createState() : null;
     this.scratch = new Float32Array(model.frameSize);
     model.initParams(this.core.params);
     if (this.core.average) this.core.average.set(this.core.params);
+    this.sc[3] = this.warmupExtra;
   }
 
   /** Weights currently used for the output (the EMA when `emaOutput`, else the raw weights). */
@@ -180,8 +230,8 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.bypassed = 0;
     this.resets = 0;
     this.gated = 0;
-    this.levelD = 0;
-    this.levelX = 0;
+    this.sc[0] = 0;
+    this.sc[1] = 0;
   }
 
   private hardReset(): void {
@@ -192,6 +242,7 @@ export class OptimizedFilter implements AdaptiveFilter {
     core.grads.fill(0);
     if (core.average) core.average.set(core.params);
     core.rawIterations = 0;
+    this.sc[3] = this.warmupExtra;
     zeroState(this.state);
     if (this.outState) zeroState(this.outState);
     this.consecutive = 0;
@@ -224,10 +275,26 @@ export class OptimizedFilter implements AdaptiveFilter {
     }
     let loss: number;
     let out: Float32Array;
-    if (this.outState) {
-      const useRaw = this.tracker !== null && this.tracker.framesSinceDetection < this.emaHoldFrames;
-      model.forward(useRaw ? core.params : core.average!, this.outState, frame, output);
-      loss = model.step(core.params, this.state, frame, this.scratch, core.grads);
+    if (this.emaOutput) {
+      const useRaw =
+        core.rawIterations < this.emaWarmupFrames ||
+        (this.tracker !== null && this.tracker.framesSinceDetection < this.emaHoldFrames);
+      const w = useRaw ? core.params : core.average!;
+      const si = this.sameInput;
+      if (si) {
+        // learning pass first (pushes the input), then the output weights on the same input spectra
+        si.learn(core.params, this.state, frame, this.scratch, core.grads);
+        loss = si.lastLoss[0];
+        if (useRaw) output.set(this.scratch);
+        else this.sameInput.forwardSameInput(w, this.state, frame, output);
+      } else {
+        model.forward(w, this.outState!, frame, output);
+        loss = model.step(core.params, this.state, frame, this.scratch, core.grads);
+      }
+      out = output;
+    } else if (this.sameInput) {
+      this.sameInput.learn(core.params, this.state, frame, output, core.grads);
+      loss = this.sameInput.lastLoss[0];
       out = output;
     } else {
       loss = model.step(core.params, this.state, frame, output, core.grads);
@@ -259,18 +326,27 @@ export class OptimizedFilter implements AdaptiveFilter {
       this.gated++;
       return;
     }
-    // learning rate
-    let lr = this.baseLearningRate;
-    if (this.tracker) lr *= this.tracker.lrMultiplier;
+    // learning rate, computed in the scalar array (sc[4]) so that no intermediate double is boxed
+    const sc = this.sc;
+    sc[4] = this.baseLearningRate;
+    if (this.tracker) sc[4] *= this.tracker.lrMultiplier;
     if (this.levelNormalizedLr) {
-      const a = this.frames === 1 ? 0 : this.levelAlpha;
-      this.levelD = a * this.levelD + (1 - a) * pd;
-      this.levelX = a * this.levelX + (1 - a) * px;
-      lr *= Math.sqrt(this.levelD / (this.levelX + this.activityFloor));
+      sc[5] = this.frames === 1 ? 0 : this.levelAlpha;
+      sc[6] = pd;
+      sc[7] = px;
+      sc[0] = sc[5] * sc[0] + (1 - sc[5]) * sc[6];
+      sc[1] = sc[5] * sc[1] + (1 - sc[5]) * sc[7];
+      sc[4] *= Math.sqrt(sc[0] / (sc[1] + this.activityFloor));
     }
-    if (lr !== this.lastLr) {
-      this.optimizer.learningRate = lr;
-      this.lastLr = lr;
+    if (sc[3] > 1e-6) {
+      sc[4] *= 1 + sc[3];
+      sc[3] *= this.warmupDecay;
+    }
+    // Re-set the optimizer's rate only when it moved by more than 1 % (the level normalisation
+    // drifts a little every frame): in a steady state the setter (which boxes its argument) is idle.
+    if (!(Math.abs(sc[4] - sc[2]) <= 0.01 * sc[2])) {
+      this.optimizer.learningRate = sc[4];
+      sc[2] = sc[4];
     }
     core.step();
     const cm = this.constrainable;

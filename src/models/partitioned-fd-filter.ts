@@ -1,9 +1,9 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
-import { Fft } from '../signal/fft.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 import { checkInteger } from './model-options.js';
+import { RealFft } from './real-fft.js';
 
 export interface PartitionedFdFilterOptions {
   /** Block size B = samples per frame (a power of two ≥ 1); the FFT size is 2B. */
@@ -19,6 +19,13 @@ export interface PartitionedFdFilterOptions {
    * terms allowed, no constraint FFTs; cheaper, slightly biased).
    */
   readonly constrained?: boolean;
+  /**
+   * With `constrained`: also project each partition's gradient (2 FFTs per partition per frame).
+   * `false` keeps only the weight constraint ({@link PartitionedFdFilter.constrain}, applied by the
+   * adapter after each update, or one partition per frame with the alternating constraint): the
+   * gradient then carries circular-convolution terms that the weight projection removes. Default true.
+   */
+  readonly projectGradient?: boolean;
   /** Output: the error e = d − y (default; the cleaned signal) or the filter output y. */
   readonly output?: 'error' | 'prediction';
 }
@@ -80,20 +87,23 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   /** Bins per partition, B + 1. */
   readonly bins: number;
   readonly constrained: boolean;
+  readonly projectGradient: boolean;
   readonly output: 'error' | 'prediction';
   /** Offset of the imaginary group in the flat buffer (= P·(B+1)). */
   readonly imOffset: number;
-  private readonly fft: Fft;
+  private readonly fft: RealFft;
   private readonly buf: Float64Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   private readonly gRe: Float64Array;
   private readonly gIm: Float64Array;
   private readonly e: Float64Array;
+  /** Loss of the last {@link gradient} (also returned); read it after {@link learn}, which returns nothing. */
+  readonly lastLoss = new Float64Array(1);
 
   constructor(options: PartitionedFdFilterOptions) {
     const c = new IssueCollector();
-    c.unknownKeys(options, new Set(['blockSize', 'partitions', 'constrained', 'output']));
+    c.unknownKeys(options, new Set(['blockSize', 'partitions', 'constrained', 'projectGradient', 'output']));
     checkInteger(c, options, 'blockSize', 1);
     checkInteger(c, options, 'partitions', 1);
     const b = options.blockSize;
@@ -101,6 +111,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
     }
     c.boolean('constrained', options.constrained);
+    c.boolean('projectGradient', options.projectGradient);
     if (options.output !== undefined && options.output !== 'error' && options.output !== 'prediction') {
       c.add('output', `\`output\` must be 'error' or 'prediction'. Received: output=${String(options.output)}`);
     }
@@ -112,6 +123,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     this.fftSize = 2 * b;
     this.bins = b + 1;
     this.constrained = options.constrained ?? true;
+    this.projectGradient = this.constrained && (options.projectGradient ?? true);
     this.output = options.output ?? 'error';
     const size = this.partitions * this.bins;
     this.imOffset = size;
@@ -119,7 +131,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       { name: 'pfd/re', shape: [this.partitions, this.bins] },
       { name: 'pfd/im', shape: [this.partitions, this.bins] },
     ]);
-    this.fft = new Fft(this.fftSize);
+    this.fft = new RealFft(this.fftSize);
     this.buf = new Float64Array(this.fftSize);
     this.re = new Float64Array(this.bins);
     this.im = new Float64Array(this.bins);
@@ -173,7 +185,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         `PartitionedFdFilter params: expected length ${this.layout.size}, received ${params.length}.`,
       );
     }
-    const { buf, re, im, bins, partitions: P, imOffset } = this;
+    const { buf, re, im, bins } = this;
     // 1. newest input spectrum into the ring
     const xPrev = state.xPrev;
     for (let i = 0; i < B; i++) {
@@ -181,18 +193,56 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       buf[B + i] = x[i];
       xPrev[i] = x[i];
     }
-    state.head = (state.head + 1) % P;
+    state.head = (state.head + 1) % this.partitions;
     const o0 = state.head * bins;
-    this.fft.realForward(buf, re, im);
+    this.fft.forward(buf, re, im);
     const xRe = state.xRe;
     const xIm = state.xIm;
     for (let k = 0; k < bins; k++) {
       xRe[o0 + k] = re[k];
       xIm[o0 + k] = im[k];
     }
-    // 2. Y = Σ_p W_p ⊙ X_p
-    re.fill(0);
-    im.fill(0);
+    this.predict(params, state, d, output, true);
+    state.frames++;
+  }
+
+  /**
+   * Output of the current frame for other weights, reusing the input spectra the last
+   * {@link forward}/{@link step} pushed into `state` (no input FFT): e.g. the EMA weights' output
+   * next to the raw weights' learning pass. Leaves {@link lastError} (the learning pass's error)
+   * untouched.
+   */
+  forwardSameInput(
+    params: Float32Array,
+    state: PartitionedFdState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+  ): void {
+    const B = this.blockSize;
+    if (frame.length < 2 || frame[0].length !== B || output.length !== B || params.length < this.layout.size) {
+      throw new ShapeError(
+        `PartitionedFdFilter.forwardSameInput expects [primary, reference] of ${B} samples, an output of ${B} and ${this.layout.size} params.`,
+      );
+    }
+    this.predict(params, state, frame[0], output, false);
+  }
+
+  /** Y = Σ_p W_p ⊙ X_p → y (last B samples of the IFFT) → output (error or prediction). */
+  private predict(
+    params: Float32Array,
+    state: PartitionedFdState,
+    d: Float32Array,
+    output: Float32Array,
+    keepError: boolean,
+  ): void {
+    const { buf, re, im, bins, partitions: P, imOffset } = this;
+    const B = this.blockSize;
+    const xRe = state.xRe;
+    const xIm = state.xIm;
+    for (let k = 0; k < bins; k++) {
+      re[k] = 0;
+      im[k] = 0;
+    }
     for (let p = 0; p < P; p++) {
       const s = this.slotOffset(state, p);
       const w = p * bins;
@@ -205,16 +255,15 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         im[k] += wr * ai + wi * ar;
       }
     }
-    this.fft.realInverse(re, im, buf);
+    this.fft.inverse(re, im, buf);
     const e = this.e;
     const asError = this.output === 'error';
     for (let i = 0; i < B; i++) {
       const y = buf[B + i];
       const err = d[i] - y;
-      e[i] = err;
+      if (keepError) e[i] = err;
       output[i] = asError ? err : y;
     }
-    state.frames++;
   }
 
   step(
@@ -229,11 +278,32 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   }
 
   /**
+   * {@link step} without a return value: the loss goes to {@link lastLoss}. A hot loop calling this
+   * never boxes a double return value (no per-frame heap allocation).
+   */
+  learn(
+    params: Float32Array,
+    state: PartitionedFdState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+    grad: Float32Array,
+  ): void {
+    this.forward(params, state, frame, output);
+    this.gradientInto(state, grad, null);
+  }
+
+  /**
    * Gradient of the last frame's loss (after {@link forward}) into `grad`, optionally with a
    * per-bin real factor s_k applied to Φ_p before the constraint (FD-NLMS uses s_k = 1/power_k).
    * Returns the loss (1/2B) Σ e².
    */
   gradient(state: PartitionedFdState, grad: Float32Array, binScale: Float64Array | null): number {
+    this.gradientInto(state, grad, binScale);
+    return this.lastLoss[0];
+  }
+
+  /** {@link gradient} without a return value (the loss goes to {@link lastLoss}; no boxed double). */
+  gradientInto(state: PartitionedFdState, grad: Float32Array, binScale: Float64Array | null): void {
     const { buf, re, im, gRe, gIm, bins, partitions: P, imOffset, e } = this;
     const B = this.blockSize;
     const N = this.fftSize;
@@ -247,7 +317,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       buf[B + i] = -e[i] * inv;
       loss += e[i] * e[i];
     }
-    this.fft.realForward(buf, gRe, gIm);
+    this.fft.forward(buf, gRe, gIm);
     const xRe = state.xRe;
     const xIm = state.xIm;
     const scale = 1 / N;
@@ -260,7 +330,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         re[k] = (ar * gRe[k] + ai * gIm[k]) * f;
         im[k] = (ar * gIm[k] - ai * gRe[k]) * f;
       }
-      if (this.constrained) this.project(re, im);
+      if (this.projectGradient) this.project(re, im);
       const w = p * bins;
       for (let k = 0; k < bins; k++) {
         const ck = k === 0 || k === B ? scale : 2 * scale;
@@ -268,16 +338,16 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         grad[imOffset + w + k] = k === 0 || k === B ? 0 : ck * im[k];
       }
     }
-    return (0.5 * loss) / B;
+    this.lastLoss[0] = (0.5 * loss) / B;
   }
 
   /** In place: spectrum → IFFT → zero samples B..N−1 → FFT (projection onto B-tap responses). */
   private project(re: Float64Array, im: Float64Array): void {
     const buf = this.buf;
     const B = this.blockSize;
-    this.fft.realInverse(re, im, buf);
+    this.fft.inverse(re, im, buf);
     buf.fill(0, B);
-    this.fft.realForward(buf, re, im);
+    this.fft.forward(buf, re, im);
   }
 
   /**
@@ -320,7 +390,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         const n = p * B + j;
         buf[j] = n < taps.length ? taps[n] : 0;
       }
-      this.fft.realForward(buf, re, im);
+      this.fft.forward(buf, re, im);
       for (let k = 0; k < bins; k++) {
         params[p * bins + k] = re[k];
         params[imOffset + p * bins + k] = k === 0 || k === B ? 0 : im[k];
@@ -337,7 +407,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         re[k] = params[p * bins + k];
         im[k] = params[imOffset + p * bins + k];
       }
-      this.fft.realInverse(re, im, buf);
+      this.fft.inverse(re, im, buf);
       for (let j = 0; j < B; j++) out[p * B + j] = buf[j];
     }
     return out;

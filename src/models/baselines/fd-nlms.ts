@@ -102,7 +102,7 @@ export class FdNlms implements AdaptiveFilter {
       this.scale[k] = 1 / (P * this.power[k] + floor);
     }
     this.frames++;
-    f.gradient(st, this.grad, this.scale);
+    f.gradientInto(st, this.grad, this.scale);
     // grad = −(c_k / (N·B)) · C(s ⊙ conj(X) ⊙ E)  ⇒  W += μ·C(…) = W − μ·N·B/c_k · grad
     const w = this.params;
     const g = this.grad;

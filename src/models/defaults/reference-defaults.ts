@@ -9,8 +9,10 @@ export const REFERENCE_DEFAULTS = Object.freeze({
   blockSize: 64,
   taps: 512,
   constrained: true,
-  alternateConstraint: false,
-  learningRate: 0.01,
+  alternateConstraint: true,
+  /** Project the gradient too (2 FFTs per partition); false = weight constraint only. */
+  projectGradient: false,
+  learningRate: 0.005,
   beta1: 0.9,
   /** beta2 as a time constant in seconds: beta2 = exp(−1 / (τ · blocksPerSecond)). */
   beta2Seconds: 0.25,
@@ -18,6 +20,11 @@ export const REFERENCE_DEFAULTS = Object.freeze({
   emaSeconds: 0.3,
   /** Learning rate scaled by √(P_primary / P_reference), smoothed over 100 blocks. */
   levelNormalizedLr: true,
+  /** Start-up lr boost: × (1 + (boost − 1)·exp(−t / τ)), τ in seconds. */
+  warmupBoost: 16,
+  warmupSeconds: 0.25,
+  /** Raw weights are output for this long after the start while the EMA catches up (s). */
+  emaWarmupSeconds: 1,
   /** Change tracker (Page–Hinkley + moment reset + lr boost): off in the chosen default. */
   tracker: null,
   activityFloor: 1e-10,
