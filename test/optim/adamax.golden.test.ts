@@ -78,7 +78,6 @@ describe.each(['wasm', 'js'] as const)(
 
 describe('save at mid-run, structuredClone, load into a fresh optimizer, continue: bit-identical', () => {
   it.each(realGolden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    if (JSON.stringify(c.config).includes('callable')) return; // callables keep state in closures
     const n = c.steps.length;
     const cut = Math.max(1, Math.floor(n / 2));
     const full = setUp(c);
