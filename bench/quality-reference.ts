@@ -7,22 +7,27 @@
  * 2. Score the tuned methods on the TEST split, prequentially (output before learning).
  * 3. Robustness: randomised short clips (near-silent dithered reference, 60 dB jumps, DC, clipping,
  *    injected NaN) through FD-Adamax with its defaults: non-finite / exploding outputs.
- * 4. Speed: 48 kHz, 128-sample blocks, 1024 taps: per-block latency, heap growth per block, GC count.
+ * 4. Speed: 48 kHz, 128-sample blocks, 1024 taps: per-block latency; heap growth per block and GC count
+ *    over 60 s of audio, each method in its own child process (bench/lib/alloc-probe.ts).
  *
- * Run: node --expose-gc --import tsx bench/quality-reference.ts [--quick] [--clips N] [--val N] [--robust N]
- *      [--speed S] [--repeats R] [--write]
+ * Run: node --import tsx bench/quality-reference.ts [--quick] [--clips N] [--val N] [--robust N]
+ *      [--speed S] [--repeats R] [--alloc S] [--write]
+ *      node --import tsx bench/quality-reference.ts --speed-only [--speed S] [--repeats R] [--alloc S] [--write]
+ *      (speed section alone with REFERENCE_DEFAULTS; --write splices only the speed subsection and its goal rows)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/core/random.js';
 import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
+import { REFERENCE_DEFAULTS } from '../src/models/defaults/reference-defaults.js';
 import { makeScenario, type Scenario } from '../src/signal/abrupt-noise-scenario.js';
+import { type AllocProbeSummary, isAllocationFree, type ProbeMethod, runAllocProbe } from './lib/alloc-probe.js';
 import {
   FD_ADAMAX_BASE,
   type FdAdamaxConfig,
+  fdConfigFromDefaults,
   type Geometry,
   makeFdAdamax,
   makeFdNlms,
@@ -33,6 +38,7 @@ import {
 } from './lib/reference-methods.js';
 import { type ClipScore, isDiverged, median, quantile, scoreClip } from './lib/reference-metrics.js';
 import { loadSpeechFixtures } from './lib/speech.js';
+import { makeSpeedSignal, SPEED_GEOMETRY } from './lib/speed-signal.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 20260401;
@@ -153,92 +159,27 @@ interface SpeedRow {
   readonly p50: number;
   readonly p99: number;
   readonly p999: number;
-  /** Heap growth per block in the steady state (bytes; after a forced GC when `--expose-gc`). */
-  readonly bytesPerBlock: number;
-  readonly gcs: number;
   readonly rtf: number;
 }
 
 /**
  * Speed: 48 kHz, 128-sample blocks, 1024 taps, `seconds` of audio per method and repetition
  * (per-block latency of `process`, steady state after the first quarter). Each case runs `repeats`
- * times, interleaved; the table reports the median of each statistic over the repetitions. The
- * timed loop allocates nothing itself (copies, no `subarray`), so heap growth is the filter's.
+ * times, interleaved; the table reports the median of each statistic over the repetitions.
+ * Allocation is measured separately, each method in its own process ({@link allocRun}).
  */
-/** Runs `blocks` blocks of (d, x) through `f` (a loop that allocates nothing once optimised). */
-function pump(
-  f: AdaptiveFilter,
-  d: Float32Array,
-  x: Float32Array,
-  frame: Float32Array[],
-  out: Float32Array,
-  blocks: number,
-): void {
-  const B = f.frameSize;
-  const f0 = frame[0];
-  const f1 = frame[1];
-  const len = d.length;
-  for (let b = 0; b < blocks; b++) {
-    const off = (b * B) % (len - B);
-    for (let i = 0; i < B; i++) {
-      f0[i] = d[off + i];
-      f1[i] = x[off + i];
-    }
-    f.process(frame, out);
-  }
-}
-
-/**
- * Heap growth of `f.process` per block in a steady state: a warm-up pass (so the driving loop
- * itself is optimised and allocates nothing), a forced GC when `--expose-gc`, then `blocks`
- * measured blocks with a GC observer.
- */
-function allocationProbe(
-  f: AdaptiveFilter,
-  d: Float32Array,
-  x: Float32Array,
-  blocks: number,
-): { bytesPerBlock: number; gcs: number } {
-  const B = f.frameSize;
-  const frame = [new Float32Array(B), new Float32Array(B)];
-  const out = new Float32Array(B);
-  pump(f, d, x, frame, out, blocks);
-  const counter = new Float64Array(1);
-  const obs = new PerformanceObserver((list) => {
-    counter[0] += list.getEntries().length;
-  });
-  (globalThis as { gc?: () => void }).gc?.();
-  obs.observe({ entryTypes: ['gc'] });
-  const heap0 = process.memoryUsage().heapUsed;
-  pump(f, d, x, frame, out, blocks);
-  const heap1 = process.memoryUsage().heapUsed;
-  obs.disconnect();
-  return { bytesPerBlock: (heap1 - heap0) / blocks, gcs: counter[0] };
-}
-
 export function speedRun(seconds = 20, repeats = 3): SpeedRow[] {
-  const g: Geometry = { sampleRate: 48000, blockSize: 128, taps: 1024, rlsTaps: 32 };
+  const g = SPEED_GEOMETRY;
   const B = g.blockSize;
   const blocks = Math.floor((seconds * g.sampleRate) / B);
-  const rng = new Random(5);
-  const pathLen = 700;
-  const path = new Float64Array(pathLen);
-  for (let k = 0; k < pathLen; k++) path[k] = rng.gaussian() * Math.exp((-6 * k) / pathLen) * 0.2;
   // 1 s of signal, looped (the filter sees a stationary scene)
-  const len = g.sampleRate;
-  const x = new Float32Array(len);
-  const d = new Float32Array(len);
-  for (let i = 0; i < len; i++) x[i] = 0.1 * rng.gaussian();
-  for (let i = 0; i < len; i++) {
-    let s = 0;
-    for (let k = 0; k < pathLen && k <= i; k++) s += path[k] * x[i - k];
-    d[i] = s + 0.01 * rng.gaussian();
-  }
+  const { d, x } = makeSpeedSignal(g.sampleRate);
+  const len = d.length;
   const cases: [string, () => AdaptiveFilter][] = [
-    ['FD-Adamax+EMA default (alternating constraint)', () => makeFdAdamax(g, { ...chosenFd, lr: 0.01 })],
+    ['FD-Adamax+EMA default (alternating constraint)', () => makeFdAdamax(g, speedFd())],
     [
       'FD-Adamax+EMA (every partition constrained)',
-      () => makeFdAdamax(g, { ...chosenFd, lr: 0.01, alternateConstraint: false }),
+      () => makeFdAdamax(g, { ...speedFd(), alternateConstraint: false }),
     ],
     ['FD-NLMS (constrained)', () => makeFdNlms(g, 0.1)],
     ['NLMS (time domain, 1024 taps)', () => makeNlms(g, 0.05)],
@@ -252,10 +193,6 @@ export function speedRun(seconds = 20, repeats = 3): SpeedRow[] {
       const [name, make] = cases[c];
       const f = make();
       const warm = Math.floor(blocks / 4);
-      let gcs = 0;
-      const obs = new PerformanceObserver((list) => {
-        gcs += list.getEntries().length;
-      });
       let total = 0;
       const f0 = frame[0];
       const f1 = frame[1];
@@ -265,40 +202,125 @@ export function speedRun(seconds = 20, repeats = 3): SpeedRow[] {
           f0[i] = d[off + i];
           f1[i] = x[off + i];
         }
-        if (b === warm) obs.observe({ entryTypes: ['gc'] });
         const t0 = performance.now();
         f.process(frame, out);
         const dt = (performance.now() - t0) * 1000;
         times[b] = dt;
         total += dt;
       }
-      obs.disconnect();
-      // ~1 s of work per probe: enough blocks that the runtime's own background allocations vanish
-      const probe = allocationProbe(f, d, x, Math.max(2000, Math.min(30000, Math.round(1e6 / (total / blocks)))));
       const steady = Array.from(times.subarray(warm)).sort((a, b2) => a - b2);
       const q = (p: number): number => steady[Math.min(steady.length - 1, Math.floor(p * steady.length))];
-      runs[c].push({
-        name,
-        p50: q(0.5),
-        p99: q(0.99),
-        p999: q(0.999),
-        bytesPerBlock: probe.bytesPerBlock,
-        gcs: gcs + probe.gcs,
-        rtf: total / 1e6 / seconds,
-      });
+      runs[c].push({ name, p50: q(0.5), p99: q(0.99), p999: q(0.999), rtf: total / 1e6 / seconds });
     }
   }
-  const med = (rows: SpeedRow[], k: 'p50' | 'p99' | 'p999' | 'bytesPerBlock' | 'gcs' | 'rtf'): number =>
-    median(rows.map((row) => row[k]));
+  const med = (rows: SpeedRow[], k: 'p50' | 'p99' | 'p999' | 'rtf'): number => median(rows.map((row) => row[k]));
   return runs.map((rows) => ({
     name: rows[0].name,
     p50: med(rows, 'p50'),
     p99: med(rows, 'p99'),
     p999: med(rows, 'p999'),
-    bytesPerBlock: med(rows, 'bytesPerBlock'),
-    gcs: med(rows, 'gcs'),
     rtf: med(rows, 'rtf'),
   }));
+}
+
+/** The FD-Adamax configuration of the speed cases (the chosen structure at lr 0.01). */
+const speedFd = (): FdAdamaxConfig => ({ ...chosenFd, lr: 0.01 });
+
+interface AllocRow {
+  readonly name: string;
+  readonly probe: AllocProbeSummary;
+  readonly allocationFree: boolean;
+}
+
+const ALLOC_CASES: readonly [ProbeMethod, string][] = [
+  ['fd-adamax-ema', 'FD-Adamax+EMA default (alternating constraint)'],
+  ['fd-adamax-ema-all', 'FD-Adamax+EMA (every partition constrained)'],
+  ['fd-nlms', 'FD-NLMS (constrained)'],
+  ['nlms', 'NLMS (time domain, 1024 taps)'],
+  ['control', 'control: `new Float32Array(8)` per block'],
+  ['empty', 'empty loop (no-op filter): the floor'],
+];
+
+/**
+ * Steady-state allocation: every method in its own `node --expose-gc` child process
+ * (`bench/lib/alloc-probe.ts`): `warmupSeconds` of warm-up, forced GC, then `seconds` of 48 kHz audio
+ * with heap snapshots around the loop and GC counters (PerformanceObserver + v8.GCProfiler), no GC forced.
+ */
+export function allocRun(seconds = 60, warmupSeconds = 5, runs = 3): AllocRow[] {
+  const probes = ALLOC_CASES.map(([method]) => runAllocProbe(method, { seconds, warmupSeconds, fd: speedFd(), runs }));
+  const empty = probes[ALLOC_CASES.findIndex(([m]) => m === 'empty')];
+  return probes.map((probe, i) => ({ name: ALLOC_CASES[i][1], probe, allocationFree: isAllocationFree(probe, empty) }));
+}
+
+interface SpeedReport {
+  readonly lines: string[];
+  readonly goals: { goal: string; value: string; met: boolean }[];
+}
+
+interface SpeedMeta {
+  readonly seconds: number;
+  readonly repeats: number;
+  readonly allocSeconds: number;
+  readonly allocWarmup: number;
+  readonly allocRuns: number;
+  readonly load0: readonly number[];
+  readonly load1: readonly number[];
+  readonly command?: string;
+}
+
+/** The speed subsection (starts with `Speed (48 kHz`) and its two goal rows. */
+function speedReport(speed: readonly SpeedRow[], alloc: readonly AllocRow[], meta: SpeedMeta): SpeedReport {
+  const goals: { goal: string; value: string; met: boolean }[] = [];
+  const lines: string[] = [];
+  if (speed.length) {
+    const def = speed[0];
+    goals.push({
+      goal: 'speed: default p99 ≤ 150 µs per block (48 kHz, 128, 1024 taps)',
+      value: `${fmt(def.p99, 1)} µs`,
+      met: def.p99 <= 150,
+    });
+    const nlms = speed.find((r) => r.name.startsWith('NLMS'));
+    lines.push(
+      `Speed (48 kHz, 128-sample blocks, 1024 taps; ${meta.seconds} s of audio per case, ${meta.repeats} interleaved repetitions, medians; steady state = last three quarters; µs per block, budget 2,667 µs; ` +
+        `load average ${meta.load0[0].toFixed(2)} before / ${meta.load1[0].toFixed(2)} after on ${availableParallelism()} CPUs${meta.command ? `; speed part re-run alone: \`${meta.command}\`` : ''}):`,
+      '',
+    );
+    lines.push('| filter | p50 | p99 | p99.9 | RTF | p99 / NLMS p99 |', '|---|---|---|---|---|---|');
+    for (const r of speed) {
+      lines.push(
+        `| ${r.name} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rtf, 4)} | ${nlms ? fmt(r.p99 / nlms.p99, 3) : 'n/a'} |`,
+      );
+    }
+  }
+  if (alloc.length) {
+    const def = alloc[0];
+    const empty = alloc.find((r) => r.probe.method === 'empty');
+    const control = alloc.find((r) => r.probe.method === 'control');
+    goals.push({
+      goal: `steady state allocation-free (own process, ${meta.allocSeconds} s of audio: ≤ 1 B/block and 0 GCs, or the empty loop's floor)`,
+      value: `${fmt(def.probe.heapBytesPerBlock, 2)} B/block, ${def.probe.gcs} GCs (empty loop ${empty ? fmt(empty.probe.heapBytesPerBlock, 2) : 'n/a'}, control ${control ? fmt(control.probe.heapBytesPerBlock, 1) : 'n/a'} B/block)`,
+      met: def.allocationFree,
+    });
+    if (lines.length) lines.push('');
+    lines.push(
+      `Allocation (each method in its own \`node --expose-gc\` process, \`bench/lib/alloc-probe.ts\`, ${meta.allocRuns} processes per method: input, frame and output buffers allocated first, ${meta.allocWarmup} s of warm-up, two forced GCs, then ${meta.allocSeconds} s of 48 kHz audio = ${def.probe.blocks} blocks with no forced GC; ` +
+        'heap growth = Δ `process.memoryUsage().heapUsed` per block (Δ `v8.getHeapStatistics().used_heap_size`, which also counts the snapshot objects, in brackets); GCs = PerformanceObserver "gc" entries / `v8.GCProfiler` events during the measured loop; the median run by heap growth, the most GCs of any run, every run in the last column. ' +
+        'Calibration: the control allocates one escaping `Float32Array(8)` per block (must show ≥ 32 B/block), the empty loop (no-op filter) is the floor. ' +
+        'Allocation-free = ≤ 1 B/block and 0 GCs, or no more than the empty loop + 1 B/block and its GC count):',
+      '',
+    );
+    lines.push(
+      '| method | heap growth (B/block) | GCs (observer / profiler) | allocation-free | runs (B/block) |',
+      '|---|---|---|---|---|',
+    );
+    for (const r of alloc) {
+      const p = r.probe;
+      lines.push(
+        `| ${r.name} | ${fmt(p.heapBytesPerBlock, 2)} (${fmt(p.v8BytesPerBlock, 2)}) | ${p.gcs} / ${p.gcsProfiler} | ${r.allocationFree ? 'yes' : '**no**'} | ${p.runs.map((v) => fmt(v, 2)).join(', ')} |`,
+      );
+    }
+  }
+  return { lines, goals };
 }
 
 export interface ReferenceTrackOptions {
@@ -313,6 +335,8 @@ export interface ReferenceTrackOptions {
   readonly speedSeconds?: number;
   /** Speed repetitions (median reported; default 3; quick 1). */
   readonly speedRepeats?: number;
+  /** Seconds of audio per allocation probe (default 60; 0 = skip). */
+  readonly allocSeconds?: number;
   readonly log?: (line: string) => void;
   /** Command line to print in the report. */
   readonly command?: string;
@@ -382,10 +406,7 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
 
   const robust = nRobust > 0 ? robustnessRun(nRobust) : { clips: 0, bad: 0, details: [] };
   log(`robustness: ${robust.bad} bad of ${robust.clips}`);
-  const load0 = loadavg();
-  const speed = speedSeconds > 0 ? speedRun(speedSeconds, speedRepeats) : [];
-  const load1 = loadavg();
-  for (const r of speed) log(`speed ${r.name}: p50 ${fmt(r.p50, 1)} µs p99 ${fmt(r.p99, 1)} p99.9 ${fmt(r.p999, 1)}`);
+  const sp = runSpeedSection(speedSeconds, speedRepeats, options.allocSeconds ?? 60, log);
 
   const goals: { goal: string; value: string; met: boolean }[] = [
     { goal: 'SI-SDR whole clip ≥ NLMS + 3 dB (median paired Δ)', value: `${fmt(dWhole)} dB`, met: dWhole >= 3 },
@@ -408,19 +429,7 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
     },
   ];
 
-  if (speed.length) {
-    const def = speed[0];
-    goals.push({
-      goal: 'speed: default p99 ≤ 150 µs per block (48 kHz, 128, 1024 taps)',
-      value: `${fmt(def.p99, 1)} µs`,
-      met: def.p99 <= 150,
-    });
-    goals.push({
-      goal: 'steady state allocation-free (heap growth < 1 B/block, 0 GCs)',
-      value: `${fmt(def.bytesPerBlock, 2)} B/block, ${def.gcs} GCs`,
-      met: def.bytesPerBlock < 1 && def.gcs === 0,
-    });
-  }
+  goals.push(...sp.goals);
 
   const cmd =
     options.command ??
@@ -464,20 +473,7 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
   lines.push('Goals (FD-Adamax default vs tuned time-domain NLMS, test split):', '');
   lines.push('| goal | value | met |', '|---|---|---|');
   for (const g of goals) lines.push(`| ${g.goal} | ${g.value} | ${g.met ? 'yes' : '**MISSED**'} |`);
-  if (speed.length) {
-    lines.push(
-      '',
-      `Speed (48 kHz, 128-sample blocks, 1024 taps; ${speedSeconds} s of audio per case, ${speedRepeats} interleaved repetitions, medians; steady state = last three quarters; µs per block, budget 2,667 µs; ` +
-        `load average ${load0[0].toFixed(2)} before / ${load1[0].toFixed(2)} after on ${availableParallelism()} CPUs${(globalThis as { gc?: unknown }).gc ? '; heap measured after a forced GC (`--expose-gc`)' : ''}):`,
-      '',
-    );
-    lines.push('| filter | p50 | p99 | p99.9 | RTF | heap growth (B/block) | GCs |', '|---|---|---|---|---|---|---|');
-    for (const r of speed) {
-      lines.push(
-        `| ${r.name} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rtf, 4)} | ${fmt(r.bytesPerBlock, 2)} | ${r.gcs} |`,
-      );
-    }
-  }
+  if (sp.lines.length) lines.push('', ...sp.lines);
   lines.push(
     '',
     `Robustness: ${robust.clips} randomised 0.5 s clips (near-silent dithered reference, ±60 dB jumps, DC offsets, clipping, injected NaN) through the FD-Adamax default: ${robust.bad} non-finite or exploding (> +10 dB over the primary) outputs.`,
@@ -486,10 +482,63 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
   return { markdown, methods: results, chosenFd, chosenName: chosen.spec.name, goals };
 }
 
+/** Timing (in this process) and allocation (child processes) of the speed section. */
+function runSpeedSection(
+  seconds: number,
+  repeats: number,
+  allocSeconds: number,
+  log: (line: string) => void,
+  command?: string,
+): SpeedReport {
+  const allocWarmup = 5;
+  const load0 = loadavg();
+  const speed = seconds > 0 ? speedRun(seconds, repeats) : [];
+  const load1 = loadavg();
+  for (const r of speed) log(`speed ${r.name}: p50 ${fmt(r.p50, 1)} µs p99 ${fmt(r.p99, 1)} p99.9 ${fmt(r.p999, 1)}`);
+  const allocRuns = 3;
+  const alloc = seconds > 0 && allocSeconds > 0 ? allocRun(allocSeconds, allocWarmup, allocRuns) : [];
+  for (const r of alloc) {
+    const p = r.probe;
+    log(`alloc ${r.name}: ${p.runs.map((v) => fmt(v, 2)).join(' / ')} B/block, ${p.gcs}/${p.gcsProfiler} GCs`);
+  }
+  const meta: SpeedMeta = { seconds, repeats, allocSeconds, allocWarmup, allocRuns, load0, load1 };
+  return speedReport(speed, alloc, command !== undefined ? { ...meta, command } : meta);
+}
+
+const SECTION_START = '<!-- quality-reference:start -->';
+const SECTION_END = '<!-- quality-reference:end -->';
+const goalRow = (g: { goal: string; value: string; met: boolean }): string =>
+  `| ${g.goal} | ${g.value} | ${g.met ? 'yes' : '**MISSED**'} |`;
+
+/**
+ * Replaces only the speed subsection (from `Speed (48 kHz` up to the `Robustness:` paragraph) and the
+ * speed goal rows inside the BENCHMARKS.md section, keeping the quality tables as they are.
+ */
+function spliceSpeed(report: SpeedReport): void {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  const a = text.indexOf(SECTION_START);
+  const b = text.indexOf(SECTION_END);
+  if (a < 0 || b < a) throw new Error('BENCHMARKS.md has no quality-reference section: run the full benchmark');
+  let section = text.slice(a, b);
+  const s0 = section.indexOf('\nSpeed (48 kHz');
+  const s1 = section.indexOf('\nRobustness:', s0);
+  if (s0 < 0 || s1 < 0) throw new Error('no speed subsection to replace in BENCHMARKS.md');
+  section = `${section.slice(0, s0 + 1)}${report.lines.join('\n')}\n${section.slice(s1)}`;
+  const rows = section.split('\n');
+  for (const g of report.goals) {
+    const prefix = g.goal.startsWith('speed:') ? '| speed: default p99' : '| steady state allocation-free';
+    const i = rows.findIndex((l) => l.startsWith(prefix));
+    if (i < 0) throw new Error(`no goal row "${prefix}" in BENCHMARKS.md`);
+    rows[i] = goalRow(g);
+  }
+  writeFileSync(file, text.slice(0, a) + rows.join('\n') + text.slice(b));
+}
+
 function writeSection(markdown: string): void {
   const file = join(ROOT, 'BENCHMARKS.md');
-  const start = '<!-- quality-reference:start -->';
-  const end = '<!-- quality-reference:end -->';
+  const start = SECTION_START;
+  const end = SECTION_END;
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
@@ -561,13 +610,33 @@ if (isMain) {
   if (val !== undefined) opts.validationClips = val;
   if (robust !== undefined) opts.robustClips = robust;
   if (speed !== undefined) opts.speedSeconds = speed;
+  const alloc = num('--alloc');
+  if (alloc !== undefined) opts.allocSeconds = alloc;
   const gcFlag = (globalThis as { gc?: unknown }).gc ? '--expose-gc ' : '';
   opts.command = `node ${gcFlag}--import tsx bench/quality-reference.ts ${args.join(' ')}`.trim();
-  const r = runReferenceTrack(opts);
-  console.log(`\n${r.markdown}`);
-  if (args.includes('--write')) {
-    writeSection(r.markdown);
-    writeDefaults(r.chosenFd, r.chosenName, opts.validationClips ?? (opts.quick ? 4 : 8));
-    console.log('\nwrote BENCHMARKS.md section and src/models/defaults/reference-defaults.ts');
+  if (args.includes('--speed-only')) {
+    // the speed section alone, with the written defaults (no tuning, no quality tables touched)
+    chosenFd = fdConfigFromDefaults(REFERENCE_DEFAULTS);
+    const report = runSpeedSection(
+      opts.speedSeconds ?? (opts.quick ? 5 : 20),
+      opts.speedRepeats ?? (opts.quick ? 1 : 3),
+      opts.allocSeconds ?? 60,
+      (l) => console.log(l),
+      opts.command,
+    );
+    console.log(`\n${report.lines.join('\n')}\n`);
+    for (const g of report.goals) console.log(goalRow(g));
+    if (args.includes('--write')) {
+      spliceSpeed(report);
+      console.log('\nwrote the speed subsection (and its goal rows) of the BENCHMARKS.md quality-reference section');
+    }
+  } else {
+    const r = runReferenceTrack(opts);
+    console.log(`\n${r.markdown}`);
+    if (args.includes('--write')) {
+      writeSection(r.markdown);
+      writeDefaults(r.chosenFd, r.chosenName, opts.validationClips ?? (opts.quick ? 4 : 8));
+      console.log('\nwrote BENCHMARKS.md section and src/models/defaults/reference-defaults.ts');
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { AdaptiveFilter } from '../../src/models/adaptive-filter.js';
 import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
 import { Nlms } from '../../src/models/baselines/nlms.js';
 import { Rls } from '../../src/models/baselines/rls.js';
+import type { REFERENCE_DEFAULTS } from '../../src/models/defaults/reference-defaults.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { OptimizedFilter } from '../../src/models/optimized-filter.js';
 import { PartitionedFdFilter } from '../../src/models/partitioned-fd-filter.js';
@@ -154,4 +155,22 @@ export function runClip(filter: AdaptiveFilter, primary: Float32Array, reference
   }
   out.set(primary.subarray(n), n);
   return out;
+}
+
+/** The written defaults (`REFERENCE_DEFAULTS`, `src/models/defaults/reference-defaults.ts`) as an {@link FdAdamaxConfig}. */
+export function fdConfigFromDefaults(r: typeof REFERENCE_DEFAULTS): FdAdamaxConfig {
+  return {
+    lr: r.learningRate,
+    beta2Seconds: r.beta2Seconds,
+    beta1: r.beta1,
+    emaSeconds: r.emaSeconds,
+    constrained: r.constrained,
+    alternateConstraint: r.alternateConstraint,
+    projectGradient: r.projectGradient,
+    levelNormalizedLr: r.levelNormalizedLr,
+    warmupBoost: r.warmupBoost,
+    warmupSeconds: r.warmupSeconds,
+    emaWarmupSeconds: r.emaWarmupSeconds,
+    tracker: r.tracker,
+  };
 }
