@@ -1,9 +1,9 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
+import { RealFft } from '../signal/real-fft.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 import { checkInteger } from './model-options.js';
-import { RealFft } from './real-fft.js';
 
 export interface PartitionedFdFilterOptions {
   /** Block size B = samples per frame (a power of two ≥ 1); the FFT size is 2B. */

@@ -15,6 +15,7 @@ export { Fft, type FloatArray } from './fft.js';
 export { type HumOptions, hum } from './hum.js';
 export { type MixResult, mixAtSnr } from './mix-at-snr.js';
 export { pinkNoise } from './pink-noise.js';
+export { RealFft } from './real-fft.js';
 export {
   type ImprovementCurveInput,
   type ReconvergenceOptions,

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { OptimizedFilter } from '../../src/models/optimized-filter.js';
 import { PartitionedFdFilter } from '../../src/models/partitioned-fd-filter.js';
-import { RealFft } from '../../src/models/real-fft.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import { Fft } from '../../src/signal/fft.js';
+import { RealFft } from '../../src/signal/real-fft.js';
 
 function noise(rng: Random, n: number, scale = 1): Float32Array {
   const x = new Float32Array(n);

@@ -1,7 +1,7 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 
 /**
- * Real-input FFT of a fixed power-of-two size N for the frequency-domain filters' hot path:
+ * Real-input FFT of a fixed power-of-two size N for hot paths (the frequency-domain filters):
  * `Float64Array`-only (monomorphic), per-stage twiddle tables laid out contiguously, no allocation
  * per transform. Same conventions as `signal/fft.ts` (numpy): forward unscaled, bins k = 0..N/2,
  * inverse scaled by 1/N, so `inverse(forward(x)) = x`.
