@@ -41,7 +41,9 @@ export class IssueCollector {
         any = true;
       }
     }
-    if (any) this.add(Object.keys(unknown).join(','), `${prefix}: ${pyRepr(unknown)}`);
+    if (any) {
+      this.add(Object.keys(unknown).join(','), `${prefix}: ${pyRepr(unknown)}. Allowed: ${[...allowed].join(', ')}.`);
+    }
   }
 
   /** A finite number (or `undefined`/`null` when optional). Returns whether it was valid. */
