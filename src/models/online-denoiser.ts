@@ -19,7 +19,7 @@ export interface OnlineDenoiserOptions {
   /**
    * Quantile τ ∈ (0, 0.5] of the log periodogram that the noise model tracks. Small τ follows the
    * lower envelope (speech does not inflate the estimate), larger τ tracks rising noise faster.
-   * Default 0.3.
+   * Default 0.2 (the validation pick, see SINGLE_CHANNEL_DEFAULTS).
    */
   readonly quantile?: number;
   /**
@@ -78,6 +78,31 @@ export interface OnlineDenoiserOptions {
    * a half-life of ≈ 7 hops (0.1 s at 16 kHz), so a loud→quiet switch does not freeze the steps.
    */
   readonly optimizer?: AdamaxOptions;
+  /**
+   * Broadband rise detector (`null` = off): a fast per-bin log-power estimate
+   * F_k ← a·F_k + (1 − a)·ln P_k runs beside the learned model; when, for `hops` consecutive hops,
+   * at least the fraction `fraction` of the bins has F_k (bias-corrected) above the learned noise
+   * level by more than `thresholdDb`, the change is taken for a change of the noise (speech onsets
+   * are sparse across bins and short) and `step` moves every risen θ_k the fraction `jump` of the
+   * way to the fast estimate at once, instead of waiting for the lr-limited Adamax slew.
+   * Default `{ smoothing: 0.7, thresholdDb: 1.5, fraction: 0.9, hops: 3, jump: 0.8 }` (chosen on the
+   * validation split of the abrupt-noise benchmark).
+   */
+  readonly riseDetector?: RiseDetectorOptions | null;
+}
+
+/** Settings of the broadband rise detector of {@link OnlineDenoiser} (see `riseDetector`). */
+export interface RiseDetectorOptions {
+  /** EMA coefficient a ∈ [0, 1) of the fast log-power estimate (per hop). */
+  readonly smoothing: number;
+  /** Margin of the fast estimate over the learned noise level, in dB (> 0). */
+  readonly thresholdDb: number;
+  /** Fraction of the bins that must exceed the margin, in (0, 1]. */
+  readonly fraction: number;
+  /** Number of consecutive hops the fraction must hold (integer ≥ 1). */
+  readonly hops: number;
+  /** Share κ ∈ (0, 1] of the gap that the jump closes. */
+  readonly jump: number;
 }
 
 /** Per-stream state of {@link OnlineDenoiser}. */
@@ -98,6 +123,10 @@ export type OnlineDenoiserState = {
   zetaFrame: Float64Array;
   /** A-priori SNR ξ_k of the previous frame (OM-LSA). */
   prevXi: Float64Array;
+  /** Fast log-power estimate F_k of the rise detector. */
+  fastLog: Float64Array;
+  /** Consecutive hops with a broadband rise (rise detector). */
+  riseHops: number;
   /** Frames processed so far. */
   frames: number;
 };
@@ -105,6 +134,10 @@ export type OnlineDenoiserState = {
 const LOG_FLOOR = 1e-10; // −100 dB: keeps log P finite on digital silence
 const MIN_NOISE = 1e-12;
 const MAX_GAMMA = 1e6;
+/** E[ln e] for e ~ Exp(1) (complex bins) and for e ~ χ²₁ (real bins): −γ_E and −γ_E − ln 2. */
+const LOG_MEAN = -0.5772156649015329;
+const LOG_MEAN_REAL = -0.5772156649015329 - Math.LN2;
+const DEFAULT_RISE: RiseDetectorOptions = { smoothing: 0.7, thresholdDb: 1.5, fraction: 0.9, hops: 3, jump: 0.8 };
 
 /** ψ(r) = ∂ρ/∂r of the robust pinball loss: τ − 1 below 0, τ / (1 + r²/δ²) above. */
 function psi(r: number, tau: number, invDelta2: number): number {
@@ -186,6 +219,14 @@ function closestPowerOfTwo(x: number): number {
  * The optional level b (`broadband`) moves all bins at once; the optional median group
  * (`tonal`) corrects the bias for stationary tones.
  *
+ * Rise detector (`riseDetector`, on by default): the slew rate bounds how fast θ can follow a
+ * loud rise (≈ 0.3–0.6 s for +10 dB). A fast per-bin estimate F_k ← a·F_k + (1 − a)·ln P_k runs
+ * alongside; when for `hops` consecutive hops at least the fraction `fraction` of ALL bins has
+ * F_k − E[ln e] above the learned level θ_k − θ*_k by more than `thresholdDb` (a broadband,
+ * sustained rise is a change of the noise; speech is sparse across bins), `step` moves each risen
+ * θ_k the share `jump` of the way to F_k − E[ln e] + θ*_k. A false jump during speech is undone by
+ * the fast downward steps of the quantile loss.
+ *
  * Gain (decision-directed a-priori SNR of Ephraim & Malah 1984; `gainRule`):
  * ```
  * γ_k = P_k / λ_k
@@ -242,6 +283,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   readonly initialNoiseDb: number;
   readonly optimizerOptions: AdamaxOptions;
   readonly warmStartEnabled: boolean;
+  readonly riseDetector: RiseDetectorOptions | null;
 
   private readonly fft: Fft;
   private readonly window: Float64Array;
@@ -251,6 +293,11 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   private readonly logBias: number;
   /** ln c for the real bins 0 and N/2 (χ²₁ periodogram). */
   private readonly logBiasReal: number;
+  /** Equilibrium offsets θ* (complex / real bins). */
+  private readonly offset: number;
+  private readonly offsetReal: number;
+  /** ln P_k of the last frame. */
+  private readonly logPower: Float64Array;
   private readonly invDelta2: number;
   /** noiseBiasDb in nats. */
   private readonly biasDbNats: number;
@@ -295,6 +342,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
         'tonal',
         'gainRule',
         'speechAbsenceMax',
+        'riseDetector',
       ]),
     );
     const sampleRate = options.sampleRate ?? 16000;
@@ -305,7 +353,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (!(Number.isInteger(fftSize) && fftSize >= 64 && (fftSize & (fftSize - 1)) === 0)) {
       c.add('fftSize', `\`fftSize\` must be a power of two >= 64. Received: fftSize=${String(fftSize)}`);
     }
-    const quantile = options.quantile ?? 0.3;
+    const quantile = options.quantile ?? 0.2;
     if (!(Number.isFinite(quantile) && quantile > 0 && quantile <= 0.5)) {
       c.add('quantile', `\`quantile\` must be in (0, 0.5]. Received: quantile=${String(quantile)}`);
     }
@@ -343,8 +391,30 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (options.optimizer !== undefined && (typeof options.optimizer !== 'object' || options.optimizer === null)) {
       c.add('optimizer', '`optimizer` must be an Adamax options object.');
     }
+    const rd = options.riseDetector === undefined ? DEFAULT_RISE : options.riseDetector;
+    if (rd !== null) {
+      const ok =
+        typeof rd === 'object' &&
+        rd.smoothing >= 0 &&
+        rd.smoothing < 1 &&
+        rd.thresholdDb > 0 &&
+        Number.isFinite(rd.thresholdDb) &&
+        rd.fraction > 0 &&
+        rd.fraction <= 1 &&
+        Number.isInteger(rd.hops) &&
+        rd.hops >= 1 &&
+        rd.jump > 0 &&
+        rd.jump <= 1;
+      if (!ok) {
+        c.add(
+          'riseDetector',
+          '`riseDetector` must be null or { smoothing ∈ [0, 1), thresholdDb > 0, fraction ∈ (0, 1], hops: integer ≥ 1, jump ∈ (0, 1] }.',
+        );
+      }
+    }
     c.throwIfAny();
 
+    this.riseDetector = rd === null ? null : Object.freeze({ ...rd });
     this.sampleRate = sampleRate;
     this.fftSize = fftSize;
     this.frameSize = fftSize / 2;
@@ -392,6 +462,9 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.biasDbNats = biasDb;
     this.logBias = biasDb - q;
     this.logBiasReal = biasDb - qReal;
+    this.offset = q;
+    this.offsetReal = qReal;
+    this.logPower = new Float64Array(this.bins);
     this.spread = Math.log(Math.LN2) - q;
     this.spreadReal = equilibriumOffset(0.5, 0, true) - qReal;
     this.gainFloor = 10 ** (this.gainFloorDb / 20);
@@ -471,6 +544,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       prevClean: new Float64Array(this.bins),
       smoothTheta: new Float64Array(this.bins),
       smoothPower: new Float64Array(this.bins),
+      fastLog: new Float64Array(this.bins),
+      riseHops: 0,
       frames: 0,
     };
   }
@@ -518,6 +593,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       const p = (re[j]! * re[j]! + im[j]! * im[j]!) * this.invWindowPower;
       power[j] = p;
       const logP = Math.log(p + LOG_FLOOR);
+      this.logPower[j] = logP;
       const theta = params[j]! + level;
       resid[j] = logP - theta;
       const med = params[k + 1 + j]!;
@@ -611,6 +687,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   ): number {
     this.forward(params, state, frame, output);
     const { bins: k, resid } = this;
+    if (this.riseDetector !== null) this.detectRise(params, state);
     const tau = this.quantile;
     const inv = 1 / k;
     let loss = 0;
@@ -647,6 +724,46 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       grad[k + 1 + j] = -psi * inv;
     }
     return loss * inv;
+  }
+
+  /**
+   * Broadband rise detector (see `riseDetector`): updates the fast estimate F_k from the last
+   * frame, counts the hops with a broadband rise and, after `hops` of them, moves the risen θ_k
+   * towards F_k (and the smoothed estimate with them) and refreshes the residuals. Allocation-free.
+   */
+  private detectRise(params: Float32Array, state: OnlineDenoiserState): void {
+    const rd = this.riseDetector!;
+    const { bins: k, logPower, resid } = this;
+    const fast = state.fastLog;
+    const a = rd.smoothing;
+    const init = state.frames <= 1;
+    const level = params[k]!;
+    const margin = (rd.thresholdDb / 10) * Math.LN10;
+    let count = 0;
+    for (let j = 0; j < k; j++) {
+      const realBin = j === 0 || j === k - 1;
+      const f = init ? logPower[j]! : a * fast[j]! + (1 - a) * logPower[j]!;
+      fast[j] = f;
+      const noiseLog = params[j]! + level - (realBin ? this.offsetReal : this.offset);
+      // unbiased log noise power of the fast estimate minus that of the learned model
+      if (f - (realBin ? LOG_MEAN_REAL : LOG_MEAN) - noiseLog > margin) count++;
+    }
+    const mu = this.noiseSmoothing;
+    state.riseHops = count >= rd.fraction * k ? state.riseHops + 1 : 0;
+    if (state.riseHops < rd.hops) return;
+    state.riseHops = 0;
+    const kappa = rd.jump;
+    for (let j = 0; j < k; j++) {
+      const realBin = j === 0 || j === k - 1;
+      const off = realBin ? this.offsetReal : this.offset;
+      const target = fast[j]! - (realBin ? LOG_MEAN_REAL : LOG_MEAN) + off - level;
+      const cur = params[j]!;
+      if (!(target > cur)) continue;
+      const next = cur + kappa * (target - cur);
+      params[j] = next;
+      resid[j] = logPower[j]! - params[j]! - level;
+      if (mu > 0) state.smoothTheta[j] = params[j]! + level;
+    }
   }
 
   /**

@@ -101,6 +101,63 @@ describe('OnlineDenoiser: enhancement', () => {
   });
 });
 
+describe('OnlineDenoiser: rise detector', () => {
+  /** Learned log noise level (mean θ over the bins) after each hop of a noise-only signal. */
+  function learnedLevel(den: OnlineDenoiser, x: Float32Array): number[] {
+    const core = new Adamax(den.optimizerOptions).buildFlat(den.layout);
+    den.warmStart(core.params, x);
+    const state = den.createState();
+    const h = den.frameSize;
+    const frame = new Float32Array(h);
+    const out = new Float32Array(h);
+    const levels: number[] = [];
+    for (let f = 0; (f + 1) * h <= x.length; f++) {
+      frame.set(x.subarray(f * h, (f + 1) * h));
+      den.step(core.params, state, [frame], out, core.grads);
+      core.step();
+      let m = 0;
+      for (let j = 0; j < den.bins; j++) m += core.params[j]!;
+      levels.push(m / den.bins);
+    }
+    return levels;
+  }
+
+  it('follows a broadband +10 dB rise within a few hops (off: lr-limited slew)', () => {
+    const n = 3 * fs;
+    const x = whiteNoise(n, new Random(7), { rms: 0.01 });
+    for (let i = n / 2; i < n; i++) x[i] = x[i]! * Math.sqrt(10);
+    const on = learnedLevel(new OnlineDenoiser(), x);
+    const off = learnedLevel(new OnlineDenoiser({ riseDetector: null }), x);
+    const c = Math.floor(n / 2 / 256);
+    const rise = Math.log(10); // nats
+    // before the change both agree; 8 hops (128 ms) after it the detector has closed most of the gap
+    expect(Math.abs(on[c - 2]! - off[c - 2]!)).toBeLessThan(0.05);
+    expect(on[c + 8]! - on[c - 2]!).toBeGreaterThan(0.6 * rise);
+    expect(off[c + 8]! - off[c - 2]!).toBeLessThan(0.5 * rise);
+    // and it settles at the same level as the slow tracker
+    expect(Math.abs(on[on.length - 1]! - off[off.length - 1]!)).toBeLessThan(0.3);
+  });
+
+  it('does not jump on stationary noise and barely changes speech in white noise', () => {
+    const x = whiteNoise(3 * fs, new Random(8), { rms: 0.01 });
+    const on = learnedLevel(new OnlineDenoiser(), x);
+    const off = learnedLevel(new OnlineDenoiser({ riseDetector: null }), x);
+    for (let i = 0; i < on.length; i++) expect(on[i]).toBe(off[i]);
+    const m = makeMix(speech, 'white', 5, 6);
+    const a = siSdr(m.clean, new OnlineDenoiser().process(m.noisy, fs));
+    const b = siSdr(m.clean, new OnlineDenoiser({ riseDetector: null }).process(m.noisy, fs));
+    expect(a).toBeGreaterThan(b - 0.5);
+  });
+
+  it('rejects bad detector settings', () => {
+    const base = { smoothing: 0.7, thresholdDb: 1.5, fraction: 0.9, hops: 3, jump: 0.8 };
+    expect(() => new OnlineDenoiser({ riseDetector: { ...base, fraction: 0 } })).toThrow(InvalidOptionError);
+    expect(() => new OnlineDenoiser({ riseDetector: { ...base, hops: 1.5 } })).toThrow(InvalidOptionError);
+    expect(() => new OnlineDenoiser({ riseDetector: { ...base, smoothing: 1 } })).toThrow(InvalidOptionError);
+    expect(new OnlineDenoiser({ riseDetector: base }).riseDetector).toEqual(base);
+  });
+});
+
 describe('OnlineDenoiser: interface and robustness', () => {
   it('the AdaptiveModel loop driven by Adamax equals process() (delay N − H)', () => {
     const den = new OnlineDenoiser();

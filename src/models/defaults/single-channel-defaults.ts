@@ -7,10 +7,14 @@ import type { OnlineDenoiserOptions } from '../online-denoiser.js';
  * `node --import tsx bench/quality-single.ts --write` (48 validation clips, scenario seed 2024,
  * 6-point grid over gain rule {Wiener, OM-LSA} × τ ∈ {0.2, 0.3} × lr ∈ {0.15, 0.25}, plus the
  * previous tracker settings (bias −2 dB, no smoothing, β2 = 0.95) as one point, α = 0.95,
- * G_min = −25 dB; best validation median SI-SDRi 7.03 dB for OM-LSA, lr = 0.15, τ = 0.3; the v1
- * point scored 6.7 dB). The tracker values (bias −3 dB, noise smoothing 0.5, β2 = 0.9) come from a
- * random search on the same 48 validation clips (never on the test split). Test-split results are
- * in BENCHMARKS.md.
+ * G_min = −25 dB; before the rise detector: best validation median SI-SDRi 7.03 dB for OM-LSA,
+ * lr = 0.15, τ = 0.3; the v1 point scored 6.7 dB). The tracker values (bias −3 dB, noise smoothing 0.5, β2 = 0.9) come from a
+ * random search on the same 48 validation clips (never on the test split); the rise detector
+ * settings from a small sweep on the same validation clips (median SI-SDRi 7.03 → 7.19 dB, brown
+ * 7.03 → 7.61, level +10 dB 8.07 → 9.11, hum 7.22 → 7.48). With the detector on, the benchmark grid
+ * picks τ = 0.2 (validation median 7.29 vs 7.2 for τ = 0.3), and that is the default here, so the
+ * test-split table in BENCHMARKS.md describes exactly these settings (τ = 0.2 scores lower on the hum
+ * clips of the validation split: 6.94 vs 7.48 — the overall median is the declared criterion).
  */
 export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
   /** Method the CLI uses. */
@@ -19,7 +23,7 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
   online: Object.freeze({
     sampleRate: 16000,
     fftSize: 512,
-    quantile: 0.3,
+    quantile: 0.2,
     robustness: 3,
     noiseBiasDb: -3,
     gainFloorDb: -25,
@@ -32,6 +36,7 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
     broadband: false,
     tonal: false,
     warmStart: true,
+    riseDetector: Object.freeze({ smoothing: 0.7, thresholdDb: 1.5, fraction: 0.9, hops: 3, jump: 0.8 }),
     optimizer: Object.freeze({ learningRate: 0.15, beta1: 0.5, beta2: 0.9 }),
   }) satisfies OnlineDenoiserOptions,
 });
