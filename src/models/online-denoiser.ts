@@ -5,7 +5,7 @@ import { Adamax } from '../optim/adamax.js';
 import type { AdamaxOptions } from '../optim/adamax-options.js';
 import { Fft } from '../signal/fft.js';
 import { resample } from '../signal/resample.js';
-import { sqrtHannWindow } from '../signal/window.js';
+import { wolaWindows } from '../signal/wola-windows.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 import type { Denoiser } from './denoiser.js';
 import { createOmLsaState, lsaGain, SpeechAbsenceEstimator, speechPresence } from './omlsa-gain.js';
@@ -442,19 +442,11 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     ]);
 
     this.fft = new Fft(fftSize);
-    const w = sqrtHannWindow(fftSize);
-    this.window = Float64Array.from(w);
-    // WOLA normalisation S[r] = Σ_j w²[r + jH] (≡ 1 for √Hann at 50 %, kept general).
-    const hop = this.frameSize;
-    const sums = new Float64Array(hop);
-    let wp = 0;
-    for (let i = 0; i < fftSize; i++) {
-      sums[i % hop] += w[i]! * w[i]!;
-      wp += w[i]! * w[i]!;
-    }
-    this.synthesisWindow = new Float64Array(fftSize);
-    for (let i = 0; i < fftSize; i++) this.synthesisWindow[i] = w[i]! / sums[i % hop]!;
-    this.invWindowPower = 1 / wp;
+    // WOLA windows (≡ √Hann at 50 % overlap, kept general) and the window power normaliser.
+    const wola = wolaWindows(fftSize, this.frameSize);
+    this.window = wola.analysis;
+    this.synthesisWindow = wola.synthesis;
+    this.invWindowPower = wola.invWindowPower;
     this.invDelta2 = Number.isFinite(robustness) ? 1 / (robustness * robustness) : 0;
     const biasDb = (this.noiseBiasDb / 10) * Math.LN10;
     const q = equilibriumOffset(quantile, this.invDelta2, false);

@@ -2,7 +2,7 @@ import { ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { Fft } from '../signal/fft.js';
-import { sqrtHannWindow } from '../signal/window.js';
+import { wolaWindows } from '../signal/wola-windows.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 
 /** Options of {@link SpectralMaskLearner}. */
@@ -107,18 +107,11 @@ export class SpectralMaskLearner implements AdaptiveModel<SpectralMaskState> {
       { name: 'mask/slope', length: this.bins },
     ]);
     this.fft = new Fft(n);
-    const w = sqrtHannWindow(n);
-    this.window = Float64Array.from(w);
-    const hop = this.frameSize;
-    const sums = new Float64Array(hop);
-    let wp = 0;
-    for (let i = 0; i < n; i++) {
-      sums[i % hop] += w[i]! * w[i]!;
-      wp += w[i]! * w[i]!;
-    }
-    this.synthesisWindow = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.synthesisWindow[i] = w[i]! / sums[i % hop]!;
-    this.invWindowPower = 1 / wp;
+    // WOLA windows (≡ √Hann at 50 % overlap, kept general) and the window power normaliser.
+    const wola = wolaWindows(n, this.frameSize);
+    this.window = wola.analysis;
+    this.synthesisWindow = wola.synthesis;
+    this.invWindowPower = wola.invWindowPower;
     this.buf = new Float64Array(n);
     this.re = new Float64Array(this.bins);
     this.im = new Float64Array(this.bins);

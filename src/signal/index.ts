@@ -31,3 +31,4 @@ export { Stft, type StftOptions } from './stft.js';
 export { stoi } from './stoi.js';
 export { type NoiseOptions, whiteNoise } from './white-noise.js';
 export { hannWindow, sqrtHannWindow } from './window.js';
+export { type WolaWindows, wolaWindows } from './wola-windows.js';
