@@ -15,6 +15,7 @@
  *      node --import tsx bench/quality-reference.ts --speed-only [--speed S] [--repeats R] [--alloc S] [--write]
  *      (speed section alone with REFERENCE_DEFAULTS; --write splices only the speed subsection and its goal rows)
  */
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,7 @@ import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
 import { REFERENCE_DEFAULTS } from '../src/models/defaults/reference-defaults.js';
 import { makeScenario, type Scenario } from '../src/signal/abrupt-noise-scenario.js';
 import { type AllocProbeSummary, isAllocationFree, type ProbeMethod, runAllocProbe } from './lib/alloc-probe.js';
+import { writeMarkedSection } from './lib/benchmarks-md.js';
 import {
   FD_ADAMAX_BASE,
   type FdAdamaxConfig,
@@ -536,20 +538,7 @@ function spliceSpeed(report: SpeedReport): void {
 }
 
 function writeSection(markdown: string): void {
-  const file = join(ROOT, 'BENCHMARKS.md');
-  const start = SECTION_START;
-  const end = SECTION_END;
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const block = `${start}\n${markdown}\n${end}`;
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  text = a >= 0 && b > a ? text.slice(0, a) + block + text.slice(b + end.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, text);
+  writeMarkedSection('quality-reference', markdown);
 }
 
 function writeDefaults(cfg: FdAdamaxConfig, name: string, nVal: number): void {

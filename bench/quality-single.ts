@@ -1,23 +1,3 @@
-/**
- * Single-channel track of the abrupt-noise benchmark (issue #4, design note dsp.md §8 goal Q4).
- *
- * Methods: the online Adamax denoiser (src/models/online-denoiser.ts), the Wiener /
- * minimum-statistics baseline and RNNoise (@jitsi/rnnoise-wasm). Protocol:
- * 1. every method gets the SAME number of grid points (its main knobs), tuned on the VALIDATION
- *    split by the median whole-clip SI-SDR improvement;
- * 2. the chosen setting of each method is scored on the TEST split (disjoint seeds). Every method
- *    is causal and runs from a fresh state per clip; the online denoiser is prequential (the output
- *    of each hop uses the parameters before learning from that hop).
- * Metrics: SI-SDR improvement (whole clip; split by noise type and by kind of change), segmental
- * SNR improvement (30 ms, clamped [−10, 35] dB), STOI of the output and its change, SNR improvement
- * in the first second after the change.
- *
- * Run: `node --import tsx bench/quality-single.ts [--quick] [--write] [--test N] [--validation N]`.
- * `--write` replaces the section between `<!-- quality-single:start -->` and
- * `<!-- quality-single:end -->` of BENCHMARKS.md (re-read right before writing).
- */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RnnoiseDenoiser } from '../src/models/baselines/rnnoise-denoiser.js';
 import { WienerDenoiser, type WienerDenoiserOptions } from '../src/models/baselines/wiener-denoiser.js';
@@ -26,6 +6,7 @@ import { makeScenario, type Scenario } from '../src/signal/abrupt-noise-scenario
 import { segmentalSnr } from '../src/signal/segmental-snr.js';
 import { siSdr } from '../src/signal/si-sdr.js';
 import { stoi } from '../src/signal/stoi.js';
+import { writeMarkedSection } from './lib/benchmarks-md.js';
 import { loadSpeechFixtures } from './lib/speech.js';
 
 export interface SingleTrackOptions {
@@ -386,20 +367,7 @@ function renderMarkdown(
 }
 
 function writeSection(markdown: string): string {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const path = join(root, 'BENCHMARKS.md');
-  const start = '<!-- quality-single:start -->';
-  const end = '<!-- quality-single:end -->';
-  const block = `${start}\n${markdown}\n${end}`;
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const i = current.indexOf(start);
-  const j = current.indexOf(end);
-  const next =
-    i >= 0 && j > i
-      ? current.slice(0, i) + block + current.slice(j + end.length)
-      : `${current.replace(/\s*$/, '')}\n\n${block}\n`;
-  writeFileSync(path, next);
-  return path;
+  return writeMarkedSection('quality-single', markdown);
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
