@@ -138,6 +138,14 @@ export class LossScaleOptimizer {
   get iterations(): number {
     return this.inner.iterations;
   }
+  /** The inner optimizer's raw micro-step counter (skipped steps do not advance it). */
+  get rawIterations(): number {
+    return this.inner.rawIterations;
+  }
+  /** The inner optimizer's engine (after build). */
+  get core(): AdamaxCore {
+    return this.inner.core;
+  }
   get learningRate(): number {
     return this.inner.learningRate;
   }
@@ -212,6 +220,14 @@ export class LossScaleOptimizer {
     const outcome = this.inner.apply(unscaled, variables);
     this.afterFinite();
     return outcome;
+  }
+
+  /** Keras `apply_gradients(grads_and_vars)` with scaled gradients. */
+  applyGradients(pairs: readonly (readonly [Float32Array | null, Variable])[]): StepOutcome | null {
+    return this.apply(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
   }
 
   /** Flat, allocation-free step on `core.grads` (scaled gradients); see {@link apply}. */

@@ -99,3 +99,16 @@ describe('Adamax API details', () => {
     ]);
   });
 });
+
+describe('LossScaleOptimizer has the optimizer methods', () => {
+  it('applyGradients, rawIterations and core delegate to the inner optimizer', () => {
+    const v = new Variable([1, 2], { name: 'v' });
+    const lso = new LossScaleOptimizer(new Adamax({ learningRate: 0.1, ...silent }), { initialScale: 4 });
+    lso.applyGradients([[Float32Array.of(4, -4), v]]);
+    lso.applyGradients([[Float32Array.of(Number.NaN, 1), v]]);
+    expect(lso.iterations).toBe(1);
+    expect(lso.rawIterations).toBe(1);
+    expect(lso.core).toBe(lso.inner.core);
+    expect(lso.dynamicScale).toBe(2);
+  });
+});
