@@ -1,0 +1,81 @@
+/**
+ * Robustness of the single-channel online denoiser with its defaults (issue #4: "zero divergences over
+ * 1,000 randomised clips, including near-silent input, 60 dB level jumps, DC offsets and clipped input").
+ * Counts clips whose output holds a non-finite sample or is more than 10 dB louder than the input.
+ *
+ * Run: node --import tsx bench/robustness-single.ts [--clips N] [--seconds S]
+ */
+import { pathToFileURL } from 'node:url';
+import { Random } from '../src/core/random.js';
+import { SINGLE_CHANNEL_DEFAULTS } from '../src/models/defaults/single-channel-defaults.js';
+import { OnlineDenoiser } from '../src/models/online-denoiser.js';
+
+export interface RobustnessResult {
+  readonly clips: number;
+  readonly bad: number;
+  readonly byKind: Record<string, { clips: number; bad: number }>;
+}
+
+const KINDS = ['near-silent', 'jump ±60 dB', 'DC offset', 'clipped', 'speech-like + noise', 'digital silence'] as const;
+
+/** Runs `count` randomised clips of `seconds` at 16 kHz through a fresh default denoiser each. */
+export function runSingleChannelRobustness(count = 1000, seconds = 0.5, seed = 7): RobustnessResult {
+  const rng = new Random(seed);
+  const fs = 16000;
+  const n = Math.round(seconds * fs);
+  const byKind: Record<string, { clips: number; bad: number }> = {};
+  for (const k of KINDS) byKind[k] = { clips: 0, bad: 0 };
+  let bad = 0;
+  for (let c = 0; c < count; c++) {
+    const kind = KINDS[c % KINDS.length]!;
+    const x = new Float32Array(n);
+    const level = 10 ** (rng.uniform(-90, 0) / 20);
+    const jumpAt = rng.int(0, n - 1);
+    const jumpDb = rng.next() < 0.5 ? 60 : -60;
+    const dc = rng.uniform(-0.5, 0.5);
+    const gain = 10 ** (rng.uniform(0, 40) / 20);
+    const f0 = rng.uniform(90, 250);
+    for (let i = 0; i < n; i++) {
+      let v = level * rng.gaussian();
+      if (kind === 'near-silent') v = 1e-6 * rng.gaussian();
+      else if (kind === 'jump ±60 dB' && i >= jumpAt) v *= 10 ** (jumpDb / 20);
+      else if (kind === 'DC offset') v += dc;
+      else if (kind === 'clipped')
+        v = Math.max(-1, Math.min(1, (v + 0.3 * Math.sin((2 * Math.PI * f0 * i) / fs)) * gain));
+      else if (kind === 'speech-like + noise')
+        v += 0.2 * Math.sin((2 * Math.PI * f0 * i) / fs) * (0.5 + 0.5 * Math.sin(i / 800));
+      else if (kind === 'digital silence') v = 0;
+      x[i] = v;
+    }
+    const y = new OnlineDenoiser(SINGLE_CHANNEL_DEFAULTS.online).process(x, fs);
+    let ex = 0;
+    let ey = 0;
+    let finite = y.length === n;
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(y[i]!)) finite = false;
+      ex += x[i]! * x[i]!;
+      ey += y[i]! * y[i]!;
+    }
+    const exploding = ey > 10 * ex + 1e-12;
+    byKind[kind]!.clips++;
+    if (!finite || exploding) {
+      bad++;
+      byKind[kind]!.bad++;
+    }
+  }
+  return { clips: count, bad, byKind };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  const num = (flag: string, d: number) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : d;
+  };
+  const t0 = performance.now();
+  const r = runSingleChannelRobustness(num('--clips', 1000), num('--seconds', 0.5));
+  console.log(
+    `single-channel robustness: ${r.bad} bad of ${r.clips} clips (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  for (const [k, v] of Object.entries(r.byKind)) console.log(`  ${k}: ${v.bad}/${v.clips}`);
+}
