@@ -8,9 +8,11 @@
  *
  * Run: node --import tsx bench/kernel.bench.ts [n ...]
  */
+
 import { adamaxUpdate } from '../src/core/kernels/adamax-update.js';
 import { Random } from '../src/core/random.js';
 import { createAdamaxWasm, createWasmMemory } from '../src/core/wasm/adamax-wasm.js';
+import { plainAdamaxLoop } from './lib/plain-adamax-loop.js';
 
 const f32 = Math.fround;
 const REPS = 21;
@@ -47,29 +49,6 @@ function randomInit(rnd: Random, w: Float32Array, g: Float32Array): void {
   for (let i = 0; i < w.length; i++) {
     w[i] = rnd.gaussian();
     g[i] = rnd.gaussian() * 0.1;
-  }
-}
-
-/** The plain baseline: fused float64 arithmetic, f32 storage, no fround. */
-function plainLoop(
-  w: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  u: Float32Array,
-  n: number,
-  b1: number,
-  b2: number,
-  lrT: number,
-  eps: number,
-): void {
-  const c = 1 - b1;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const mi = b1 * m[i]! + c * gi;
-    const ui = Math.max(b2 * u[i]!, Math.abs(gi));
-    m[i] = mi;
-    u[i] = ui;
-    w[i] -= (lrT * mi) / (ui + eps);
   }
 }
 
@@ -120,7 +99,7 @@ function benchKernel(kernel: Kernel, n: number): number {
     timeReps(() => {
       for (let s = 0; s < steps; s++) {
         t++;
-        plainLoop(w, g, m, u, n, BETA1, BETA2, LR / (1 - BETA1 ** t), EPS);
+        plainAdamaxLoop(w, g, m, u, n, BETA1, BETA2, LR / (1 - BETA1 ** t), EPS);
       }
     }) /
     (steps * n)

@@ -21,6 +21,7 @@ import { Random } from '../src/core/random.js';
 import { Adamax } from '../src/optim/adamax.js';
 import { Variable } from '../src/optim/variable.js';
 import { replaceMarkedSection, writeMarkedSection } from './lib/benchmarks-md.js';
+import { plainAdamaxLoop } from './lib/plain-adamax-loop.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -184,29 +185,6 @@ function initData(n: number, seed = 42): { w: Float32Array; g: Float32Array } {
   return { w, g };
 }
 
-/** The baseline: fused float64 arithmetic, Float32Array storage, no rounding to f32 in between. */
-function plainLoop(
-  w: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  u: Float32Array,
-  n: number,
-  b1: number,
-  b2: number,
-  lrT: number,
-  eps: number,
-): void {
-  const c = 1 - b1;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const mi = b1 * m[i]! + c * gi;
-    const ui = Math.max(b2 * u[i]!, Math.abs(gi));
-    m[i] = mi;
-    u[i] = ui;
-    w[i] -= (lrT * mi) / (ui + eps);
-  }
-}
-
 function benchPlain(n: number, cfg: RunConfig): Timing {
   const { w, g } = initData(n);
   const m = new Float32Array(n);
@@ -215,7 +193,7 @@ function benchPlain(n: number, cfg: RunConfig): Timing {
   return timeSteps(
     () => {
       t++;
-      plainLoop(w, g, m, u, n, BETA1, BETA2, LR / (1 - BETA1 ** t), EPS);
+      plainAdamaxLoop(w, g, m, u, n, BETA1, BETA2, LR / (1 - BETA1 ** t), EPS);
     },
     n,
     cfg,

@@ -139,6 +139,10 @@ export function downmix(channels: readonly Float32Array[]): Float32Array {
   return out;
 }
 
+/** A mono signal as is, or several channels downmixed (see {@link downmix}). */
+export const asMono = (x: Float32Array | readonly Float32Array[]): Float32Array =>
+  x instanceof Float32Array ? x : downmix(x);
+
 /** `x` at `toRate` (no copy when the rates match). */
 export function toRate(x: Float32Array, fromRate: number, toRateHz: number): Float32Array {
   return fromRate === toRateHz ? x : resample(x, fromRate, toRateHz);

@@ -30,8 +30,8 @@ import {
 } from '../src/index.js';
 import {
   abortError,
+  asMono,
   distance,
-  downmix,
   finishReport,
   fitLength,
   norm,
@@ -192,9 +192,6 @@ export function runReferenceFilterDirect(filter: AdaptiveFilter, primary: Float3
   }
   return y.subarray(0, primary.length);
 }
-
-const asMono = (x: Float32Array | readonly Float32Array[]): Float32Array =>
-  x instanceof Float32Array ? x : downmix(x);
 
 /**
  * Reference-based cancellation of a whole recording through the RxJS stream path.

@@ -53,7 +53,7 @@ import {
 } from '../src/index.js';
 import {
   abortError,
-  downmix,
+  asMono,
   finishReport,
   fitLength,
   norm,
@@ -331,9 +331,6 @@ async function onlineStream(
   }
   return { y: y.subarray(latency, latency + x.length), trace, resumedFrom: from, den };
 }
-
-const asMono = (x: Float32Array | readonly Float32Array[]): Float32Array =>
-  x instanceof Float32Array ? x : downmix(x);
 
 /**
  * Single-channel denoising of a whole recording (online method through the RxJS learner).
