@@ -5,6 +5,7 @@ import { Adamax } from '../optim/adamax.js';
 import type { AdamaxOptions } from '../optim/adamax-options.js';
 import { Fft } from '../signal/fft.js';
 import { resample } from '../signal/resample.js';
+import { wolaFrame } from '../signal/wola-frame.js';
 import { wolaWindows } from '../signal/wola-windows.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 import type { Denoiser } from './denoiser.js';
@@ -559,15 +560,9 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (params.length < this.layout.size) {
       throw new ShapeError(`OnlineDenoiser expects ${this.layout.size} parameters. Received ${params.length}.`);
     }
-    const { fftSize: n, bins: k, buf, re, im, power, gain, resid, window, gammaBuf, xiBuf, presence } = this;
+    const { bins: k, buf, re, im, power, gain, resid, window, gammaBuf, xiBuf, presence } = this;
     // 1. analysis
-    const hist = state.history;
-    hist.copyWithin(0, h);
-    hist.set(x, n - h);
-    for (let i = 0; i < n; i++) {
-      const v = hist[i]!;
-      buf[i] = window[i]! * (Number.isFinite(v) ? v : 0);
-    }
+    wolaFrame.analyze(state.history, x, window, buf);
     this.fft.realForward(buf, re, im);
     // 2. noise estimate and gain
     const level = params[k]!;
@@ -661,12 +656,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     }
     // 3. synthesis (WOLA)
     this.fft.realInverse(re, im, buf);
-    const acc = state.overlap;
-    const ws = this.synthesisWindow;
-    for (let i = 0; i < n; i++) acc[i] = acc[i]! + ws[i]! * buf[i]!;
-    for (let i = 0; i < h; i++) output[i] = acc[i]!;
-    acc.copyWithin(0, h);
-    acc.fill(0, n - h);
+    wolaFrame.synthesize(buf, this.synthesisWindow, state.overlap, output);
     state.frames++;
   }
 

@@ -2,6 +2,7 @@ import { ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { Fft } from '../signal/fft.js';
+import { wolaFrame } from '../signal/wola-frame.js';
 import { wolaWindows } from '../signal/wola-windows.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 
@@ -140,14 +141,8 @@ export class SpectralMaskLearner implements AdaptiveModel<SpectralMaskState> {
   }
 
   private analyze(history: Float32Array, x: Float32Array, re: Float64Array, im: Float64Array): void {
-    const { fftSize: n, frameSize: h, buf, window } = this;
-    history.copyWithin(0, h);
-    history.set(x, n - h);
-    for (let i = 0; i < n; i++) {
-      const v = history[i]!;
-      buf[i] = window[i]! * (Number.isFinite(v) ? v : 0);
-    }
-    this.fft.realForward(buf, re, im);
+    wolaFrame.analyze(history, x, this.window, this.buf);
+    this.fft.realForward(this.buf, re, im);
   }
 
   private check(params: Float32Array, frame: readonly Float32Array[], output: Float32Array, needClean: boolean): void {
@@ -170,7 +165,7 @@ export class SpectralMaskLearner implements AdaptiveModel<SpectralMaskState> {
 
   /** Analysis, features and mask for the noisy channel; writes the output hop. */
   private run(params: Float32Array, state: SpectralMaskState, noisy: Float32Array, output: Float32Array): void {
-    const { fftSize: n, frameSize: h, bins: k, re, im, mag, feature, mask, buf } = this;
+    const { bins: k, re, im, mag, feature, mask, buf } = this;
     this.analyze(state.noisyHistory, noisy, re, im);
     const mean = state.meanLog;
     const rate = state.frames === 0 ? 1 : 1 / this.featureFrames;
@@ -188,12 +183,7 @@ export class SpectralMaskLearner implements AdaptiveModel<SpectralMaskState> {
       im[j] = im[j]! * m;
     }
     this.fft.realInverse(re, im, buf);
-    const acc = state.overlap;
-    const ws = this.synthesisWindow;
-    for (let i = 0; i < n; i++) acc[i] = acc[i]! + ws[i]! * buf[i]!;
-    for (let i = 0; i < h; i++) output[i] = acc[i]!;
-    acc.copyWithin(0, h);
-    acc.fill(0, n - h);
+    wolaFrame.synthesize(buf, this.synthesisWindow, state.overlap, output);
     state.frames++;
   }
 

@@ -31,4 +31,5 @@ export { Stft, type StftOptions } from './stft.js';
 export { stoi } from './stoi.js';
 export { type NoiseOptions, whiteNoise } from './white-noise.js';
 export { hannWindow, sqrtHannWindow } from './window.js';
+export { wolaFrame } from './wola-frame.js';
 export { type WolaWindows, wolaWindows } from './wola-windows.js';
