@@ -4,7 +4,8 @@
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AudioDecodeError, decodeAudioBuffer, parseWavHeader, type WavEncoding, writeWavFile } from '../src/index.js';
+import { AudioDecodeError, parseWavHeader, type WavEncoding } from '../src/index.js';
+import { decodeAudioBuffer, writeWavFile } from '../src/node/io.js';
 
 /** A decoded file. */
 export interface AudioFile {

@@ -5,15 +5,8 @@
  * (speech-like primary + noise through an unknown short path, and the noise as reference), played
  * in real time headless; the SNR before/after is then measured against its clean track.
  */
-import {
-  FirFilter,
-  type LiveInput,
-  type LiveOutput,
-  type LiveResult,
-  noiseCancellationScenario,
-  snr,
-  startLive,
-} from '../src/index.js';
+import { FirFilter, noiseCancellationScenario, snr } from '../src/index.js';
+import { type LiveInput, type LiveOutput, type LiveResult, startLive } from '../src/node/io.js';
 
 export interface LivePipelineOptions {
   /** Capture device id (channel 0 primary, channel 1 reference). Default: a generated scene. */

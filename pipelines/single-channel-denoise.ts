@@ -40,17 +40,16 @@ import {
   type AdaptiveModel,
   type Checkpoint,
   CheckpointError,
-  checkpoints,
   learn,
   OnlineDenoiser,
   type OnlineDenoiserState,
   RnnoiseDenoiser,
-  readCheckpoint,
   replayFrames,
   SINGLE_CHANNEL_DEFAULTS,
   type StepEvent,
   WienerDenoiser,
 } from '../src/index.js';
+import { checkpoints, readCheckpoint } from '../src/node/io.js';
 import {
   abortError,
   asMono,

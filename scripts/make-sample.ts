@@ -18,7 +18,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultSpeechDir, loadSpeech } from '../src/cli/speech.js';
-import { makeScenario, writeWavFile } from '../src/index.js';
+import { makeScenario } from '../src/index.js';
+import { writeWavFile } from '../src/node/io.js';
 
 export const SAMPLE = Object.freeze({
   seed: 7,

@@ -1,5 +1,14 @@
-export { type DecodeAudioOptions, type DecodedAudio, decodeAudioBuffer } from './audio/decode-audio-buffer.js';
-export { decodeAudioFile } from './audio/decode-audio-file.js';
+/**
+ * adamax-stream — the isomorphic core: the Keras-exact Adamax optimizer (`optim`), the RxJS stream
+ * operators (`rx`), the adaptive models and denoisers (`models`), the signal toolkit and quality
+ * metrics (`signal`), WAV encoding/parsing and the typed errors. Nothing under this entry point
+ * imports a Node built-in or a native module: it runs in Node, in a browser and in an
+ * AudioWorklet. File and device I/O, checkpoint files and the ready-made pipelines are in
+ * `adamax-stream/node`; the Web Audio denoiser node is in `adamax-stream/web`.
+ *
+ * @packageDocumentation
+ * @module adamax-stream
+ */
 export { type EncodeWavOptions, encodeWav, type WavEncoding } from './audio/encode-wav.js';
 export {
   type NoiseCancellationScenario,
@@ -7,27 +16,11 @@ export {
   noiseCancellationScenario,
 } from './audio/live-scenario.js';
 export {
-  type LatencySummary,
-  type LiveDeviceInput,
-  type LiveFilter,
-  type LiveGeneratedInput,
-  type LiveHandle,
-  type LiveInput,
-  type LiveOptions,
-  type LiveOutput,
-  type LiveResult,
-  type LiveStats,
-  startLive,
-} from './audio/live-session.js';
-export { loadWebAudio, type WebAudioModule } from './audio/load-web-audio.js';
-export {
   type ParseWavHeaderOptions,
   parseWavHeader,
   type WavHeader,
   type WavSampleFormat,
 } from './audio/parse-wav-header.js';
-export { type WorkletModuleName, workletModulePath } from './audio/worklet-module-url.js';
-export { writeWavFile } from './audio/write-wav-file.js';
 export * from './core/errors.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
@@ -44,17 +37,6 @@ export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
 export type { Denoiser } from './models/denoiser.js';
 export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
-export {
-  COHEN_SPEECH_ABSENCE,
-  createOmLsaState,
-  EULER_MASCHERONI,
-  expint1,
-  lsaGain,
-  type OmLsaState,
-  type SpeechAbsenceConfig,
-  SpeechAbsenceEstimator,
-  speechPresence,
-} from './models/omlsa-gain.js';
 export { OnlineDenoiser, type OnlineDenoiserOptions, type OnlineDenoiserState } from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {

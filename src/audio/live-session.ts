@@ -5,7 +5,7 @@ import { FirFilter } from '../models/fir-filter.js';
 import { Adamax } from '../optim/adamax.js';
 import type { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdamaxOptions } from '../optim/adamax-options.js';
-import { loadWebAudio, type WebAudioModule } from './load-web-audio.js';
+import { assertAudioWorkletSupported, loadWebAudio, type WebAudioModule } from './load-web-audio.js';
 import { workletModulePath } from './worklet-module-url.js';
 import {
   ADAPTIVE_FILTER_PROCESSOR,
@@ -308,6 +308,7 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
   const pollIntervalMs = options.pollIntervalMs ?? 4;
   const filter: LiveFilter = options.filter ?? { kind: 'fir' };
   const wa = await loadWebAudio();
+  assertAudioWorkletSupported();
 
   // optimizer + model state (main thread)
   const optimizer =

@@ -7,30 +7,25 @@ export type WebAudioModule = typeof WebAudio;
 let pending: Promise<WebAudioModule> | undefined;
 
 /**
- * Node 20 lacks `Promise.withResolvers` (ES2024); node-web-audio-api 2.x calls it when an
- * AudioWorklet module is added. Installs a spec-shaped, non-enumerable polyfill if missing.
+ * Whether this runtime can run node-web-audio-api's AudioWorklet: the package (engines: Node ≥ 22)
+ * calls `Promise.withResolvers` (ES2024) when a worklet module is added. The library does not
+ * patch the global `Promise`; on an older runtime the worklet paths throw
+ * {@link AudioUnavailableError} instead (decoding and offline rendering work without it).
  */
-function installPromiseWithResolvers(): void {
-  const ctor = Promise as PromiseConstructor & { withResolvers?: unknown };
-  if (typeof ctor.withResolvers === 'function') return;
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    enumerable: false,
-    writable: true,
-    value: function withResolvers<T>(this: PromiseConstructor) {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new this<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
+export function audioWorkletSupported(): boolean {
+  return typeof (Promise as PromiseConstructor & { withResolvers?: unknown }).withResolvers === 'function';
+}
+
+/** Throws {@link AudioUnavailableError} when {@link audioWorkletSupported} is false. */
+export function assertAudioWorkletSupported(): void {
+  if (audioWorkletSupported()) return;
+  throw new AudioUnavailableError(
+    `node-web-audio-api's AudioWorklet needs Promise.withResolvers (Node >= 22); this is Node ${process.versions.node}. ` +
+      'Decoding and offline rendering work on this runtime; the live (worklet) path needs Node 22 or newer.',
+  );
 }
 
 async function importWebAudio(): Promise<WebAudioModule> {
-  installPromiseWithResolvers();
   try {
     return await import('node-web-audio-api');
   } catch (cause) {
@@ -38,7 +33,8 @@ async function importWebAudio(): Promise<WebAudioModule> {
     throw new AudioUnavailableError(
       `The native Web Audio module (node-web-audio-api) could not be loaded on ${process.platform}-${process.arch}, ` +
         `Node ${process.versions.node}: ${detail}. Audio decoding and rendering are unavailable; ` +
-        'check that node-web-audio-api is installed and that libasound.so.2 (ALSA) is present on Linux.',
+        'it is an optional peer dependency of adamax-stream: install it with `npm install node-web-audio-api` (Node >= 22), ' +
+        'and on Linux check that libasound.so.2 (ALSA) is present.',
       { cause },
     );
   }
@@ -46,8 +42,8 @@ async function importWebAudio(): Promise<WebAudioModule> {
 
 /**
  * Loads node-web-audio-api lazily (dynamic `import()`), once per process, and returns its module
- * namespace. Installs a `Promise.withResolvers` polyfill first when the runtime lacks it (Node 20),
- * because the package's AudioWorklet needs it.
+ * namespace. node-web-audio-api is an optional peer dependency: install it (`npm i node-web-audio-api`,
+ * Node ≥ 22) to decode, render or play audio.
  *
  * This is the only entry point through which the library touches the native module, so importing
  * adamax-stream never loads native code unless audio is actually used.

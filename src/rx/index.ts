@@ -1,5 +1,4 @@
 export { type ApplyGradientsOptions, applyGradients } from './apply-gradients.js';
-export { type CheckpointsOptions, checkpoints } from './checkpoints.js';
 export { decodeCheckpoint } from './decode-checkpoint.js';
 export { encodeCheckpoint } from './encode-checkpoint.js';
 export type {
@@ -16,7 +15,6 @@ export { type GradientsOptions, gradients } from './gradients.js';
 export type { QueueOptions } from './internal/frame-queue.js';
 export { type LearnOptions, learn, type OptimizerFactory } from './learn.js';
 export { modelVariable } from './model-variable.js';
-export { readCheckpoint } from './read-checkpoint.js';
 export { type ReplayFramesOptions, replayFrames } from './replay-frames.js';
+export { type SaveCheckpointsOptions, saveCheckpoints } from './save-checkpoints.js';
 export { type SmoothedModelOptions, smoothedModel } from './smoothed-model.js';
-export { writeCheckpoint } from './write-checkpoint.js';

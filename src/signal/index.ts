@@ -15,7 +15,6 @@ export { Fft, type FloatArray } from './fft.js';
 export { type HumOptions, hum } from './hum.js';
 export { type MixResult, mixAtSnr } from './mix-at-snr.js';
 export { pinkNoise } from './pink-noise.js';
-export { RealFft } from './real-fft.js';
 export {
   type ImprovementCurveInput,
   type ReconvergenceOptions,
@@ -31,5 +30,3 @@ export { Stft, type StftOptions } from './stft.js';
 export { stoi } from './stoi.js';
 export { type NoiseOptions, whiteNoise } from './white-noise.js';
 export { hannWindow, sqrtHannWindow } from './window.js';
-export { wolaFrame } from './wola-frame.js';
-export { type WolaWindows, wolaWindows } from './wola-windows.js';

@@ -10,12 +10,12 @@ import { workletModulePath } from '../../src/audio/worklet-module-url.js';
 import { AudioUnavailableError, InvalidOptionError } from '../../src/core/errors.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { snr } from '../../src/signal/snr.js';
-import { webAudioUnavailableReason } from './web-audio-unavailable-reason.js';
+import { workletUnavailableReason } from './web-audio-unavailable-reason.js';
 
 const SR = 16000;
 
-describe.skipIf(webAudioUnavailableReason !== undefined)(
-  `live headless session${webAudioUnavailableReason ? ` (skipped: ${webAudioUnavailableReason})` : ''}`,
+describe.skipIf(workletUnavailableReason !== undefined)(
+  `live headless session${workletUnavailableReason ? ` (skipped: ${workletUnavailableReason})` : ''}`,
   () => {
     beforeAll(async () => {
       await workletModulePath(); // first run from sources transpiles the worklet (~1–2 s); keep it out of the tests

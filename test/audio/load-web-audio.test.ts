@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWebAudio } from '../../src/audio/load-web-audio.js';
+import { audioWorkletSupported, loadWebAudio } from '../../src/audio/load-web-audio.js';
 import { webAudioUnavailableReason } from './web-audio-unavailable-reason.js';
 
 describe.skipIf(webAudioUnavailableReason !== undefined)(
@@ -17,15 +17,11 @@ describe.skipIf(webAudioUnavailableReason !== undefined)(
       expect(await loadWebAudio()).toBe(a);
     });
 
-    it('leaves Promise.withResolvers available (polyfilled on Node 20)', async () => {
+    it('does not patch the global Promise', async () => {
+      const before = Object.getOwnPropertyDescriptor(Promise, 'withResolvers');
       await loadWebAudio();
-      const ctor = Promise as PromiseConstructor & {
-        withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
-      };
-      expect(typeof ctor.withResolvers).toBe('function');
-      const { promise, resolve } = ctor.withResolvers!<number>();
-      resolve(7);
-      await expect(promise).resolves.toBe(7);
+      expect(Object.getOwnPropertyDescriptor(Promise, 'withResolvers')).toEqual(before);
+      expect(audioWorkletSupported()).toBe(before !== undefined);
     });
   },
 );

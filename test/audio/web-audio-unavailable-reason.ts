@@ -1,4 +1,4 @@
-import { loadWebAudio } from '../../src/audio/load-web-audio.js';
+import { audioWorkletSupported, loadWebAudio } from '../../src/audio/load-web-audio.js';
 
 /**
  * `undefined` when node-web-audio-api loads on this machine, else the reason it does not; decode
@@ -8,3 +8,13 @@ export const webAudioUnavailableReason: string | undefined = await loadWebAudio(
   () => undefined,
   (error: unknown) => (error instanceof Error ? error.message : String(error)),
 );
+
+/**
+ * `undefined` when node-web-audio-api's AudioWorklet can run here (the module loads and the runtime
+ * has `Promise.withResolvers`, i.e. Node ≥ 22), else the reason; the live (worklet) suites skip on it.
+ */
+export const workletUnavailableReason: string | undefined =
+  webAudioUnavailableReason ??
+  (audioWorkletSupported()
+    ? undefined
+    : `node-web-audio-api's AudioWorklet needs Node >= 22 (Promise.withResolvers); this is Node ${process.versions.node}`);

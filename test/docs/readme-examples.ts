@@ -4,7 +4,8 @@
  *
  * Fence info strings: ```ts → type-checked and run; ```ts no-run → type-checked only (needs a
  * device, a dataset or minutes of audio); ```ts signature → neither (a signature, not code).
- * Imports are rewritten for the checkout: `'adamax-stream'` → `src/index.js`,
+ * Imports are rewritten for the checkout: `'adamax-stream'` → `src/index.js`, `'adamax-stream/node'` →
+ * `src/node/index.js`, `'adamax-stream/web'` → `src/web/index.js`,
  * `'./pipelines/index.js'` → `pipelines/index.js`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,8 @@ export function docFiles(): string[] {
 function rewriteImports(code: string, depth: string): string {
   return code
     .replace(/from 'adamax-stream'/g, `from '${depth}src/index.js'`)
+    .replace(/from 'adamax-stream\/node'/g, `from '${depth}src/node/index.js'`)
+    .replace(/from 'adamax-stream\/web'/g, `from '${depth}src/web/index.js'`)
     .replace(/from '\.\/pipelines\/index\.js'/g, `from '${depth}pipelines/index.js'`);
 }
 

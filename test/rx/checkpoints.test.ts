@@ -5,19 +5,18 @@ import { from, map, take } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../src/core/errors.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
+import { checkpoints, readCheckpoint } from '../../src/node/io.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import type { AdamaxOptions } from '../../src/optim/adamax-options.js';
 import { LossScaleOptimizer } from '../../src/optim/loss-scale-optimizer.js';
 import {
   applyGradients,
   type Checkpoint,
-  checkpoints,
   decodeCheckpoint,
   encodeCheckpoint,
   gradients,
   learn,
   modelVariable,
-  readCheckpoint,
   type StepEvent,
 } from '../../src/rx/index.js';
 import { expectBitEqual, f32, syntheticFrames, testScheduler } from './helpers.js';

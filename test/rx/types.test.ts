@@ -1,6 +1,7 @@
 import type { MonoTypeOperatorFunction, Observable, OperatorFunction } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import { FirFilter } from '../../src/models/fir-filter.js';
+import { checkpoints, readCheckpoint } from '../../src/node/io.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import { LossScaleOptimizer } from '../../src/optim/loss-scale-optimizer.js';
 import { Variable } from '../../src/optim/variable.js';
@@ -8,7 +9,6 @@ import {
   applyGradients,
   type Checkpoint,
   type Chunk,
-  checkpoints,
   decodeCheckpoint,
   encodeCheckpoint,
   frames,
@@ -17,7 +17,6 @@ import {
   learn,
   type ModelSnapshot,
   modelVariable,
-  readCheckpoint,
   replayFrames,
   type StepEvent,
   type StepSource,

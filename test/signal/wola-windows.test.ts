@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wolaWindows } from '../../src/index.js';
+import { wolaWindows } from '../../src/signal/wola-windows.js';
 
 describe('wolaWindows', () => {
   it.each([

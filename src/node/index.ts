@@ -1,0 +1,13 @@
+/**
+ * `adamax-stream/node`: the Node side of adamax-stream — audio file decoding and writing, the
+ * headless live session, checkpoint files, and the ready-made pipelines (reference cancellation,
+ * single-channel denoising, dataset replay, live). Audio decoding and rendering need the optional
+ * peer dependency `node-web-audio-api` (Node ≥ 22); it is loaded lazily, and a typed
+ * `AudioUnavailableError` says so when it is missing. The isomorphic core is the root entry
+ * point, `adamax-stream`.
+ *
+ * @packageDocumentation
+ * @module adamax-stream/node
+ */
+export * from '../../pipelines/index.js';
+export * from './io.js';

@@ -1,0 +1,25 @@
+/**
+ * Node-only I/O of adamax-stream: audio file decoding and writing (node-web-audio-api, loaded
+ * lazily and optional), the headless live session, and checkpoint files.
+ */
+export { type DecodeAudioOptions, type DecodedAudio, decodeAudioBuffer } from '../audio/decode-audio-buffer.js';
+export { decodeAudioFile } from '../audio/decode-audio-file.js';
+export {
+  type LatencySummary,
+  type LiveDeviceInput,
+  type LiveFilter,
+  type LiveGeneratedInput,
+  type LiveHandle,
+  type LiveInput,
+  type LiveOptions,
+  type LiveOutput,
+  type LiveResult,
+  type LiveStats,
+  startLive,
+} from '../audio/live-session.js';
+export { loadWebAudio, type WebAudioModule } from '../audio/load-web-audio.js';
+export { type WorkletModuleName, workletModulePath } from '../audio/worklet-module-url.js';
+export { writeWavFile } from '../audio/write-wav-file.js';
+export { type CheckpointsOptions, checkpoints } from '../rx/checkpoints.js';
+export { readCheckpoint } from '../rx/read-checkpoint.js';
+export { writeCheckpoint } from '../rx/write-checkpoint.js';

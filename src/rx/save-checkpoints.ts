@@ -1,0 +1,96 @@
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
+import type { Checkpoint, StepEvent, StepSource } from './events.js';
+import { checkBoolean, checkInt, checkObject, checkUnknown } from './internal/options.js';
+
+export interface SaveCheckpointsOptions {
+  /** Save when `event.step` is a multiple of `every` (≥ 1). */
+  readonly every: number;
+  /**
+   * Stores one checkpoint (synchronously: the event is forwarded only once it returns). Throwing
+   * errors the stream. Anywhere: IndexedDB, a Map, `postMessage`, a file (`adamax-stream/node`'s
+   * `checkpoints` is this operator with an atomic file writer).
+   */
+  readonly save: (checkpoint: Checkpoint, step: number) => void;
+  /** Also save when the source completes (if the last event was not just saved). Default `true`. */
+  readonly final?: boolean;
+}
+
+/** Validates the options shared by {@link saveCheckpoints} and the file variant. */
+export function checkpointIssues(options: unknown, extra: readonly string[], issues: OptionIssue[]): void {
+  if (!checkObject('options', options, issues)) return;
+  const o = options as { every?: unknown; final?: unknown };
+  checkUnknown(options as object, ['every', 'final', ...extra], issues);
+  if (o.every === undefined) issues.push({ option: 'every', message: '`every` is required.' });
+  checkInt('every', o.every, 1, issues);
+  checkBoolean('final', o.final, issues);
+}
+
+/**
+ * Passes step events through unchanged and, every `every` steps (`event.step % every === 0`, so
+ * the cadence survives a resume), hands the learner's state — optimizer state, weights and (for
+ * `learn`) the model state — to `save`. A restarted pipeline given `resume: checkpoint` continues
+ * bit-identically (feed it the input from frame `checkpoint.step` on). An error thrown by `save`
+ * errors the stream. Isomorphic: no file system involved.
+ *
+ * ```
+ * steps:   --s1--s2--s3--s4--|       saveCheckpoints({ every: 2, save })
+ * output:  --s1--s2--s3--s4--|       (save called at s2 and s4)
+ * ```
+ *
+ * @example
+ * const saved: Checkpoint[] = [];
+ * frames$.pipe(learn(fir, opt), saveCheckpoints({ every: 1000, save: (c) => saved.push(c) }));
+ */
+export function saveCheckpoints(options: SaveCheckpointsOptions): MonoTypeOperatorFunction<StepEvent> {
+  const issues: OptionIssue[] = [];
+  checkpointIssues(options, ['save'], issues);
+  if (issues.length === 0 && typeof options.save !== 'function') {
+    issues.push({ option: 'save', message: '`save` must be a function (checkpoint, step) => void.' });
+  }
+  if (issues.length > 0) throw new InvalidOptionError(issues);
+  const { every, save } = options;
+  const final = options.final ?? true;
+
+  return (source) =>
+    new Observable<StepEvent>((subscriber) => {
+      let latest: StepSource | null = null;
+      let latestStep = 0;
+      let written = true;
+      const subscription = source.subscribe({
+        next: (event) => {
+          if (subscriber.closed) return;
+          try {
+            latest = event.source;
+            latestStep = event.step;
+            written = false;
+            if (event.step % every === 0) {
+              save(event.source.checkpoint(), event.step);
+              written = true;
+            }
+          } catch (e) {
+            subscriber.error(e);
+            return;
+          }
+          subscriber.next(event);
+        },
+        error: (e) => subscriber.error(e),
+        complete: () => {
+          if (subscriber.closed) return;
+          if (final && latest && !written) {
+            try {
+              save(latest.checkpoint(), latestStep);
+            } catch (e) {
+              subscriber.error(e);
+              return;
+            }
+          }
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        latest = null;
+      };
+    });
+}
