@@ -1,7 +1,11 @@
-;; Keras-exact Adamax update in WebAssembly SIMD (f32x4), bit-identical to
-;; src/core/kernels/adamax-update.ts. Built by scripts/build-wasm.mjs into
-;; adamax-simd.generated.ts (npm run build:wasm).
+;; The SIMD kernel module (WebAssembly fixed-width SIMD, f32x4), built by scripts/build-wasm.mjs
+;; into adamax-simd.generated.ts (npm run build:wasm). Every kernel is bit-identical to its scalar
+;; TypeScript reference: `adamax` to src/core/kernels/adamax-update.ts; the frequency-domain kernels
+;; (rfft_forward, rfft_inverse, spectral_mac, fd_gradient, project_partitions) to
+;; src/core/kernels/fd-kernels-reference.ts. No fused multiply-add, no flush to zero: each lane of
+;; an f32x4 op is the IEEE float32 op the reference rounds with Math.fround.
 ;;
+;; Keras-exact Adamax update (`adamax`).
 ;; For i in [0, n), every operation a single IEEE float32 op, in Keras' order:
 ;;   m <- m + (g - m) * c1
 ;;   u <- max(beta2 * u, |g|)          (f32.max / f32x4.max propagate NaN, max(-0, +0) = +0,
@@ -81,5 +85,405 @@
               (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sloop)))
+  )
+
+  ;; ===================================================================================
+  ;; Real FFT, float32. N = 2m real samples <-> m + 1 bins; an m-point complex radix-2
+  ;; transform of z[n] = x[2n] + i x[2n+1], then the split X[k] = E[k] + W_N^k O[k].
+  ;; Forward unscaled, inverse scaled by 1/N (numpy conventions). Every operation one f32 op,
+  ;; in the order of the TypeScript reference (src/core/kernels/fd-kernels-reference.ts).
+  ;;
+  ;; Table block at $tab for complex size m (written by writeFftTables, 32m + 32 bytes):
+  ;;   rev  i32[m]    @ tab            bit reversal of 0..m-1
+  ;;   twr  f32[m]    @ tab + 4m       stage twiddles cos(pi j/h); stage h at index h-1+j
+  ;;   twf  f32[m]    @ tab + 8m       -sin(pi j/h) (forward)
+  ;;   twi  f32[m]    @ tab + 12m      +sin(pi j/h) (inverse)
+  ;;   cosN f32[m+4]  @ tab + 16m      cos(2 pi k/N), k = 0..m
+  ;;   sinN f32[m+4]  @ tab + 20m + 16 sin(2 pi k/N)
+  ;;   zr   f32[m]    @ tab + 24m + 32 scratch
+  ;;   zi   f32[m]    @ tab + 28m + 32 scratch
+  ;; ===================================================================================
+
+  ;; One radix-2 stage of half-length $h (elements) with j outer, scalar (h < 4).
+  (func $stage_scalar (param $zr i32) (param $zi i32) (param $twr i32) (param $tw i32) (param $m4 i32) (param $h i32)
+    (local $h4 i32) (local $len4 i32) (local $off4 i32) (local $j4 i32) (local $a i32) (local $b i32)
+    (local $wr f32) (local $wi f32) (local $xr f32) (local $xi f32) (local $tr f32) (local $ti f32)
+    (local $ar f32) (local $ai f32)
+    (local.set $h4 (i32.shl (local.get $h) (i32.const 2)))
+    (local.set $len4 (i32.shl (local.get $h4) (i32.const 1)))
+    (local.set $off4 (i32.sub (local.get $h4) (i32.const 4)))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j4) (local.get $h4)))
+      (local.set $wr (f32.load (i32.add (local.get $twr) (i32.add (local.get $off4) (local.get $j4)))))
+      (local.set $wi (f32.load (i32.add (local.get $tw) (i32.add (local.get $off4) (local.get $j4)))))
+      (local.set $a (local.get $j4))
+      (block $ad (loop $al
+        (br_if $ad (i32.ge_u (local.get $a) (local.get $m4)))
+        (local.set $b (i32.add (local.get $a) (local.get $h4)))
+        (local.set $xr (f32.load (i32.add (local.get $zr) (local.get $b))))
+        (local.set $xi (f32.load (i32.add (local.get $zi) (local.get $b))))
+        (local.set $tr (f32.sub (f32.mul (local.get $wr) (local.get $xr)) (f32.mul (local.get $wi) (local.get $xi))))
+        (local.set $ti (f32.add (f32.mul (local.get $wr) (local.get $xi)) (f32.mul (local.get $wi) (local.get $xr))))
+        (local.set $ar (f32.load (i32.add (local.get $zr) (local.get $a))))
+        (local.set $ai (f32.load (i32.add (local.get $zi) (local.get $a))))
+        (f32.store (i32.add (local.get $zr) (local.get $b)) (f32.sub (local.get $ar) (local.get $tr)))
+        (f32.store (i32.add (local.get $zi) (local.get $b)) (f32.sub (local.get $ai) (local.get $ti)))
+        (f32.store (i32.add (local.get $zr) (local.get $a)) (f32.add (local.get $ar) (local.get $tr)))
+        (f32.store (i32.add (local.get $zi) (local.get $a)) (f32.add (local.get $ai) (local.get $ti)))
+        (local.set $a (i32.add (local.get $a) (local.get $len4)))
+        (br $al)))
+      (local.set $j4 (i32.add (local.get $j4) (i32.const 4)))
+      (br $jl)))
+  )
+
+  ;; The same stage for h >= 4, four butterflies (j .. j+3) per f32x4 op.
+  (func $stage_simd (param $zr i32) (param $zi i32) (param $twr i32) (param $tw i32) (param $m4 i32) (param $h i32)
+    (local $h4 i32) (local $len4 i32) (local $off4 i32) (local $j4 i32) (local $start i32) (local $a i32) (local $b i32)
+    (local $wr v128) (local $wi v128) (local $xr v128) (local $xi v128) (local $tr v128) (local $ti v128)
+    (local $ar v128) (local $ai v128)
+    (local.set $h4 (i32.shl (local.get $h) (i32.const 2)))
+    (local.set $len4 (i32.shl (local.get $h4) (i32.const 1)))
+    (local.set $off4 (i32.sub (local.get $h4) (i32.const 4)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $start) (local.get $m4)))
+      (local.set $j4 (i32.const 0))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_u (local.get $j4) (local.get $h4)))
+        (local.set $wr (v128.load align=4 (i32.add (local.get $twr) (i32.add (local.get $off4) (local.get $j4)))))
+        (local.set $wi (v128.load align=4 (i32.add (local.get $tw) (i32.add (local.get $off4) (local.get $j4)))))
+        (local.set $a (i32.add (local.get $start) (local.get $j4)))
+        (local.set $b (i32.add (local.get $a) (local.get $h4)))
+        (local.set $xr (v128.load align=4 (i32.add (local.get $zr) (local.get $b))))
+        (local.set $xi (v128.load align=4 (i32.add (local.get $zi) (local.get $b))))
+        (local.set $tr (f32x4.sub (f32x4.mul (local.get $wr) (local.get $xr)) (f32x4.mul (local.get $wi) (local.get $xi))))
+        (local.set $ti (f32x4.add (f32x4.mul (local.get $wr) (local.get $xi)) (f32x4.mul (local.get $wi) (local.get $xr))))
+        (local.set $ar (v128.load align=4 (i32.add (local.get $zr) (local.get $a))))
+        (local.set $ai (v128.load align=4 (i32.add (local.get $zi) (local.get $a))))
+        (v128.store align=4 (i32.add (local.get $zr) (local.get $b)) (f32x4.sub (local.get $ar) (local.get $tr)))
+        (v128.store align=4 (i32.add (local.get $zi) (local.get $b)) (f32x4.sub (local.get $ai) (local.get $ti)))
+        (v128.store align=4 (i32.add (local.get $zr) (local.get $a)) (f32x4.add (local.get $ar) (local.get $tr)))
+        (v128.store align=4 (i32.add (local.get $zi) (local.get $a)) (f32x4.add (local.get $ai) (local.get $ti)))
+        (local.set $j4 (i32.add (local.get $j4) (i32.const 16)))
+        (br $jl)))
+      (local.set $start (i32.add (local.get $start) (local.get $len4)))
+      (br $sl)))
+  )
+
+  ;; All stages h = 1, 2, 4, ... < m on the bit-reversed (zr, zi); $tw = twf or twi.
+  (func $butterflies (param $zr i32) (param $zi i32) (param $twr i32) (param $tw i32) (param $m i32)
+    (local $h i32) (local $m4 i32)
+    (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $h (i32.const 1))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $h) (local.get $m)))
+      (if (i32.lt_u (local.get $h) (i32.const 4))
+        (then (call $stage_scalar (local.get $zr) (local.get $zi) (local.get $twr) (local.get $tw) (local.get $m4) (local.get $h)))
+        (else (call $stage_simd (local.get $zr) (local.get $zi) (local.get $twr) (local.get $tw) (local.get $m4) (local.get $h))))
+      (local.set $h (i32.shl (local.get $h) (i32.const 1)))
+      (br $l)))
+  )
+
+  ;; Forward real FFT: x[0..2m) -> re, im [0..m] (im[0] = im[m] = 0).
+  (func $rfft_forward (export "rfft_forward") (param $x i32) (param $re i32) (param $im i32) (param $tab i32) (param $m i32)
+    (local $m4 i32) (local $zr i32) (local $zi i32) (local $cosN i32) (local $sinN i32)
+    (local $j4 i32) (local $r4 i32) (local $k4 i32) (local $mk4 i32)
+    (local $ar f32) (local $ai f32) (local $br f32) (local $bi f32) (local $er f32) (local $ei f32)
+    (local $or f32) (local $oi f32) (local $wr f32) (local $wi f32) (local $z0r f32) (local $z0i f32)
+    (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $cosN (i32.add (local.get $tab) (i32.shl (local.get $m4) (i32.const 2))))
+    (local.set $sinN (i32.add (local.get $cosN) (i32.add (local.get $m4) (i32.const 16))))
+    (local.set $zr (i32.add (local.get $sinN) (i32.add (local.get $m4) (i32.const 16))))
+    (local.set $zi (i32.add (local.get $zr) (local.get $m4)))
+    ;; bit-reversed load of the packed pairs
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $j4) (local.get $m4)))
+      (local.set $r4 (i32.shl (i32.load (i32.add (local.get $tab) (local.get $j4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4))
+        (f32.load (i32.add (local.get $x) (i32.shl (local.get $j4) (i32.const 1)))))
+      (f32.store (i32.add (local.get $zi) (local.get $r4))
+        (f32.load (i32.add (local.get $x) (i32.add (i32.shl (local.get $j4) (i32.const 1)) (i32.const 4)))))
+      (local.set $j4 (i32.add (local.get $j4) (i32.const 4)))
+      (br $l)))
+    (call $butterflies (local.get $zr) (local.get $zi)
+      (i32.add (local.get $tab) (local.get $m4))
+      (i32.add (local.get $tab) (i32.shl (local.get $m4) (i32.const 1)))
+      (local.get $m))
+    (local.set $z0r (f32.load (local.get $zr)))
+    (local.set $z0i (f32.load (local.get $zi)))
+    (f32.store (local.get $re) (f32.add (local.get $z0r) (local.get $z0i)))
+    (f32.store (local.get $im) (f32.const 0))
+    (f32.store (i32.add (local.get $re) (local.get $m4)) (f32.sub (local.get $z0r) (local.get $z0i)))
+    (f32.store (i32.add (local.get $im) (local.get $m4)) (f32.const 0))
+    ;; split, k = 1..m-1
+    (local.set $k4 (i32.const 4))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $mk4 (i32.sub (local.get $m4) (local.get $k4)))
+      (local.set $ar (f32.load (i32.add (local.get $zr) (local.get $k4))))
+      (local.set $ai (f32.load (i32.add (local.get $zi) (local.get $k4))))
+      (local.set $br (f32.load (i32.add (local.get $zr) (local.get $mk4))))
+      (local.set $bi (f32.neg (f32.load (i32.add (local.get $zi) (local.get $mk4)))))
+      (local.set $er (f32.mul (f32.const 0.5) (f32.add (local.get $ar) (local.get $br))))
+      (local.set $ei (f32.mul (f32.const 0.5) (f32.add (local.get $ai) (local.get $bi))))
+      (local.set $or (f32.mul (f32.const 0.5) (f32.sub (local.get $ai) (local.get $bi))))
+      (local.set $oi (f32.mul (f32.const -0.5) (f32.sub (local.get $ar) (local.get $br))))
+      (local.set $wr (f32.load (i32.add (local.get $cosN) (local.get $k4))))
+      (local.set $wi (f32.neg (f32.load (i32.add (local.get $sinN) (local.get $k4)))))
+      (f32.store (i32.add (local.get $re) (local.get $k4))
+        (f32.add (local.get $er)
+          (f32.sub (f32.mul (local.get $wr) (local.get $or)) (f32.mul (local.get $wi) (local.get $oi)))))
+      (f32.store (i32.add (local.get $im) (local.get $k4))
+        (f32.add (local.get $ei)
+          (f32.add (f32.mul (local.get $wr) (local.get $oi)) (f32.mul (local.get $wi) (local.get $or)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
+  )
+
+  ;; Inverse real FFT: re, im [0..m] (Hermitian; im[0], im[m] ignored) -> x[0..2m), scaled by 1/N.
+  (func $rfft_inverse (export "rfft_inverse") (param $re i32) (param $im i32) (param $x i32) (param $tab i32) (param $m i32)
+    (local $m4 i32) (local $zr i32) (local $zi i32) (local $cosN i32) (local $sinN i32)
+    (local $j4 i32) (local $r4 i32) (local $k4 i32) (local $mk4 i32)
+    (local $ar f32) (local $ai f32) (local $br f32) (local $bi f32) (local $er f32) (local $ei f32)
+    (local $dr f32) (local $di f32) (local $or f32) (local $oi f32) (local $wr f32) (local $wi f32) (local $s f32)
+    (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $cosN (i32.add (local.get $tab) (i32.shl (local.get $m4) (i32.const 2))))
+    (local.set $sinN (i32.add (local.get $cosN) (i32.add (local.get $m4) (i32.const 16))))
+    (local.set $zr (i32.add (local.get $sinN) (i32.add (local.get $m4) (i32.const 16))))
+    (local.set $zi (i32.add (local.get $zr) (local.get $m4)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $mk4 (i32.sub (local.get $m4) (local.get $k4)))
+      (local.set $ar (f32.load (i32.add (local.get $re) (local.get $k4))))
+      (local.set $br (f32.load (i32.add (local.get $re) (local.get $mk4))))
+      (if (i32.eqz (local.get $k4))
+        (then (local.set $ai (f32.const 0)) (local.set $bi (f32.const 0)))
+        (else
+          (local.set $ai (f32.load (i32.add (local.get $im) (local.get $k4))))
+          (local.set $bi (f32.neg (f32.load (i32.add (local.get $im) (local.get $mk4)))))))
+      (local.set $er (f32.mul (f32.const 0.5) (f32.add (local.get $ar) (local.get $br))))
+      (local.set $ei (f32.mul (f32.const 0.5) (f32.add (local.get $ai) (local.get $bi))))
+      (local.set $dr (f32.mul (f32.const 0.5) (f32.sub (local.get $ar) (local.get $br))))
+      (local.set $di (f32.mul (f32.const 0.5) (f32.sub (local.get $ai) (local.get $bi))))
+      (local.set $wr (f32.load (i32.add (local.get $cosN) (local.get $k4))))
+      (local.set $wi (f32.load (i32.add (local.get $sinN) (local.get $k4))))
+      (local.set $or (f32.sub (f32.mul (local.get $dr) (local.get $wr)) (f32.mul (local.get $di) (local.get $wi))))
+      (local.set $oi (f32.add (f32.mul (local.get $dr) (local.get $wi)) (f32.mul (local.get $di) (local.get $wr))))
+      (local.set $r4 (i32.shl (i32.load (i32.add (local.get $tab) (local.get $k4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32.sub (local.get $er) (local.get $oi)))
+      (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32.add (local.get $ei) (local.get $or)))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $l)))
+    (call $butterflies (local.get $zr) (local.get $zi)
+      (i32.add (local.get $tab) (local.get $m4))
+      (i32.add (local.get $tab) (i32.mul (local.get $m4) (i32.const 3)))
+      (local.get $m))
+    (local.set $s (f32.div (f32.const 1) (f32.convert_i32_u (local.get $m))))
+    (block $od (loop $ol
+      (br_if $od (i32.ge_u (local.get $j4) (local.get $m4)))
+      (f32.store (i32.add (local.get $x) (i32.shl (local.get $j4) (i32.const 1)))
+        (f32.mul (f32.load (i32.add (local.get $zr) (local.get $j4))) (local.get $s)))
+      (f32.store (i32.add (local.get $x) (i32.add (i32.shl (local.get $j4) (i32.const 1)) (i32.const 4)))
+        (f32.mul (f32.load (i32.add (local.get $zi) (local.get $j4))) (local.get $s)))
+      (local.set $j4 (i32.add (local.get $j4) (i32.const 4)))
+      (br $ol)))
+  )
+
+  ;; In place on one spectrum (re, im [0..m]): inverse FFT into $buf (2m samples), zero
+  ;; samples m..2m-1, forward FFT back (projection onto m-tap responses).
+  (func $project (param $re i32) (param $im i32) (param $tab i32) (param $buf i32) (param $m i32)
+    (local $p i32) (local $end i32)
+    (call $rfft_inverse (local.get $re) (local.get $im) (local.get $buf) (local.get $tab) (local.get $m))
+    (local.set $p (i32.add (local.get $buf) (i32.shl (local.get $m) (i32.const 2))))
+    (local.set $end (i32.add (local.get $buf) (i32.shl (local.get $m) (i32.const 3))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $end)))
+      (f32.store (local.get $p) (f32.const 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $l)))
+    (call $rfft_forward (local.get $buf) (local.get $re) (local.get $im) (local.get $tab) (local.get $m))
+  )
+
+  ;; Weight constraint of a partitioned filter: project partitions [from, to) of (wRe, wIm),
+  ;; partition p at byte offset p * bins * 4, in place.
+  (func (export "project_partitions") (param $wRe i32) (param $wIm i32) (param $bins i32)
+    (param $from i32) (param $to i32) (param $tab i32) (param $buf i32)
+    (local $p i32) (local $o i32)
+    (local.set $p (local.get $from))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $to)))
+      (local.set $o (i32.shl (i32.mul (local.get $p) (local.get $bins)) (i32.const 2)))
+      (call $project (i32.add (local.get $wRe) (local.get $o)) (i32.add (local.get $wIm) (local.get $o))
+        (local.get $tab) (local.get $buf) (i32.sub (local.get $bins) (i32.const 1)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+  )
+
+  ;; Per-bin complex multiply-accumulate over the partitions of a partitioned filter:
+  ;;   Y[k] = sum_{p = 0..P-1} W_p[k] X_{s(p)}[k],  s(p) = (head - p) mod P   (p in order)
+  ;; W_p at byte offset p * bins * 4 of (wRe, wIm); X_s at s * bins * 4 of the ring (xRe, xIm).
+  ;;   re += wr ar - wi ai ;  im += wr ai + wi ar
+  (func (export "spectral_mac") (param $yRe i32) (param $yIm i32) (param $wRe i32) (param $wIm i32)
+    (param $xRe i32) (param $xIm i32) (param $head i32) (param $parts i32) (param $bins i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $k4 i32) (local $p i32) (local $slot i32) (local $wo i32) (local $xo i32)
+    (local $accR v128) (local $accI v128) (local $wr v128) (local $wi v128) (local $ar v128) (local $ai v128)
+    (local $sr f32) (local $si f32) (local $swr f32) (local $swi f32) (local $sar f32) (local $sai f32)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $vecEnd)))
+      (local.set $accR (v128.const i32x4 0 0 0 0))
+      (local.set $accI (v128.const i32x4 0 0 0 0))
+      (local.set $p (i32.const 0))
+      (local.set $slot (local.get $head))
+      (block $pd (loop $pl
+        (br_if $pd (i32.ge_u (local.get $p) (local.get $parts)))
+        (local.set $wo (i32.add (i32.mul (local.get $p) (local.get $bins4)) (local.get $k4)))
+        (local.set $xo (i32.add (i32.mul (local.get $slot) (local.get $bins4)) (local.get $k4)))
+        (local.set $wr (v128.load align=4 (i32.add (local.get $wRe) (local.get $wo))))
+        (local.set $wi (v128.load align=4 (i32.add (local.get $wIm) (local.get $wo))))
+        (local.set $ar (v128.load align=4 (i32.add (local.get $xRe) (local.get $xo))))
+        (local.set $ai (v128.load align=4 (i32.add (local.get $xIm) (local.get $xo))))
+        (local.set $accR (f32x4.add (local.get $accR)
+          (f32x4.sub (f32x4.mul (local.get $wr) (local.get $ar)) (f32x4.mul (local.get $wi) (local.get $ai)))))
+        (local.set $accI (f32x4.add (local.get $accI)
+          (f32x4.add (f32x4.mul (local.get $wr) (local.get $ai)) (f32x4.mul (local.get $wi) (local.get $ar)))))
+        (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+          (i32.eqz (local.get $slot))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl)))
+      (v128.store align=4 (i32.add (local.get $yRe) (local.get $k4)) (local.get $accR))
+      (v128.store align=4 (i32.add (local.get $yIm) (local.get $k4)) (local.get $accI))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $bins4)))
+      (local.set $sr (f32.const 0))
+      (local.set $si (f32.const 0))
+      (local.set $p (i32.const 0))
+      (local.set $slot (local.get $head))
+      (block $pd2 (loop $pl2
+        (br_if $pd2 (i32.ge_u (local.get $p) (local.get $parts)))
+        (local.set $wo (i32.add (i32.mul (local.get $p) (local.get $bins4)) (local.get $k4)))
+        (local.set $xo (i32.add (i32.mul (local.get $slot) (local.get $bins4)) (local.get $k4)))
+        (local.set $swr (f32.load (i32.add (local.get $wRe) (local.get $wo))))
+        (local.set $swi (f32.load (i32.add (local.get $wIm) (local.get $wo))))
+        (local.set $sar (f32.load (i32.add (local.get $xRe) (local.get $xo))))
+        (local.set $sai (f32.load (i32.add (local.get $xIm) (local.get $xo))))
+        (local.set $sr (f32.add (local.get $sr)
+          (f32.sub (f32.mul (local.get $swr) (local.get $sar)) (f32.mul (local.get $swi) (local.get $sai)))))
+        (local.set $si (f32.add (local.get $si)
+          (f32.add (f32.mul (local.get $swr) (local.get $sai)) (f32.mul (local.get $swi) (local.get $sar)))))
+        (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+          (i32.eqz (local.get $slot))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl2)))
+      (f32.store (i32.add (local.get $yRe) (local.get $k4)) (local.get $sr))
+      (f32.store (i32.add (local.get $yIm) (local.get $k4)) (local.get $si))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
+  )
+
+  ;; Cross-spectrum of one partition: out[k] = conj(X[k]) G[k] (times f[k] when $f != 0)
+  ;;   re = ar gr + ai gi ;  im = ar gi - ai gr ;  then re *= f, im *= f
+  (func $cross_spectrum (param $oRe i32) (param $oIm i32) (param $xRe i32) (param $xIm i32)
+    (param $gRe i32) (param $gIm i32) (param $f i32) (param $bins i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $k4 i32)
+    (local $ar v128) (local $ai v128) (local $gr v128) (local $gi v128) (local $vr v128) (local $vi v128) (local $vf v128)
+    (local $sar f32) (local $sai f32) (local $sgr f32) (local $sgi f32) (local $sr f32) (local $si f32) (local $sf f32)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $vecEnd)))
+      (local.set $ar (v128.load align=4 (i32.add (local.get $xRe) (local.get $k4))))
+      (local.set $ai (v128.load align=4 (i32.add (local.get $xIm) (local.get $k4))))
+      (local.set $gr (v128.load align=4 (i32.add (local.get $gRe) (local.get $k4))))
+      (local.set $gi (v128.load align=4 (i32.add (local.get $gIm) (local.get $k4))))
+      (local.set $vr (f32x4.add (f32x4.mul (local.get $ar) (local.get $gr)) (f32x4.mul (local.get $ai) (local.get $gi))))
+      (local.set $vi (f32x4.sub (f32x4.mul (local.get $ar) (local.get $gi)) (f32x4.mul (local.get $ai) (local.get $gr))))
+      (if (local.get $f) (then
+        (local.set $vf (v128.load align=4 (i32.add (local.get $f) (local.get $k4))))
+        (local.set $vr (f32x4.mul (local.get $vr) (local.get $vf)))
+        (local.set $vi (f32x4.mul (local.get $vi) (local.get $vf)))))
+      (v128.store align=4 (i32.add (local.get $oRe) (local.get $k4)) (local.get $vr))
+      (v128.store align=4 (i32.add (local.get $oIm) (local.get $k4)) (local.get $vi))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $bins4)))
+      (local.set $sar (f32.load (i32.add (local.get $xRe) (local.get $k4))))
+      (local.set $sai (f32.load (i32.add (local.get $xIm) (local.get $k4))))
+      (local.set $sgr (f32.load (i32.add (local.get $gRe) (local.get $k4))))
+      (local.set $sgi (f32.load (i32.add (local.get $gIm) (local.get $k4))))
+      (local.set $sr (f32.add (f32.mul (local.get $sar) (local.get $sgr)) (f32.mul (local.get $sai) (local.get $sgi))))
+      (local.set $si (f32.sub (f32.mul (local.get $sar) (local.get $sgi)) (f32.mul (local.get $sai) (local.get $sgr))))
+      (if (local.get $f) (then
+        (local.set $sf (f32.load (i32.add (local.get $f) (local.get $k4))))
+        (local.set $sr (f32.mul (local.get $sr) (local.get $sf)))
+        (local.set $si (f32.mul (local.get $si) (local.get $sf)))))
+      (f32.store (i32.add (local.get $oRe) (local.get $k4)) (local.get $sr))
+      (f32.store (i32.add (local.get $oIm) (local.get $k4)) (local.get $si))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
+  )
+
+  ;; Half-spectrum gradient scaling, m = bins - 1, N = 2m:
+  ;;   gRe[k] = c_k re[k], gIm[k] = c_k im[k];  c_k = 2/N (0 < k < m), 1/N at k = 0, m where gIm = 0
+  (func $scale_half_spectrum (param $gRe i32) (param $gIm i32) (param $re i32) (param $im i32) (param $bins i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $k4 i32) (local $m4 i32) (local $cMid f32) (local $cEdge f32) (local $vc v128)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $m4 (i32.sub (local.get $bins4) (i32.const 4)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (local.set $cMid (f32.div (f32.const 1) (f32.convert_i32_u (i32.sub (local.get $bins) (i32.const 1)))))
+    (local.set $cEdge (f32.mul (local.get $cMid) (f32.const 0.5)))
+    (local.set $vc (f32x4.splat (local.get $cMid)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $vecEnd)))
+      (v128.store align=4 (i32.add (local.get $gRe) (local.get $k4))
+        (f32x4.mul (local.get $vc) (v128.load align=4 (i32.add (local.get $re) (local.get $k4)))))
+      (v128.store align=4 (i32.add (local.get $gIm) (local.get $k4))
+        (f32x4.mul (local.get $vc) (v128.load align=4 (i32.add (local.get $im) (local.get $k4)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $bins4)))
+      (f32.store (i32.add (local.get $gRe) (local.get $k4))
+        (f32.mul (local.get $cMid) (f32.load (i32.add (local.get $re) (local.get $k4)))))
+      (f32.store (i32.add (local.get $gIm) (local.get $k4))
+        (f32.mul (local.get $cMid) (f32.load (i32.add (local.get $im) (local.get $k4)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
+    ;; the edges k = 0 and k = m
+    (f32.store (local.get $gRe) (f32.mul (local.get $cEdge) (f32.load (local.get $re))))
+    (f32.store (local.get $gIm) (f32.const 0))
+    (f32.store (i32.add (local.get $gRe) (local.get $m4))
+      (f32.mul (local.get $cEdge) (f32.load (i32.add (local.get $re) (local.get $m4)))))
+    (f32.store (i32.add (local.get $gIm) (local.get $m4)) (f32.const 0))
+  )
+
+  ;; Gradient of a partitioned filter from the error spectrum G, per partition p = 0..P-1:
+  ;;   Phi = conj(X_{s(p)}) G [* f];  [project(Phi)];  grad_p = c_k Phi   (s(p) = (head - p) mod P)
+  ;; Phi goes through the scratch (phiRe, phiIm); $f = 0: no per-bin factor; $project = 0: none.
+  (func (export "fd_gradient") (param $gradRe i32) (param $gradIm i32) (param $xRe i32) (param $xIm i32)
+    (param $gRe i32) (param $gIm i32) (param $f i32) (param $head i32) (param $parts i32) (param $bins i32)
+    (param $project i32) (param $tab i32) (param $buf i32) (param $phiRe i32) (param $phiIm i32)
+    (local $p i32) (local $slot i32) (local $bins4 i32) (local $xo i32) (local $wo i32)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $slot (local.get $head))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $p) (local.get $parts)))
+      (local.set $xo (i32.mul (local.get $slot) (local.get $bins4)))
+      (local.set $wo (i32.mul (local.get $p) (local.get $bins4)))
+      (call $cross_spectrum (local.get $phiRe) (local.get $phiIm)
+        (i32.add (local.get $xRe) (local.get $xo)) (i32.add (local.get $xIm) (local.get $xo))
+        (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $bins))
+      (if (local.get $project) (then
+        (call $project (local.get $phiRe) (local.get $phiIm) (local.get $tab) (local.get $buf)
+          (i32.sub (local.get $bins) (i32.const 1)))))
+      (call $scale_half_spectrum (i32.add (local.get $gradRe) (local.get $wo)) (i32.add (local.get $gradIm) (local.get $wo))
+        (local.get $phiRe) (local.get $phiIm) (local.get $bins))
+      (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+        (i32.eqz (local.get $slot))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
   )
 )

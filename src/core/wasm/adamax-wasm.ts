@@ -106,15 +106,24 @@ export function createWasmMemory(byteLength: number): WasmMemory | null {
 }
 
 /**
+ * Instantiates the whole SIMD kernel module on `memory` and returns its exports (`adamax`,
+ * `rfft_forward`, `rfft_inverse`, `spectral_mac`, `fd_gradient`, `project_partitions`), or `null`
+ * when WebAssembly or wasm SIMD is unavailable.
+ */
+export function instantiateSimdModule(memory: WasmMemory): Record<string, unknown> | null {
+  const module = compiledModule();
+  const api = wasmApi();
+  if (module === null || api === undefined) return null;
+  return new api.Instance(module, { env: { memory } }).exports;
+}
+
+/**
  * Instantiates the SIMD Adamax kernel on `memory` (synchronously; the module is compiled once, lazily,
  * and cached). Returns `null` when WebAssembly or wasm SIMD is unavailable. Throws the engine's
  * `LinkError` if `memory` is not a usable non-shared `WebAssembly.Memory`.
  */
 export function createAdamaxWasm(memory: WasmMemory): AdamaxWasm | null {
-  const module = compiledModule();
-  const api = wasmApi();
-  if (module === null || api === undefined) return null;
-  const instance = new api.Instance(module, { env: { memory } });
-  const adamax = instance.exports.adamax as AdamaxWasmKernel;
-  return { memory, adamax };
+  const exports = instantiateSimdModule(memory);
+  if (exports === null) return null;
+  return { memory, adamax: exports.adamax as AdamaxWasmKernel };
 }

@@ -1,0 +1,274 @@
+const f32 = Math.fround;
+
+/**
+ * The scalar TypeScript reference of the frequency-domain kernels of the SIMD module, over the same
+ * memory model: one heap (`f` and `i` view the same buffer), pointers are **byte** offsets (multiples
+ * of 4). Every operation is one float32 operation (`Math.fround`) in the order the wasm kernels use,
+ * so the wasm kernels are bit-identical to these functions (WebAssembly f32 arithmetic is IEEE
+ * round-to-nearest, without fused multiply-add and without flushing subnormals; lanes of an f32x4
+ * op are independent f32 ops).
+ *
+ * Real FFT: N = 2m real samples ↔ bins k = 0..m. An m-point complex radix-2 transform of
+ * z[n] = x[2n] + i·x[2n+1] (bit-reversed load, stages h = 1, 2, 4, …, butterfly
+ * `t = w·z[b]; z[b] = z[a] − t; z[a] = z[a] + t`), then the split
+ * `X[k] = E[k] + W_N^k·O[k]`, `E = (Z[k] + Z*[m−k])/2`, `O = (Z[k] − Z*[m−k])/2i` (Brigham 1988,
+ * §9.3). Forward unscaled, inverse scaled by 1/N (numpy conventions). The table block
+ * ({@link fftTableBytes}, written by {@link writeFftTables}) holds, from `tab`: rev i32[m],
+ * twr f32[m] = cos(πj/h), twf f32[m] = −sin(πj/h), twi f32[m] = sin(πj/h) (stage h at index h−1+j),
+ * cosN f32[m+4] = cos(2πk/N), sinN f32[m+4], and the scratch zr f32[m], zi f32[m].
+ */
+export interface FdHeap {
+  readonly f: Float32Array;
+  readonly i: Int32Array;
+}
+
+/** Bytes of the FFT table block for complex size m (N = 2m). */
+export function fftTableBytes(m: number): number {
+  return 32 * m + 32;
+}
+
+/** Writes the FFT tables for complex size `m` (a power of two ≥ 1) at byte offset `tab`. */
+export function writeFftTables(heap: FdHeap, tab: number, m: number): void {
+  const base = tab >> 2;
+  let bits = 0;
+  while (1 << bits < m) bits++;
+  for (let i = 0; i < m; i++) {
+    let r = 0;
+    let v = i;
+    for (let b = 0; b < bits; b++) {
+      r = (r << 1) | (v & 1);
+      v >>= 1;
+    }
+    heap.i[base + i] = r;
+  }
+  for (let h = 1; h < m; h <<= 1) {
+    for (let j = 0; j < h; j++) {
+      const a = (Math.PI * j) / h;
+      heap.f[base + m + h - 1 + j] = Math.cos(a);
+      heap.f[base + 2 * m + h - 1 + j] = -Math.fround(Math.sin(a));
+      heap.f[base + 3 * m + h - 1 + j] = Math.sin(a);
+    }
+  }
+  const cosN = base + 4 * m;
+  const sinN = cosN + m + 4;
+  for (let k = 0; k <= m; k++) {
+    const a = (Math.PI * k) / m;
+    heap.f[cosN + k] = Math.cos(a);
+    heap.f[sinN + k] = Math.sin(a);
+  }
+}
+
+/** One radix-2 stage of half-length h on (zr, zi) (element offsets), twiddles at twr/tw. */
+function stage(f: Float32Array, zr: number, zi: number, twr: number, tw: number, m: number, h: number): void {
+  const len = 2 * h;
+  for (let j = 0; j < h; j++) {
+    const wr = f[twr + h - 1 + j]!;
+    const wi = f[tw + h - 1 + j]!;
+    for (let a = j; a < m; a += len) {
+      const b = a + h;
+      const xr = f[zr + b]!;
+      const xi = f[zi + b]!;
+      const tr = f32(f32(wr * xr) - f32(wi * xi));
+      const ti = f32(f32(wr * xi) + f32(wi * xr));
+      const ar = f[zr + a]!;
+      const ai = f[zi + a]!;
+      f[zr + b] = ar - tr;
+      f[zi + b] = ai - ti;
+      f[zr + a] = ar + tr;
+      f[zi + a] = ai + ti;
+    }
+  }
+}
+
+/** Forward real FFT: x[0..2m) → re, im [0..m] (`im[0] = im[m] = 0`). Byte pointers. */
+export function rfftForward(heap: FdHeap, x: number, re: number, im: number, tab: number, m: number): void {
+  const f = heap.f;
+  const t = tab >> 2;
+  const cosN = t + 4 * m;
+  const sinN = cosN + m + 4;
+  const zr = sinN + m + 4;
+  const zi = zr + m;
+  const xe = x >> 2;
+  for (let j = 0; j < m; j++) {
+    const r = heap.i[t + j]!;
+    f[zr + r] = f[xe + 2 * j]!;
+    f[zi + r] = f[xe + 2 * j + 1]!;
+  }
+  for (let h = 1; h < m; h <<= 1) stage(f, zr, zi, t + m, t + 2 * m, m, h);
+  const re0 = re >> 2;
+  const im0 = im >> 2;
+  const z0r = f[zr]!;
+  const z0i = f[zi]!;
+  f[re0] = z0r + z0i;
+  f[im0] = 0;
+  f[re0 + m] = z0r - z0i;
+  f[im0 + m] = 0;
+  for (let k = 1; k < m; k++) {
+    const ar = f[zr + k]!;
+    const ai = f[zi + k]!;
+    const br = f[zr + m - k]!;
+    const bi = -f[zi + m - k]!;
+    const er = f32(0.5 * f32(ar + br));
+    const ei = f32(0.5 * f32(ai + bi));
+    const or = f32(0.5 * f32(ai - bi));
+    const oi = f32(-0.5 * f32(ar - br));
+    const wr = f[cosN + k]!;
+    const wi = -f[sinN + k]!;
+    f[re0 + k] = er + f32(f32(wr * or) - f32(wi * oi));
+    f[im0 + k] = ei + f32(f32(wr * oi) + f32(wi * or));
+  }
+}
+
+/** Inverse real FFT: re, im [0..m] (Hermitian; im[0], im[m] ignored) → x[0..2m), scaled by 1/N. */
+export function rfftInverse(heap: FdHeap, re: number, im: number, x: number, tab: number, m: number): void {
+  const f = heap.f;
+  const t = tab >> 2;
+  const cosN = t + 4 * m;
+  const sinN = cosN + m + 4;
+  const zr = sinN + m + 4;
+  const zi = zr + m;
+  const re0 = re >> 2;
+  const im0 = im >> 2;
+  for (let k = 0; k < m; k++) {
+    const ar = f[re0 + k]!;
+    const br = f[re0 + m - k]!;
+    const ai = k === 0 ? 0 : f[im0 + k]!;
+    const bi = k === 0 ? 0 : -f[im0 + m - k]!;
+    const er = f32(0.5 * f32(ar + br));
+    const ei = f32(0.5 * f32(ai + bi));
+    const dr = f32(0.5 * f32(ar - br));
+    const di = f32(0.5 * f32(ai - bi));
+    const wr = f[cosN + k]!;
+    const wi = f[sinN + k]!;
+    const or = f32(f32(dr * wr) - f32(di * wi));
+    const oi = f32(f32(dr * wi) + f32(di * wr));
+    const r = heap.i[t + k]!;
+    f[zr + r] = er - oi;
+    f[zi + r] = ei + or;
+  }
+  for (let h = 1; h < m; h <<= 1) stage(f, zr, zi, t + m, t + 3 * m, m, h);
+  const s = f32(1 / m);
+  const xe = x >> 2;
+  for (let j = 0; j < m; j++) {
+    f[xe + 2 * j] = f[zr + j]! * s;
+    f[xe + 2 * j + 1] = f[zi + j]! * s;
+  }
+}
+
+/** In place: inverse FFT into buf (2m samples), zero samples m..2m−1, forward FFT back. */
+function project(heap: FdHeap, re: number, im: number, tab: number, buf: number, m: number): void {
+  rfftInverse(heap, re, im, buf, tab, m);
+  heap.f.fill(0, (buf >> 2) + m, (buf >> 2) + 2 * m);
+  rfftForward(heap, buf, re, im, tab, m);
+}
+
+/** Weight constraint: projects partitions [from, to) of (wRe, wIm), partition p at p·bins floats. */
+export function projectPartitions(
+  heap: FdHeap,
+  wRe: number,
+  wIm: number,
+  bins: number,
+  from: number,
+  to: number,
+  tab: number,
+  buf: number,
+): void {
+  for (let p = from; p < to; p++) project(heap, wRe + 4 * p * bins, wIm + 4 * p * bins, tab, buf, bins - 1);
+}
+
+/**
+ * `Y[k] = Σ_{p=0}^{P−1} W_p[k]·X_{s(p)}[k]`, `s(p) = (head − p) mod P`, summed in p order from 0:
+ * `re ← re + (wr·ar − wi·ai)`, `im ← im + (wr·ai + wi·ar)`.
+ */
+export function spectralMac(
+  heap: FdHeap,
+  yRe: number,
+  yIm: number,
+  wRe: number,
+  wIm: number,
+  xRe: number,
+  xIm: number,
+  head: number,
+  parts: number,
+  bins: number,
+): void {
+  const f = heap.f;
+  const y0 = yRe >> 2;
+  const y1 = yIm >> 2;
+  for (let k = 0; k < bins; k++) {
+    let sr = 0;
+    let si = 0;
+    let slot = head;
+    for (let p = 0; p < parts; p++) {
+      const wo = p * bins + k;
+      const xo = slot * bins + k;
+      const wr = f[(wRe >> 2) + wo]!;
+      const wi = f[(wIm >> 2) + wo]!;
+      const ar = f[(xRe >> 2) + xo]!;
+      const ai = f[(xIm >> 2) + xo]!;
+      sr = f32(sr + f32(f32(wr * ar) - f32(wi * ai)));
+      si = f32(si + f32(f32(wr * ai) + f32(wi * ar)));
+      slot = slot === 0 ? parts - 1 : slot - 1;
+    }
+    f[y0 + k] = sr;
+    f[y1 + k] = si;
+  }
+}
+
+/**
+ * Gradient of a partitioned filter, per partition p: `Φ = conj(X_{s(p)})·G` (`re = ar·gr + ai·gi`,
+ * `im = ar·gi − ai·gr`, then `·f[k]` when `fp ≠ 0`), projected when `doProject ≠ 0`, then
+ * `grad_p[k] = c_k·Φ[k]` with `c_k = 2/N` inside, `1/N` at k = 0 and m where the imaginary part is 0.
+ */
+export function fdGradient(
+  heap: FdHeap,
+  gradRe: number,
+  gradIm: number,
+  xRe: number,
+  xIm: number,
+  gRe: number,
+  gIm: number,
+  fp: number,
+  head: number,
+  parts: number,
+  bins: number,
+  doProject: number,
+  tab: number,
+  buf: number,
+  phiRe: number,
+  phiIm: number,
+): void {
+  const f = heap.f;
+  const m = bins - 1;
+  const cMid = f32(1 / m);
+  const cEdge = f32(cMid * 0.5);
+  const [pr, pi, g0, g1] = [phiRe >> 2, phiIm >> 2, gRe >> 2, gIm >> 2];
+  let slot = head;
+  for (let p = 0; p < parts; p++) {
+    const xo = slot * bins;
+    for (let k = 0; k < bins; k++) {
+      const ar = f[(xRe >> 2) + xo + k]!;
+      const ai = f[(xIm >> 2) + xo + k]!;
+      const gr = f[g0 + k]!;
+      const gi = f[g1 + k]!;
+      let r = f32(f32(ar * gr) + f32(ai * gi));
+      let i = f32(f32(ar * gi) - f32(ai * gr));
+      if (fp !== 0) {
+        const s = f[(fp >> 2) + k]!;
+        r = f32(r * s);
+        i = f32(i * s);
+      }
+      f[pr + k] = r;
+      f[pi + k] = i;
+    }
+    if (doProject !== 0) project(heap, phiRe, phiIm, tab, buf, m);
+    const o0 = (gradRe >> 2) + p * bins;
+    const o1 = (gradIm >> 2) + p * bins;
+    for (let k = 0; k < bins; k++) {
+      const c = k === 0 || k === m ? cEdge : cMid;
+      f[o0 + k] = c * f[pr + k]!;
+      f[o1 + k] = k === 0 || k === m ? 0 : c * f[pi + k]!;
+    }
+    slot = slot === 0 ? parts - 1 : slot - 1;
+  }
+}

@@ -1,0 +1,208 @@
+import { AdamaxStreamError } from '../errors.js';
+import { adamaxUpdate } from '../kernels/adamax-update.js';
+import {
+  type FdHeap,
+  fdGradient,
+  fftTableBytes,
+  projectPartitions,
+  rfftForward,
+  rfftInverse,
+  spectralMac,
+  writeFftTables,
+} from '../kernels/fd-kernels-reference.js';
+import { type AdamaxWasmKernel, createWasmMemory, instantiateSimdModule, type WasmMemory } from './adamax-wasm.js';
+
+/**
+ * The kernels of the SIMD module, called with **byte** pointers into the arena's buffer. The wasm
+ * exports and the TypeScript reference (`core/kernels/fd-kernels-reference.ts`, `adamax-update.ts`)
+ * are bit-identical; see those files for the equations.
+ */
+export interface SimdKernels {
+  readonly adamax: AdamaxWasmKernel;
+  /** Forward real FFT of 2m samples at `x` into bins 0..m (`re`, `im`); tables at `tab`. */
+  readonly rfftForward: (x: number, re: number, im: number, tab: number, m: number) => void;
+  /** Inverse real FFT (scaled by 1/2m) of bins 0..m into 2m samples at `x`. */
+  readonly rfftInverse: (re: number, im: number, x: number, tab: number, m: number) => void;
+  /** Y = Σ_p W_p ⊙ X_{(head − p) mod P}, partitions of `bins` floats. */
+  readonly spectralMac: (
+    yRe: number,
+    yIm: number,
+    wRe: number,
+    wIm: number,
+    xRe: number,
+    xIm: number,
+    head: number,
+    parts: number,
+    bins: number,
+  ) => void;
+  /** grad_p = c_k · [project](conj(X_{(head − p) mod P}) ⊙ G [⊙ f]); `f` = 0: no factor. */
+  readonly fdGradient: (
+    gradRe: number,
+    gradIm: number,
+    xRe: number,
+    xIm: number,
+    gRe: number,
+    gIm: number,
+    f: number,
+    head: number,
+    parts: number,
+    bins: number,
+    project: number,
+    tab: number,
+    buf: number,
+    phiRe: number,
+    phiIm: number,
+  ) => void;
+  /** Projects partitions [from, to) of (wRe, wIm) onto m-tap responses (m = bins − 1), in place. */
+  readonly projectPartitions: (
+    wRe: number,
+    wIm: number,
+    bins: number,
+    from: number,
+    to: number,
+    tab: number,
+    buf: number,
+  ) => void;
+}
+
+/** Which executor runs the kernels: the wasm SIMD module or the TypeScript reference. */
+export type KernelBackend = 'auto' | 'wasm' | 'js';
+
+/** Bytes `n` float32 values take in an arena (rounded up to 16 for SIMD-friendly alignment). */
+export function arenaFloatBytes(n: number): number {
+  return (n * 4 + 15) & ~15;
+}
+
+/** The first 16 bytes are never handed out, so that pointer 0 can mean "none". */
+const RESERVED = 16;
+
+/**
+ * A fixed-size block of memory with the SIMD kernels bound to it: a `WebAssembly.Memory` with its
+ * own instance of the module (or, with the `'js'` backend or without wasm SIMD, a plain
+ * `ArrayBuffer` with the TypeScript reference kernels), and a bump allocator handing out
+ * `Float32Array` views.
+ *
+ * **Views stay valid for the arena's lifetime**: the memory is sized once at creation and never
+ * grows (growing a `WebAssembly.Memory` detaches its `buffer` and every view of it). Allocation
+ * beyond the capacity throws. One arena per stream (or thread); not shareable across threads.
+ *
+ * @example
+ * const arena = KernelArena.create(KernelArena.bytesForFft(128) + arenaFloatBytes(256 + 2 * 129));
+ * const x = arena.allocF32(256), re = arena.allocF32(129), im = arena.allocF32(129);
+ * const tab = arena.allocFftTables(128);
+ * arena.kernels.rfftForward(x.byteOffset, re.byteOffset, im.byteOffset, tab, 128);
+ */
+export class KernelArena {
+  readonly backend: 'wasm' | 'js';
+  /** The wasm memory (null for the JS backend). */
+  readonly memory: WasmMemory | null;
+  /** The arena's buffer; every view handed out is over it. */
+  readonly buffer: ArrayBuffer;
+  readonly kernels: SimdKernels;
+  /** Usable bytes. */
+  readonly capacity: number;
+  private next = RESERVED;
+
+  private constructor(memory: WasmMemory | null, buffer: ArrayBuffer, kernels: SimdKernels, capacity: number) {
+    this.backend = memory ? 'wasm' : 'js';
+    this.memory = memory;
+    this.buffer = buffer;
+    this.kernels = kernels;
+    this.capacity = capacity;
+  }
+
+  /** Bytes of an FFT table block for complex size m (real size 2m), as {@link allocFftTables} takes. */
+  static bytesForFft(m: number): number {
+    return arenaFloatBytes(fftTableBytes(m) / 4);
+  }
+
+  /**
+   * An arena of at least `byteLength` usable bytes. `'auto'`: wasm SIMD when available, else the
+   * TypeScript reference; `'wasm'` throws when wasm SIMD is unavailable.
+   */
+  static create(byteLength: number, backend: KernelBackend = 'auto'): KernelArena {
+    const total = byteLength + RESERVED;
+    if (backend !== 'js') {
+      const memory = createWasmMemory(total);
+      const exports = memory === null ? null : instantiateSimdModule(memory);
+      if (memory !== null && exports !== null) {
+        const kernels: SimdKernels = {
+          adamax: exports.adamax as SimdKernels['adamax'],
+          rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
+          rfftInverse: exports.rfft_inverse as SimdKernels['rfftInverse'],
+          spectralMac: exports.spectral_mac as SimdKernels['spectralMac'],
+          fdGradient: exports.fd_gradient as SimdKernels['fdGradient'],
+          projectPartitions: exports.project_partitions as SimdKernels['projectPartitions'],
+        };
+        return new KernelArena(memory, memory.buffer, kernels, memory.buffer.byteLength - RESERVED);
+      }
+      if (backend === 'wasm') {
+        throw new AdamaxStreamError(
+          'invalid_option',
+          "backend 'wasm' was requested but WebAssembly SIMD is not available in this runtime; use 'auto' or 'js'.",
+        );
+      }
+    }
+    const buffer = new ArrayBuffer(arenaFloatBytes(total / 4 + 1));
+    return new KernelArena(null, buffer, referenceKernels(buffer), buffer.byteLength - RESERVED);
+  }
+
+  /** Bytes still free. */
+  get available(): number {
+    return this.capacity + RESERVED - this.next;
+  }
+
+  /** A zeroed view of `n` float32 values, 16-byte aligned. Throws when the arena is full. */
+  allocF32(n: number): Float32Array {
+    const bytes = arenaFloatBytes(n);
+    if (bytes > this.available) {
+      throw new AdamaxStreamError(
+        'invalid_argument',
+        `KernelArena is full: ${bytes} bytes requested, ${this.available} of ${this.capacity} left. Size the arena for every buffer at creation.`,
+      );
+    }
+    const view = new Float32Array(this.buffer, this.next, n);
+    this.next += bytes;
+    return view;
+  }
+
+  /** Allocates and fills the FFT tables (and scratch) for complex size m; returns their byte pointer. */
+  allocFftTables(m: number): number {
+    const view = this.allocF32(fftTableBytes(m) / 4);
+    writeFftTables({ f: view, i: new Int32Array(view.buffer, view.byteOffset, view.length) }, 0, m);
+    return view.byteOffset;
+  }
+
+  /** Whether `view` lies in this arena's buffer (then `view.byteOffset` is its kernel pointer). */
+  owns(view: Float32Array): boolean {
+    return view.buffer === this.buffer;
+  }
+}
+
+/** The TypeScript reference kernels bound to `buffer` (byte pointers, the wasm exports' signatures). */
+function referenceKernels(buffer: ArrayBuffer): SimdKernels {
+  const heap: FdHeap = { f: new Float32Array(buffer), i: new Int32Array(buffer) };
+  const f = heap.f;
+  const cache = { m: -1, u: -1, n: -1, mView: f, uView: f };
+  return {
+    adamax: (w, g, m, u, n, lr, c1, beta2, eps, k) => {
+      // adamaxUpdate takes m and u at one offset of two arrays: views, re-made only when m, u or n change
+      if (m !== cache.m || u !== cache.u || n !== cache.n) {
+        cache.m = m;
+        cache.u = u;
+        cache.n = n;
+        cache.mView = f.subarray(m >> 2, (m >> 2) + n);
+        cache.uView = f.subarray(u >> 2, (u >> 2) + n);
+      }
+      adamaxUpdate(f, w >> 2, f, g >> 2, cache.mView, cache.uView, 0, n, lr, c1, beta2, eps, k);
+    },
+    rfftForward: (x, re, im, tab, m) => rfftForward(heap, x, re, im, tab, m),
+    rfftInverse: (re, im, x, tab, m) => rfftInverse(heap, re, im, x, tab, m),
+    spectralMac: (yRe, yIm, wRe, wIm, xRe, xIm, head, parts, bins) =>
+      spectralMac(heap, yRe, yIm, wRe, wIm, xRe, xIm, head, parts, bins),
+    fdGradient: (gradRe, gradIm, xRe, xIm, gRe, gIm, fp, head, parts, bins, project, tab, buf, phiRe, phiIm) =>
+      fdGradient(heap, gradRe, gradIm, xRe, xIm, gRe, gIm, fp, head, parts, bins, project, tab, buf, phiRe, phiIm),
+    projectPartitions: (wRe, wIm, bins, from, to, tab, buf) =>
+      projectPartitions(heap, wRe, wIm, bins, from, to, tab, buf),
+  };
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/core/random.js';
+import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
+import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
+
+/** Two arenas (wasm and the TS reference) with the same buffers at the same offsets. */
+function pair(m: number, parts: number) {
+  const bins = m + 1;
+  const floats = 2 * m + 2 * bins * 4 + 2 * parts * bins * 4 + bins;
+  const bytes = KernelArena.bytesForFft(m) + arenaFloatBytes(floats) + 64 * 16;
+  const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')] as const;
+  const views = arenas.map((a) => ({
+    tab: a.allocFftTables(m),
+    x: a.allocF32(2 * m),
+    buf: a.allocF32(2 * m),
+    re: a.allocF32(bins),
+    im: a.allocF32(bins),
+    yRe: a.allocF32(bins),
+    yIm: a.allocF32(bins),
+    gRe: a.allocF32(bins),
+    gIm: a.allocF32(bins),
+    phiRe: a.allocF32(bins),
+    phiIm: a.allocF32(bins),
+    f: a.allocF32(bins),
+    wRe: a.allocF32(parts * bins),
+    wIm: a.allocF32(parts * bins),
+    xRe: a.allocF32(parts * bins),
+    xIm: a.allocF32(parts * bins),
+    gradRe: a.allocF32(parts * bins),
+    gradIm: a.allocF32(parts * bins),
+  }));
+  return { arenas, views, bins };
+}
+
+function fill(rnd: Random, ...arrays: Float32Array[][]): void {
+  for (const group of arrays) {
+    const [a, b] = group;
+    for (let i = 0; i < a!.length; i++) a![i] = rnd.gaussian() * 10 ** rnd.uniform(-3, 3);
+    b!.set(a!);
+  }
+}
+
+function bits(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
+const SIZES = [1, 2, 4, 8, 16, 64, 128, 256];
+
+describe.skipIf(!wasmSimdAvailable())('frequency-domain SIMD kernels = the TS reference, bit for bit', () => {
+  it.each(SIZES)('real FFT forward and inverse, m = %i', (m) => {
+    const { arenas, views } = pair(m, 1);
+    const [w, r] = views as [(typeof views)[0], (typeof views)[0]];
+    const rnd = new Random(m);
+    for (let trial = 0; trial < 5; trial++) {
+      fill(rnd, [w.x, r.x]);
+      arenas[0].kernels.rfftForward(w.x.byteOffset, w.re.byteOffset, w.im.byteOffset, w.tab, m);
+      arenas[1].kernels.rfftForward(r.x.byteOffset, r.re.byteOffset, r.im.byteOffset, r.tab, m);
+      expect(bits(w.re)).toEqual(bits(r.re));
+      expect(bits(w.im)).toEqual(bits(r.im));
+      fill(rnd, [w.re, r.re], [w.im, r.im]);
+      arenas[0].kernels.rfftInverse(w.re.byteOffset, w.im.byteOffset, w.buf.byteOffset, w.tab, m);
+      arenas[1].kernels.rfftInverse(r.re.byteOffset, r.im.byteOffset, r.buf.byteOffset, r.tab, m);
+      expect(bits(w.buf)).toEqual(bits(r.buf));
+    }
+  });
+
+  it.each([
+    [4, 1],
+    [16, 3],
+    [64, 8],
+    [128, 8],
+    [128, 16],
+  ])('spectral MAC, gradient (with and without factor and projection), constraint: m = %i, P = %i', (m, parts) => {
+    const { arenas, views, bins } = pair(m, parts);
+    const [w, r] = views as [(typeof views)[0], (typeof views)[0]];
+    const rnd = new Random(1000 + m + parts);
+    for (let head = 0; head < parts; head++) {
+      fill(rnd, [w.wRe, r.wRe], [w.wIm, r.wIm], [w.xRe, r.xRe], [w.xIm, r.xIm], [w.gRe, r.gRe], [w.gIm, r.gIm]);
+      fill(rnd, [w.f, r.f]);
+      for (const [i, v] of [w, r].entries()) {
+        const k = arenas[i]!.kernels;
+        k.spectralMac(
+          v.yRe.byteOffset,
+          v.yIm.byteOffset,
+          v.wRe.byteOffset,
+          v.wIm.byteOffset,
+          v.xRe.byteOffset,
+          v.xIm.byteOffset,
+          head,
+          parts,
+          bins,
+        );
+      }
+      expect(bits(w.yRe)).toEqual(bits(r.yRe));
+      expect(bits(w.yIm)).toEqual(bits(r.yIm));
+      for (const factor of [false, true]) {
+        for (const project of [0, 1]) {
+          for (const [i, v] of [w, r].entries()) {
+            arenas[i]!.kernels.fdGradient(
+              v.gradRe.byteOffset,
+              v.gradIm.byteOffset,
+              v.xRe.byteOffset,
+              v.xIm.byteOffset,
+              v.gRe.byteOffset,
+              v.gIm.byteOffset,
+              factor ? v.f.byteOffset : 0,
+              head,
+              parts,
+              bins,
+              project,
+              v.tab,
+              v.buf.byteOffset,
+              v.phiRe.byteOffset,
+              v.phiIm.byteOffset,
+            );
+          }
+          expect(bits(w.gradRe)).toEqual(bits(r.gradRe));
+          expect(bits(w.gradIm)).toEqual(bits(r.gradIm));
+        }
+      }
+      const from = head % parts;
+      for (const [i, v] of [w, r].entries()) {
+        arenas[i]!.kernels.projectPartitions(
+          v.wRe.byteOffset,
+          v.wIm.byteOffset,
+          bins,
+          from,
+          parts,
+          v.tab,
+          v.buf.byteOffset,
+        );
+      }
+      expect(bits(w.wRe)).toEqual(bits(r.wRe));
+      expect(bits(w.wIm)).toEqual(bits(r.wIm));
+    }
+  });
+});
+
+describe('float32 real FFT accuracy against a float64 DFT', () => {
+  it.each(SIZES)('m = %i: relative error ≤ 8·log2(2m)·2^-24 of the spectrum norm; inverse round trip', (m) => {
+    const arena = KernelArena.create(KernelArena.bytesForFft(m) + arenaFloatBytes(6 * m + 8), 'js');
+    const tab = arena.allocFftTables(m);
+    const x = arena.allocF32(2 * m);
+    const y = arena.allocF32(2 * m);
+    const re = arena.allocF32(m + 1);
+    const im = arena.allocF32(m + 1);
+    const rnd = new Random(7 * m);
+    for (let i = 0; i < 2 * m; i++) x[i] = rnd.gaussian();
+    arena.kernels.rfftForward(x.byteOffset, re.byteOffset, im.byteOffset, tab, m);
+    const n = 2 * m;
+    let errSq = 0;
+    let normSq = 0;
+    for (let k = 0; k <= m; k++) {
+      let sr = 0;
+      let si = 0;
+      for (let t = 0; t < n; t++) {
+        sr += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
+        si -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
+      }
+      errSq += (re[k]! - sr) ** 2 + (im[k]! - si) ** 2;
+      normSq += sr * sr + si * si;
+    }
+    const bound = 8 * Math.log2(n) * 2 ** -24;
+    expect(Math.sqrt(errSq / normSq)).toBeLessThanOrEqual(bound);
+    expect(im[0]).toBe(0);
+    expect(im[m]).toBe(0);
+    arena.kernels.rfftInverse(re.byteOffset, im.byteOffset, y.byteOffset, tab, m);
+    let e = 0;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      e += (y[i]! - x[i]!) ** 2;
+      s += x[i]! ** 2;
+    }
+    expect(Math.sqrt(e / s)).toBeLessThanOrEqual(2 * bound);
+  });
+});
+
+describe('KernelArena', () => {
+  it('hands out 16-byte aligned views that stay valid, and refuses to overflow', () => {
+    const a = KernelArena.create(1024, 'auto');
+    const v = a.allocF32(3);
+    const u = a.allocF32(5);
+    expect(v.byteOffset % 16).toBe(0);
+    expect(u.byteOffset % 16).toBe(0);
+    expect(u.byteOffset).toBeGreaterThanOrEqual(v.byteOffset + 12);
+    expect(v.byteOffset).toBeGreaterThan(0);
+    expect(a.owns(v)).toBe(true);
+    expect(a.owns(new Float32Array(3))).toBe(false);
+    expect(() => a.allocF32(a.capacity)).toThrow(/KernelArena is full/);
+    expect(v.length).toBe(3);
+  });
+});
