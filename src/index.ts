@@ -58,7 +58,13 @@ export {
   type AdamaxState,
   adamaxOptionsFromConfig,
 } from './optim/adamax.js';
-export { type AdamaxBackend, AdamaxCore, type AdamaxHyperParameters, StepOutcome } from './optim/adamax-core.js';
+export {
+  type AdamaxBackend,
+  AdamaxCore,
+  type AdamaxHyperParameters,
+  type PowfFlavour,
+  StepOutcome,
+} from './optim/adamax-core.js';
 export { ADAMAX_DEFAULTS, type AdamaxOptions } from './optim/adamax-options.js';
 export type { LearningRateInput } from './optim/learning-rate.js';
 export {

@@ -1,5 +1,5 @@
 import { IssueCollector, pyRepr } from '../core/validate.js';
-import type { AdamaxBackend, AdamaxHyperParameters } from './adamax-core.js';
+import type { AdamaxBackend, AdamaxHyperParameters, PowfFlavour } from './adamax-core.js';
 import { LearningRate, type LearningRateInput } from './learning-rate.js';
 
 /**
@@ -43,6 +43,13 @@ export interface AdamaxOptions {
    * SIMD when available), `'wasm'` or `'js'`. Results are bit-identical; only speed differs.
    */
   readonly backend?: AdamaxBackend;
+  /**
+   * Not a Keras argument: which float32 power computes the bias correction β1^t, so as to match the
+   * host Keras ran on (NumPy picks by CPU; results differ by 1 ulp of β1^t at some steps).
+   * `'libm'` (default): glibc's `powf`, NumPy's choice on CPUs without AVX-512.
+   * `'svml'`: Intel SVML's `powf16`, NumPy's choice on CPUs with AVX-512.
+   */
+  readonly powf?: PowfFlavour;
   /** Accepted and ignored with a warning, as in Keras 3. */
   readonly decay?: number | null;
 }
@@ -73,6 +80,7 @@ const KNOWN = new Set([
   'onWarning',
   'decay',
   'backend',
+  'powf',
 ]);
 
 export interface ResolvedAdamaxOptions {
@@ -155,6 +163,9 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   if (o.backend !== undefined && o.backend !== 'auto' && o.backend !== 'wasm' && o.backend !== 'js') {
     c.add('backend', `\`backend\` must be one of 'auto', 'wasm', 'js'. Received: backend=${pyRepr(o.backend)}`);
   }
+  if (o.powf !== undefined && o.powf !== 'libm' && o.powf !== 'svml') {
+    c.add('powf', `\`powf\` must be one of 'libm', 'svml'. Received: powf=${pyRepr(o.powf)}`);
+  }
   c.throwIfAny();
   const warnings: string[] = [];
   if (isSet(o.decay)) warnings.push('Argument `decay` is no longer supported and will be ignored.');
@@ -174,6 +185,7 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
       emaOverwriteFrequency: freq,
       lossScaleFactor: num(o.lossScaleFactor),
       gradientAccumulationSteps: num(gas) || null,
+      powf: (o.powf as PowfFlavour | undefined) ?? 'libm',
     },
     learningRate: new LearningRate(lrInput),
     name: (o.name as string | null | undefined) ?? null,

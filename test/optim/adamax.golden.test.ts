@@ -6,18 +6,28 @@ import { applyStep, type GoldenCase, realGolden, setUp } from '../helpers/golden
 const RTOL = 1e-5;
 const ATOL = 1e-6;
 
-function check(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, exact: { ok: boolean }): void {
-  const problem = closeTo(actual, expected, RTOL, ATOL);
-  expect(problem, label).toBeNull();
-  if (!bitEqual(actual, expected)) exact.ok = false;
+interface Exactness {
+  /** Variables, m, u, EMA, accumulators (and the finalized values) all bit-exact. */
+  state: boolean;
+  /** The learning rate read before each step bit-exact. */
+  lr: boolean;
 }
 
-/** Runs a case and checks every recorded quantity at every step. Returns whether all was bit-exact. */
-function runCase(c: GoldenCase, backend: AdamaxBackend): boolean {
+function check(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, exact: Exactness): void {
+  const problem = closeTo(actual, expected, RTOL, ATOL);
+  expect(problem, label).toBeNull();
+  if (!bitEqual(actual, expected)) {
+    if (label.endsWith(' lr')) exact.lr = false;
+    else exact.state = false;
+  }
+}
+
+/** Runs a case and checks every recorded quantity at every step. Returns what was bit-exact. */
+function runCase(c: GoldenCase, backend: AdamaxBackend): Exactness {
   const h = setUp(c, undefined, backend);
   h.inner.build(h.vars);
   expect(h.inner.core.backend).toBe(backend);
-  const exact = { ok: true };
+  const exact: Exactness = { state: true, lr: true };
   for (let i = 0; i < c.steps.length; i++) {
     const rec = c.steps[i]!;
     const lrSet = c.set_learning_rate_before_step?.[String(i + 1)];
@@ -59,19 +69,31 @@ function runCase(c: GoldenCase, backend: AdamaxBackend): boolean {
       check(`finalized ${k}`, h.vars[k]!.value, flat(v), exact);
     });
   }
-  return exact.ok;
+  return exact;
 }
 
 describe.each(['wasm', 'js'] as const)(
   'Adamax (%s kernel) reproduces every real-Keras trajectory (rtol 1e-5, atol 1e-6, every step)',
   (backend) => {
-    const bitExact: string[] = [];
+    const stateExact: string[] = [];
+    const lrExact: string[] = [];
     it.each(realGolden.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-      if (runCase(c, backend)) bitExact.push(c.id);
+      const e = runCase(c, backend);
+      if (e.state) stateExact.push(c.id);
+      if (e.lr) lrExact.push(c.id);
     });
-    it('is bit-exact on at least 90 % of the trajectories (issue #2 stretch goal)', () => {
-      const n = realGolden.cases.length;
-      expect(bitExact.length / n).toBeGreaterThanOrEqual(0.9);
+    // The trajectories come from a host without AVX-512, where NumPy's float32 power is glibc's powf:
+    // the default `powf: 'libm'`.
+    it('variables and slots are bit-exact at every step on all 64 trajectories', () => {
+      expect(realGolden.cases.length).toBe(64);
+      expect(stateExact.sort()).toEqual(realGolden.cases.map((c) => c.id).sort());
+    });
+    // The three cosine-schedule cases read a learning rate 1 ulp off at some steps (Math.cos rounded to
+    // float32 is not NumPy's float32 cos); every other learning-rate readout is bit-exact.
+    it('the learning-rate readout is bit-exact on exactly 61 of the 64 trajectories', () => {
+      const cosine = ['schedule_07_CosineDecay', 'schedule_08_CosineDecay', 'schedule_10_CosineDecayRestarts'];
+      const expected = realGolden.cases.map((c) => c.id).filter((id) => !cosine.includes(id));
+      expect(lrExact.sort()).toEqual(expected.sort());
     });
   },
 );

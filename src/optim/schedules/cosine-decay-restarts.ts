@@ -1,5 +1,6 @@
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
+import { powfLibm } from '../../core/powf-libm.js';
 
 const f32 = Math.fround;
 const PI32 = Math.fround(Math.PI);
@@ -60,11 +61,11 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     } else {
       const num = f32(Math.log(f32(1 - f32(fraction * f32(1 - tMul)))));
       i = Math.floor(f32(num / f32(Math.log(tMul))));
-      const tPow = f32(tMul ** i);
+      const tPow = powfLibm(tMul, i);
       const sumR = f32(f32(1 - tPow) / f32(1 - tMul));
       fraction = f32(f32(fraction - sumR) / tPow);
     }
-    const mFac = f32(mMul ** i);
+    const mFac = powfLibm(mMul, i);
     const cosineDecayed = f32(f32(0.5 * mFac) * f32(1 + f32(Math.cos(f32(PI32 * fraction)))));
     const decayed = f32(f32(f32(1 - alpha) * cosineDecayed) + alpha);
     return f32(lr0 * decayed);

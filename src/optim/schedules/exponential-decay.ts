@@ -1,5 +1,6 @@
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
+import { powfLibm } from '../../core/powf-libm.js';
 
 const f32 = Math.fround;
 
@@ -43,7 +44,7 @@ export class ExponentialDecay extends LearningRateSchedule {
   at(step: number): number {
     let p = f32(f32(step) / f32(this.decaySteps));
     if (this.staircase) p = Math.floor(p);
-    return f32(f32(this.initialLearningRate) * f32(f32(this.decayRate) ** p));
+    return f32(f32(this.initialLearningRate) * powfLibm(this.decayRate, p));
   }
 
   getConfig(): Record<string, unknown> {

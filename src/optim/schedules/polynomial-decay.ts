@@ -1,5 +1,6 @@
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
+import { powfLibm } from '../../core/powf-libm.js';
 
 const f32 = Math.fround;
 
@@ -57,7 +58,7 @@ export class PolynomialDecay extends LearningRateSchedule {
       s = Math.min(s, d);
     }
     const p = f32(s / d);
-    return f32(f32(f32(lr0 - end) * f32(f32(1 - p) ** power)) + end);
+    return f32(f32(f32(lr0 - end) * powfLibm(f32(1 - p), power)) + end);
   }
 
   getConfig(): Record<string, unknown> {
