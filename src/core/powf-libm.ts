@@ -24,14 +24,39 @@ const F64 = new Float64Array(1);
 const W64 = new Uint32Array(F64.buffer); // [low word, high word] on every little-endian host
 
 const INVC = Float64Array.of(
-  1.398907162146528, 1.3403141896637998, 1.286432210124115, 1.2367150214269895, 1.1906977166711752,
-  1.1479821020556429, 1.1082251448272158, 1.0711297413057381, 1.036437278977283, 1.0, 0.9492859795739057,
-  0.8951049428609004, 0.8476821620351103, 0.8050314851692001, 0.7664671008843108, 0.731428603316328,
+  1.398907162146528,
+  1.3403141896637998,
+  1.286432210124115,
+  1.2367150214269895,
+  1.1906977166711752,
+  1.1479821020556429,
+  1.1082251448272158,
+  1.0711297413057381,
+  1.036437278977283,
+  1.0,
+  0.9492859795739057,
+  0.8951049428609004,
+  0.8476821620351103,
+  0.8050314851692001,
+  0.7664671008843108,
+  0.731428603316328,
 );
 const LOGC = Float64Array.of(
-  -0.48430022186289673, -0.42257122959194704, -0.3633754347673556, -0.30651309567405577, -0.25180720160537634,
-  -0.19910014943794563, -0.14825100623281615, -0.09913323807318392, -0.051632812977629436, 0.0,
-  0.07508531937943004, 0.15987125980713107, 0.2384046664317681, 0.31288288605863257, 0.38370422656453185,
+  -0.48430022186289673,
+  -0.42257122959194704,
+  -0.3633754347673556,
+  -0.30651309567405577,
+  -0.25180720160537634,
+  -0.19910014943794563,
+  -0.14825100623281615,
+  -0.09913323807318392,
+  -0.051632812977629436,
+  0.0,
+  0.07508531937943004,
+  0.15987125980713107,
+  0.2384046664317681,
+  0.31288288605863257,
+  0.38370422656453185,
   0.451211048935815,
 );
 const A0 = 0.288457581109214;
@@ -42,16 +67,72 @@ const A4 = 1.4426950408774342;
 
 /** 2^(i/32) as float64 bits minus i << 47, high and low 32-bit words. */
 const EXP2_HI = Uint32Array.of(
-  0x3ff00000, 0x3fefd9b0, 0x3fefb558, 0x3fef9301, 0x3fef72b8, 0x3fef5487, 0x3fef387a, 0x3fef1e9d, 0x3fef06fe,
-  0x3feef1a7, 0x3feedea6, 0x3feece08, 0x3feebfda, 0x3feeb42b, 0x3feeab07, 0x3feea47e, 0x3feea09e, 0x3fee9f75,
-  0x3feea114, 0x3feea589, 0x3feeace5, 0x3feeb737, 0x3feec491, 0x3feed503, 0x3feee89f, 0x3feeff76, 0x3fef199b,
-  0x3fef3720, 0x3fef5818, 0x3fef7c97, 0x3fefa4af, 0x3fefd076,
+  0x3ff00000,
+  0x3fefd9b0,
+  0x3fefb558,
+  0x3fef9301,
+  0x3fef72b8,
+  0x3fef5487,
+  0x3fef387a,
+  0x3fef1e9d,
+  0x3fef06fe,
+  0x3feef1a7,
+  0x3feedea6,
+  0x3feece08,
+  0x3feebfda,
+  0x3feeb42b,
+  0x3feeab07,
+  0x3feea47e,
+  0x3feea09e,
+  0x3fee9f75,
+  0x3feea114,
+  0x3feea589,
+  0x3feeace5,
+  0x3feeb737,
+  0x3feec491,
+  0x3feed503,
+  0x3feee89f,
+  0x3feeff76,
+  0x3fef199b,
+  0x3fef3720,
+  0x3fef5818,
+  0x3fef7c97,
+  0x3fefa4af,
+  0x3fefd076,
 );
 const EXP2_LO = Uint32Array.of(
-  0x00000000, 0xd3158574, 0x6cf9890f, 0xd0125b51, 0x3c7d517b, 0x3168b9aa, 0x6e756238, 0xf51fdee1, 0x0a31b715,
-  0x373aa9cb, 0x4c123422, 0x6061892d, 0xd5362a27, 0x569d4f82, 0xdd485429, 0xb03a5585, 0x667f3bcd, 0xe8ec5f74,
-  0x73eb0187, 0x994cce13, 0x422aa0db, 0xb0cdc5e5, 0x82a3f090, 0xb23e255d, 0x995ad3ad, 0xf2fb5e47, 0xdd85529c,
-  0xdcef9069, 0xdcfba487, 0x337b9b5f, 0xa2a490da, 0x5b6e4540,
+  0x00000000,
+  0xd3158574,
+  0x6cf9890f,
+  0xd0125b51,
+  0x3c7d517b,
+  0x3168b9aa,
+  0x6e756238,
+  0xf51fdee1,
+  0x0a31b715,
+  0x373aa9cb,
+  0x4c123422,
+  0x6061892d,
+  0xd5362a27,
+  0x569d4f82,
+  0xdd485429,
+  0xb03a5585,
+  0x667f3bcd,
+  0xe8ec5f74,
+  0x73eb0187,
+  0x994cce13,
+  0x422aa0db,
+  0xb0cdc5e5,
+  0x82a3f090,
+  0xb23e255d,
+  0x995ad3ad,
+  0xf2fb5e47,
+  0xdd85529c,
+  0xdcef9069,
+  0xdcfba487,
+  0x337b9b5f,
+  0xa2a490da,
+  0x5b6e4540,
 );
 const C0 = 0.05550361559341535;
 const C1 = 0.2402284522445722;
@@ -115,17 +196,17 @@ function checkInt(iy: number): number {
 }
 
 function zeroInfNan(i: number): boolean {
-  return ((2 * i - 1) >>> 0) >= 2 * 0x7f800000 - 1;
+  return (2 * i - 1) >>> 0 >= 2 * 0x7f800000 - 1;
 }
 
 /** glibc's results when y or x is zero, infinite or NaN. */
 function special(x: number, y: number, ix: number, iy: number): number {
   if (zeroInfNan(iy)) {
-    if (((2 * iy) >>> 0) === 0) return 1;
+    if ((2 * iy) >>> 0 === 0) return 1;
     if (ix === 0x3f800000) return 1;
-    if (((2 * ix) >>> 0) > 2 * 0x7f800000 || ((2 * iy) >>> 0) > 2 * 0x7f800000) return Number.NaN;
-    if (((2 * ix) >>> 0) === 2 * 0x3f800000) return 1;
-    if (((2 * ix) >>> 0) < 2 * 0x3f800000 === !(iy & 0x80000000)) return 0;
+    if ((2 * ix) >>> 0 > 2 * 0x7f800000 || (2 * iy) >>> 0 > 2 * 0x7f800000) return Number.NaN;
+    if ((2 * ix) >>> 0 === 2 * 0x3f800000) return 1;
+    if ((2 * ix) >>> 0 < 2 * 0x3f800000 === !(iy & 0x80000000)) return 0;
     return y * y;
   }
   let x2 = Math.fround(x * x);
@@ -141,7 +222,7 @@ export function powfLibm(x: number, y: number): number {
   const iy = U32[0]!;
   y = F32[0]!;
   let signBias = 0;
-  if (((ix - 0x00800000) >>> 0) >= 0x7f800000 - 0x00800000 || zeroInfNan(iy)) {
+  if ((ix - 0x00800000) >>> 0 >= 0x7f800000 - 0x00800000 || zeroInfNan(iy)) {
     if (zeroInfNan(iy) || zeroInfNan(ix)) return special(asFloat(ix), y, ix, iy);
     if (ix & 0x80000000) {
       const yint = checkInt(iy);

@@ -21,17 +21,20 @@ const skipped = (flavour: 'libm' | 'svml', x: number, y: number): boolean =>
 
 describe.each(['libm', 'svml'] as const)('powf %s reproduces NumPy float32 power bit for bit', (flavour) => {
   const powf = kernels[flavour];
-  it.each(fx.powers.map((p) => [`β = ${p.beta}, t = 1..${p.n}`, p] as const))('%s (SVML: while β^t ≥ 2^-125)', (_label, p) => {
-    const expected = f32s(p[flavour]);
-    expect(expected.length).toBe(p.n);
-    const wrong: string[] = [];
-    for (let t = 1; t <= p.n; t++) {
-      if (skipped(flavour, p.beta, t)) continue;
-      const got = powf(p.beta, t);
-      if (!same(got, expected[t - 1]!)) wrong.push(`t=${t}: ${got} != ${expected[t - 1]}`);
-    }
-    expect(wrong.slice(0, 5)).toEqual([]);
-  });
+  it.each(fx.powers.map((p) => [`β = ${p.beta}, t = 1..${p.n}`, p] as const))(
+    '%s (SVML: while β^t ≥ 2^-125)',
+    (_label, p) => {
+      const expected = f32s(p[flavour]);
+      expect(expected.length).toBe(p.n);
+      const wrong: string[] = [];
+      for (let t = 1; t <= p.n; t++) {
+        if (skipped(flavour, p.beta, t)) continue;
+        const got = powf(p.beta, t);
+        if (!same(got, expected[t - 1]!)) wrong.push(`t=${t}: ${got} != ${expected[t - 1]}`);
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+    },
+  );
   it('random (x, y) pairs (SVML: where 2^-125 ≤ x^y ≤ 2^125)', () => {
     const x = f32s(fx.pairs.x);
     const y = f32s(fx.pairs.y);

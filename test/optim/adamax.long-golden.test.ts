@@ -37,7 +37,9 @@ function runLong(c: LongCase, backend: AdamaxBackend, powf: PowfFlavour): boolea
     const rec = c.records[next];
     if (rec === undefined || rec.step !== i + 1) continue;
     next++;
-    rec.vars.forEach((v, k) => check(`step ${rec.step} var ${k}`, h.vars[k]!.value, v));
+    rec.vars.forEach((v, k) => {
+      check(`step ${rec.step} var ${k}`, h.vars[k]!.value, v);
+    });
     const core = h.inner.core;
     rec.state.forEach((s, k) => {
       const g = core.layout.groups[k]!;
@@ -53,7 +55,9 @@ function runLong(c: LongCase, backend: AdamaxBackend, powf: PowfFlavour): boolea
   expect(next, 'every record visited').toBe(c.records.length);
   if (c.expected_after_finalize_variable_values) {
     h.opt.finalizeVariableValues(h.vars);
-    c.expected_after_finalize_variable_values.forEach((v, k) => check(`finalized ${k}`, h.vars[k]!.value, v));
+    c.expected_after_finalize_variable_values.forEach((v, k) => {
+      check(`finalized ${k}`, h.vars[k]!.value, v);
+    });
   }
   return exact;
 }

@@ -1,6 +1,6 @@
+import { powfLibm } from '../../core/powf-libm.js';
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
-import { powfLibm } from '../../core/powf-libm.js';
 
 const f32 = Math.fround;
 
