@@ -45,10 +45,16 @@ export {
   type PartitionedFdState,
 } from './models/partitioned-fd-filter.js';
 export {
+  type LevelNormalization,
+  ReferenceCanceller,
+  type ReferenceCancellerOptions,
+} from './models/reference-canceller.js';
+export {
   SpectralMaskLearner,
   type SpectralMaskLearnerOptions,
   type SpectralMaskState,
 } from './models/spectral-mask-learner.js';
+export { MinimumTracker } from './models/tracking/minimum-tracker.js';
 export { PageHinkley, type PageHinkleyOptions } from './models/tracking/page-hinkley.js';
 export { betaFromTimeConstant, halfLifeFromBeta, timeConstantFromBeta } from './models/tracking/time-constants.js';
 export { Tracker, type TrackerOptions } from './models/tracking/tracker.js';

@@ -1,0 +1,522 @@
+import { ShapeError } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
+import type { Adamax } from '../optim/adamax.js';
+import type { AdamaxCore } from '../optim/adamax-core.js';
+import type { AdaptiveFilter } from './adaptive-filter.js';
+import { checkInteger, checkNumber } from './model-options.js';
+import { PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
+import { MinimumTracker } from './tracking/minimum-tracker.js';
+
+/** How the background's learning rate follows the signal levels. */
+export type LevelNormalization = 'residual' | 'primary' | 'off';
+
+export interface ReferenceCancellerOptions {
+  /** Native sample rate of the input (Hz); every time constant below is in seconds at this rate. */
+  readonly sampleRate: number;
+  /**
+   * The background learner, unbuilt (`buildFlat` is called here). Its learning rate is relative: it is
+   * multiplied by the level ratio (see `levelNormalization`). With `useEma: true` its weight EMA is
+   * the foreground's smoothing; without, the foreground changes only by copies (Speex MDF style).
+   */
+  readonly optimizer: Adamax;
+  /**
+   * Optional slow learner of the foreground, unbuilt: the foreground then also learns on its own
+   * error (a deep, slow Adamax; the AEC3 coarse/refined pair) besides the copies from the background.
+   * Its learning rate is level-normalised like the background's. Default none: the foreground is
+   * the background's weight EMA (or copy-only without an EMA).
+   */
+  readonly foregroundOptimizer?: Adamax;
+  /** Samples per block, a power of two. Default {@link ReferenceCanceller.blockSizeFor}(sampleRate). */
+  readonly blockSize?: number;
+  /** Filter length in milliseconds (rounded up to whole blocks). Default 64. */
+  readonly filterMs?: number;
+  /** Foreground/background two-path structure (default true); false outputs the EMA (or raw) weights. */
+  readonly twoPath?: boolean;
+  /** Copy background → foreground when its smoothed error energy is this many dB lower… Default 1. */
+  readonly copyDb?: number;
+  /** …for this long (s). Default 0.02. */
+  readonly copySeconds?: number;
+  /** Reset background ← foreground when its error energy is this many dB higher… Default 6. */
+  readonly resetDb?: number;
+  /** …for this long (s). Default 0.15. */
+  readonly resetSeconds?: number;
+  /** Time constant of the error-energy smoothing that the two paths are compared with (s). Default 0.05. */
+  readonly compareSeconds?: number;
+  /**
+   * Reference-activity gate: no learning while the reference's smoothed power is more than this many
+   * dB below its recent level (fast attack, `gateReleaseSeconds` release). 0 disables. Default 20.
+   */
+  readonly gateDb?: number;
+  /** Release time constant of the gate's recent reference level (s). Default 0.5. */
+  readonly gateReleaseSeconds?: number;
+  /**
+   * `'residual'` (default): lr × √min(P̄_d / P̄_x, max(P̄_y / P̄_x, m)), P̄_y the background
+   * prediction's power and m the floor of the level ratio P̄_d / P̄_x (its minimum over
+   * `floorSeconds`, rising by at most `floorRiseDbPerSecond`), so speech in the primary does not
+   * inflate the step. `'primary'`: lr × √(P̄_d / P̄_x) (speech included). `'off'`: the bare lr.
+   */
+  readonly levelNormalization?: LevelNormalization;
+  /** Time constant of the level smoothing (s). Default 0.05. */
+  readonly levelSeconds?: number;
+  /** Window of the level ratio's floor (s). Default 1.5. */
+  readonly floorSeconds?: number;
+  /** Fastest rise of the level ratio's floor (dB/s). Default 3. */
+  readonly floorRiseDbPerSecond?: number;
+  /** Absolute reference power below which nothing is learnt. Default 1e-10 (−100 dBFS). */
+  readonly activityFloor?: number;
+  /** Watchdog: an output louder than the primary by more than this (dB) is replaced by the primary. Default 6. */
+  readonly maxGainDb?: number;
+  /** Bypassed time in a row after which the weights are restored from the last good snapshot (s). Default 0.03. */
+  readonly watchdogSeconds?: number;
+  /** Interval of the last-good-weights snapshot (s): taken when the foreground reduces the primary. Default 0.25. */
+  readonly snapshotSeconds?: number;
+}
+
+const OPTION_KEYS = new Set([
+  'sampleRate',
+  'optimizer',
+  'foregroundOptimizer',
+  'blockSize',
+  'filterMs',
+  'twoPath',
+  'copyDb',
+  'copySeconds',
+  'resetDb',
+  'resetSeconds',
+  'compareSeconds',
+  'gateDb',
+  'gateReleaseSeconds',
+  'levelNormalization',
+  'levelSeconds',
+  'floorSeconds',
+  'floorRiseDbPerSecond',
+  'activityFloor',
+  'maxGainDb',
+  'watchdogSeconds',
+  'snapshotSeconds',
+]);
+
+// Scalar state slots (a Float64Array, so that per-block updates never box a double).
+const PD = 0; // smoothed primary power
+const PX = 1; // smoothed reference power
+const PY = 2; // smoothed background prediction power
+const REC = 3; // recent reference level (gate)
+const EF = 4; // smoothed foreground error energy
+const EB = 5; // smoothed background error energy
+const LR_SET = 6; // last lr written to the optimizer
+const LR = 7; // this block's lr
+const RHO = 8; // this block's level ratio
+const LR_SET_F = 9; // last foreground lr written
+const FLOOR = 10; // slew-limited floor of the level ratio
+const SLOTS = 11;
+
+function validate(options: ReferenceCancellerOptions): void {
+  const c = new IssueCollector();
+  c.unknownKeys(options, OPTION_KEYS);
+  checkNumber(c, options, 'sampleRate', 1000, 768000, false);
+  checkInteger(c, options, 'blockSize', 1, true);
+  const b = options.blockSize;
+  if (b !== undefined && Number.isInteger(b) && (b & (b - 1)) !== 0) {
+    c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
+  }
+  checkNumber(c, options, 'filterMs', 0.1, 2000);
+  c.boolean('twoPath', options.twoPath);
+  checkNumber(c, options, 'copyDb', 0, 60);
+  checkNumber(c, options, 'resetDb', 0, 120);
+  checkNumber(c, options, 'gateDb', 0, 200);
+  for (const k of [
+    'copySeconds',
+    'resetSeconds',
+    'compareSeconds',
+    'gateReleaseSeconds',
+    'levelSeconds',
+    'floorSeconds',
+    'watchdogSeconds',
+    'snapshotSeconds',
+  ]) {
+    checkNumber(c, options, k, 0, 3600);
+  }
+  checkNumber(c, options, 'floorRiseDbPerSecond', 0, 1000);
+  checkNumber(c, options, 'activityFloor', 0, Number.MAX_VALUE);
+  checkNumber(c, options, 'maxGainDb', 0, 400);
+  const ln = options.levelNormalization;
+  if (ln !== undefined && ln !== 'residual' && ln !== 'primary' && ln !== 'off') {
+    c.add(
+      'levelNormalization',
+      `\`levelNormalization\` must be 'residual', 'primary' or 'off'. Received: levelNormalization=${String(ln)}`,
+    );
+  }
+  const opt = options.optimizer as Adamax | undefined;
+  if (!opt || typeof opt.buildFlat !== 'function') {
+    c.add('optimizer', '`optimizer` must be an unbuilt Adamax instance.');
+  } else if (opt.built) {
+    c.add('optimizer', '`optimizer` is already built; pass a fresh Adamax.');
+  }
+  const fo = options.foregroundOptimizer as Adamax | undefined;
+  if (fo !== undefined && (typeof fo.buildFlat !== 'function' || fo.built || fo === opt)) {
+    c.add('foregroundOptimizer', '`foregroundOptimizer` must be a second, unbuilt Adamax instance.');
+  }
+  c.throwIfAny();
+}
+
+/** Per-block decay for a time constant of `seconds` at `rate` blocks per second (0 s → 0: no memory). */
+function decay(seconds: number, rate: number): number {
+  return seconds > 0 ? Math.exp(-1 / (seconds * rate)) : 0;
+}
+
+/**
+ * Reference-microphone noise canceller: a two-path (foreground/background) partitioned
+ * frequency-domain filter whose background learns with Adamax per bin, at the input's native rate,
+ * full band. Frame = [primary d, reference x] of `blockSize` samples; output = d − y_fg.
+ * ```
+ * background:  e_b = d − y(W_b);  ∂loss/∂W_b per bin (PBFDAF gradient);  Adamax step with
+ *              lr_t = lr · ρ_t,  ρ_t² = min(P̄_d/P̄_x, max(P̄_y/P̄_x, m))      ('residual')
+ *              m: minimum of P̄_d/P̄_x over floorSeconds, rising ≤ floorRiseDbPerSecond
+ * foreground:  e_f = d − y(W_f);  W_f ← EMA(W_b) (Adamax use_ema) when the optimizer has one
+ * compare:     E_f ← α E_f + (1−α) Σe_f²,  E_b likewise
+ *   E_b < E_f · 10^(−copyDb/10)  for copySeconds   →  W_f ← W_b           (copy: fast)
+ *   E_b > E_f · 10^(resetDb/10)  for resetSeconds  →  W_b ← W_f, m ← 0    (reset a diverged background)
+ * gate:        P̄_x < R · 10^(−gateDb/10)  (R: recent reference level)  →  no learning at all
+ * watchdog:    P_out > P_d · 10^(maxGainDb/10) → output d; sustained or non-finite →
+ *              W_b, W_f ← last good snapshot (taken while the foreground reduced the primary)
+ * ```
+ * The background is fast (short β2, large lr), so after a change it converges quickly and is copied
+ * to the foreground; in a steady state the foreground's weight EMA averages the background's
+ * step-size jitter away (depth). Learning never speeds up because the reference went quiet: the
+ * level ratio uses the filter's own prediction and a slowly rising floor, not the primary's
+ * power (which carries the speech), and the gate freezes learning on a reference drop.
+ * Allocation-free per block.
+ *
+ * References: Valin, "On adjusting the learning rate in frequency domain echo cancellation with
+ * double-talk", IEEE TASLP 15(3), 2007 and SpeexDSP `mdf.c` (two-path filter, copy and reset);
+ * Arenas-García, Figueiras-Vidal & Sayed, "Mean-square performance of a convex combination of two
+ * adaptive filters", IEEE TSP 54(3), 2006; Martin, "Noise power spectral density estimation based on
+ * optimal smoothing and minimum statistics", IEEE TSAP 9(5), 2001.
+ *
+ * @example
+ * const c = new ReferenceCanceller({ sampleRate: 48000, optimizer: new Adamax({ learningRate: 0.02, useEma: true }) });
+ * c.process([primaryBlock, referenceBlock], out);
+ */
+export class ReferenceCanceller implements AdaptiveFilter {
+  readonly kind = 'reference-canceller';
+  readonly channels = 2;
+  readonly sampleRate: number;
+  readonly frameSize: number;
+  readonly taps: number;
+  readonly model: PartitionedFdFilter;
+  readonly optimizer: Adamax;
+  readonly core: AdamaxCore;
+  /** The foreground's own learner (with `foregroundOptimizer`), else null. */
+  readonly foregroundCore: AdamaxCore | null;
+  readonly twoPath: boolean;
+  readonly levelNormalization: LevelNormalization;
+  readonly foregroundOptimizer: Adamax | null;
+  /** Base (relative) learning rate. */
+  baseLearningRate: number;
+  /** Base (relative) learning rate of the foreground's own learner. */
+  foregroundLearningRate: number;
+  /** Blocks processed. */
+  frames = 0;
+  /** Background → foreground copies. */
+  copies = 0;
+  /** Background resets from the foreground. */
+  backgroundResets = 0;
+  /** Blocks without learning because the reference was quiet (gate or absolute floor). */
+  gated = 0;
+  /** Blocks whose output the watchdog replaced by the primary. */
+  bypassed = 0;
+  /** Restorations of the last good weights (sustained blow-up or non-finite values). */
+  restores = 0;
+  private readonly state: PartitionedFdState;
+  private readonly fg: Float32Array;
+  private readonly good: Float32Array;
+  private readonly scratch: Float32Array;
+  private readonly fgError: Float32Array;
+  private readonly floor: MinimumTracker;
+  private readonly s = new Float64Array(SLOTS);
+  private readonly aLevel: number;
+  private readonly aCompare: number;
+  private readonly aRelease: number;
+  private readonly copyRatio: number;
+  private readonly resetRatio: number;
+  private readonly gateRatio: number;
+  private readonly copyBlocks: number;
+  private readonly resetBlocks: number;
+  private readonly watchdogBlocks: number;
+  private readonly snapshotBlocks: number;
+  private readonly activityFloor: number;
+  private readonly maxGain: number;
+  private readonly floorRise: number;
+  private copyCount = 0;
+  private resetCount = 0;
+  private bypassCount = 0;
+
+  /** Default block size at a sample rate: the largest power of two ≤ 4 ms (64 at 16 kHz, 128 at 48 kHz). */
+  static blockSizeFor(sampleRate: number): number {
+    return 2 ** Math.max(0, Math.floor(Math.log2(0.004 * sampleRate)));
+  }
+
+  constructor(options: ReferenceCancellerOptions) {
+    validate(options);
+    const fs = options.sampleRate;
+    const B = options.blockSize ?? ReferenceCanceller.blockSizeFor(fs);
+    const partitions = Math.max(1, Math.ceil(((options.filterMs ?? 64) * fs) / 1000 / B));
+    this.sampleRate = fs;
+    this.frameSize = B;
+    this.taps = B * partitions;
+    this.model = new PartitionedFdFilter({ blockSize: B, partitions, constrained: true, projectGradient: false });
+    this.optimizer = options.optimizer;
+    this.core = options.optimizer.buildFlat(this.model.layout);
+    this.baseLearningRate = options.optimizer.learningRate;
+    this.foregroundOptimizer = options.foregroundOptimizer ?? null;
+    this.foregroundCore = this.foregroundOptimizer?.buildFlat(this.model.layout) ?? null;
+    this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
+    this.twoPath = options.twoPath ?? true;
+    this.levelNormalization = options.levelNormalization ?? 'residual';
+    const rate = fs / B;
+    const blocks = (sec: number): number => Math.max(1, Math.round(sec * rate));
+    this.aLevel = decay(options.levelSeconds ?? 0.05, rate);
+    this.aCompare = decay(options.compareSeconds ?? 0.05, rate);
+    this.aRelease = decay(options.gateReleaseSeconds ?? 0.5, rate);
+    this.copyRatio = 10 ** (-(options.copyDb ?? 1) / 10);
+    this.resetRatio = 10 ** ((options.resetDb ?? 6) / 10);
+    const gateDb = options.gateDb ?? 20;
+    this.gateRatio = gateDb > 0 ? 10 ** (-gateDb / 10) : 0;
+    this.copyBlocks = blocks(options.copySeconds ?? 0.02);
+    this.resetBlocks = blocks(options.resetSeconds ?? 0.15);
+    this.watchdogBlocks = blocks(options.watchdogSeconds ?? 0.03);
+    this.snapshotBlocks = blocks(options.snapshotSeconds ?? 0.25);
+    this.activityFloor = options.activityFloor ?? 1e-10;
+    this.maxGain = 10 ** ((options.maxGainDb ?? 6) / 10);
+    this.floor = new MinimumTracker(4, blocks((options.floorSeconds ?? 1.5) / 4));
+    this.floorRise = 10 ** ((options.floorRiseDbPerSecond ?? 3) / 10 / rate);
+    this.state = this.model.createState();
+    const n = this.model.layout.size;
+    this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
+    this.good = new Float32Array(n);
+    this.scratch = new Float32Array(B);
+    this.fgError = new Float32Array(B);
+    this.reset();
+  }
+
+  /** The foreground weights (the output's). */
+  get foregroundWeights(): Float32Array {
+    return this.fg;
+  }
+
+  /** The background weights (the learner's). */
+  get backgroundWeights(): Float32Array {
+    return this.core.params;
+  }
+
+  /** The last good weights (restored on divergence). */
+  get lastGoodWeights(): Float32Array {
+    return this.good;
+  }
+
+  reset(): void {
+    const core = this.core;
+    this.model.initParams(core.params);
+    this.fg.set(core.params);
+    this.good.set(core.params);
+    core.m.fill(0);
+    core.u.fill(0);
+    core.grads.fill(0);
+    core.rawIterations = 0;
+    const fc = this.foregroundCore;
+    if (fc) {
+      fc.m.fill(0);
+      fc.u.fill(0);
+      fc.grads.fill(0);
+      fc.rawIterations = 0;
+    }
+    const st = this.state;
+    st.xPrev.fill(0);
+    st.xRe.fill(0);
+    st.xIm.fill(0);
+    st.head = 0;
+    st.frames = 0;
+    this.s.fill(0);
+    this.s[LR_SET] = Number.NaN;
+    this.s[LR_SET_F] = Number.NaN;
+    this.s[FLOOR] = Number.POSITIVE_INFINITY;
+    this.floor.reset();
+    this.frames = 0;
+    this.copies = 0;
+    this.backgroundResets = 0;
+    this.gated = 0;
+    this.bypassed = 0;
+    this.restores = 0;
+    this.copyCount = 0;
+    this.resetCount = 0;
+    this.bypassCount = 0;
+  }
+
+  process(frame: readonly Float32Array[], output: Float32Array): void {
+    const B = this.frameSize;
+    if (frame.length < 2 || frame[0].length !== B || frame[1].length !== B || output.length !== B) {
+      throw new ShapeError(
+        `ReferenceCanceller expects [primary, reference] of ${B} samples each and an output of ${B}; received ${frame.length} channel(s) of ${frame[0]?.length} / ${frame[1]?.length}, output ${output.length}.`,
+      );
+    }
+    const d = frame[0];
+    const x = frame[1];
+    let pd = 0;
+    let px = 0;
+    for (let i = 0; i < B; i++) {
+      pd += d[i] * d[i];
+      px += x[i] * x[i];
+    }
+    pd /= B;
+    px /= B;
+    this.frames++;
+    if (!Number.isFinite(pd + px)) {
+      output.fill(0); // a non-finite input block: silence out, learning state untouched
+      return;
+    }
+    const core = this.core;
+    const model = this.model;
+    // background learning pass (pushes the input spectra, fills the gradient), then the foreground
+    model.learn(core.params, this.state, frame, this.scratch, core.grads);
+    const outputBackground = !this.twoPath && !core.average;
+    if (outputBackground) output.set(this.scratch);
+    else model.forwardSameInput(this.fg, this.state, frame, output);
+    let eb = 0;
+    let ef = 0;
+    let py = 0;
+    const e = this.scratch;
+    for (let i = 0; i < B; i++) {
+      eb += e[i] * e[i];
+      ef += output[i] * output[i];
+      const y = d[i] - e[i];
+      py += y * y;
+    }
+    eb /= B;
+    ef /= B;
+    py /= B;
+    if (!Number.isFinite(eb + ef + model.lastLoss[0])) {
+      output.set(d);
+      this.bypassed++;
+      this.restore();
+      return;
+    }
+    if (this.foregroundCore) this.fgError.set(output);
+    if (this.watchdog(ef, pd, d, output)) return;
+    this.track(pd, px, py, ef, eb);
+    if (this.frames % this.snapshotBlocks === 0 && this.s[EF] < this.s[PD] && ef <= pd) this.good.set(this.fg);
+    if (px < this.activityFloor || px < this.gateRatio * this.s[REC]) {
+      this.gated++;
+      return;
+    }
+    this.adapt();
+    if (this.twoPath) this.compare();
+  }
+
+  /** Output louder than the primary: bypass; sustained → restore the last good weights. True when restored. */
+  private watchdog(ef: number, pd: number, d: Float32Array, output: Float32Array): boolean {
+    if (ef > this.maxGain * pd + 1e-10) {
+      output.set(d);
+      this.bypassed++;
+      if (++this.bypassCount >= this.watchdogBlocks) {
+        this.restore();
+        return true;
+      }
+    } else {
+      this.bypassCount = 0;
+    }
+    return false;
+  }
+
+  /** Level, gate and comparison statistics (before learning on the block). */
+  private track(pd: number, px: number, py: number, ef: number, eb: number): void {
+    const s = this.s;
+    const a = this.frames === 1 ? 0 : this.aLevel;
+    s[PD] = a * s[PD] + (1 - a) * pd;
+    s[PX] = a * s[PX] + (1 - a) * px;
+    s[PY] = a * s[PY] + (1 - a) * py;
+    s[REC] = s[PX] > s[REC] ? s[PX] : this.aRelease * s[REC] + (1 - this.aRelease) * s[PX];
+    this.floor.push(s[PD] / (s[PX] + this.activityFloor));
+    s[FLOOR] = Math.min(this.floor.value, s[FLOOR] * this.floorRise);
+    const c = this.frames === 1 ? 0 : this.aCompare;
+    s[EF] = c * s[EF] + (1 - c) * ef;
+    s[EB] = c * s[EB] + (1 - c) * eb;
+  }
+
+  /** One Adamax step of the background with the level-normalised lr, then one partition's constraint. */
+  private adapt(): void {
+    const s = this.s;
+    s[RHO] = 1;
+    if (this.levelNormalization === 'residual') {
+      const inv = 1 / (s[PX] + this.activityFloor);
+      s[RHO] = Math.sqrt(Math.min(s[PD] * inv, Math.max(s[PY] * inv, s[FLOOR])));
+    } else if (this.levelNormalization === 'primary') {
+      s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
+    }
+    // re-set an optimizer's rate only when it moved by more than 1 % (the setter boxes its argument)
+    s[LR] = this.baseLearningRate * s[RHO];
+    if (!(Math.abs(s[LR] - s[LR_SET]) <= 0.01 * s[LR_SET])) {
+      this.optimizer.learningRate = s[LR];
+      s[LR_SET] = s[LR];
+    }
+    const core = this.core;
+    const part = this.frames % this.model.partitions;
+    core.step();
+    this.model.constrain(core.params, part);
+    const fc = this.foregroundCore;
+    if (fc) {
+      // the foreground's gradient from its own error (on the same input spectra)
+      this.model.lastError.set(this.fgError);
+      this.model.gradientInto(this.state, fc.grads, null);
+      s[LR] = this.foregroundLearningRate * s[RHO];
+      if (!(Math.abs(s[LR] - s[LR_SET_F]) <= 0.01 * s[LR_SET_F])) {
+        this.foregroundOptimizer!.learningRate = s[LR];
+        s[LR_SET_F] = s[LR];
+      }
+      fc.step();
+      this.model.constrain(fc.params, part);
+    }
+  }
+
+  /** Two-path comparison: copy a consistently better background, reset a diverged one. */
+  private compare(): void {
+    const s = this.s;
+    if (s[EB] < this.copyRatio * s[EF]) {
+      if (++this.copyCount >= this.copyBlocks) {
+        this.fg.set(this.core.params);
+        this.foregroundCore?.m.fill(0);
+        s[EF] = s[EB];
+        this.copies++;
+        this.copyCount = 0;
+      }
+    } else {
+      this.copyCount = 0;
+    }
+    if (s[EB] > this.resetRatio * s[EF] + 1e-12) {
+      if (++this.resetCount >= this.resetBlocks) {
+        this.core.params.set(this.fg);
+        this.core.m.fill(0);
+        s[EB] = s[EF];
+        this.backgroundResets++;
+        this.resetCount = 0;
+      }
+    } else {
+      this.resetCount = 0;
+    }
+  }
+
+  /** Both paths back to the last good weights; moments cleared (a non-finite `u` too). */
+  private restore(): void {
+    const core = this.core;
+    core.params.set(this.good);
+    this.fg.set(this.good);
+    core.m.fill(0);
+    this.foregroundCore?.m.fill(0);
+    let finite = true;
+    for (let i = 0; i < core.u.length; i++) if (!Number.isFinite(core.u[i])) finite = false;
+    if (!finite) core.u.fill(0);
+    this.s[EF] = this.s[PD];
+    this.s[EB] = this.s[PD];
+    this.bypassCount = 0;
+    this.restores++;
+  }
+}
