@@ -62,6 +62,7 @@ export {
   Adamax,
   type AdamaxConfig,
   type AdamaxState,
+  type ApplyOptions,
   adamaxOptionsFromConfig,
 } from './optim/adamax.js';
 export {
@@ -72,6 +73,7 @@ export {
   StepOutcome,
 } from './optim/adamax-core.js';
 export { ADAMAX_DEFAULTS, type AdamaxOptions } from './optim/adamax-options.js';
+export { FiniteStep, type NonFiniteResultPolicy } from './optim/finite-step.js';
 export type { LearningRateInput } from './optim/learning-rate.js';
 export {
   LossScaleOptimizer,

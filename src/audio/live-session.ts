@@ -84,6 +84,12 @@ export interface LiveOptions {
   readonly publishEvery?: number;
   /** Record the processed output (and the input) for the result. Default true. */
   readonly record?: boolean;
+  /**
+   * The recording keeps at most this many seconds (from the start); later audio is counted in
+   * `recordDroppedSamples`, so a long session's memory stays bounded. Default 60 (≈ 11 MB per channel at
+   * 48 kHz); `Infinity` records everything.
+   */
+  readonly recordSeconds?: number;
   /** Seconds of audio the SharedArrayBuffer rings hold (rounded up to a power of two). Default 4. */
   readonly ringSeconds?: number;
   /** Main-thread polling period in ms. Default 4. */
@@ -110,6 +116,12 @@ export interface LiveStats {
   readonly publishDeferred: number;
   /** Loss of the last learned frame. */
   readonly lastLoss: number;
+  /** Input frames holding NaN/±Infinity: not learned from (the model state is kept as it was). */
+  readonly nonFiniteFrames: number;
+  /** Updates rolled back because they would have made the weights or moments non-finite. */
+  readonly rejectedSteps: number;
+  /** Output samples not recorded because `recordSeconds` was reached. */
+  readonly recordDroppedSamples: number;
   /** Largest input-ring backlog seen by a main-thread poll, in samples (how far learning lagged the audio). */
   readonly maxRingLag: number;
   /** `ctx.currentTime` in seconds. */
@@ -169,10 +181,16 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 /** A Float32Array that grows by doubling (main thread only). */
+/** Grows up to `limit` samples; samples beyond it are counted in `dropped`, not kept. */
 class Recorder {
   private data = new Float32Array(1 << 15);
   length = 0;
-  push(ring: Float32Array, start: number, n: number, mask: number): void {
+  dropped = 0;
+  constructor(private readonly limit: number) {}
+  push(ring: Float32Array, start: number, count: number, mask: number): void {
+    const n = Math.min(count, this.limit - this.length);
+    this.dropped += count - n;
+    if (n <= 0) return;
     if (this.length + n > this.data.length) {
       let cap = this.data.length;
       while (cap < this.length + n) cap *= 2;
@@ -188,6 +206,17 @@ class Recorder {
   }
 }
 
+function frameIsFinite(frame: readonly Float32Array[]): boolean {
+  for (let c = 0; c < frame.length; c++) {
+    const ch = frame[c]!;
+    for (let i = 0; i < ch.length; i++) {
+      const x = ch[i]!;
+      if (x - x !== 0) return false;
+    }
+  }
+  return true;
+}
+
 function validate(options: LiveOptions): void {
   const issues: OptionIssue[] = [];
   const add = (option: string, message: string) => issues.push({ option, message });
@@ -201,9 +230,10 @@ function validate(options: LiveOptions): void {
   if (!Number.isFinite(sr) || sr < 3000 || sr > 768000) {
     add('sampleRate', `\`sampleRate\` must be in [3000, 768000]. Received: sampleRate=${String(sr)}`);
   }
-  for (const key of ['publishEvery', 'pollIntervalMs', 'ringSeconds'] as const) {
+  for (const key of ['publishEvery', 'pollIntervalMs', 'ringSeconds', 'recordSeconds'] as const) {
     const v = options[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+    const ok = typeof v === 'number' && v > 0 && (Number.isFinite(v) || key === 'recordSeconds');
+    if (v !== undefined && !ok) {
       add(key, `\`${key}\` must be a positive number. Received: ${key}=${String(v)}`);
     }
   }
@@ -412,8 +442,11 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
   let wantPublish = false;
   let awaiting: { seq: number; t: number } | null = null;
   const latencies: number[] = [];
-  const recIn = record ? Array.from({ length: ringChannels }, () => new Recorder()) : [];
-  const recOut = record ? new Recorder() : null;
+  const recordLimit = Math.min(2 ** 31 - 1, Math.ceil((options.recordSeconds ?? 60) * sampleRate));
+  const recIn = record ? Array.from({ length: ringChannels }, () => new Recorder(recordLimit)) : [];
+  const recOut = record ? new Recorder(recordLimit) : null;
+  const guard = optimizer.finiteStep;
+  let nonFiniteFrames = 0;
   let failure: unknown = null;
 
   const tryPublish = () => {
@@ -452,8 +485,13 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
         for (let c = 0; c < frame.length; c++) frame[c]![fill] = buffers.inputRing[c]![idx]!;
         if (++fill === frameSize) {
           fill = 0;
+          if (!frameIsFinite(frame)) {
+            // A NaN/Inf sample would poison the model state and Adamax's u for good: skip the frame.
+            nonFiniteFrames++;
+            continue;
+          }
           lastLoss = model.step(core.params, state, frame, modelOutput, core.grads);
-          core.step();
+          guard.step();
           framesLearned++;
           if (framesLearned % publishEvery === 0) tryPublish();
         }
@@ -507,6 +545,9 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
       weightUpdates,
       publishDeferred,
       lastLoss,
+      nonFiniteFrames,
+      rejectedSteps: guard.rejected,
+      recordDroppedSamples: recOut ? recOut.dropped : 0,
       maxRingLag,
       contextTime: ctx.currentTime,
     };

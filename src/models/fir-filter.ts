@@ -117,8 +117,12 @@ export class FirFilter implements AdaptiveModel<FirState> {
   }
 
   private advance(state: FirState): void {
-    const h = state.history.length;
-    state.history.set(this.x.subarray(this.frameSize, this.frameSize + h));
+    const { history } = state;
+    const h = history.length;
+    const x = this.x;
+    const n = this.frameSize;
+    // A plain loop: `set(x.subarray(…))` would allocate a view per frame on the live path.
+    for (let i = 0; i < h; i++) history[i] = x[n + i]!;
     state.frames++;
   }
 

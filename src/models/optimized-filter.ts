@@ -1,7 +1,8 @@
 import { ShapeError } from '../core/errors.js';
 import { IssueCollector } from '../core/validate.js';
 import type { Adamax } from '../optim/adamax.js';
-import type { AdamaxCore } from '../optim/adamax-core.js';
+import { type AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
+import type { FiniteStep } from '../optim/finite-step.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import type { AdaptiveModel, ModelState } from './adaptive-model.js';
 import { checkInteger, checkNumber } from './model-options.js';
@@ -119,6 +120,11 @@ export class OptimizedFilter implements AdaptiveFilter {
   resets = 0;
   /** Frames with no update because the gating channel was below the activity floor. */
   gated = 0;
+  /** Frames whose input held NaN/±Infinity (output silence, no update). */
+  nonFiniteInput = 0;
+  /** Updates rolled back because the new weights or moments would not have been finite. */
+  rejected = 0;
+  private readonly guard: FiniteStep;
   private readonly constrainable: Constrainable | null;
   private readonly alternate: boolean;
   private readonly activityFloor: number;
@@ -189,6 +195,7 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.channels = model.channels;
     this.optimizer = options.optimizer;
     this.core = options.optimizer.buildFlat(model.layout);
+    this.guard = options.optimizer.finiteStep;
     this.baseLearningRate = options.optimizer.learningRate;
     this.emaOutput = options.emaOutput ?? false;
     this.emaHoldFrames = options.emaHoldFrames ?? 0;
@@ -230,6 +237,8 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.bypassed = 0;
     this.resets = 0;
     this.gated = 0;
+    this.nonFiniteInput = 0;
+    this.rejected = 0;
     this.sc[0] = 0;
     this.sc[1] = 0;
   }
@@ -271,6 +280,7 @@ export class OptimizedFilter implements AdaptiveFilter {
       // Non-finite input: output silence for the frame, keep learning state (skip the frame).
       output.fill(0);
       this.frames++;
+      this.nonFiniteInput++;
       return;
     }
     let loss: number;
@@ -348,7 +358,11 @@ export class OptimizedFilter implements AdaptiveFilter {
       this.optimizer.learningRate = sc[4];
       sc[2] = sc[4];
     }
-    core.step();
+    // Transactional: a step whose weights or moments would not be finite is rolled back and counted.
+    if (this.guard.step() === StepOutcome.SkippedNonFinite) {
+      this.rejected++;
+      return;
+    }
     const cm = this.constrainable;
     if (cm) {
       const parts = cm.partitions ?? 1;

@@ -109,6 +109,10 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   const lrProblem = LearningRate.validate(lrInput);
   if (lrProblem) c.add('learningRate', lrProblem);
   c.inRange('beta1', o.beta1, 0, 1);
+  if (o.beta1 === 1) {
+    // 1 − β1^t = 0: every update would divide by zero.
+    c.add('beta1', '`beta1` must be < 1 (the bias correction 1 − beta1^t would be 0). Received: beta1=1');
+  }
   c.inRange('beta2', o.beta2, 0, 1);
   c.finite('epsilon', o.epsilon, true);
   if (typeof o.epsilon === 'number' && o.epsilon < 0) {
@@ -132,7 +136,7 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   }
   const gas = o.gradientAccumulationSteps;
   if (isSet(gas) && gas !== 0) {
-    if (typeof gas !== 'number' || !(gas >= 2) || !Number.isFinite(gas)) {
+    if (typeof gas !== 'number' || !(gas >= 2) || !Number.isSafeInteger(gas)) {
       c.add(
         'gradientAccumulationSteps',
         `\`gradientAccumulationSteps\` must be an integer >= 2. Received: gradientAccumulationSteps=${pyRepr(gas)}`,

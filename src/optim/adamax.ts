@@ -1,8 +1,16 @@
-import { AdamaxStreamError, CheckpointError, InvalidOptionError, ShapeError } from '../core/errors.js';
+import {
+  AdamaxStreamError,
+  CheckpointError,
+  InvalidOptionError,
+  NonFiniteGradientError,
+  ShapeError,
+} from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { pyRepr } from '../core/validate.js';
-import { type AdamaxBackend, AdamaxCore, type AdamaxHyperParameters, type StepOutcome } from './adamax-core.js';
+import { type AdamaxBackend, AdamaxCore, type AdamaxHyperParameters, StepOutcome } from './adamax-core.js';
 import { type AdamaxOptions, resolveAdamaxOptions } from './adamax-options.js';
+import { checkAdamaxState } from './check-adamax-state.js';
+import { FiniteStep, firstNonFinite, type NonFiniteResultPolicy } from './finite-step.js';
 import type { LearningRate, LearningRateInput } from './learning-rate.js';
 import { deserializeSchedule } from './schedules/deserialize-schedule.js';
 import { LearningRateSchedule } from './schedules/learning-rate-schedule.js';
@@ -174,6 +182,7 @@ export class Adamax {
       seen.add(v);
     }
     const layout = createLayout(variables.map((v, i) => ({ name: `${i}:${v.name}`, length: v.value.length })));
+    this.checkPendingLayout(layout);
     this.vars = [...variables];
     this.varIndex = new Map(this.vars.map((v, i) => [v, i]));
     this.makeEngine(
@@ -199,6 +208,7 @@ export class Adamax {
         `Optimizer '${this.name}' is already built; create a new optimizer for a new layout.`,
       );
     }
+    this.checkPendingLayout(layout);
     this.makeEngine(
       layout,
       layout.groups.map((g) => g.name),
@@ -206,9 +216,16 @@ export class Adamax {
     return this.engine!;
   }
 
+  /** A state loaded before build must fit the layout; checked before anything is built (atomic). */
+  private checkPendingLayout(layout: ParamLayout): void {
+    const s = this.pendingState;
+    if (s) checkLayout(s, layout);
+  }
+
   private makeEngine(layout: ParamLayout, names: readonly string[]): void {
     const core = new AdamaxCore(layout, this.hp, this.lr, this.backend);
     this.engine = core;
+    this.guard = null;
     this.groupNames = names;
     this.refreshDecayMask();
     if (this.pendingState) {
@@ -219,6 +236,16 @@ export class Adamax {
   }
 
   private groupNames: readonly string[] = [];
+  private guard: FiniteStep | null = null;
+
+  /**
+   * The transactional step of the engine (built on first use): runs `core.step()` and rolls it back
+   * when the new weights or moments are not finite. See {@link FiniteStep}.
+   */
+  get finiteStep(): FiniteStep {
+    if (!this.guard) this.guard = new FiniteStep(this.core);
+    return this.guard;
+  }
 
   private refreshDecayMask(): void {
     const core = this.engine;
@@ -265,7 +292,12 @@ export class Adamax {
    * A `null` gradient skips that variable this step (it still takes part in EMA). All checks
    * run before any state changes.
    */
-  apply(grads: readonly (Float32Array | null)[], variables?: readonly Variable[]): StepOutcome | null {
+  apply(
+    grads: readonly (Float32Array | null)[],
+    variables?: readonly Variable[],
+    options: ApplyOptions = {},
+  ): StepOutcome | null {
+    const policy = applyPolicy(options);
     if (!Array.isArray(grads)) {
       throw new InvalidOptionError([
         { option: 'grads', message: `\`grads\` must be a list. Received: ${pyRepr(grads)}` },
@@ -274,6 +306,7 @@ export class Adamax {
     if (grads.length === 0) return null;
     const idx = this.resolveIndices(grads, variables);
     this.checkGrads(grads, idx);
+    if (policy === 'error') this.refuseNonFiniteGrads(grads, idx);
     const core = this.engine!;
     const all = this.vars!;
     const groups = core.layout.groups;
@@ -296,7 +329,10 @@ export class Adamax {
       );
     }
     for (let k = 0; k < all.length; k++) core.params.set(all[k]!.value, groups[k]!.offset);
-    const outcome = core.step();
+    const outcome = policy === 'propagate' ? core.step() : this.finiteStep.step();
+    if (outcome === StepOutcome.SkippedNonFinite && policy === 'error') {
+      throw new NonFiniteGradientError(core.rawIterations, this.finiteStep.describeRejection());
+    }
     for (let k = 0; k < all.length; k++) {
       const g = groups[k]!;
       all[k]!.value.set(core.params.subarray(g.offset, g.offset + g.length));
@@ -326,6 +362,19 @@ export class Adamax {
     this.hp = { ...this.hp, lossScaleFactor: null };
   }
 
+  private refuseNonFiniteGrads(grads: readonly (Float32Array | null)[], idx: readonly number[]): void {
+    for (let i = 0; i < grads.length; i++) {
+      const g = grads[i];
+      if (g && firstNonFinite(g, 0, g.length) >= 0) {
+        const raw = this.rawIterations;
+        throw new NonFiniteGradientError(
+          raw,
+          `Non-finite gradient (NaN or Infinity) for variable '${this.vars![idx[i]!]!.name}' at raw iteration ${raw}; the step was not applied.`,
+        );
+      }
+    }
+  }
+
   private checkGrads(grads: readonly (Float32Array | null)[], idx: readonly number[]): void {
     const all = this.vars!;
     let anyGrad = false;
@@ -347,10 +396,22 @@ export class Adamax {
   }
 
   /** Keras `apply_gradients(grads_and_vars)`. */
-  applyGradients(pairs: readonly (readonly [Float32Array | null, Variable])[]): StepOutcome | null {
+  applyGradients(
+    pairs: readonly (readonly [Float32Array | null, Variable])[],
+    options: ApplyOptions = {},
+  ): StepOutcome | null {
+    if (!Array.isArray(pairs)) {
+      throw new InvalidOptionError([
+        {
+          option: 'grads_and_vars',
+          message: `\`applyGradients\` needs a list of [grad, variable] pairs. Received: ${pyRepr(pairs)}`,
+        },
+      ]);
+    }
     return this.apply(
       pairs.map((p) => p[0]),
       pairs.map((p) => p[1]),
+      options,
     );
   }
 
@@ -384,6 +445,11 @@ export class Adamax {
     const out: number[] = [];
     for (const v of variables) {
       const i = this.varIndex!.get(v);
+      if (i !== undefined && out.includes(i)) {
+        throw new InvalidOptionError([
+          { option: 'variables', message: `Variable ${String(v)} is passed twice to one apply call.` },
+        ]);
+      }
       if (i === undefined) {
         throw new AdamaxStreamError(
           'unknown_variable',
@@ -489,52 +555,31 @@ export class Adamax {
   }
 
   /**
-   * Restores a state from {@link saveState}. On an unbuilt optimizer it is kept and applied
-   * (and checked) when the optimizer is built. Throws `CheckpointError` on any mismatch,
-   * before changing anything.
+   * Restores a state from {@link saveState}. Everything is checked at the call, before anything
+   * changes (values too: finite moments, `u` ≥ 0, an integer counter, a float32-finite learning rate);
+   * on an unbuilt optimizer the state is kept and its layout checked by `build` before building, so
+   * a failed build leaves the optimizer unbuilt. Throws `CheckpointError`.
    */
   loadState(state: AdamaxState): void {
-    checkStateShape(state);
+    checkAdamaxState(state, this.hp);
+    if (this.engine) checkLayout(state, this.engine.layout);
     if (!this.engine) {
-      // Kept until build (which checks it against the variables); the learning rate is restored now
-      // so that a setter called between loadState and the first apply wins, as it would on a built optimizer.
-      this.pendingState = state;
-      if (state.learningRate !== null && this.lr.isValue) this.lr.restoreValue(state.learningRate);
-      return;
-    }
-    this.restore(state);
+      // Kept until build; the learning rate is restored now so that a setter called between
+      // loadState and the first apply wins, as it would on a built optimizer.
+      this.pendingState = {
+        ...state,
+        groups: state.groups.map((g) => ({ name: g.name, length: g.length })),
+        m: state.m.slice(),
+        u: state.u.slice(),
+        average: state.average ? state.average.slice() : null,
+        acc: state.acc ? state.acc.slice() : null,
+      };
+    } else this.restore(state);
     if (state.learningRate !== null && this.lr.isValue) this.lr.restoreValue(state.learningRate);
   }
 
   private restore(state: AdamaxState): void {
     const core = this.engine!;
-    const groups = core.layout.groups;
-    if (state.groups.length !== groups.length || state.groups.some((g, i) => g.length !== groups[i]!.length)) {
-      throw new CheckpointError(
-        `State layout [${state.groups.map((g) => g.length).join(', ')}] does not match the optimizer's variables [${groups.map((g) => g.length).join(', ')}].`,
-      );
-    }
-    const n = core.layout.size;
-    for (const [key, arr] of [
-      ['m', state.m],
-      ['u', state.u],
-    ] as const) {
-      if (arr.length !== n) throw new CheckpointError(`State field '${key}' has length ${arr.length}; expected ${n}.`);
-    }
-    if (!!state.average !== !!core.average) {
-      throw new CheckpointError(
-        `State ${state.average ? 'has' : 'lacks'} EMA averages but this optimizer has useEma=${this.hp.useEma}.`,
-      );
-    }
-    if (!!state.acc !== !!core.acc) {
-      throw new CheckpointError(
-        `State ${state.acc ? 'has' : 'lacks'} gradient accumulators but this optimizer has gradientAccumulationSteps=${this.hp.gradientAccumulationSteps}.`,
-      );
-    }
-    if (state.average && state.average.length !== n)
-      throw new CheckpointError(`State field 'average' has length ${state.average.length}; expected ${n}.`);
-    if (state.acc && state.acc.length !== n)
-      throw new CheckpointError(`State field 'acc' has length ${state.acc.length}; expected ${n}.`);
     core.m.set(state.m);
     core.u.set(state.u);
     if (state.average) core.average!.set(state.average);
@@ -543,24 +588,35 @@ export class Adamax {
   }
 }
 
-function checkStateShape(state: AdamaxState): void {
-  if (!state || typeof state !== 'object' || state.format !== 'adamax-stream/adamax-state') {
-    throw new CheckpointError(
-      `Not an Adamax state: expected format 'adamax-stream/adamax-state'. Received: ${pyRepr((state as { format?: unknown })?.format)}`,
-    );
+/** Options of {@link Adamax.apply} that are not Keras arguments. */
+export interface ApplyOptions {
+  /**
+   * What to do when the gradients or the step's result (weights, moments) are not finite:
+   * `'propagate'` (default, Keras), `'skip'` (roll back, return `SkippedNonFinite`) or `'error'`
+   * (roll back, throw `NonFiniteGradientError`).
+   */
+  readonly nonFinite?: NonFiniteResultPolicy;
+}
+
+function applyPolicy(options: ApplyOptions): NonFiniteResultPolicy {
+  const p = (options as ApplyOptions | null)?.nonFinite ?? 'propagate';
+  if (p !== 'propagate' && p !== 'skip' && p !== 'error') {
+    throw new InvalidOptionError([
+      {
+        option: 'nonFinite',
+        message: `\`nonFinite\` must be 'error', 'skip' or 'propagate'. Received: nonFinite=${pyRepr(p)}`,
+      },
+    ]);
   }
-  if (state.version !== 1)
+  return p;
+}
+
+function checkLayout(state: AdamaxState, layout: ParamLayout): void {
+  const groups = layout.groups;
+  if (state.groups.length !== groups.length || state.groups.some((g, i) => g.length !== groups[i]!.length)) {
     throw new CheckpointError(
-      `Unsupported Adamax state version ${pyRepr(state.version)}; this library reads version 1.`,
+      `State layout [${state.groups.map((g) => g.length).join(', ')}] does not match the optimizer's variables [${groups.map((g) => g.length).join(', ')}].`,
     );
-  if (!Number.isInteger(state.rawIterations) || state.rawIterations < 0) {
-    throw new CheckpointError(
-      `State 'rawIterations' must be a non-negative integer. Received: ${pyRepr(state.rawIterations)}`,
-    );
-  }
-  for (const key of ['m', 'u'] as const) {
-    if (!(state[key] instanceof Float32Array))
-      throw new CheckpointError(`State field '${key}' must be a Float32Array.`);
   }
 }
 

@@ -26,8 +26,8 @@ export class LearningRate {
 
   static validate(input: unknown): string | null {
     if (input instanceof LearningRateSchedule || typeof input === 'function') return null;
-    if (typeof input === 'number' && Number.isFinite(input)) return null;
-    return `Argument \`learningRate\` should be a finite number, or an instance of LearningRateSchedule, or a callable (that takes no arguments and returns the current learning rate value). Received instead: learningRate=${pyRepr(input)}`;
+    if (typeof input === 'number' && Number.isFinite(f32(input))) return null;
+    return `Argument \`learningRate\` should be a finite number (also in float32: |x| <= 3.4028234663852886e38), or an instance of LearningRateSchedule, or a callable (that takes no arguments and returns the current learning rate value). Received instead: learningRate=${pyRepr(input)}`;
   }
 
   /** Replaces the learning rate (Keras setter: a number cannot replace a schedule). */

@@ -1,8 +1,9 @@
 import { AdamaxStreamError, CheckpointError, InvalidOptionError, ShapeError } from '../core/errors.js';
 import type { ParamLayout } from '../core/param-layout.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
-import { Adamax, type AdamaxConfig, type AdamaxState } from './adamax.js';
+import { Adamax, type AdamaxConfig, type AdamaxState, type ApplyOptions } from './adamax.js';
 import { type AdamaxCore, StepOutcome } from './adamax-core.js';
+import type { NonFiniteResultPolicy } from './finite-step.js';
 import type { LearningRateInput } from './learning-rate.js';
 import type { Variable } from './variable.js';
 
@@ -188,9 +189,16 @@ export class LossScaleOptimizer {
 
   /**
    * One step with scaled gradients. Returns `SkippedNonFinite` (and halves the scale) when any
-   * gradient holds NaN/±Infinity; otherwise unscales and delegates to the inner `apply`.
+   * gradient holds NaN/±Infinity; otherwise unscales and delegates to the inner `apply`. With
+   * `nonFinite: 'skip' | 'error'`, a step whose *result* is not finite (a NaN learning rate, an
+   * overflow) is rolled back and treated like a non-finite gradient (skipped, scale halved).
    */
-  apply(grads: readonly (Float32Array | null)[], variables?: readonly Variable[]): StepOutcome | null {
+  apply(
+    grads: readonly (Float32Array | null)[],
+    variables?: readonly Variable[],
+    options: ApplyOptions = {},
+  ): StepOutcome | null {
+    const guarded = (options?.nonFinite ?? 'propagate') !== 'propagate';
     if (!Array.isArray(grads)) {
       throw new InvalidOptionError([
         { option: 'grads', message: `\`grads\` must be a list. Received: ${pyRepr(grads)}` },
@@ -217,21 +225,37 @@ export class LossScaleOptimizer {
       for (let i = 0; i < g.length; i++) out[i] = f32(g[i]! / s);
       return out;
     });
-    const outcome = this.inner.apply(unscaled, variables);
-    this.afterFinite();
+    const outcome = this.inner.apply(unscaled, variables, { nonFinite: guarded ? 'skip' : 'propagate' });
+    if (outcome === StepOutcome.SkippedNonFinite) this.afterNonFinite();
+    else this.afterFinite();
     return outcome;
   }
 
   /** Keras `apply_gradients(grads_and_vars)` with scaled gradients. */
-  applyGradients(pairs: readonly (readonly [Float32Array | null, Variable])[]): StepOutcome | null {
+  applyGradients(
+    pairs: readonly (readonly [Float32Array | null, Variable])[],
+    options: ApplyOptions = {},
+  ): StepOutcome | null {
+    if (!Array.isArray(pairs)) {
+      throw new InvalidOptionError([
+        {
+          option: 'grads_and_vars',
+          message: `\`applyGradients\` needs a list of [grad, variable] pairs. Received: ${pyRepr(pairs)}`,
+        },
+      ]);
+    }
     return this.apply(
       pairs.map((p) => p[0]),
       pairs.map((p) => p[1]),
+      options,
     );
   }
 
-  /** Flat, allocation-free step on `core.grads` (scaled gradients); see {@link apply}. */
-  stepFlat(): StepOutcome {
+  /**
+   * Flat, allocation-free step on `core.grads` (scaled gradients); see {@link apply}. With `policy`
+   * `'skip' | 'error'` a non-finite result is rolled back and counts as a skipped step.
+   */
+  stepFlat(policy: NonFiniteResultPolicy = 'propagate'): StepOutcome {
     const core = this.flat;
     if (!core) throw new AdamaxStreamError('not_built', 'Call `buildFlat(layout)` before `stepFlat()`.');
     const { grads, present } = core;
@@ -257,8 +281,9 @@ export class LossScaleOptimizer {
       const end = groups[k]!.offset + groups[k]!.length;
       for (let i = groups[k]!.offset; i < end; i++) grads[i] = f32(grads[i]! / s);
     }
-    const outcome = core.step();
-    this.afterFinite();
+    const outcome = policy === 'propagate' ? core.step() : this.inner.finiteStep.step();
+    if (outcome === StepOutcome.SkippedNonFinite) this.afterNonFinite();
+    else this.afterFinite();
     return outcome;
   }
 
@@ -320,9 +345,17 @@ export class LossScaleOptimizer {
         `Not a LossScaleOptimizer state (format 'adamax-stream/loss-scale-state', version 1). Received: ${pyRepr(state?.format)}`,
       );
     }
-    if (!Number.isFinite(state.dynamicScale) || !Number.isInteger(state.stepCounter) || state.stepCounter < 0) {
+    const scale = state.dynamicScale;
+    if (
+      typeof scale !== 'number' ||
+      !(scale > 0) ||
+      !Number.isFinite(f32(scale)) ||
+      f32(scale) === 0 ||
+      !Number.isSafeInteger(state.stepCounter) ||
+      state.stepCounter < 0
+    ) {
       throw new CheckpointError(
-        `Invalid loss-scale state: dynamicScale=${pyRepr(state.dynamicScale)}, stepCounter=${pyRepr(state.stepCounter)}.`,
+        `Invalid loss-scale state: dynamicScale must be a float32-finite number > 0 and stepCounter an integer >= 0. Received: dynamicScale=${pyRepr(state.dynamicScale)}, stepCounter=${pyRepr(state.stepCounter)}.`,
       );
     }
     this.inner.loadState(state.inner);

@@ -155,6 +155,11 @@ export function applyGradients(
           loadOptimizerState(optimizer, resume.optimizer);
           for (let i = 0; i < nVars; i++) vars[i]!.value.set(resume.weights[i]!);
           step = resume.step;
+          if (resume.counters) {
+            inner.core.lastLearningRate = resume.counters.lastLearningRate;
+            skipped = resume.counters.skipped;
+            dropped = resume.counters.dropped;
+          }
         }
       } catch (e) {
         subscriber.error(e);
@@ -179,6 +184,7 @@ export function applyGradients(
           weights: vars.map((v) => v.value.slice()),
           optimizer: optimizer.saveState(),
           model: null,
+          counters: { lastLearningRate: lastLearningRate(optimizer), skipped, dropped },
         }),
       };
 
@@ -234,9 +240,14 @@ export function applyGradients(
         }
         if (bad >= 0) outcome = StepOutcome.SkippedNonFinite;
         else {
-          const r = optimizer.apply(grads, vars);
+          // The step itself is transactional too: a non-finite result (NaN learning rate, overflow) is rolled back.
+          const r = optimizer.apply(grads, vars, { nonFinite: policy === 'propagate' ? 'propagate' : 'skip' });
           if (r === null) throw new AdamaxStreamError('no_gradients', 'No gradients provided for any variable.');
           outcome = r;
+          if (r === StepOutcome.SkippedNonFinite && policy === 'error' && checksFinite) {
+            subscriber.error(new NonFiniteGradientError(inner.rawIterations, inner.finiteStep.describeRejection()));
+            return;
+          }
         }
         if (outcome === StepOutcome.SkippedNonFinite) skipped++;
         const event: {

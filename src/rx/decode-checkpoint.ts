@@ -12,6 +12,15 @@ import {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+const SPECIAL_NUMBERS = new Map<string, number>([
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+  ['-0', -0],
+]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function readArray(bytes: Uint8Array, at: number, e: ArrayEntry): Float32Array | Float64Array | Int32Array {
   const width = e.dtype === 'float64' ? 8 : 4;
   const byteLength = e.length * width;
@@ -86,14 +95,20 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     if (Array.isArray(value)) return value.map(revive);
     if (value !== null && typeof value === 'object') {
       const o = value as Record<string, unknown>;
-      if ('$array' in o) {
-        const a = arrays[o.$array as number];
+      const keys = Object.keys(o);
+      if (keys.length === 1 && keys[0] === '$array') {
+        const a = typeof o.$array === 'number' ? arrays[o.$array] : undefined;
         if (!a) throw new CheckpointError(`Checkpoint refers to a missing array ${pyRepr(o.$array)}.`);
         return a;
       }
-      if ('$num' in o) return Number(o.$num);
+      if (keys.length === 1 && keys[0] === '$num') {
+        const x = SPECIAL_NUMBERS.get(o.$num as string);
+        if (x === undefined) throw new CheckpointError(`Checkpoint holds a malformed number ${pyRepr(o.$num)}.`);
+        return x;
+      }
+      const fields = keys.length === 1 && keys[0] === '$obj' && isObject(o.$obj) ? o.$obj : o;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) out[k] = revive(v);
+      for (const [k, v] of Object.entries(fields)) out[k] = revive(v);
       return out;
     }
     return value;
@@ -120,6 +135,11 @@ export function checkCheckpoint(cp: Checkpoint): void {
     throw new CheckpointError('Checkpoint needs as many weight arrays as groups.');
   }
   cp.groups.forEach((g, i) => {
+    if (!isObject(g) || typeof g.name !== 'string' || !Number.isSafeInteger(g.length)) {
+      throw new CheckpointError(
+        `Checkpoint group #${i} must be { name: string, length: integer }. Received: ${pyRepr(g)}`,
+      );
+    }
     const w = cp.weights[i];
     if (!(w instanceof Float32Array) || w.length !== g.length) {
       throw new CheckpointError(
@@ -129,4 +149,19 @@ export function checkCheckpoint(cp: Checkpoint): void {
   });
   if (!cp.optimizer || typeof cp.optimizer !== 'object')
     throw new CheckpointError('Checkpoint has no optimizer state.');
+  const c = cp.counters;
+  if (c !== undefined) {
+    const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
+    if (
+      !isObject(c) ||
+      typeof c.lastLearningRate !== 'number' ||
+      (Number.isFinite(c.lastLearningRate) === false && !Number.isNaN(c.lastLearningRate)) ||
+      !count(c.skipped) ||
+      !count(c.dropped)
+    ) {
+      throw new CheckpointError(
+        `Checkpoint 'counters' must be { lastLearningRate: finite number or NaN, skipped: integer >= 0, dropped: integer >= 0 }. Received: ${pyRepr(c)}`,
+      );
+    }
+  }
 }

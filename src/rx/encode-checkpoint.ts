@@ -20,6 +20,12 @@ function dtypeOf(a: unknown): 'float32' | 'float64' | 'int32' | null {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Serialises a {@link Checkpoint} to bytes: a small versioned binary container holding a JSON
  * header and a little-endian payload of the typed arrays.
@@ -31,7 +37,9 @@ const align8 = (n: number): number => (n + 7) & ~7;
  *        16  u32 payload length P
  *        20  u32 FNV-1a 32 of header bytes + payload bytes
  *        24  header JSON: { arrays: [{ dtype, length, offset }], checkpoint: {…} }
- *            (in `checkpoint`, every typed array is `{ "$array": i }` and NaN/±Infinity is `{ "$num": "NaN" }`)
+ *            (in `checkpoint`, every typed array is `{ "$array": i }`, NaN/±Infinity/−0 is `{ "$num": "NaN" }`,
+ *            and an object with a key starting with `$` is stored as `{ "$obj": {…} }`, so no user key is
+ *            ever read as a marker)
  *        24 + H, padded to 8: payload, each array 8-byte aligned at its `offset`
  * ```
  * The document keeps the checkpoint's own `format` / `version`, so the container and the state can
@@ -45,8 +53,17 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const arrays: TypedArray[] = [];
   const entries: ArrayEntry[] = [];
   let payload = 0;
+  const escaped = new WeakSet<object>();
   const doc = JSON.stringify(checkpoint, (_key, value: unknown) => {
-    if (typeof value === 'number' && !Number.isFinite(value)) return { $num: String(value) };
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) {
+      return { $num: Object.is(value, -0) ? '-0' : String(value) };
+    }
+    if (isPlainObject(value) && !escaped.has(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
+      // A user object whose keys look like our markers: stored verbatim under `$obj`, never interpreted.
+      const copy = { ...value };
+      escaped.add(copy);
+      return { $obj: copy };
+    }
     if (ArrayBuffer.isView(value)) {
       const dtype = dtypeOf(value);
       if (dtype === null) {

@@ -53,6 +53,21 @@ export interface Checkpoint {
   readonly optimizer: AdamaxState | LossScaleOptimizerState;
   /** The model kind and state (`learn`); `null` for a gradient pipeline, which does not own the model state. */
   readonly model: { readonly kind: string; readonly state: ModelState } | null;
+  /**
+   * The pipeline's counters, so that a resumed stream continues them (absent in checkpoints written
+   * before they were saved: a resume then starts them at NaN / 0).
+   */
+  readonly counters?: CheckpointCounters;
+}
+
+/** Counters of a pipeline that a {@link Checkpoint} carries over to the resumed stream. */
+export interface CheckpointCounters {
+  /** The learning rate of the last real update (`StepEvent.learningRate`; NaN before the first). */
+  readonly lastLearningRate: number;
+  /** Micro-steps skipped as non-finite so far (`StepEvent.skipped`). */
+  readonly skipped: number;
+  /** Input frames dropped so far (`StepEvent.dropped`). */
+  readonly dropped: number;
 }
 
 /**

@@ -3,6 +3,7 @@ export { decodeCheckpoint } from './decode-checkpoint.js';
 export { encodeCheckpoint } from './encode-checkpoint.js';
 export type {
   Checkpoint,
+  CheckpointCounters,
   GradientEvent,
   ModelSnapshot,
   NonFinitePolicy,

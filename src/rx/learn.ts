@@ -5,6 +5,7 @@ import {
   InvalidOptionError,
   NonFiniteGradientError,
   type OptionIssue,
+  ShapeError,
 } from '../core/errors.js';
 import { pyRepr } from '../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../models/adaptive-model.js';
@@ -99,6 +100,8 @@ export function learn<S extends ModelState>(
       let core: AdamaxCore;
       let state: S;
       let step = 0;
+      let skippedAtStart = 0;
+      let droppedAtStart = 0;
       try {
         opt = create();
         if (!isStreamOptimizer(opt)) {
@@ -120,6 +123,11 @@ export function learn<S extends ModelState>(
           for (let k = 0; k < layout.groups.length; k++) core.params.set(resume.weights[k]!, layout.groups[k]!.offset);
           state = restoreModelState(state, resume.model!.state);
           step = resume.step;
+          if (resume.counters) {
+            core.lastLearningRate = resume.counters.lastLearningRate;
+            skippedAtStart = resume.counters.skipped;
+            droppedAtStart = resume.counters.dropped;
+          }
         }
       } catch (e) {
         subscriber.error(e);
@@ -127,9 +135,11 @@ export function learn<S extends ModelState>(
       }
       const lso = opt instanceof LossScaleOptimizer ? opt : null;
       const checksFinite = lso === null && policy !== 'propagate';
+      const guard = checksFinite ? (opt as Adamax).finiteStep : null;
       const out = new Float32Array(model.frameSize);
-      let skipped = 0;
+      let skipped = skippedAtStart;
       let live = true;
+      const droppedNow = (): number => droppedAtStart + (queue ? queue.dropped : 0);
 
       const copyGroups = (buf: Float32Array): Float32Array[] =>
         layout.groups.map((g) => buf.slice(g.offset, g.offset + g.length));
@@ -147,25 +157,37 @@ export function learn<S extends ModelState>(
           weights: copyGroups(core.params),
           optimizer: opt.saveState(),
           model: { kind: model.kind, state: structuredClone(state) },
+          counters: { lastLearningRate: core.lastLearningRate, skipped, dropped: droppedNow() },
         }),
       };
 
       const process = (frame: readonly Float32Array[]): boolean => {
         if (!live || subscriber.closed) return false;
         try {
+          if (!Array.isArray(frame) || frame.length < model.channels) {
+            throw new ShapeError(
+              `learn expects each frame to be a list of ${model.channels} Float32Array channel(s) of ${model.frameSize} samples. Received: ${pyRepr(frame)}`,
+            );
+          }
           const loss = model.step(core.params, state, frame, out, core.grads);
           let outcome: StepOutcome;
-          if (lso) outcome = lso.stepFlat();
+          if (lso) outcome = lso.stepFlat(policy);
           else if (checksFinite && firstNonFinite(core.grads, 0, n) >= 0) {
             if (policy === 'error') {
               subscriber.error(new NonFiniteGradientError(core.rawIterations));
               return false;
             }
             outcome = StepOutcome.SkippedNonFinite;
+          } else if (checksFinite) {
+            outcome = guard!.step();
+            if (outcome === StepOutcome.SkippedNonFinite && policy === 'error') {
+              subscriber.error(new NonFiniteGradientError(core.rawIterations, guard!.describeRejection()));
+              return false;
+            }
           } else outcome = core.step();
           if (outcome === StepOutcome.SkippedNonFinite) skipped++;
           step++;
-          const dropped = queue ? queue.dropped : 0;
+          const dropped = droppedNow();
           if (emitOutput) {
             subscriber.next({
               outcome,

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { CheckpointError } from '../core/errors.js';
+import { fsyncDirectory } from '../io/fsync-directory.js';
 import { encodeCheckpoint } from './encode-checkpoint.js';
 import type { Checkpoint } from './events.js';
 
@@ -25,6 +26,7 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
     closeSync(fd);
     fd = -1;
     renameSync(temp, path);
+    fsyncDirectory(path);
   } catch (cause) {
     try {
       if (fd !== -1) closeSync(fd);

@@ -54,12 +54,23 @@ describe('constructor validation (Keras spec §3.1)', () => {
   const accepting: [string, AdamaxOptions][] = [
     ['Adamax(learning_rate=-0.1)', { learningRate: -0.1 }],
     ['Adamax(gradient_accumulation_steps=0)', { gradientAccumulationSteps: 0 }],
-    ['Adamax(gradient_accumulation_steps=2.5)', { gradientAccumulationSteps: 2.5 }],
     ['Adamax(use_ema=False, ema_momentum=1.5)', { useEma: false, emaMomentum: 1.5 }],
     ['Adamax(use_ema=True, ema_overwrite_frequency=0)', { useEma: true, emaOverwriteFrequency: 0 }],
     ['Adamax(use_ema=False, ema_overwrite_frequency=-1)', { useEma: false, emaOverwriteFrequency: -1 }],
     ['Adamax(clipnorm=-1.0)', { clipnorm: -1.0 }],
   ];
+  // Keras accepts these, but they cannot work: 2.5 accumulation steps never align, beta1 = 1 divides
+  // by zero in the bias correction, and 1e39 is Infinity in float32. Rejected here on purpose.
+  it.each([
+    ['gradientAccumulationSteps', { gradientAccumulationSteps: 2.5 }],
+    ['beta1', { beta1: 1 }],
+    ['learningRate', { learningRate: 1e39 }],
+  ] as [string, AdamaxOptions][])('%s that can only give NaN or never step is rejected (not Keras)', (opt, options) => {
+    expect(probe('Adamax(gradient_accumulation_steps=2.5)').raises).toBeNull();
+    expect(() => new Adamax(options)).toThrow(InvalidOptionError);
+    expect(() => new Adamax(options)).toThrow(opt);
+  });
+
   it.each(accepting)('%s is accepted, as in Keras', (call, options) => {
     expect(probe(call).raises).toBeNull();
     expect(() => new Adamax(options)).not.toThrow();

@@ -291,6 +291,11 @@ export class FirKernel {
     this.x = new Float32Array(taps - 1 + delay + MAX_CHUNK);
   }
 
+  /** Forgets the input history (after a non-finite block, so that it does not linger). */
+  reset(): void {
+    this.history.fill(0);
+  }
+
   /** Filters `n` samples: primary `d`, filter input `x`, weights `w`, into `out` (may alias nothing). */
   process(w: Float32Array, d: Float32Array, xin: Float32Array, out: Float32Array, n: number): void {
     const { taps, history, x } = this;
@@ -545,7 +550,12 @@ export class AdaptiveFilterProcessor extends Base {
     if (Number.isFinite(sum)) {
       for (let i = 0; i < n; i++) out[i] = y[i];
     } else {
-      for (let i = 0; i < n; i++) out[i] = d[i];
+      // Pass the primary through, with its own non-finite samples silenced: never emit NaN/Inf.
+      for (let i = 0; i < n; i++) {
+        const v = d[i];
+        out[i] = v - v === 0 ? v : 0;
+      }
+      this.fir?.reset();
       Atomics.add(ctl, Ctl.NonFiniteBlocks, 1);
     }
     for (let c = 1; c < output.length; c++) output[c].set(out);

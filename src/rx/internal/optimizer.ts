@@ -55,12 +55,4 @@ export function loadOptimizerState(opt: StreamOptimizer, state: AdamaxState | Lo
 }
 
 /** Index of the first non-finite element of `a[offset, offset + length)`, or −1. */
-export function firstNonFinite(a: Float32Array, offset: number, length: number): number {
-  const end = offset + length;
-  for (let i = offset; i < end; i++) {
-    const x = a[i]!;
-    // x − x is 0 for finite x and NaN for ±Infinity and NaN (cheaper than Number.isFinite in a loop).
-    if (x - x !== 0) return i;
-  }
-  return -1;
-}
+export { firstNonFinite } from '../../optim/finite-step.js';

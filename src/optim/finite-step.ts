@@ -1,0 +1,75 @@
+import { type AdamaxCore, StepOutcome } from './adamax-core.js';
+
+/** What a guarded optimizer path does with a step whose result would not be finite. */
+export type NonFiniteResultPolicy = 'error' | 'skip' | 'propagate';
+
+/** Index of the first non-finite element of `a[offset, offset + length)`, or −1. */
+export function firstNonFinite(a: Float32Array, offset: number, length: number): number {
+  const end = offset + length;
+  for (let i = offset; i < end; i++) {
+    const x = a[i]!;
+    // x − x is 0 for finite x and NaN for ±Infinity and NaN (cheaper than Number.isFinite in a loop).
+    if (x - x !== 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * A transactional {@link AdamaxCore.step}: the step runs, and its result is kept only when every
+ * buffer it wrote is finite.
+ * ```
+ * saved ← (params, m, u, average, acc, raw, lastLr)
+ * outcome ← core.step()
+ * if any of params, m, u, average, acc is NaN/±Inf:  restore saved; outcome ← SkippedNonFinite
+ * ```
+ * This catches every source of a non-finite update — a NaN/Inf gradient, a schedule or callable
+ * returning NaN/Inf, an overflow in clipping (a finite 1e38 gradient under `globalClipnorm`), in the
+ * accumulator or in the weight update — without a check in the kernel. The backup buffers are
+ * allocated once here; {@link step} allocates nothing.
+ */
+export class FiniteStep {
+  readonly core: AdamaxCore;
+  /** The non-finite learning rate the last rejected step read, or `null` (finite, or nothing rejected). */
+  rejectedLearningRate: number | null = null;
+  /** Steps rolled back so far. */
+  rejected = 0;
+  private readonly live: Float32Array[];
+  private readonly saved: Float32Array[];
+
+  constructor(core: AdamaxCore) {
+    this.core = core;
+    const live = [core.params, core.m, core.u];
+    if (core.average) live.push(core.average);
+    if (core.acc) live.push(core.acc);
+    this.live = live;
+    this.saved = live.map((a) => new Float32Array(a.length));
+  }
+
+  /** One step of the core, rolled back (and reported as `SkippedNonFinite`) if its result is not finite. */
+  step(): StepOutcome {
+    const core = this.core;
+    const { live, saved } = this;
+    for (let i = 0; i < live.length; i++) saved[i]!.set(live[i]!);
+    const raw = core.rawIterations;
+    const lastLr = core.lastLearningRate;
+    const outcome = core.step();
+    let ok = true;
+    for (let i = 0; i < live.length && ok; i++) ok = firstNonFinite(live[i]!, 0, live[i]!.length) < 0;
+    if (ok) return outcome;
+    const lr = core.lastLearningRate;
+    this.rejectedLearningRate = outcome === StepOutcome.Applied && lr - lr !== 0 ? lr : null;
+    for (let i = 0; i < live.length; i++) live[i]!.set(saved[i]!);
+    core.rawIterations = raw;
+    core.lastLearningRate = lastLr;
+    this.rejected++;
+    return StepOutcome.SkippedNonFinite;
+  }
+
+  /** The message of a rejected step, naming the learning rate when it was the cause. */
+  describeRejection(): string {
+    const raw = this.core.rawIterations;
+    return this.rejectedLearningRate === null
+      ? `The step at raw iteration ${raw} would have made the weights or moments non-finite (NaN or Infinity: a non-finite gradient, or an overflow in clipping, accumulation or the update); it was rolled back.`
+      : `The learning rate at raw iteration ${raw} is ${this.rejectedLearningRate}; the step would have made the weights non-finite and was rolled back.`;
+  }
+}
