@@ -87,30 +87,54 @@ export interface ReplayState {
   readonly aggregate: ReplayAggregate;
 }
 
-export interface ReplayOptions {
-  /** A folder or a manifest (`.jsonl` / `.csv`). */
-  readonly source: string;
+/** How one file is denoised and where its output goes (what a pool or queue worker needs). */
+export interface ReplayItemSettings {
   /** Where `<name>.denoised.wav` files go (created). Default: none written. */
   readonly outDir?: string;
-  /** Progress / resume state file (JSON, written atomically after each file). */
-  readonly statePath?: string;
   /** Method for files without a reference. Default `'online'`. */
   readonly singleMethod?: SingleChannelMethod;
   /** Method for files with a reference. Default `'fd-adamax'`. */
   readonly referenceMethod?: ReferenceMethod;
-  /** Stops after the current file's write (the run resolves with `interrupted: true`). */
-  readonly signal?: AbortSignal;
   /** Skip STOI (faster). Default false. */
   readonly skipStoi?: boolean;
+  /**
+   * Learner checkpoint of this file (online single-channel method only): a rerun after a crash
+   * resumes from it; removed when the file completes. Default: none.
+   */
+  readonly checkpointPath?: string;
+  /** Frames between two checkpoints. Default ≈ 5 s of audio. */
+  readonly checkpointEvery?: number;
+}
+
+/** Hooks of one file's run. */
+export interface ReplayItemHooks {
+  /** Stops the file between two batches of frames (rejects with an `AbortError`); a started write completes. */
+  readonly signal?: AbortSignal;
+  /** Fraction of the file done. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'> {
+  /** A folder or a manifest (`.jsonl` / `.csv`). */
+  readonly source: string;
+  /** Progress / resume state file (JSON, written atomically after each file by this thread only). */
+  readonly statePath?: string;
+  /** Stops after the in-flight files' writes (the run resolves with `interrupted: true`). */
+  readonly signal?: AbortSignal;
+  /**
+   * Files processed at once. 1 (default): one after the other in this thread. More: a pool of that
+   * many worker threads; outputs are byte-identical to 1.
+   */
+  readonly workers?: number;
   /** Called before each file that is processed (index in the dataset, count). */
   readonly onFileStart?: (item: DatasetItem, index: number, count: number) => void;
-  /** Called after each file (processed, skipped as already finished, or failed). */
+  /** Called after each file (processed, skipped as already finished, or failed), in completion order. */
   readonly onFileDone?: (
     item: DatasetItem,
     outcome: { kind: 'done' | 'skipped'; result: ReplayFileResult } | { kind: 'failed'; failure: ReplayFailure },
   ) => void;
-  /** Fraction of the current file done. */
-  readonly onProgress?: (fraction: number) => void;
+  /** Fraction of an in-flight file done. */
+  readonly onProgress?: (fraction: number, item: DatasetItem) => void;
 }
 
 export interface ReplayResult {
@@ -120,6 +144,8 @@ export interface ReplayResult {
   readonly failures: readonly ReplayFailure[];
   /** Files skipped because the state said they were finished. */
   readonly skipped: number;
+  /** Names of those files. */
+  readonly resumed: readonly string[];
   readonly aggregate: ReplayAggregate;
   /** True when the run was aborted before the end. */
   readonly interrupted: boolean;
@@ -295,7 +321,8 @@ const m = (v: number | null | undefined, d = 3) => round(v ?? null, d);
 /** Denoises one dataset item (reference cancellation when it has a reference). */
 async function processItem(
   item: DatasetItem,
-  options: ReplayOptions,
+  settings: ReplayItemSettings,
+  hooks: ReplayItemHooks,
 ): Promise<{ result: PipelineResult; duration: number }> {
   const noisy = await readAudioFile(item.noisy);
   const rate = noisy.sampleRate;
@@ -304,9 +331,9 @@ async function processItem(
   const common = {
     sampleRate: rate,
     ...(cleanMono ? { clean: cleanMono } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.skipStoi ? { skipStoi: true } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(settings.skipStoi ? { skipStoi: true } : {}),
   };
   let result: PipelineResult;
   if (item.reference) {
@@ -316,20 +343,89 @@ async function processItem(
       primary: noisy.channels,
       reference: ref.channels,
       referenceSampleRate: ref.sampleRate,
-      method: options.referenceMethod ?? 'fd-adamax',
+      method: settings.referenceMethod ?? 'fd-adamax',
     });
   } else {
-    result = await denoiseSingleChannel({
-      ...common,
-      input: noisy.channels,
-      method: options.singleMethod ?? 'online',
-    });
+    const method = settings.singleMethod ?? 'online';
+    const checkpoint =
+      method === 'online' && settings.checkpointPath
+        ? {
+            checkpoint: {
+              path: settings.checkpointPath,
+              ...(settings.checkpointEvery ? { every: settings.checkpointEvery } : {}),
+            },
+          }
+        : {};
+    result = await denoiseSingleChannel({ ...common, ...checkpoint, input: noisy.channels, method });
   }
   return { result, duration: (noisy.channels[0]?.length ?? 0) / rate };
 }
 
-/** Replays a dataset (see the module doc). Never throws for one bad file: it is reported as a failure. */
+/**
+ * Denoises one dataset item and writes `<outDir>/<name>.denoised.wav` atomically (the unit of work
+ * of a local run, of a worker thread and of a queue worker).
+ * @throws the item's error (a decode failure, an `AbortError` when `hooks.signal` fired).
+ */
+export async function replayItem(
+  item: DatasetItem,
+  settings: ReplayItemSettings,
+  hooks: ReplayItemHooks = {},
+): Promise<ReplayFileResult> {
+  const { result, duration } = await processItem(item, settings, hooks);
+  const outPath = settings.outDir ? join(settings.outDir, `${item.name}.denoised.wav`) : null;
+  // Not interruptible: an abort during the write takes effect after it.
+  if (outPath) await writeAudioFile(outPath, [result.output], result.sampleRate, 'pcm16');
+  const mt = result.metrics;
+  return {
+    name: item.name,
+    noisy: item.noisy,
+    output: outPath,
+    mode: result.mode,
+    model: result.model,
+    sampleRate: result.sampleRate,
+    durationSec: m(duration)!,
+    processingSec: m(result.elapsedSec)!,
+    siSdrIn: m(mt?.siSdrIn),
+    siSdrOut: m(mt?.siSdrOut),
+    siSdrImprovement: m(mt?.siSdrImprovement),
+    snrIn: m(mt?.snrIn),
+    snrOut: m(mt?.snrOut),
+    stoiIn: m(mt?.stoiIn, 4),
+    stoiOut: m(mt?.stoiOut, 4),
+  };
+}
+
+/** The one-line error of a failed file. */
+export function replayFailure(item: DatasetItem, e: unknown): ReplayFailure {
+  return { name: item.name, noisy: item.noisy, error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+}
+
+/** Runs one item somewhere (this thread or a worker thread). */
+export type ReplayItemRunner = (
+  item: DatasetItem,
+  settings: ReplayItemSettings,
+  hooks: ReplayItemHooks,
+) => Promise<ReplayFileResult>;
+
+function itemSettings(options: ReplayOptions): ReplayItemSettings {
+  return {
+    ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
+    ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),
+    ...(options.referenceMethod ? { referenceMethod: options.referenceMethod } : {}),
+    ...(options.skipStoi ? { skipStoi: true } : {}),
+  };
+}
+
+/**
+ * Replays a dataset (see the module doc). Never throws for one bad file: it is reported as a failure.
+ * With `workers` > 1 the files run in a worker-thread pool; this thread alone writes the state file
+ * (after each completion), so it always lists exactly the files whose output is complete.
+ */
 export async function replayDataset(options: ReplayOptions): Promise<ReplayResult> {
+  const workers = options.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new AdamaxStreamError('invalid_argument', `workers must be an integer >= 1. Received: ${workers}`);
+  }
   const items = await listDataset(options.source);
   const source = resolve(options.source);
   const prior = options.statePath ? readReplayState(options.statePath) : null;
@@ -341,8 +437,6 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   }
   const finished: Record<string, ReplayFileResult> = { ...(prior?.finished ?? {}) };
   const failed: Record<string, ReplayFailure> = {};
-  let skipped = 0;
-  let interrupted = false;
   const save = () => {
     if (!options.statePath) return;
     const done = items.map((it) => finished[it.name]).filter((r): r is ReplayFileResult => r !== undefined);
@@ -355,69 +449,82 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
       aggregate: aggregate(items.length, done, Object.keys(failed).length),
     });
   };
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const earlier = finished[item.name];
-    if (earlier) {
-      skipped++;
-      options.onFileDone?.(item, { kind: 'skipped', result: earlier });
-      continue;
-    }
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-    options.onFileStart?.(item, i, items.length);
-    try {
-      const { result, duration } = await processItem(item, options);
-      const outPath = options.outDir ? join(options.outDir, `${item.name}.denoised.wav`) : null;
-      // Not interruptible: an abort during the write takes effect after it (and the state update).
-      if (outPath) await writeAudioFile(outPath, [result.output], result.sampleRate, 'pcm16');
-      const mt = result.metrics;
-      const r: ReplayFileResult = {
-        name: item.name,
-        noisy: item.noisy,
-        output: outPath,
-        mode: result.mode,
-        model: result.model,
-        sampleRate: result.sampleRate,
-        durationSec: m(duration)!,
-        processingSec: m(result.elapsedSec)!,
-        siSdrIn: m(mt?.siSdrIn),
-        siSdrOut: m(mt?.siSdrOut),
-        siSdrImprovement: m(mt?.siSdrImprovement),
-        snrIn: m(mt?.snrIn),
-        snrOut: m(mt?.snrOut),
-        stoiIn: m(mt?.stoiIn, 4),
-        stoiOut: m(mt?.stoiOut, 4),
-      };
-      finished[item.name] = r;
-      save();
-      options.onFileDone?.(item, { kind: 'done', result: r });
-    } catch (e) {
-      if (isAbortError(e)) {
-        interrupted = true;
-        break;
-      }
-      const failure: ReplayFailure = {
-        name: item.name,
-        noisy: item.noisy,
-        error: e instanceof Error ? e.message.split('\n')[0]! : String(e),
-      };
-      failed[item.name] = failure;
-      save();
-      options.onFileDone?.(item, { kind: 'failed', failure });
-    }
+  const resumed = items.filter((it) => finished[it.name] !== undefined);
+  for (const item of resumed) options.onFileDone?.(item, { kind: 'skipped', result: finished[item.name]! });
+  const todo = items.map((item, index) => ({ item, index })).filter(({ item }) => finished[item.name] === undefined);
+  const lanes = Math.min(workers, todo.length);
+  const pool = lanes > 1 ? await (await import('./replay-pool.js')).createReplayPool(lanes) : null;
+  let interrupted = false;
+  try {
+    interrupted = await runLanes(todo, items.length, lanes, options, pool?.run ?? replayItem, {
+      done: (item, r) => {
+        finished[item.name] = r;
+        save();
+        options.onFileDone?.(item, { kind: 'done', result: r });
+      },
+      failed: (item, failure) => {
+        failed[item.name] = failure;
+        save();
+        options.onFileDone?.(item, { kind: 'failed', failure });
+      },
+    });
+  } finally {
+    await pool?.close();
   }
   save();
   const results = items.map((it) => finished[it.name]).filter((r): r is ReplayFileResult => r !== undefined);
-  const failures = Object.values(failed);
+  const failures = items.map((it) => failed[it.name]).filter((f): f is ReplayFailure => f !== undefined);
   return {
     items,
     results,
     failures,
-    skipped,
+    skipped: resumed.length,
+    resumed: resumed.map((it) => it.name),
     aggregate: aggregate(items.length, results, failures.length),
     interrupted,
   };
+}
+
+/**
+ * Runs `todo` on `lanes` concurrent lanes, each taking the next file in dataset order when it is
+ * free. Resolves true when the signal stopped the run before the end.
+ */
+async function runLanes(
+  todo: readonly { item: DatasetItem; index: number }[],
+  total: number,
+  lanes: number,
+  options: ReplayOptions,
+  run: ReplayItemRunner,
+  on: { done: (item: DatasetItem, r: ReplayFileResult) => void; failed: (item: DatasetItem, f: ReplayFailure) => void },
+): Promise<boolean> {
+  const settings = itemSettings(options);
+  const signal = options.signal;
+  let next = 0;
+  let interrupted = false;
+  const lane = async () => {
+    while (next < todo.length) {
+      if (signal?.aborted || interrupted) {
+        interrupted = true;
+        return;
+      }
+      const { item, index } = todo[next++]!;
+      options.onFileStart?.(item, index, total);
+      const onProgress = options.onProgress;
+      try {
+        const r = await run(item, settings, {
+          ...(signal ? { signal } : {}),
+          ...(onProgress ? { onProgress: (f: number) => onProgress(f, item) } : {}),
+        });
+        on.done(item, r);
+      } catch (e) {
+        if (isAbortError(e)) {
+          interrupted = true;
+          return;
+        }
+        on.failed(item, replayFailure(item, e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return interrupted || (signal?.aborted === true && next < todo.length);
 }

@@ -25,7 +25,8 @@ export class ProgressBar {
     this.enabled = !options.quiet && stream.isTTY === true;
   }
 
-  update(done: number): void {
+  /** Redraws with `done` of `total` and an optional `detail` text after the percentage. */
+  update(done: number, detail = ''): void {
     if (!this.enabled) return;
     const now = Date.now();
     // Only for work over a second, and at most 10 redraws per second.
@@ -38,7 +39,7 @@ export class ProgressBar {
     const eta = frac > 0 ? (elapsed / frac) * (1 - frac) : Number.NaN;
     const etaText = Number.isFinite(eta) ? `${eta.toFixed(1)}s left` : '';
     this.stream.write(
-      `\r${this.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${etaText}\u001b[K`,
+      `\r${this.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${detail}${detail && etaText ? ', ' : ''}${etaText}\u001b[K`,
     );
     this.drawn = true;
   }

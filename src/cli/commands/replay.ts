@@ -1,16 +1,27 @@
+import { availableParallelism } from 'node:os';
 import {
   REFERENCE_METHODS,
   type ReplayFileResult,
   replayDataset,
   SINGLE_CHANNEL_METHODS,
 } from '../../../pipelines/index.js';
-import { CliInterrupted, type Command, choiceFlag, fmtDelta, parseCommandArgs, table, withInterrupt } from '../io.js';
-import { ProgressBar } from '../progress.js';
+import {
+  CliInterrupted,
+  type Command,
+  choiceFlag,
+  fmtDelta,
+  numberFlag,
+  parseCommandArgs,
+  table,
+  withInterrupt,
+} from '../io.js';
+import { ReplayProgress } from '../replay-progress.js';
 
 const HELP = `Usage: adamax-stream replay <folder|manifest> [options]
 
-Denoises every recording of a dataset, one after the other in a fixed order, with per-file and
-aggregate metrics (SI-SDR improvement median/mean, SNR, STOI) when clean tracks are given.
+Denoises every recording of a dataset on all local cores (one file per worker thread), with
+per-file and aggregate metrics (SI-SDR improvement median/mean, SNR, STOI) when clean tracks are
+given. Outputs are byte-identical whatever the number of workers.
 
 A folder: every *.wav is a noisy recording; <name>.clean.wav is its clean track and <name>.ref.wav
 its noise reference (then reference cancellation is used); <name>.denoised.wav files are skipped.
@@ -21,8 +32,10 @@ manifest).
 Options:
       --out <dir>           write <name>.denoised.wav files here
       --state <file>        progress state (JSON, written atomically after each file); a re-run with
-                            the same state skips finished files. Ctrl-C finishes the current write,
-                            saves the state and exits 130
+                            the same state skips finished files. Ctrl-C stops the in-flight files
+                            (a started write completes; no partial output), saves the state, exits 130
+      --workers <n>         files processed at once, one worker thread each (default: the number of
+                            cores; 1 = one after the other in the main thread)
       --model <name>        single-channel files: online | wiener | rnnoise (default online)
       --reference-model <name>  files with a reference: fd-adamax | nlms (default fd-adamax)
       --no-stoi             skip STOI (faster)
@@ -47,6 +60,7 @@ export const replayCommand: Command = {
         model: { type: 'string' },
         'reference-model': { type: 'string' },
         'no-stoi': { type: 'boolean' },
+        workers: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -58,31 +72,28 @@ export const replayCommand: Command = {
     }
     const singleMethod = choiceFlag('replay', 'model', values.model, SINGLE_CHANNEL_METHODS);
     const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
+    const workers = numberFlag('replay', 'workers', values.workers, { integer: true, min: 1, max: 1024 });
     const json = values.json === true;
-    let bar: ProgressBar | null = null;
-    const rows: string[][] = [];
+    const progress = new ReplayProgress(ctx.io.stderr);
     const result = await withInterrupt((signal) =>
       replayDataset({
         source: positionals[0]!,
         signal,
+        workers: workers ?? availableParallelism(),
         ...(values.out !== undefined ? { outDir: values.out } : {}),
         ...(values.state !== undefined ? { statePath: values.state } : {}),
         ...(singleMethod ? { singleMethod } : {}),
         ...(referenceMethod ? { referenceMethod } : {}),
         ...(values['no-stoi'] ? { skipStoi: true } : {}),
-        onFileStart: (item, i, count) => {
-          bar = new ProgressBar(`[${i + 1}/${count}] ${item.name}`, 1000, ctx.io.stderr);
-        },
-        onProgress: (f) => bar?.update(f * 1000),
+        onFileStart: (_item, _i, count) => progress.start(count),
+        onProgress: (f, item) => progress.progress(item.name, f),
         onFileDone: (item, outcome) => {
-          bar?.done();
-          bar = null;
-          if (json) return;
-          if (outcome.kind === 'failed') ctx.err(`${item.name}: failed: ${outcome.failure.error}`);
-          else rows.push(row(outcome.result, outcome.kind === 'skipped'));
+          if (outcome.kind === 'skipped') return progress.skipped();
+          progress.finished(item.name, outcome.kind === 'done' ? outcome.result : null);
+          if (outcome.kind === 'failed' && !json) ctx.err(`${item.name}: failed: ${outcome.failure.error}`);
         },
       }),
-    );
+    ).finally(() => progress.close());
     const a = result.aggregate;
     if (json) {
       ctx.out(
@@ -99,6 +110,8 @@ export const replayCommand: Command = {
         }),
       );
     } else {
+      const resumed = new Set(result.resumed);
+      const rows = result.results.map((r) => row(r, resumed.has(r.name)));
       const header = ['file', 'mode', 'model', 'sec', 'SI-SDR in', 'SI-SDR out', 'SI-SDRi', 'STOI in', 'STOI out', ''];
       for (const line of table([header, ...rows])) ctx.out(line);
       ctx.out(

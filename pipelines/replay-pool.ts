@@ -1,0 +1,65 @@
+/**
+ * A worker-thread pool for dataset replay: each file of a local replay runs in one of `threads`
+ * threads (Piscina, a maintained pool, rather than hand-rolled `Worker` bookkeeping). The main
+ * thread keeps the state file; a thread only denoises and writes its file's output atomically.
+ *
+ * Abort is cooperative: the pool posts `abort` to the in-flight files' ports and each stops between
+ * two batches of frames (a started write completes), so no partial output is ever left.
+ *
+ * From source (a `.ts` module, development and tests) the threads load TypeScript through tsx;
+ * from the built package they load the compiled `.js`.
+ */
+import { createRequire } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { abortError } from './common.js';
+import type { DatasetItem, ReplayFileResult, ReplayItemHooks, ReplayItemSettings } from './dataset-replay.js';
+import type { PoolReply, PoolTask } from './replay-pool-worker.js';
+
+export interface ReplayPool {
+  /** Runs one file in a thread (same contract as `replayItem`). */
+  readonly run: (item: DatasetItem, settings: ReplayItemSettings, hooks: ReplayItemHooks) => Promise<ReplayFileResult>;
+  /** Waits for the threads to exit. */
+  readonly close: () => Promise<void>;
+}
+
+/** The thread module next to this one, and the loader flags it needs. */
+function workerModule(): { filename: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = new URL(`./replay-pool-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  if (!fromSource) return { filename, execArgv: [...process.execArgv] };
+  const tsx = new URL(`file://${createRequire(import.meta.url).resolve('tsx')}`).href;
+  const inherited = process.execArgv.some((a) => a.includes('tsx'));
+  return { filename, execArgv: inherited ? [...process.execArgv] : [...process.execArgv, '--import', tsx] };
+}
+
+/** Starts a pool of `threads` worker threads. */
+export async function createReplayPool(threads: number): Promise<ReplayPool> {
+  const { filename, execArgv } = workerModule();
+  const pool = new Piscina<PoolTask, PoolReply>({
+    filename,
+    execArgv,
+    minThreads: threads,
+    maxThreads: threads,
+    // Files are long tasks: one per thread, queued in dataset order.
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+  });
+  const run: ReplayPool['run'] = async (item, settings, hooks) => {
+    const { port1, port2 } = new MessageChannel();
+    const onAbort = () => port1.postMessage('abort');
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    port1.on('message', (f: number) => hooks.onProgress?.(f));
+    try {
+      const reply = await pool.run({ item, settings, port: port2 }, { transferList: [port2] });
+      if (reply.kind === 'aborted') throw abortError(hooks.signal);
+      if (reply.kind === 'failed') throw new Error(reply.error);
+      return reply.result;
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  };
+  return { run, close: () => pool.close() };
+}
