@@ -22,11 +22,16 @@ export {
   type ReplayAggregate,
   type ReplayFailure,
   type ReplayFileResult,
+  type ReplayItemHooks,
+  type ReplayItemRunner,
+  type ReplayItemSettings,
   type ReplayOptions,
   type ReplayResult,
   type ReplayState,
   readReplayState,
   replayDataset,
+  replayFailure,
+  replayItem,
 } from './dataset-replay.js';
 export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';
 export {
