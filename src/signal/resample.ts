@@ -1,5 +1,7 @@
 import { ShapeError } from '../core/errors.js';
+import { besselI0 } from './bessel-i0.js';
 import { OptionChecker } from './checks.js';
+import { gcd } from './gcd.js';
 
 /** Stop-band attenuation of the Kaiser-windowed sinc, in dB. */
 const ATTENUATION_DB = 80;
@@ -144,27 +146,4 @@ function resampleDirect(
     y[m] = acc / sum;
   }
   return y;
-}
-
-/** Modified Bessel function of the first kind, order 0, by its power series Σ ((x/2)^k / k!)². */
-function besselI0(x: number): number {
-  const h = x / 2;
-  let term = 1;
-  let sum = 1;
-  for (let i = 1; i < 200; i++) {
-    term *= h / i;
-    const t2 = term * term;
-    sum += t2;
-    if (t2 < sum * 1e-17) break;
-  }
-  return sum;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
 }

@@ -1,7 +1,7 @@
 import { ShapeError } from '../core/errors.js';
 import { checkSameLength, OptionChecker } from './checks.js';
 import { Fft } from './fft.js';
-import { resample } from './resample.js';
+import { octaveResample } from './octave-resample.js';
 
 /** STOI's internal sample rate (Hz). */
 const FS = 10000;
@@ -29,8 +29,7 @@ const EPS = 2.220446049250313e-16;
  * intelligibility prediction of time–frequency weighted noisy speech", IEEE TASLP 19(7), 2011),
  * following the authors' MATLAB reference `stoi.m` step by step:
  *
- * 1. resample both signals to 10 kHz (here with the Kaiser-windowed sinc of {@link resample};
- *    expect ≈ ±0.01 differences from MATLAB's `resample`);
+ * 1. resample both signals to 10 kHz with MATLAB/Octave `resample`'s filter ({@link octaveResample});
  * 2. remove silent frames: 256-sample Hann frames (MATLAB `hanning`), hop 128; keep frames whose
  *    clean energy is within 40 dB of the loudest clean frame; overlap-add the kept (windowed)
  *    frames of both signals back together;
@@ -58,8 +57,8 @@ export function stoi(clean: Float32Array, processed: Float32Array, sampleRate: n
   check.throwIfAny();
   checkSameLength('stoi', 'clean', clean, 'processed', processed);
 
-  const x0 = sampleRate === FS ? clean : resample(clean, sampleRate, FS);
-  const y0 = sampleRate === FS ? processed : resample(processed, sampleRate, FS);
+  const x0 = sampleRate === FS ? clean : octaveResample(clean, FS, sampleRate);
+  const y0 = sampleRate === FS ? processed : octaveResample(processed, FS, sampleRate);
 
   const window = matlabHanning(N_FRAME);
   const [x, y] = removeSilentFrames(x0, y0, window);
@@ -135,7 +134,7 @@ function frameCount(length: number): number {
 }
 
 /** `removeSilentFrames.m`: drop frames more than DYN_RANGE dB below the loudest clean frame. */
-function removeSilentFrames(x: Float32Array, y: Float32Array, w: Float64Array): [Float64Array, Float64Array] {
+function removeSilentFrames(x: ArrayLike<number>, y: ArrayLike<number>, w: Float64Array): [Float64Array, Float64Array] {
   const frames = frameCount(x.length);
   const energyDb = new Float64Array(frames);
   let maxDb = Number.NEGATIVE_INFINITY;
