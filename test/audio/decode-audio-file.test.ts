@@ -9,18 +9,19 @@ import { encodeWav } from '../../src/audio/encode-wav.js';
 import { writeWavFile } from '../../src/audio/write-wav-file.js';
 import { AudioDecodeError, InvalidOptionError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { buildRiff } from './build-riff.js';
 import { webAudioUnavailableReason } from './web-audio-unavailable-reason.js';
 
-const skip = webAudioUnavailableReason !== undefined;
+const skip = skipUnavailable('decodeAudioFile', webAudioUnavailableReason);
 const suffix = skip ? ` (skipped: ${webAudioUnavailableReason})` : '';
 
-function hasSox(): boolean {
+function soxUnavailableReason(): string | undefined {
   try {
     execFileSync('sox', ['--version'], { stdio: 'ignore' });
-    return true;
+    return undefined;
   } catch {
-    return false;
+    return 'sox is not installed (apt-get install -y sox)';
   }
 }
 
@@ -239,7 +240,7 @@ describe.skipIf(skip)(`decodeAudioFile errors${suffix}`, () => {
   });
 });
 
-describe.skipIf(skip || !hasSox())(
+describe.skipIf(skip || skipUnavailable('decodeAudioFile on sox-made files', soxUnavailableReason()))(
   `decodeAudioFile on sox-made files${skip ? suffix : ' (skipped if sox is missing)'}`,
   () => {
     it.each([

@@ -10,11 +10,12 @@ import { workletModulePath } from '../../src/audio/worklet-module-url.js';
 import { AudioUnavailableError, InvalidOptionError } from '../../src/core/errors.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { snr } from '../../src/signal/snr.js';
-import { workletUnavailableReason } from './web-audio-unavailable-reason.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
+import { workletRequiredInCi, workletUnavailableReason } from './web-audio-unavailable-reason.js';
 
 const SR = 16000;
 
-describe.skipIf(workletUnavailableReason !== undefined)(
+describe.skipIf(skipUnavailable('live headless session', workletUnavailableReason, workletRequiredInCi))(
   `live headless session${workletUnavailableReason ? ` (skipped: ${workletUnavailableReason})` : ''}`,
   () => {
     beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { audioWorkletSupported, loadWebAudio } from '../../src/audio/load-web-audio.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { webAudioUnavailableReason } from './web-audio-unavailable-reason.js';
 
-describe.skipIf(webAudioUnavailableReason !== undefined)(
+describe.skipIf(skipUnavailable('loadWebAudio', webAudioUnavailableReason))(
   `loadWebAudio${webAudioUnavailableReason ? ` (skipped: ${webAudioUnavailableReason})` : ''}`,
   () => {
     it('returns the module namespace with OfflineAudioContext', async () => {

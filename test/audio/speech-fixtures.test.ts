@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeAudioFile } from '../../src/audio/decode-audio-file.js';
 import { parseWavHeader } from '../../src/audio/parse-wav-header.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { webAudioUnavailableReason } from './web-audio-unavailable-reason.js';
 
 const folder = fileURLToPath(new URL('../fixtures/speech/', import.meta.url));
@@ -19,7 +20,7 @@ describe('speech fixtures (test/fixtures/speech)', () => {
     expect(total).toBeLessThan(1_200_000);
   });
 
-  describe.skipIf(webAudioUnavailableReason !== undefined)(
+  describe.skipIf(skipUnavailable('speech fixtures decode', webAudioUnavailableReason))(
     `decode${webAudioUnavailableReason ? ` (skipped: ${webAudioUnavailableReason})` : ''}`,
     () => {
       it.each(files)('%s: 16 kHz mono 16-bit PCM, 2-7 s, not silent, not clipped', async (file) => {

@@ -18,3 +18,6 @@ export const workletUnavailableReason: string | undefined =
   (audioWorkletSupported()
     ? undefined
     : `node-web-audio-api's AudioWorklet needs Node >= 22 (Promise.withResolvers); this is Node ${process.versions.node}`);
+
+/** CI runs the worklet suites on its Node ≥ 22 leg; on Node 20 they cannot run and may skip. */
+export const workletRequiredInCi = Number(process.versions.node.split('.')[0]) >= 22;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../pipelines/index.js';
 import { encodeWav, parseWavHeader } from '../../src/index.js';
-import { workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
+import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { runCli } from './helpers.js';
 
 let dir: string;
@@ -290,7 +291,7 @@ describe('replay', () => {
 });
 
 describe('live and bench', () => {
-  it.skipIf(workletUnavailableReason !== undefined)(
+  it.skipIf(skipUnavailable('cli live', workletUnavailableReason, workletRequiredInCi))(
     `live --json on the generated headless input${workletUnavailableReason ? ` (skipped: ${workletUnavailableReason})` : ''}`,
     async () => {
       const r = await runCli(['live', '--seconds', '1', '--json']);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
 import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 
 /** Two arenas (wasm and the TS reference) with the same buffers at the same offsets. */
 function pair(m: number, parts: number) {
@@ -46,7 +47,9 @@ function bits(a: Float32Array): Uint32Array {
 
 const SIZES = [1, 2, 4, 8, 16, 64, 128, 256];
 
-describe.skipIf(!wasmSimdAvailable())('frequency-domain SIMD kernels = the TS reference, bit for bit', () => {
+describe.skipIf(
+  skipUnavailable('frequency-domain SIMD kernels', wasmSimdAvailable() ? undefined : 'no WebAssembly SIMD'),
+)('frequency-domain SIMD kernels = the TS reference, bit for bit', () => {
   it.each(SIZES)('real FFT forward and inverse, m = %i', (m) => {
     const { arenas, views } = pair(m, 1);
     const [w, r] = views as [(typeof views)[0], (typeof views)[0]];

@@ -7,7 +7,8 @@ import { main as sample03 } from '../../samples/03-denoise-a-file.js';
 import { main as sample04 } from '../../samples/04-dataset-replay.js';
 import { main as sample05 } from '../../samples/05-live-headless.js';
 import { parseWavHeader } from '../../src/index.js';
-import { workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
+import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 
 describe('samples', () => {
   it('01-adamax-on-a-quadratic converges, flat ≡ class API, resume is bit-identical', () => {
@@ -48,7 +49,7 @@ describe('samples', () => {
     expect(r.aggregate.siSdrImprovementMedian).not.toBeNull();
   });
 
-  it.skipIf(workletUnavailableReason !== undefined)(
+  it.skipIf(skipUnavailable('sample 05-live-headless', workletUnavailableReason, workletRequiredInCi))(
     `05-live-headless runs the real-time path${workletUnavailableReason ? ` (skipped: ${workletUnavailableReason})` : ''}`,
     async () => {
       const r = await sample05({ tiny: true, log: () => undefined });
