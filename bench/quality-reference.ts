@@ -12,24 +12,24 @@
  *
  * Run: node --import tsx bench/quality-reference.ts [--quick] [--clips N] [--val N] [--robust N]
  *      [--speed S] [--repeats R] [--alloc S] [--write]
+ *      (--write: the BENCHMARKS.md section only; the proposed defaults are printed, never written to src/)
  *      node --import tsx bench/quality-reference.ts --speed-only [--speed S] [--repeats R] [--alloc S] [--write]
  *      (speed section alone with REFERENCE_DEFAULTS; --write splices only the speed subsection and its goal rows)
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/core/random.js';
 import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
 import { REFERENCE_DEFAULTS } from '../src/models/defaults/reference-defaults.js';
 import { makeScenario, type Scenario } from '../src/signal/abrupt-noise-scenario.js';
 import { type AllocProbeSummary, isAllocationFree, type ProbeMethod, runAllocProbe } from './lib/alloc-probe.js';
-import { writeMarkedSection } from './lib/benchmarks-md.js';
+import { readBenchmarksMd, writeBenchmarksMd, writeMarkedSection } from './lib/benchmarks-md.js';
 import {
+  defaultGeometry,
   FD_ADAMAX_BASE,
+  FD_ADAMAX_DEFAULT,
   type FdAdamaxConfig,
-  fdConfigFromDefaults,
   type Geometry,
   makeFdAdamax,
   makeFdNlms,
@@ -42,9 +42,9 @@ import { type ClipScore, isDiverged, median, quantile, scoreClip } from './lib/r
 import { loadSpeechFixtures } from './lib/speech.js';
 import { makeSpeedSignal, SPEED_GEOMETRY } from './lib/speed-signal.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 20260401;
-const GEOMETRY: Geometry = { sampleRate: 16000, blockSize: 64, taps: 512, rlsTaps: 32 };
+/** Every method at the geometry of the defaults (the factory's block size and taps at 16 kHz). */
+const GEOMETRY: Geometry = defaultGeometry(16000);
 
 interface MethodSpec {
   readonly name: string;
@@ -54,7 +54,8 @@ interface MethodSpec {
   readonly fdConfig?: (v: number) => FdAdamaxConfig;
 }
 
-const FD_EMA: FdAdamaxConfig = { ...FD_ADAMAX_BASE, emaSeconds: 0.3, emaWarmupSeconds: 1 };
+/** The defaults object itself (the CLI's canceller); `lr` is the tuned knob. */
+const FD_EMA: FdAdamaxConfig = FD_ADAMAX_DEFAULT;
 
 export const METHODS: readonly MethodSpec[] = [
   { name: 'NLMS', knob: 'μ', grid: [0.003, 0.005, 0.01, 0.02, 0.05, 0.1], make: makeNlms },
@@ -154,7 +155,7 @@ export function robustnessRun(
 }
 
 /** The FD-Adamax configuration chosen on validation (updated by the tuning step). */
-let chosenFd: FdAdamaxConfig = FD_ADAMAX_BASE;
+let chosenFd: FdAdamaxConfig = FD_ADAMAX_DEFAULT;
 
 interface SpeedRow {
   readonly name: string;
@@ -517,8 +518,7 @@ const goalRow = (g: { goal: string; value: string; met: boolean }): string =>
  * speed goal rows inside the BENCHMARKS.md section, keeping the quality tables as they are.
  */
 function spliceSpeed(report: SpeedReport): void {
-  const file = join(ROOT, 'BENCHMARKS.md');
-  const text = readFileSync(file, 'utf8');
+  const text = readBenchmarksMd();
   const a = text.indexOf(SECTION_START);
   const b = text.indexOf(SECTION_END);
   if (a < 0 || b < a) throw new Error('BENCHMARKS.md has no quality-reference section: run the full benchmark');
@@ -534,49 +534,45 @@ function spliceSpeed(report: SpeedReport): void {
     if (i < 0) throw new Error(`no goal row "${prefix}" in BENCHMARKS.md`);
     rows[i] = goalRow(g);
   }
-  writeFileSync(file, text.slice(0, a) + rows.join('\n') + text.slice(b));
+  writeBenchmarksMd(text.slice(0, a) + rows.join('\n') + text.slice(b));
 }
 
 function writeSection(markdown: string): void {
   writeMarkedSection('quality-reference', markdown);
 }
 
-function writeDefaults(cfg: FdAdamaxConfig, name: string, nVal: number): void {
-  const file = join(ROOT, 'src', 'models', 'defaults', 'reference-defaults.ts');
-  const body = `/**
- * FD-Adamax defaults of the reference-microphone canceller (Track R), chosen on the VALIDATION split
- * by \`node --import tsx bench/quality-reference.ts --write\` (makeScenario seed ${SEED}, ${nVal} validation
- * clips, 16 kHz, block ${GEOMETRY.blockSize}, ${GEOMETRY.taps} taps; method '${name}'). Never tuned on the test split.
- * Generated file: re-run the benchmark to update it.
+/**
+ * The defaults this run proposes: `REFERENCE_DEFAULTS` with the knobs chosen on validation. Printed,
+ * never written: a benchmark does not rewrite library source; a commit applies the proposal.
  */
-export const REFERENCE_DEFAULTS = Object.freeze({
-  sampleRate: ${GEOMETRY.sampleRate},
-  blockSize: ${GEOMETRY.blockSize},
-  taps: ${GEOMETRY.taps},
-  constrained: ${cfg.constrained},
-  alternateConstraint: ${cfg.alternateConstraint},
-  /** Project the gradient too (2 FFTs per partition); false = weight constraint only. */
-  projectGradient: ${cfg.projectGradient ?? true},
-  learningRate: ${cfg.lr},
-  beta1: ${cfg.beta1},
-  /** beta2 as a time constant in seconds: beta2 = exp(−1 / (τ · blocksPerSecond)). */
-  beta2Seconds: ${cfg.beta2Seconds},
-  /** EMA of the weights for the output: time constant in seconds (0 = raw weights). */
-  emaSeconds: ${cfg.emaSeconds},
-  /** Learning rate scaled by √(P_primary / P_reference), smoothed over 100 blocks. */
-  levelNormalizedLr: ${cfg.levelNormalizedLr},
-  /** Start-up lr boost: × (1 + (boost − 1)·exp(−t / τ)), τ in seconds. */
-  warmupBoost: ${cfg.warmupBoost ?? 1},
-  warmupSeconds: ${cfg.warmupSeconds ?? 0},
-  /** Raw weights are output for this long after the start while the EMA catches up (s). */
-  emaWarmupSeconds: ${cfg.emaWarmupSeconds ?? 0},
-  /** Change tracker (Page–Hinkley + moment reset + lr boost): off in the chosen default. */
-  tracker: ${cfg.tracker ? JSON.stringify(cfg.tracker) : 'null'},
-  activityFloor: 1e-10,
-  maxGainDb: 6,
-});
-`;
-  writeFileSync(file, body);
+export function proposedDefaults(cfg: FdAdamaxConfig): { proposed: Record<string, unknown>; changed: string[] } {
+  const proposed: Record<string, unknown> = {
+    ...REFERENCE_DEFAULTS,
+    constrained: cfg.constrained,
+    alternateConstraint: cfg.alternateConstraint,
+    projectGradient: cfg.projectGradient ?? true,
+    learningRate: cfg.lr,
+    beta1: cfg.beta1,
+    beta2Seconds: cfg.beta2Seconds,
+    emaSeconds: cfg.emaSeconds,
+    levelNormalizedLr: cfg.levelNormalizedLr,
+    warmupBoost: cfg.warmupBoost ?? 1,
+    warmupSeconds: cfg.warmupSeconds ?? 0,
+    emaWarmupSeconds: cfg.emaWarmupSeconds ?? 0,
+    tracker: cfg.tracker,
+  };
+  const current = REFERENCE_DEFAULTS as Record<string, unknown>;
+  const changed = Object.keys(proposed).filter((k) => JSON.stringify(proposed[k]) !== JSON.stringify(current[k]));
+  return { proposed, changed };
+}
+
+function printProposedDefaults(cfg: FdAdamaxConfig, name: string): void {
+  const { proposed, changed } = proposedDefaults(cfg);
+  console.log(`\nProposed REFERENCE_DEFAULTS (validation pick '${name}'; not written — apply in a commit):`);
+  console.log(JSON.stringify(proposed, null, 2));
+  console.log(
+    changed.length ? `changed vs the current defaults: ${changed.join(', ')}` : 'same as the current defaults',
+  );
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
@@ -605,7 +601,7 @@ if (isMain) {
   opts.command = `node ${gcFlag}--import tsx bench/quality-reference.ts ${args.join(' ')}`.trim();
   if (args.includes('--speed-only')) {
     // the speed section alone, with the written defaults (no tuning, no quality tables touched)
-    chosenFd = fdConfigFromDefaults(REFERENCE_DEFAULTS);
+    chosenFd = FD_ADAMAX_DEFAULT;
     const report = runSpeedSection(
       opts.speedSeconds ?? (opts.quick ? 5 : 20),
       opts.speedRepeats ?? (opts.quick ? 1 : 3),
@@ -624,8 +620,8 @@ if (isMain) {
     console.log(`\n${r.markdown}`);
     if (args.includes('--write')) {
       writeSection(r.markdown);
-      writeDefaults(r.chosenFd, r.chosenName, opts.validationClips ?? (opts.quick ? 4 : 8));
-      console.log('\nwrote BENCHMARKS.md section and src/models/defaults/reference-defaults.ts');
+      console.log('\nwrote the BENCHMARKS.md quality-reference section');
     }
+    printProposedDefaults(r.chosenFd, r.chosenName);
   }
 }

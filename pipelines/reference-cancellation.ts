@@ -10,23 +10,24 @@
  * weights before the frame, then one Adamax step), exactly as `filter.process` in a plain loop
  * (test/cli/pipelines.test.ts checks the two are bit-identical).
  *
- * Rates and channels: the model runs at `REFERENCE_DEFAULTS.sampleRate`; inputs at another rate are
- * resampled in and the output back. Multichannel inputs are downmixed (mean of the channels). The
- * output is mono with exactly the primary's length and rate. A reference of another length is cut
- * or zero-padded to the primary's.
+ * Rates and channels: the model runs at the primary's own rate, full band (block size and filter
+ * taps follow from `REFERENCE_DEFAULTS.blockMs` / `filterMs`); a reference at another rate is
+ * resampled to the primary's. Multichannel inputs are downmixed (mean of the channels). The output
+ * is mono with exactly the primary's length and rate. A reference of another length is cut or
+ * zero-padded to the primary's.
  */
 import { map, type Observable } from 'rxjs';
 import {
-  Adamax,
   type AdaptiveFilter,
-  betaFromTimeConstant,
+  createReferenceCanceller,
   Nlms,
-  OptimizedFilter,
-  PageHinkley,
-  PartitionedFdFilter,
-  REFERENCE_DEFAULTS,
+  type OptimizedFilter,
+  type ReferenceCancellerConfig,
+  type ReferenceCancellerOverrides,
+  referenceCancellerConfig,
+  referencePartitions,
   replayFrames,
-  Tracker,
+  runAdaptiveFilter,
 } from '../src/index.js';
 import {
   abortError,
@@ -60,83 +61,49 @@ export interface ReferenceCancellationOptions extends PipelineCommonOptions {
   readonly referenceSampleRate?: number;
   /** Default `'fd-adamax'`. */
   readonly method?: ReferenceMethod;
-}
-
-/** Shape of a tracker configuration in `REFERENCE_DEFAULTS.tracker` (null: no tracker). */
-interface TrackerDefaults {
-  readonly statistic: 'error-power' | 'reference-power' | 'coherence';
-  readonly delta: number;
-  readonly threshold: number;
-  readonly lrBoost: number;
-  readonly boostSeconds: number;
-  readonly resetMoments: boolean;
-  readonly emaHoldSeconds: number;
+  /**
+   * Canceller configuration on top of `REFERENCE_DEFAULTS` (a full `{ optimizer, model }` from
+   * `--print-config` / `referenceCancellerConfig` is used exactly as given).
+   */
+  readonly config?: ReferenceCancellerOverrides;
 }
 
 /** A reference-track filter with the rate it runs at and the settings for the report. */
 export interface ReferenceFilter {
   readonly filter: AdaptiveFilter;
   readonly sampleRate: number;
+  /** The exact configuration (FD-Adamax: `{ optimizer, model }`, fed back it rebuilds the same filter). */
+  readonly config: ReferenceCancellerConfig;
   readonly settings: Record<string, unknown>;
   /** The Adamax adapter (FD-Adamax only): its `core` gives the raw and EMA weights for the traces. */
   readonly optimized: OptimizedFilter | null;
 }
 
-/** Builds the filter of a method from its public defaults (never tuned here). */
-export function createReferenceFilter(method: ReferenceMethod = 'fd-adamax'): ReferenceFilter {
-  const d = REFERENCE_DEFAULTS;
-  const sampleRate = d.sampleRate;
-  const blockRate = sampleRate / d.blockSize;
+/**
+ * Builds the filter of a method at the input's own rate through the one factory
+ * (`createReferenceCanceller`, defaults `REFERENCE_DEFAULTS`, `overrides` on top; never tuned here).
+ * NLMS gets the same geometry (block size and taps).
+ */
+export function createReferenceFilter(
+  method: ReferenceMethod = 'fd-adamax',
+  sampleRate: number = 16000,
+  overrides: ReferenceCancellerOverrides = {},
+): ReferenceFilter {
+  const config = referenceCancellerConfig(sampleRate, overrides);
+  const blockSize = config.model.blockSize;
+  const taps = referencePartitions(config.model, sampleRate) * blockSize;
   if (method === 'nlms') {
-    const filter = new Nlms({ taps: d.taps, frameSize: d.blockSize, stepSize: NLMS_STEP_SIZE, regularization: 1e-8 });
+    const filter = new Nlms({ taps, frameSize: blockSize, stepSize: NLMS_STEP_SIZE, regularization: 1e-8 });
     return {
       filter,
       sampleRate,
+      config,
       optimized: null,
-      settings: { method, sampleRate, blockSize: d.blockSize, taps: d.taps, stepSize: NLMS_STEP_SIZE },
+      settings: { method, sampleRate, blockSize, taps, stepSize: NLMS_STEP_SIZE },
     };
   }
-  const model = new PartitionedFdFilter({
-    blockSize: d.blockSize,
-    partitions: Math.ceil(d.taps / d.blockSize),
-    constrained: d.constrained,
-  });
-  const useEma = d.emaSeconds > 0;
-  const optimizer = new Adamax({
-    learningRate: d.learningRate,
-    beta1: d.beta1,
-    beta2: betaFromTimeConstant(d.beta2Seconds, blockRate),
-    useEma,
-    emaMomentum: useEma ? betaFromTimeConstant(d.emaSeconds, blockRate) : 0.99,
-  });
-  const t = d.tracker as TrackerDefaults | null;
-  const tracker = t
-    ? new Tracker({
-        detector: new PageHinkley({
-          delta: t.delta,
-          threshold: t.threshold,
-          alpha: betaFromTimeConstant(1, blockRate),
-          minSamples: 25,
-        }),
-        lrBoost: t.lrBoost,
-        boostFrames: Math.max(1, Math.round(t.boostSeconds * blockRate)),
-        resetMoments: t.resetMoments,
-        refractoryFrames: Math.round(0.3 * blockRate),
-      })
-    : null;
-  const filter = new OptimizedFilter({
-    model,
-    optimizer,
-    emaOutput: useEma,
-    alternateConstraint: d.alternateConstraint,
-    levelNormalizedLr: d.levelNormalizedLr,
-    activityFloor: d.activityFloor,
-    maxGainDb: d.maxGainDb,
-    ...(tracker && t
-      ? { tracker, trackerStatistic: t.statistic, emaHoldFrames: Math.round(t.emaHoldSeconds * blockRate) }
-      : {}),
-  });
-  return { filter, sampleRate, optimized: filter, settings: { method, ...d } };
+  const filter = createReferenceCanceller(config, sampleRate);
+  return { filter, sampleRate, config, optimized: filter, settings: { method, sampleRate, taps, ...config } };
 }
 
 /** The two aligned channels at the model rate, cut into zero-padded frames of `frameSize`. */
@@ -181,16 +148,7 @@ export function filterFrames(filter: AdaptiveFilter) {
 
 /** Direct (non-RxJS) loop over the same frames: the reference the stream path is tested against. */
 export function runReferenceFilterDirect(filter: AdaptiveFilter, primary: Float32Array, reference: Float32Array) {
-  const n = filter.frameSize;
-  const y = new Float32Array(Math.ceil(primary.length / n) * n);
-  const out = new Float32Array(n);
-  let k = 0;
-  for (const frame of referenceFrames(primary, reference, n)) {
-    filter.process(frame, out);
-    y.set(out, k * n);
-    k++;
-  }
-  return y.subarray(0, primary.length);
+  return runAdaptiveFilter(filter, primary, reference);
 }
 
 /**
@@ -202,10 +160,11 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
   const fileRate = options.sampleRate;
   const primaryIn = asMono(options.primary);
   const refIn = asMono(options.reference);
-  const { filter, sampleRate: rate, settings, optimized } = createReferenceFilter(method);
+  const { filter, settings, optimized } = createReferenceFilter(method, fileRate, options.config);
   const started = performance.now();
-  const d = toRate(primaryIn, fileRate, rate);
-  const x = fitLength(toRate(refIn, options.referenceSampleRate ?? fileRate, rate), d.length);
+  // native rate: the primary as it is; a reference at another rate is resampled to the primary's
+  const d = primaryIn;
+  const x = fitLength(toRate(refIn, options.referenceSampleRate ?? fileRate, fileRate), d.length);
   const n = filter.frameSize;
   const totalFrames = Math.ceil(d.length / n);
   const y = new Float32Array(totalFrames * n);
@@ -253,8 +212,7 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
   });
   options.onProgress?.(1);
 
-  const outRate = sanitize(y.subarray(0, d.length).slice());
-  const output = fitLength(toRate(outRate, rate, fileRate), primaryIn.length);
+  const output = sanitize(y.subarray(0, d.length).slice());
   const elapsedSec = (performance.now() - started) / 1000;
   const duration = primaryIn.length / fileRate;
   return finishReport({

@@ -33,6 +33,7 @@ export { Nlms, type NlmsOptions } from './models/baselines/nlms.js';
 export { Rls, type RlsOptions } from './models/baselines/rls.js';
 export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
 export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
+export { createReferenceCanceller } from './models/create-reference-canceller.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
 export type { Denoiser } from './models/denoiser.js';
@@ -49,6 +50,16 @@ export {
   ReferenceCanceller,
   type ReferenceCancellerOptions,
 } from './models/reference-canceller.js';
+export {
+  defaultBlockSize,
+  type ReferenceCancellerConfig,
+  type ReferenceCancellerOverrides,
+  type ReferenceModelConfig,
+  type ReferenceTrackerConfig,
+  referenceCancellerConfig,
+  referencePartitions,
+} from './models/reference-canceller-config.js';
+export { runAdaptiveFilter } from './models/run-adaptive-filter.js';
 export {
   SpectralMaskLearner,
   type SpectralMaskLearnerOptions,

@@ -23,6 +23,19 @@ export function replaceMarkedSection(existing: string | null, name: string, mark
   return `${existing.trimEnd()}\n\n${section}\n`;
 }
 
+/**
+ * The only file the benchmarks write is BENCHMARKS.md (a test checks that no other write exists
+ * under bench/): results go here, proposed defaults are printed and applied by a commit.
+ */
+export function readBenchmarksMd(file: string = BENCHMARKS_MD): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** Writes the whole BENCHMARKS.md text. */
+export function writeBenchmarksMd(text: string, file: string = BENCHMARKS_MD): void {
+  writeFileSync(file, text);
+}
+
 /** Re-reads BENCHMARKS.md (other scripts write other sections) and replaces the section `name`. Returns the path. */
 export function writeMarkedSection(name: string, markdown: string, file: string = BENCHMARKS_MD): string {
   let existing: string | null = null;
@@ -31,6 +44,6 @@ export function writeMarkedSection(name: string, markdown: string, file: string 
   } catch {
     existing = null;
   }
-  writeFileSync(file, replaceMarkedSection(existing, name, markdown));
+  writeBenchmarksMd(replaceMarkedSection(existing, name, markdown), file);
   return file;
 }

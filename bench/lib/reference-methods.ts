@@ -2,12 +2,17 @@ import type { AdaptiveFilter } from '../../src/models/adaptive-filter.js';
 import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
 import { Nlms } from '../../src/models/baselines/nlms.js';
 import { Rls } from '../../src/models/baselines/rls.js';
-import type { REFERENCE_DEFAULTS } from '../../src/models/defaults/reference-defaults.js';
+import { createReferenceCanceller } from '../../src/models/create-reference-canceller.js';
+import { REFERENCE_DEFAULTS } from '../../src/models/defaults/reference-defaults.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { OptimizedFilter } from '../../src/models/optimized-filter.js';
-import { PartitionedFdFilter } from '../../src/models/partitioned-fd-filter.js';
+import {
+  type ReferenceCancellerOverrides,
+  referenceCancellerConfig,
+  referencePartitions,
+} from '../../src/models/reference-canceller-config.js';
+import { runAdaptiveFilter } from '../../src/models/run-adaptive-filter.js';
 import { betaFromTimeConstant } from '../../src/models/tracking/time-constants.js';
-import { Tracker } from '../../src/models/tracking/tracker.js';
 import { Adamax } from '../../src/optim/adamax.js';
 
 /** Geometry shared by every method of one run (same filter length and block size: fair). */
@@ -52,65 +57,49 @@ export interface FdAdamaxConfig {
 }
 
 /**
- * FD-Adamax structure (chosen on the VALIDATION split, see BENCHMARKS.md): weight-constrained
- * PBFDAF without gradient projection, one partition constrained per block (AUMDF), level-normalised
- * lr with a ×16 start-up boost decaying with τ = 0.25 s.
+ * The FD-Adamax knobs of the benchmark, read from the ONE defaults object (`REFERENCE_DEFAULTS`):
+ * the benchmark tunes `lr` on top of exactly what the CLI runs.
  */
-export const FD_ADAMAX_BASE: FdAdamaxConfig = {
-  lr: 0.01,
-  beta2Seconds: 0.25,
-  beta1: 0.9,
-  emaSeconds: 0,
-  constrained: true,
-  alternateConstraint: true,
-  projectGradient: false,
-  levelNormalizedLr: true,
-  warmupBoost: 16,
-  warmupSeconds: 0.25,
-  tracker: null,
-};
+export const FD_ADAMAX_DEFAULT: FdAdamaxConfig = fdConfigFromDefaults(REFERENCE_DEFAULTS);
 
+/** The same structure without the EMA output (raw weights), the other FD-Adamax row of the tables. */
+export const FD_ADAMAX_BASE: FdAdamaxConfig = { ...FD_ADAMAX_DEFAULT, emaSeconds: 0, emaWarmupSeconds: 0 };
+
+/** The geometry of the defaults at `sampleRate` (block size and taps of the factory), RLS at `rlsTaps`. */
+export function defaultGeometry(sampleRate: number, rlsTaps = 32): Geometry {
+  const model = referenceCancellerConfig(sampleRate).model;
+  return {
+    sampleRate,
+    blockSize: model.blockSize,
+    taps: referencePartitions(model, sampleRate) * model.blockSize,
+    rlsTaps,
+  };
+}
+
+/** The factory overrides of a benchmark configuration at a geometry. */
+export function fdOverrides(g: Geometry, c: FdAdamaxConfig): ReferenceCancellerOverrides {
+  return {
+    optimizer: { learning_rate: c.lr, beta_1: c.beta1, ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}) },
+    beta2Seconds: c.beta2Seconds,
+    emaSeconds: c.emaSeconds,
+    model: {
+      filterMs: (g.taps * 1000) / g.sampleRate,
+      blockSize: g.blockSize,
+      constrained: c.constrained,
+      alternateConstraint: c.alternateConstraint,
+      projectGradient: c.projectGradient ?? true,
+      levelNormalizedLr: c.levelNormalizedLr,
+      warmupBoost: c.warmupBoost ?? 1,
+      warmupSeconds: c.warmupSeconds ?? 1,
+      emaWarmupSeconds: c.emaWarmupSeconds ?? 0,
+      tracker: c.tracker,
+    },
+  };
+}
+
+/** FD-Adamax through the one factory (`createReferenceCanceller`), as the CLI builds it. */
 export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
-  const rate = g.sampleRate / g.blockSize;
-  const model = new PartitionedFdFilter({
-    blockSize: g.blockSize,
-    partitions: Math.ceil(g.taps / g.blockSize),
-    constrained: c.constrained,
-    projectGradient: c.projectGradient ?? true,
-  });
-  const useEma = c.emaSeconds > 0;
-  const optimizer = new Adamax({
-    learningRate: c.lr,
-    beta1: c.beta1,
-    beta2: betaFromTimeConstant(c.beta2Seconds, rate),
-    useEma,
-    ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}),
-    emaMomentum: useEma ? betaFromTimeConstant(c.emaSeconds, rate) : 0.99,
-  });
-  const t = c.tracker;
-  const tracker = t
-    ? new Tracker({
-        detector: { delta: t.delta, threshold: t.threshold, alpha: betaFromTimeConstant(1, rate), minSamples: 25 },
-        lrBoost: t.lrBoost,
-        boostFrames: Math.max(1, t.boostSeconds * rate),
-        resetMoments: t.resetMoments,
-        refractoryFrames: Math.round(0.3 * rate),
-      })
-    : null;
-  return new OptimizedFilter({
-    model,
-    optimizer,
-    emaOutput: useEma,
-    ...(useEma && c.emaWarmupSeconds ? { emaWarmupFrames: Math.round(c.emaWarmupSeconds * rate) } : {}),
-    alternateConstraint: c.alternateConstraint,
-    levelNormalizedLr: c.levelNormalizedLr,
-    ...(c.warmupBoost !== undefined && c.warmupBoost > 1
-      ? { warmupBoost: c.warmupBoost, warmupFrames: Math.max(1, (c.warmupSeconds ?? 1) * rate) }
-      : {}),
-    ...(tracker
-      ? { tracker, trackerStatistic: t!.statistic, emaHoldFrames: Math.round(t!.emaHoldSeconds * rate) }
-      : {}),
-  });
+  return createReferenceCanceller(referenceCancellerConfig(g.sampleRate, fdOverrides(g, c)), g.sampleRate);
 }
 
 export function makeTdAdamax(g: Geometry, lr: number, beta2Seconds = 0.25): OptimizedFilter {
@@ -140,26 +129,15 @@ export function makeRls(g: Geometry, lambda: number): AdaptiveFilter {
   return new Rls({ taps: g.rlsTaps, frameSize: g.blockSize, forgetting: lambda, delta: 1 });
 }
 
-/** Runs a filter over a whole clip block by block (prequential); returns the output. */
+/** Runs a filter over a whole clip block by block (prequential, as the pipeline); returns the output. */
 export function runClip(filter: AdaptiveFilter, primary: Float32Array, reference: Float32Array): Float32Array {
-  const B = filter.frameSize;
-  const n = Math.floor(primary.length / B) * B;
-  const out = new Float32Array(primary.length);
-  const frame = [new Float32Array(B), new Float32Array(B)];
-  const o = new Float32Array(B);
-  for (let s = 0; s < n; s += B) {
-    frame[0].set(primary.subarray(s, s + B));
-    frame[1].set(reference.subarray(s, s + B));
-    filter.process(frame, o);
-    out.set(o, s);
-  }
-  out.set(primary.subarray(n), n);
-  return out;
+  return runAdaptiveFilter(filter, primary, reference);
 }
 
-/** The written defaults (`REFERENCE_DEFAULTS`, `src/models/defaults/reference-defaults.ts`) as an {@link FdAdamaxConfig}. */
+/** The defaults object (`REFERENCE_DEFAULTS`) as an {@link FdAdamaxConfig}. */
 export function fdConfigFromDefaults(r: typeof REFERENCE_DEFAULTS): FdAdamaxConfig {
   return {
+    epsilon: r.epsilon,
     lr: r.learningRate,
     beta2Seconds: r.beta2Seconds,
     beta1: r.beta1,

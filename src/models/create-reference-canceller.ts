@@ -1,0 +1,67 @@
+import { Adamax } from '../optim/adamax.js';
+import { OptimizedFilter } from './optimized-filter.js';
+import { PartitionedFdFilter } from './partitioned-fd-filter.js';
+import { checkModel, type ReferenceCancellerConfig, referencePartitions } from './reference-canceller-config.js';
+import { PageHinkley } from './tracking/page-hinkley.js';
+import { betaFromTimeConstant } from './tracking/time-constants.js';
+import { Tracker } from './tracking/tracker.js';
+
+/**
+ * The ONE factory of the reference-microphone canceller: a partitioned frequency-domain filter
+ * learned by per-bin Adamax through the {@link OptimizedFilter} adapter, at the input's own rate.
+ * The CLI, the pipelines, the samples and the benchmarks all build the canceller here, from a
+ * config resolved by `referenceCancellerConfig` (defaults: `REFERENCE_DEFAULTS`).
+ * ```
+ * B = model.blockSize,  P = ⌈filterMs · rate / 1000 / B⌉,  taps = P·B,  blocks/s = rate / B
+ * optimizer = Adamax.fromConfig(config.optimizer)       (β2, EMA momentum: per block)
+ * warm-up τ = max(1, warmupSeconds · blocks/s) blocks,  raw-output start = round(emaWarmupSeconds · blocks/s)
+ * ```
+ * @example
+ * const f = createReferenceCanceller(referenceCancellerConfig(48000), 48000); // 128-sample blocks, 64 ms
+ * f.process([primaryBlock, referenceBlock], cleanedBlock);
+ * @throws InvalidOptionError for a config that does not validate (same messages as the API).
+ */
+export function createReferenceCanceller(config: ReferenceCancellerConfig, sampleRate: number): OptimizedFilter {
+  const m = config.model;
+  checkModel(m);
+  const blockRate = sampleRate / m.blockSize;
+  const model = new PartitionedFdFilter({
+    blockSize: m.blockSize,
+    partitions: referencePartitions(m, sampleRate),
+    constrained: m.constrained,
+    projectGradient: m.projectGradient,
+  });
+  const optimizer = Adamax.fromConfig(config.optimizer);
+  const useEma = config.optimizer.use_ema;
+  const t = m.tracker;
+  const tracker = t
+    ? new Tracker({
+        detector: new PageHinkley({
+          delta: t.delta,
+          threshold: t.threshold,
+          alpha: betaFromTimeConstant(1, blockRate),
+          minSamples: 25,
+        }),
+        lrBoost: t.lrBoost,
+        boostFrames: Math.max(1, t.boostSeconds * blockRate),
+        resetMoments: t.resetMoments,
+        refractoryFrames: Math.round(0.3 * blockRate),
+      })
+    : null;
+  return new OptimizedFilter({
+    model,
+    optimizer,
+    emaOutput: useEma,
+    ...(useEma && m.emaWarmupSeconds > 0 ? { emaWarmupFrames: Math.round(m.emaWarmupSeconds * blockRate) } : {}),
+    alternateConstraint: m.alternateConstraint,
+    levelNormalizedLr: m.levelNormalizedLr,
+    activityFloor: m.activityFloor,
+    maxGainDb: m.maxGainDb,
+    ...(m.warmupBoost > 1
+      ? { warmupBoost: m.warmupBoost, warmupFrames: Math.max(1, m.warmupSeconds * blockRate) }
+      : {}),
+    ...(tracker && t
+      ? { tracker, trackerStatistic: t.statistic, emaHoldFrames: Math.round(t.emaHoldSeconds * blockRate) }
+      : {}),
+  });
+}

@@ -1,0 +1,198 @@
+import { InvalidOptionError } from '../core/errors.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
+import { Adamax, type AdamaxConfig } from '../optim/adamax.js';
+import { REFERENCE_DEFAULTS } from './defaults/reference-defaults.js';
+import { checkInteger, checkNumber } from './model-options.js';
+import { betaFromTimeConstant } from './tracking/time-constants.js';
+
+/** Change tracker of the reference canceller (Page–Hinkley on a per-block statistic). */
+export interface ReferenceTrackerConfig {
+  readonly statistic: 'error-power' | 'reference-power' | 'coherence';
+  readonly delta: number;
+  readonly threshold: number;
+  readonly lrBoost: number;
+  readonly boostSeconds: number;
+  readonly resetMoments: boolean;
+  readonly emaHoldSeconds: number;
+}
+
+/** The structure of the canceller (everything but the optimizer), rate-free except `blockSize`. */
+export interface ReferenceModelConfig {
+  /** Filter length in ms; the filter has ⌈filterMs · rate / 1000 / blockSize⌉ partitions of `blockSize` taps. */
+  readonly filterMs: number;
+  /** Block (frame) size in samples, a power of two; the FFT size is twice it. */
+  readonly blockSize: number;
+  readonly constrained: boolean;
+  readonly alternateConstraint: boolean;
+  readonly projectGradient: boolean;
+  readonly levelNormalizedLr: boolean;
+  readonly warmupBoost: number;
+  readonly warmupSeconds: number;
+  readonly emaWarmupSeconds: number;
+  readonly tracker: ReferenceTrackerConfig | null;
+  readonly activityFloor: number;
+  readonly maxGainDb: number;
+}
+
+/**
+ * The exact configuration of a reference canceller: the optimizer as Keras' `Adamax.get_config()`
+ * (per-block β2 and EMA momentum) and the model structure. `createReferenceCanceller(config, rate)`
+ * builds the same filter, bit for bit, from the same config (JSON round-trip included).
+ */
+export interface ReferenceCancellerConfig {
+  readonly optimizer: AdamaxConfig;
+  readonly model: ReferenceModelConfig;
+}
+
+/** Overrides of the defaults; the time-constant forms are converted at the block rate. */
+export interface ReferenceCancellerOverrides {
+  /** Keras-style optimizer arguments (snake_case, as `Adamax.getConfig()`); they win over the defaults. */
+  readonly optimizer?: Partial<AdamaxConfig>;
+  /** Model structure. `blockSize` absent: the largest power of two ≤ `REFERENCE_DEFAULTS.blockMs` at the rate. */
+  readonly model?: Partial<ReferenceModelConfig>;
+  /** β2 as a time constant in seconds (wins over `optimizer.beta_2`). */
+  readonly beta2Seconds?: number;
+  /** EMA output time constant in seconds, 0 = raw weights (wins over `optimizer.use_ema` / `ema_momentum`). */
+  readonly emaSeconds?: number;
+}
+
+const MODEL_KEYS: ReadonlySet<string> = new Set([
+  'filterMs',
+  'blockSize',
+  'constrained',
+  'alternateConstraint',
+  'projectGradient',
+  'levelNormalizedLr',
+  'warmupBoost',
+  'warmupSeconds',
+  'emaWarmupSeconds',
+  'tracker',
+  'activityFloor',
+  'maxGainDb',
+]);
+
+/** The default block size at `sampleRate`: the largest power of two ≤ `blockMs` ms of audio (≥ 16). */
+export function defaultBlockSize(sampleRate: number, blockMs: number = REFERENCE_DEFAULTS.blockMs): number {
+  const n = Math.max(16, (blockMs * sampleRate) / 1000);
+  return 2 ** Math.floor(Math.log2(n) + 1e-9);
+}
+
+/** Partitions of the filter: ⌈filterMs · rate / 1000 / blockSize⌉ (rounding noise of the ms form ignored). */
+export function referencePartitions(model: ReferenceModelConfig, sampleRate: number): number {
+  return Math.max(1, Math.ceil((model.filterMs * sampleRate) / 1000 / model.blockSize - 1e-9));
+}
+
+/**
+ * Resolves the full configuration of the reference canceller at `sampleRate` from
+ * {@link REFERENCE_DEFAULTS} and `overrides`. Every value is validated with the API's messages
+ * (the optimizer section through `Adamax.fromConfig`); throws one `InvalidOptionError` listing
+ * every problem.
+ */
+export function referenceCancellerConfig(
+  sampleRate: number,
+  overrides: ReferenceCancellerOverrides = {},
+): ReferenceCancellerConfig {
+  const d = REFERENCE_DEFAULTS;
+  checkRate(sampleRate);
+  const c = new IssueCollector();
+  c.unknownKeys(overrides, new Set(['optimizer', 'model', 'beta2Seconds', 'emaSeconds']));
+  const mo = overrides.model ?? {};
+  c.unknownKeys(mo, MODEL_KEYS, 'Model argument(s) not recognized');
+  c.throwIfAny();
+  const model: ReferenceModelConfig = {
+    filterMs: d.filterMs,
+    blockSize: defaultBlockSize(sampleRate),
+    constrained: d.constrained,
+    alternateConstraint: d.alternateConstraint,
+    projectGradient: d.projectGradient,
+    levelNormalizedLr: d.levelNormalizedLr,
+    warmupBoost: d.warmupBoost,
+    warmupSeconds: d.warmupSeconds,
+    emaWarmupSeconds: d.emaWarmupSeconds,
+    tracker: d.tracker,
+    activityFloor: d.activityFloor,
+    maxGainDb: d.maxGainDb,
+    ...mo,
+  };
+  checkModel(model);
+  const blockRate = sampleRate / model.blockSize;
+  const useEma = d.emaSeconds > 0;
+  const base: AdamaxConfig = {
+    name: 'adamax',
+    learning_rate: d.learningRate,
+    weight_decay: null,
+    clipnorm: null,
+    global_clipnorm: null,
+    clipvalue: null,
+    use_ema: useEma,
+    ema_momentum: useEma ? betaFromTimeConstant(d.emaSeconds, blockRate) : 0.99,
+    ema_overwrite_frequency: null,
+    loss_scale_factor: null,
+    gradient_accumulation_steps: null,
+    beta_1: d.beta1,
+    beta_2: betaFromTimeConstant(d.beta2Seconds, blockRate),
+    epsilon: d.epsilon,
+  };
+  const opt: Record<string, unknown> = { ...base, ...(overrides.optimizer ?? {}) };
+  if (overrides.beta2Seconds !== undefined)
+    opt.beta_2 = secondsToBeta('beta2Seconds', overrides.beta2Seconds, blockRate);
+  const ema = overrides.emaSeconds;
+  if (ema !== undefined) {
+    opt.use_ema = ema !== 0;
+    if (ema !== 0) opt.ema_momentum = secondsToBeta('emaSeconds', ema, blockRate);
+  }
+  if (typeof opt.learning_rate !== 'number') {
+    throw new InvalidOptionError([
+      {
+        option: 'learning_rate',
+        message: `\`learning_rate\` of the reference canceller must be a number (it is scaled per block). Received: learning_rate=${pyRepr(opt.learning_rate)}`,
+      },
+    ]);
+  }
+  return { optimizer: Adamax.fromConfig(opt).getConfig(), model };
+}
+
+function secondsToBeta(option: string, seconds: number, blockRate: number): number {
+  if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) {
+    throw new InvalidOptionError([
+      { option, message: `\`${option}\` must be a finite number > 0. Received: ${option}=${pyRepr(seconds)}` },
+    ]);
+  }
+  return betaFromTimeConstant(seconds, blockRate);
+}
+
+function checkRate(sampleRate: number): void {
+  if (!(typeof sampleRate === 'number' && Number.isFinite(sampleRate) && sampleRate >= 1000 && sampleRate <= 768000)) {
+    throw new InvalidOptionError([
+      {
+        option: 'sampleRate',
+        message: `\`sampleRate\` must be a number in [1000, 768000] Hz. Received: sampleRate=${pyRepr(sampleRate)}`,
+      },
+    ]);
+  }
+}
+
+/** Validates a model section (also one read from JSON) with the API's messages. */
+export function checkModel(model: ReferenceModelConfig): void {
+  const c = new IssueCollector();
+  c.unknownKeys(model, MODEL_KEYS, 'Model argument(s) not recognized');
+  checkNumber(c, model, 'filterMs', 0.1, 10000, false);
+  checkInteger(c, model, 'blockSize', 16);
+  const b = model.blockSize;
+  if (typeof b === 'number' && Number.isInteger(b) && b >= 16 && (b & (b - 1)) !== 0) {
+    c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
+  }
+  for (const k of ['constrained', 'alternateConstraint', 'projectGradient', 'levelNormalizedLr'] as const) {
+    if (typeof model[k] !== 'boolean') c.add(k, `\`${k}\` must be a boolean. Received: ${k}=${pyRepr(model[k])}`);
+  }
+  checkNumber(c, model, 'warmupBoost', 1, 1e6, false);
+  checkNumber(c, model, 'warmupSeconds', 0, 3600, false);
+  checkNumber(c, model, 'emaWarmupSeconds', 0, 3600, false);
+  checkNumber(c, model, 'activityFloor', 0, Number.MAX_VALUE, false);
+  checkNumber(c, model, 'maxGainDb', 0, 400, false);
+  const t = model.tracker;
+  if (t !== null && (typeof t !== 'object' || Array.isArray(t))) {
+    c.add('tracker', `\`tracker\` must be null or a tracker object. Received: tracker=${pyRepr(t)}`);
+  }
+  c.throwIfAny();
+}
