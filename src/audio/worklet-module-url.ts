@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AudioUnavailableError } from '../core/errors.js';
 
@@ -11,20 +11,20 @@ export type WorkletModuleName = 'adaptive-filter-processor';
 const cache = new Map<WorkletModuleName, Promise<string>>();
 
 /** Changes when the transpile settings below change (part of the cache key with the source text). */
-const TRANSPILE_FORMAT = 'es2022-esm-v1';
+const TRANSPILE_FORMAT = 'es2022-esm-v2';
 
 /**
  * Absolute path of a runnable (plain JavaScript) worklet module, for `ctx.audioWorklet.addModule`.
  *
  * node-web-audio-api runs worklet modules with a dynamic `import()` inside a `worker_threads`
  * Worker that no loader hook (tsx, vite) reaches, so the module must be `.js` at run time:
- * 1. the compiled file next to the running code: `dist/audio/worklets/<name>.js` (main build) or
- *    `dist/worklets/<name>.js` (`tsc -p tsconfig.worklet.json`) — this is what the published
- *    package ships and uses;
+ * 1. the compiled file next to the running code: `dist/src/audio/worklets/<name>.js` (main build,
+ *    beside the compiled modules it imports) — this is what the published package ships and uses;
  * 2. otherwise (running from the TypeScript sources under tsx or vitest) `src/audio/worklets/<name>.ts`
- *    is transpiled once with `typescript`'s `transpileModule` (a devDependency, loaded lazily only
- *    on this path) into `<tmpdir>/adamax-stream-worklets/<name>-<hash>.mjs`, reused while the
- *    source is unchanged.
+ *    and its relative imports are transpiled once with `typescript`'s `transpileModule` (a
+ *    devDependency, loaded lazily only on this path) into the same layout under
+ *    `<tmpdir>/adamax-stream-worklets/<name>-<hash>/` (a `"type": "module"` package), reused while
+ *    the sources are unchanged.
  *
  * @throws {AudioUnavailableError} (as a rejection) when neither the compiled module nor the source
  *   plus `typescript` is available.
@@ -51,10 +51,12 @@ async function resolveWorkletModule(name: WorkletModuleName): Promise<string> {
         `nor as TypeScript source (${sourcePath}). Rebuild the package (the build compiles tsconfig.worklet.json).`,
     );
   }
-  const source = readFileSync(sourcePath, 'utf8');
-  const hash = createHash('sha256').update(TRANSPILE_FORMAT).update('\0').update(source).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'adamax-stream-worklets');
-  const target = join(dir, `${name}-${hash}.mjs`);
+  const srcRoot = fileURLToPath(new URL('../', import.meta.url));
+  const files = importClosure(sourcePath);
+  const hash = createHash('sha256').update(TRANSPILE_FORMAT);
+  for (const [file, text] of files) hash.update('\0').update(relative(srcRoot, file)).update('\0').update(text);
+  const dir = join(tmpdir(), 'adamax-stream-worklets', `${name}-${hash.digest('hex').slice(0, 16)}`);
+  const target = join(dir, 'audio', 'worklets', `${name}.js`);
   if (existsSync(target)) return target; // importing typescript costs ~1 s; skip it when cached
   let ts: typeof import('typescript');
   try {
@@ -66,18 +68,50 @@ async function resolveWorkletModule(name: WorkletModuleName): Promise<string> {
       { cause },
     );
   }
-  const { outputText } = ts.transpileModule(source, {
-    fileName: sourcePath,
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      verbatimModuleSyntax: true,
-      sourceMap: false,
-    },
-  });
-  mkdirSync(dir, { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, outputText);
-  renameSync(temp, target); // atomic: concurrent processes never import a half-written file
+  // Build the tree in a private directory, then rename it into place: concurrent processes never
+  // import a half-written module.
+  const temp = `${dir}.${process.pid}.tmp`;
+  rmSync(temp, { recursive: true, force: true });
+  for (const [file, text] of files) {
+    const { outputText } = ts.transpileModule(text, {
+      fileName: file,
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+        sourceMap: false,
+      },
+    });
+    const out = join(temp, relative(srcRoot, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, outputText);
+  }
+  writeFileSync(join(temp, 'package.json'), '{ "type": "module" }\n');
+  try {
+    renameSync(temp, dir);
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    if (!existsSync(target)) throw error; // else another process finished first
+  }
   return target;
+}
+
+/**
+ * The TypeScript sources a module needs at run time: itself and, recursively, every relative
+ * import (`./x.js` → `./x.ts`), as path → source text. Type-only imports are included too (their
+ * JavaScript is empty), which keeps this a plain text scan.
+ */
+function importClosure(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    files.set(file, text);
+    for (const match of text.matchAll(/(?:\bfrom|\bimport)\s*['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
+      pending.push(join(dirname(file), `${match[1]}.ts`));
+    }
+  }
+  return files;
 }

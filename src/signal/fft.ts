@@ -1,27 +1,23 @@
 import { checkLength, checkMinLength, isPowerOfTwo, OptionChecker } from './checks.js';
+import { RealFft } from './real-fft.js';
 
 /** The two float storages the FFT accepts for spectra and scratch buffers. */
 export type FloatArray = Float32Array | Float64Array;
 
 /**
- * Iterative radix-2 decimation-in-time FFT of a fixed power-of-two size, with twiddles and
- * bit-reversal tables precomputed at construction. Every transform is in place on caller-owned
- * buffers and allocates nothing.
+ * Radix-2 FFT of a fixed power-of-two size N for any float storage: complex transforms and the
+ * real-input helpers, all computed by the one radix-2 implementation, {@link RealFft} (an N-point
+ * complex transform is the complex core of a 2N-point `RealFft`; the real helpers are an N-point
+ * `RealFft`). Float64 buffers are transformed in place; Float32 buffers go through Float64 scratch
+ * allocated at construction. Every transform allocates nothing.
  *
  * Conventions (the same as numpy.fft):
  * - forward  `X[k] = Σ_{n=0}^{N-1} x[n] · e^{-2πi·kn/N}` (unscaled);
  * - inverse  `x[n] = (1/N) · Σ_{k=0}^{N-1} X[k] · e^{+2πi·kn/N}`, so `inverse(forward(x)) = x`.
  *
- * For real Float64 signals on a hot path, {@link RealFft} (./real-fft.ts) computes the same real
- * transform bit for bit, about 30 % faster (monomorphic Float64, contiguous per-stage twiddles).
- *
- * Real-input helpers use the standard "N/2-point complex FFT of the packed sequence
- * z[n] = x[2n] + i·x[2n+1]" trick, followed by the split
- * `X[k] = E[k] + W_N^k · O[k]` with `E[k] = (Z[k] + Z*[N/2−k]) / 2`, `O[k] = (Z[k] − Z*[N/2−k]) / 2i`.
- *
  * References: Cooley & Tukey (1965), "An algorithm for the machine calculation of complex Fourier
  * series", Math. Comp. 19(90); real-FFT packing: Brigham, "The Fast Fourier Transform and its
- * Applications" (1988), §9.3; Press et al., Numerical Recipes, 3rd ed., §12.3.
+ * Applications" (1988), §9.3.
  *
  * @example
  * const fft = new Fft(512);
@@ -33,45 +29,33 @@ export class Fft {
   readonly size: number;
   /** Number of non-redundant bins of a real transform: N/2 + 1. */
   readonly bins: number;
-  /** cos(2πk/N), k = 0..N/2. */
-  private readonly cosTable: Float64Array;
-  /** sin(2πk/N), k = 0..N/2. */
-  private readonly sinTable: Float64Array;
-  /** Bit-reversal permutation for the N-point complex transform. */
-  private readonly revFull: Uint32Array;
-  /** Bit-reversal permutation for the N/2-point complex transform used by the real helpers. */
-  private readonly revHalf: Uint32Array;
-  /** Scratch for the packed N/2-point transform (real part). */
-  private readonly zr: Float64Array;
-  /** Scratch for the packed N/2-point transform (imaginary part). */
-  private readonly zi: Float64Array;
+  /** Its complex core has N points. */
+  private readonly complexCore: RealFft;
+  private readonly real: RealFft;
+  /** Float64 scratch for Float32 callers: N samples, and two spectra of N values. */
+  private readonly x64: Float64Array;
+  private readonly re64: Float64Array;
+  private readonly im64: Float64Array;
 
   /**
-   * @param size transform length N; must be an integer power of two with 2 ≤ N ≤ 2^30.
+   * @param size transform length N; must be an integer power of two with 2 ≤ N ≤ 2^27.
    * @throws InvalidOptionError when `size` is not a power of two ≥ 2.
    */
   constructor(size: number) {
     const check = new OptionChecker('Fft');
     check.require(
       'size',
-      isPowerOfTwo(size) && size >= 2,
+      isPowerOfTwo(size) && size >= 2 && size <= 2 ** 27,
       `Fft: \`size\` must be a power of two >= 2 (2, 4, 8, …). Received: size=${String(size)}`,
     );
     check.throwIfAny();
     this.size = size;
     this.bins = size / 2 + 1;
-    const half = size / 2;
-    this.cosTable = new Float64Array(half + 1);
-    this.sinTable = new Float64Array(half + 1);
-    for (let k = 0; k <= half; k++) {
-      const a = (2 * Math.PI * k) / size;
-      this.cosTable[k] = Math.cos(a);
-      this.sinTable[k] = Math.sin(a);
-    }
-    this.revFull = bitReversal(size);
-    this.revHalf = bitReversal(half);
-    this.zr = new Float64Array(half);
-    this.zi = new Float64Array(half);
+    this.complexCore = new RealFft(2 * size);
+    this.real = new RealFft(size);
+    this.x64 = new Float64Array(size);
+    this.re64 = new Float64Array(size);
+    this.im64 = new Float64Array(size);
   }
 
   /**
@@ -83,7 +67,7 @@ export class Fft {
   forward(re: FloatArray, im: FloatArray): void {
     checkLength('Fft.forward', 're', re, this.size);
     checkLength('Fft.forward', 'im', im, this.size);
-    this.transform(re, im, this.size, this.revFull, 1, -1);
+    this.complex(re, im, -1, 1);
   }
 
   /**
@@ -93,15 +77,9 @@ export class Fft {
    * @throws ShapeError when a buffer length is not N.
    */
   inverse(re: FloatArray, im: FloatArray): void {
-    const n = this.size;
-    checkLength('Fft.inverse', 're', re, n);
-    checkLength('Fft.inverse', 'im', im, n);
-    this.transform(re, im, n, this.revFull, 1, 1);
-    const s = 1 / n;
-    for (let i = 0; i < n; i++) {
-      re[i] *= s;
-      im[i] *= s;
-    }
+    checkLength('Fft.inverse', 're', re, this.size);
+    checkLength('Fft.inverse', 'im', im, this.size);
+    this.complex(re, im, 1, 1 / this.size);
   }
 
   /**
@@ -113,40 +91,19 @@ export class Fft {
    * @throws ShapeError on a wrong input length or too-short outputs.
    */
   realForward(input: FloatArray, re: FloatArray, im: FloatArray): void {
-    const n = this.size;
-    const m = n / 2;
-    checkLength('Fft.realForward', 'input', input, n);
-    checkMinLength('Fft.realForward', 're', re, m + 1);
-    checkMinLength('Fft.realForward', 'im', im, m + 1);
-    const zr = this.zr;
-    const zi = this.zi;
-    for (let j = 0; j < m; j++) {
-      zr[j] = input[2 * j];
-      zi[j] = input[2 * j + 1];
+    const bins = this.bins;
+    checkLength('Fft.realForward', 'input', input, this.size);
+    checkMinLength('Fft.realForward', 're', re, bins);
+    checkMinLength('Fft.realForward', 'im', im, bins);
+    if (input instanceof Float64Array && re instanceof Float64Array && im instanceof Float64Array) {
+      this.real.forward(input, re, im);
+      return;
     }
-    this.transform(zr, zi, m, this.revHalf, 2, -1);
-    const cosT = this.cosTable;
-    const sinT = this.sinTable;
-    // k = 0 and k = N/2 use Z[0] only: X[0] = Zr + Zi, X[N/2] = Zr − Zi.
-    re[0] = zr[0] + zi[0];
-    im[0] = 0;
-    re[m] = zr[0] - zi[0];
-    im[m] = 0;
-    for (let k = 1; k < m; k++) {
-      const ar = zr[k];
-      const ai = zi[k];
-      const br = zr[m - k];
-      const bi = -zi[m - k]; // conj(Z[M−k])
-      const er = 0.5 * (ar + br);
-      const ei = 0.5 * (ai + bi);
-      // O = (A − B) / 2i  =>  Or = (Ai − Bi)/2, Oi = −(Ar − Br)/2
-      const or = 0.5 * (ai - bi);
-      const oi = -0.5 * (ar - br);
-      // W^k = cos − i sin
-      const wr = cosT[k];
-      const wi = -sinT[k];
-      re[k] = er + (wr * or - wi * oi);
-      im[k] = ei + (wr * oi + wi * or);
+    this.x64.set(input);
+    this.real.forward(this.x64, this.re64, this.im64);
+    for (let k = 0; k < bins; k++) {
+      re[k] = this.re64[k]!;
+      im[k] = this.im64[k]!;
     }
   }
 
@@ -159,96 +116,36 @@ export class Fft {
    * @throws ShapeError on too-short spectra or a wrong output length.
    */
   realInverse(re: FloatArray, im: FloatArray, output: FloatArray): void {
+    const bins = this.bins;
+    checkMinLength('Fft.realInverse', 're', re, bins);
+    checkMinLength('Fft.realInverse', 'im', im, bins);
+    checkLength('Fft.realInverse', 'output', output, this.size);
+    if (re instanceof Float64Array && im instanceof Float64Array && output instanceof Float64Array) {
+      this.real.inverse(re, im, output);
+      return;
+    }
+    for (let k = 0; k < bins; k++) {
+      this.re64[k] = re[k]!;
+      this.im64[k] = im[k]!;
+    }
+    this.real.inverse(this.re64, this.im64, this.x64);
+    output.set(this.x64);
+  }
+
+  /** Complex transform of (re, im) in place, then scaled by `scale`. */
+  private complex(re: FloatArray, im: FloatArray, sign: -1 | 1, scale: number): void {
     const n = this.size;
-    const m = n / 2;
-    checkMinLength('Fft.realInverse', 're', re, m + 1);
-    checkMinLength('Fft.realInverse', 'im', im, m + 1);
-    checkLength('Fft.realInverse', 'output', output, n);
-    const zr = this.zr;
-    const zi = this.zi;
-    const cosT = this.cosTable;
-    const sinT = this.sinTable;
-    for (let k = 0; k < m; k++) {
-      const ar = re[k];
-      const ai = k === 0 ? 0 : im[k];
-      const br = re[m - k];
-      const bi = k === 0 ? 0 : -im[m - k]; // conj(X[M−k]); X[M] is real
-      const er = 0.5 * (ar + br);
-      const ei = 0.5 * (ai + bi);
-      const dr = 0.5 * (ar - br);
-      const di = 0.5 * (ai - bi);
-      // O = D · W^{−k}, W^{−k} = cos + i sin
-      const wr = cosT[k];
-      const wi = sinT[k];
-      const or = dr * wr - di * wi;
-      const oi = dr * wi + di * wr;
-      // Z = E + i·O
-      zr[k] = er - oi;
-      zi[k] = ei + or;
+    const direct = re instanceof Float64Array && im instanceof Float64Array;
+    const zr = direct ? re : this.re64;
+    const zi = direct ? im : this.im64;
+    if (!direct) {
+      zr.set(re);
+      zi.set(im);
     }
-    this.transform(zr, zi, m, this.revHalf, 2, 1);
-    const s = 1 / m;
-    for (let j = 0; j < m; j++) {
-      output[2 * j] = zr[j] * s;
-      output[2 * j + 1] = zi[j] * s;
-    }
-  }
-
-  /**
-   * Unscaled in-place radix-2 transform of length `n` (= N / stride) with kernel
-   * e^{sign·2πi·kn/n}. Twiddle for butterfly j at stage length `len` is table index j·N/len.
-   */
-  private transform(re: FloatArray, im: FloatArray, n: number, rev: Uint32Array, stride: number, sign: number): void {
+    this.complexCore.complexTransform(zr, zi, sign);
     for (let i = 0; i < n; i++) {
-      const j = rev[i];
-      if (j > i) {
-        const tr = re[i];
-        re[i] = re[j];
-        re[j] = tr;
-        const ti = im[i];
-        im[i] = im[j];
-        im[j] = ti;
-      }
-    }
-    const cosT = this.cosTable;
-    const sinT = this.sinTable;
-    const full = n * stride;
-    for (let len = 2; len <= n; len <<= 1) {
-      const halfLen = len >>> 1;
-      const step = full / len;
-      for (let start = 0; start < n; start += len) {
-        for (let j = 0; j < halfLen; j++) {
-          const wr = cosT[j * step];
-          const wi = sign * sinT[j * step];
-          const a = start + j;
-          const b = a + halfLen;
-          const xr = re[b];
-          const xi = im[b];
-          const tr = wr * xr - wi * xi;
-          const ti = wr * xi + wi * xr;
-          re[b] = re[a] - tr;
-          im[b] = im[a] - ti;
-          re[a] += tr;
-          im[a] += ti;
-        }
-      }
+      re[i] = zr[i]! * scale;
+      im[i] = zi[i]! * scale;
     }
   }
-}
-
-/** Bit-reversal permutation of 0..n−1 for a power-of-two n. */
-function bitReversal(n: number): Uint32Array {
-  const rev = new Uint32Array(n);
-  let bits = 0;
-  while (1 << bits < n) bits++;
-  for (let i = 0; i < n; i++) {
-    let r = 0;
-    let v = i;
-    for (let b = 0; b < bits; b++) {
-      r = (r << 1) | (v & 1);
-      v >>= 1;
-    }
-    rev[i] = r;
-  }
-  return rev;
 }

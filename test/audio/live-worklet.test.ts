@@ -9,7 +9,6 @@ import {
   Ctl,
   createLiveBuffers,
   FirKernel,
-  RealFft,
   StftGainKernel,
   stftLatency,
   Times,
@@ -21,33 +20,6 @@ function randomSignal(n: number, seed: number): Float32Array {
   const rng = new Random(seed);
   return Float32Array.from({ length: n }, () => rng.gaussian());
 }
-
-describe('RealFft', () => {
-  it.each([4, 8, 64, 256, 512])('matches a naive DFT and inverts (N=%i)', (n) => {
-    const x = randomSignal(n, n);
-    const fft = new RealFft(n);
-    const re = new Float64Array(n / 2 + 1);
-    const im = new Float64Array(n / 2 + 1);
-    fft.forward(x, re, im);
-    for (let k = 0; k <= n / 2; k++) {
-      let r = 0;
-      let i = 0;
-      for (let t = 0; t < n; t++) {
-        r += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
-        i -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
-      }
-      expect(re[k]).toBeCloseTo(r, 3);
-      expect(im[k]).toBeCloseTo(i, 3);
-    }
-    const back = new Float64Array(n);
-    fft.inverse(re, im, back);
-    for (let t = 0; t < n; t++) expect(back[t]).toBeCloseTo(x[t]!, 4);
-  });
-
-  it('rejects a size that is not a power of two', () => {
-    expect(() => new RealFft(96)).toThrow(RangeError);
-  });
-});
 
 describe('StftGainKernel', () => {
   it.each([256, 512])('unit gains reconstruct the input delayed by N − 128 (N=%i)', (n) => {

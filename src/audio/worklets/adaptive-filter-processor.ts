@@ -4,12 +4,13 @@
  * the main thread through SharedArrayBuffer rings. Nothing allocates inside `process()`: every
  * buffer, view and table is created in the constructor.
  *
- * This file is self-contained on purpose (its only import is type-only and erased): it runs as
- * plain JavaScript inside node-web-audio-api's worklet thread, either compiled by
- * `tsc -p tsconfig.worklet.json` (→ `dist/worklets/adaptive-filter-processor.js`), by the main build
- * (→ `dist/audio/worklets/…`), or transpiled at run time when running from the TS sources
- * (see `worklet-module-url.ts`). The main thread imports it too, for the shared-memory layout
- * constants and the DSP kernels; registration only happens where `registerProcessor` exists.
+ * It runs as plain JavaScript inside node-web-audio-api's worklet thread, compiled by the main build
+ * (→ `dist/src/audio/worklets/…`, beside the modules it imports) or transpiled at run time with its
+ * relative imports when running from the TS sources (see `worklet-module-url.ts`). Its only runtime
+ * import is the project's one FFT (`signal/real-fft.ts`, which imports only `core/errors.ts`), so
+ * `tsconfig.worklet.json` type-checks those files for the worklet scope too. The main thread
+ * imports this module as well, for the shared-memory layout constants and the DSP kernels;
+ * registration only happens where `registerProcessor` exists.
  *
  * Shared memory (all created by {@link createLiveBuffers}):
  * - `control` Int32Array: sequence numbers, ring indices and counters ({@link Ctl});
@@ -25,6 +26,8 @@
  * switches slots, stamps `times[AckTime]`, and stores `AckSeq`. The slot being written is never the
  * slot being read.
  */
+
+import { RealFft } from '../../signal/real-fft.js';
 import type {
   AudioWorkletProcessorConstructor,
   AudioWorkletScope,
@@ -144,135 +147,6 @@ export function stftLatency(fftSize: number, quantum: number): number {
 }
 
 const MAX_CHUNK = 4096;
-
-/**
- * Radix-2 real FFT of length N (a power of two ≥ 4): an N/2-point complex FFT of the even/odd
- * packed signal, then the split step. Float64 scratch and tables, allocated once.
- * Spectrum layout: `re[k]`, `im[k]` for k = 0..N/2 (the non-redundant half).
- */
-export class RealFft {
-  readonly size: number;
-  private readonly m: number;
-  private readonly rev: Uint32Array;
-  private readonly cr: Float64Array; // cos(2πk/m), k < m/2
-  private readonly ci: Float64Array; // sin(2πk/m)
-  private readonly wr: Float64Array; // cos(2πk/N), k ≤ m
-  private readonly wi: Float64Array; // sin(2πk/N)
-  private readonly zr: Float64Array;
-  private readonly zi: Float64Array;
-
-  constructor(size: number) {
-    if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
-      throw new RangeError(`RealFft size must be a power of two >= 4. Received: ${size}`);
-    }
-    this.size = size;
-    const m = size / 2;
-    this.m = m;
-    this.rev = new Uint32Array(m);
-    const bits = Math.log2(m);
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.rev[i] = r;
-    }
-    this.cr = new Float64Array(Math.max(1, m / 2));
-    this.ci = new Float64Array(Math.max(1, m / 2));
-    for (let k = 0; k < m / 2; k++) {
-      this.cr[k] = Math.cos((2 * Math.PI * k) / m);
-      this.ci[k] = Math.sin((2 * Math.PI * k) / m);
-    }
-    this.wr = new Float64Array(m + 1);
-    this.wi = new Float64Array(m + 1);
-    for (let k = 0; k <= m; k++) {
-      this.wr[k] = Math.cos((2 * Math.PI * k) / size);
-      this.wi[k] = Math.sin((2 * Math.PI * k) / size);
-    }
-    this.zr = new Float64Array(m);
-    this.zi = new Float64Array(m);
-  }
-
-  /** In-place complex FFT of (zr, zi); sign −1 forward, +1 inverse (unscaled). */
-  private complex(sign: number): void {
-    const { m, rev, cr, ci, zr, zi } = this;
-    for (let i = 0; i < m; i++) {
-      const j = rev[i];
-      if (j > i) {
-        const tr = zr[i];
-        zr[i] = zr[j];
-        zr[j] = tr;
-        const ti = zi[i];
-        zi[i] = zi[j];
-        zi[j] = ti;
-      }
-    }
-    for (let size = 2; size <= m; size <<= 1) {
-      const half = size >> 1;
-      const step = m / size;
-      for (let start = 0; start < m; start += size) {
-        for (let j = 0; j < half; j++) {
-          const c = cr[j * step];
-          const s = sign * ci[j * step];
-          const a = start + j;
-          const b = a + half;
-          const tr = zr[b] * c - zi[b] * s;
-          const ti = zr[b] * s + zi[b] * c;
-          zr[b] = zr[a] - tr;
-          zi[b] = zi[a] - ti;
-          zr[a] += tr;
-          zi[a] += ti;
-        }
-      }
-    }
-  }
-
-  /** X = DFT(x): `x` has N samples; `re`, `im` receive N/2 + 1 bins. */
-  forward(x: Float32Array | Float64Array, re: Float64Array, im: Float64Array): void {
-    const { m, zr, zi, wr, wi } = this;
-    for (let n = 0; n < m; n++) {
-      zr[n] = x[2 * n];
-      zi[n] = x[2 * n + 1];
-    }
-    this.complex(-1);
-    for (let k = 0; k <= m; k++) {
-      const a = k === m ? 0 : k;
-      const b = k === 0 ? 0 : m - k;
-      const er = 0.5 * (zr[a] + zr[b]);
-      const ei = 0.5 * (zi[a] - zi[b]);
-      const or = 0.5 * (zi[a] + zi[b]);
-      const oi = -0.5 * (zr[a] - zr[b]);
-      // W^k = cos − i·sin
-      const c = wr[k];
-      const s = -wi[k];
-      re[k] = er + c * or - s * oi;
-      im[k] = ei + c * oi + s * or;
-    }
-  }
-
-  /** x = IDFT(X) (scaled by 1/N): `re`, `im` hold N/2 + 1 bins (Hermitian half); `x` receives N samples. */
-  inverse(re: Float64Array, im: Float64Array, x: Float32Array | Float64Array): void {
-    const { m, zr, zi, wr, wi } = this;
-    for (let k = 0; k < m; k++) {
-      const j = m - k;
-      const er = 0.5 * (re[k] + re[j]);
-      const ei = 0.5 * (im[k] - im[j]);
-      const a = 0.5 * (re[k] - re[j]);
-      const b = 0.5 * (im[k] + im[j]);
-      // Xo = (a + ib) · W^{−k}, W^{−k} = cos + i·sin
-      const c = wr[k];
-      const s = wi[k];
-      const or = a * c - b * s;
-      const oi = a * s + b * c;
-      zr[k] = er - oi;
-      zi[k] = ei + or;
-    }
-    this.complex(1);
-    const scale = 1 / m;
-    for (let n = 0; n < m; n++) {
-      x[2 * n] = zr[n] * scale;
-      x[2 * n + 1] = zi[n] * scale;
-    }
-  }
-}
 
 /**
  * Time-domain FIR applied with given weights (FirFilter's forward, error output):
