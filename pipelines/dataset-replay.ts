@@ -112,6 +112,8 @@ export interface ReplayItemHooks {
   readonly signal?: AbortSignal;
   /** Fraction of the file done. */
   readonly onProgress?: (fraction: number) => void;
+  /** The file continued from its checkpoint at this frame (of the model's hop) instead of from the start. */
+  readonly onResumed?: (frame: number) => void;
 }
 
 export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'> {
@@ -372,6 +374,8 @@ export async function replayItem(
   hooks: ReplayItemHooks = {},
 ): Promise<ReplayFileResult> {
   const { result, duration } = await processItem(item, settings, hooks);
+  const resumed = result.summary.resumedFromFrame;
+  if (typeof resumed === 'number' && resumed > 0) hooks.onResumed?.(resumed);
   const outPath = settings.outDir ? join(settings.outDir, `${item.name}.denoised.wav`) : null;
   // Not interruptible: an abort during the write takes effect after it.
   if (outPath) await writeAudioFile(outPath, [result.output], result.sampleRate, 'pcm16');

@@ -46,6 +46,21 @@ export {
   runReferenceFilterDirect,
 } from './reference-cancellation.js';
 export {
+  type DistributedReplayOptions,
+  REPLAY_QUEUE,
+  type ReplayJobData,
+  type ReplayJobResult,
+  redisConnection,
+  replayDistributed,
+  replayJobId,
+} from './replay-queue.js';
+export {
+  type ReplayWorker,
+  type ReplayWorkerEvent,
+  type ReplayWorkerOptions,
+  startReplayWorker,
+} from './replay-worker.js';
+export {
   type CheckpointOptions,
   createOnlineDenoiser,
   denoiseSingleChannel,

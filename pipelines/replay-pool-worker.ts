@@ -13,9 +13,9 @@ export interface PoolTask {
 }
 
 export type PoolReply =
-  | { readonly kind: 'done'; readonly result: ReplayFileResult }
+  | { readonly kind: 'done'; readonly result: ReplayFileResult; readonly resumedFromFrame: number | null }
   | { readonly kind: 'aborted' }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string; readonly name: string; readonly code: string | null };
 
 /** Runs one file; never rejects (the outcome is in the reply). */
 export default async function replayPoolTask(task: PoolTask): Promise<PoolReply> {
@@ -23,15 +23,25 @@ export default async function replayPoolTask(task: PoolTask): Promise<PoolReply>
   task.port.on('message', (m: unknown) => {
     if (m === 'abort') controller.abort();
   });
+  let resumedFromFrame: number | null = null;
   try {
     const result = await replayItem(task.item, task.settings, {
       signal: controller.signal,
       onProgress: (f) => task.port.postMessage(f),
+      onResumed: (frame) => {
+        resumedFromFrame = frame;
+      },
     });
-    return { kind: 'done', result };
+    return { kind: 'done', result, resumedFromFrame };
   } catch (e) {
     if (isAbortError(e)) return { kind: 'aborted' };
-    return { kind: 'failed', error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    const code = (e as { code?: unknown } | null)?.code;
+    return {
+      kind: 'failed',
+      error: e instanceof Error ? e.message.split('\n')[0]! : String(e),
+      name: e instanceof Error ? e.name : 'Error',
+      code: typeof code === 'string' ? code : null,
+    };
   } finally {
     task.port.close();
   }

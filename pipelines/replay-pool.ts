@@ -54,7 +54,11 @@ export async function createReplayPool(threads: number): Promise<ReplayPool> {
     try {
       const reply = await pool.run({ item, settings, port: port2 }, { transferList: [port2] });
       if (reply.kind === 'aborted') throw abortError(hooks.signal);
-      if (reply.kind === 'failed') throw new Error(reply.error);
+      if (reply.kind === 'failed') {
+        // The thread's error, rebuilt with its name and code (classes do not cross threads).
+        throw Object.assign(new Error(reply.error), { name: reply.name, ...(reply.code ? { code: reply.code } : {}) });
+      }
+      if (reply.resumedFromFrame !== null) hooks.onResumed?.(reply.resumedFromFrame);
       return reply.result;
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);

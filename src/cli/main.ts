@@ -10,11 +10,19 @@ import { denoiseCommand } from './commands/denoise.js';
 import { liveCommand } from './commands/live.js';
 import { replayCommand } from './commands/replay.js';
 import { scenarioCommand } from './commands/scenario.js';
+import { workerCommand } from './commands/worker.js';
 import { CliInterrupted, type CliIo, CliUsageError, type Command, type CommandContext } from './io.js';
 
 export type { CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [denoiseCommand, replayCommand, scenarioCommand, liveCommand, benchCommand];
+const COMMANDS: readonly Command[] = [
+  denoiseCommand,
+  replayCommand,
+  scenarioCommand,
+  liveCommand,
+  benchCommand,
+  workerCommand,
+];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

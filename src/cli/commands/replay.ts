@@ -1,12 +1,16 @@
 import { availableParallelism } from 'node:os';
 import {
+  type DatasetItem,
   REFERENCE_METHODS,
+  type ReplayFailure,
   type ReplayFileResult,
   replayDataset,
+  replayDistributed,
   SINGLE_CHANNEL_METHODS,
 } from '../../../pipelines/index.js';
 import {
   CliInterrupted,
+  CliUsageError,
   type Command,
   choiceFlag,
   fmtDelta,
@@ -16,6 +20,7 @@ import {
   withInterrupt,
 } from '../io.js';
 import { ReplayProgress } from '../replay-progress.js';
+import { checkRedisUrl } from './worker.js';
 
 const HELP = `Usage: adamax-stream replay <folder|manifest> [options]
 
@@ -36,6 +41,12 @@ Options:
                             (a started write completes; no partial output), saves the state, exits 130
       --workers <n>         files processed at once, one worker thread each (default: the number of
                             cores; 1 = one after the other in the main thread)
+      --redis <url>         distribute instead: one job per file on the BullMQ queue at redis://HOST:PORT,
+                            run by \`adamax-stream worker\` processes on any machines that see the same
+                            paths (shared storage); --out is required. Waits and prints the same
+                            metrics. Re-submitting is idempotent (job id = input fingerprint); Ctrl-C
+                            stops waiting, the jobs stay queued
+      --queue <name>        queue name with --redis (default adamax-stream-replay)
       --model <name>        single-channel files: online | wiener | rnnoise (default online)
       --reference-model <name>  files with a reference: fd-adamax | nlms (default fd-adamax)
       --no-stoi             skip STOI (faster)
@@ -43,6 +54,8 @@ Options:
   -h, --help                show this help
 
 Exit codes: 0 all files done, 1 a file failed or the dataset cannot be read, 2 usage error, 130 interrupted.`;
+
+type FileOutcome = { kind: 'done' | 'skipped'; result: ReplayFileResult } | { kind: 'failed'; failure: ReplayFailure };
 
 const num = (v: number | null, d = 2) => (v === null ? '—' : Number.isFinite(v) ? v.toFixed(d) : String(v));
 
@@ -61,6 +74,8 @@ export const replayCommand: Command = {
         'reference-model': { type: 'string' },
         'no-stoi': { type: 'boolean' },
         workers: { type: 'string' },
+        redis: { type: 'string' },
+        queue: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,25 +89,45 @@ export const replayCommand: Command = {
     const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
     const workers = numberFlag('replay', 'workers', values.workers, { integer: true, min: 1, max: 1024 });
     const json = values.json === true;
-    const progress = new ReplayProgress(ctx.io.stderr);
+    const progress = new ReplayProgress(ctx.io.stderr, values.redis ? 'replay (queue)' : 'replay');
+    const common = {
+      source: positionals[0]!,
+      ...(singleMethod ? { singleMethod } : {}),
+      ...(referenceMethod ? { referenceMethod } : {}),
+      ...(values['no-stoi'] ? { skipStoi: true } : {}),
+      onProgress: (f: number, item: DatasetItem) => progress.progress(item.name, f),
+      onFileDone: (item: DatasetItem, outcome: FileOutcome) => {
+        if (outcome.kind === 'skipped') return progress.skipped();
+        progress.finished(item.name, outcome.kind === 'done' ? outcome.result : null);
+        if (outcome.kind === 'failed' && !json) ctx.err(`${item.name}: failed: ${outcome.failure.error}`);
+      },
+    };
+    const redis = values.redis;
+    if (redis !== undefined) checkRedisUrl('replay', redis);
+    if (redis !== undefined && values.out === undefined) {
+      throw new CliUsageError('replay: --redis needs --out (a folder every worker can write).');
+    }
+    if (redis !== undefined && (values.state !== undefined || values.workers !== undefined)) {
+      throw new CliUsageError('replay: --redis keeps its state in the queue; drop --state and --workers.');
+    }
     const result = await withInterrupt((signal) =>
-      replayDataset({
-        source: positionals[0]!,
-        signal,
-        workers: workers ?? availableParallelism(),
-        ...(values.out !== undefined ? { outDir: values.out } : {}),
-        ...(values.state !== undefined ? { statePath: values.state } : {}),
-        ...(singleMethod ? { singleMethod } : {}),
-        ...(referenceMethod ? { referenceMethod } : {}),
-        ...(values['no-stoi'] ? { skipStoi: true } : {}),
-        onFileStart: (_item, _i, count) => progress.start(count),
-        onProgress: (f, item) => progress.progress(item.name, f),
-        onFileDone: (item, outcome) => {
-          if (outcome.kind === 'skipped') return progress.skipped();
-          progress.finished(item.name, outcome.kind === 'done' ? outcome.result : null);
-          if (outcome.kind === 'failed' && !json) ctx.err(`${item.name}: failed: ${outcome.failure.error}`);
-        },
-      }),
+      redis !== undefined
+        ? replayDistributed({
+            ...common,
+            signal,
+            redis,
+            outDir: values.out!,
+            ...(values.queue !== undefined ? { queue: values.queue } : {}),
+            onSubmitted: (count) => progress.start(count),
+          })
+        : replayDataset({
+            ...common,
+            signal,
+            workers: workers ?? availableParallelism(),
+            ...(values.out !== undefined ? { outDir: values.out } : {}),
+            ...(values.state !== undefined ? { statePath: values.state } : {}),
+            onFileStart: (_item, _i, count) => progress.start(count),
+          }),
     ).finally(() => progress.close());
     const a = result.aggregate;
     if (json) {
@@ -128,7 +163,13 @@ export const replayCommand: Command = {
     }
     if (result.interrupted) {
       throw new CliInterrupted(
-        `interrupted after ${a.finished} of ${a.files} files${values.state ? `; run again with --state ${values.state} to resume` : ''}`,
+        `interrupted after ${a.finished} of ${a.files} files${
+          values.state
+            ? `; run again with --state ${values.state} to resume`
+            : redis
+              ? '; the jobs stay queued: run the same command again to wait for them'
+              : ''
+        }`,
       );
     }
     if (result.failures.length > 0) {
