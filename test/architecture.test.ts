@@ -1,6 +1,7 @@
 /**
- * Import boundaries (DEVELOPERS.md "Layers"): core, optim, models and signal import neither rxjs nor
- * node-web-audio-api; only src/rx imports rxjs and only src/audio imports node-web-audio-api, lazily.
+ * Import boundaries: core, optim, models and signal import neither rxjs nor node-web-audio-api; only
+ * src/rx (and the browser node in src/web, whose reports are Observables) imports rxjs; only src/audio
+ * imports node-web-audio-api, lazily; src/web imports no Node built-in.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,7 +30,11 @@ describe('layering', () => {
   });
   it('only src/rx imports rxjs', () => {
     const offenders = src.filter(
-      (f) => !f.path.startsWith('src/rx/') && !f.path.startsWith('src/cli/') && importsOf(f.text, 'rxjs'),
+      (f) =>
+        !f.path.startsWith('src/rx/') &&
+        !f.path.startsWith('src/cli/') &&
+        !f.path.startsWith('src/web/') &&
+        importsOf(f.text, 'rxjs'),
     );
     expect(offenders.map((f) => f.path)).toEqual([]);
   });
@@ -44,6 +49,12 @@ describe('layering', () => {
     expect(outside.map((f) => f.path)).toEqual([]);
     const eager = src.filter((f) => staticValueImport(f.text, 'node-web-audio-api'));
     expect(eager.map((f) => f.path)).toEqual([]);
+  });
+  it('src/web imports no Node built-in and no node-web-audio-api', () => {
+    const web = src.filter((f) => f.path.startsWith('src/web/'));
+    expect(web.length).toBeGreaterThan(3);
+    const offenders = web.filter((f) => importsOf(f.text, 'node:[a-z_/]+') || importsOf(f.text, 'node-web-audio-api'));
+    expect(offenders.map((f) => f.path)).toEqual([]);
   });
   it('the check itself detects a violation', () => {
     expect(importsOf("import { map } from 'rxjs';", 'rxjs')).toBe(true);

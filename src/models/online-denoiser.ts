@@ -320,6 +320,13 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   /** Speech presence probability p_k of the last frame (OM-LSA; for 'wiener' the Wiener gain ξ/(1 + ξ) as a proxy). */
   readonly presence: Float64Array;
   private readonly absence: SpeechAbsenceEstimator;
+  /** Loss of the last {@link step} / {@link learn}. */
+  readonly lastLoss = new Float64Array(1);
+  /** The estimator's view of the current stream state, re-pointed each hop (allocation-free). */
+  private readonly absenceView: { zeta: Float64Array; frame: Float64Array } = {
+    zeta: new Float64Array(0),
+    frame: new Float64Array(0),
+  };
 
   constructor(options: OnlineDenoiserOptions = {}) {
     const c = new IssueCollector();
@@ -614,7 +621,10 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     }
     if (this.gainRule === 'omlsa') {
       const q = this.qBuf;
-      this.absence.update({ zeta: state.zeta, frame: state.zetaFrame }, state.prevXi, q, first);
+      const view = this.absenceView; // reused: no object per hop
+      view.zeta = state.zeta;
+      view.frame = state.zetaFrame;
+      this.absence.update(view, state.prevXi, q, first);
       const logFloor = Math.log(floor);
       for (let j = 0; j < k; j++) {
         const xi = xiBuf[j]!;
@@ -667,6 +677,22 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     output: Float32Array,
     grad: Float32Array,
   ): number {
+    this.learn(params, state, frame, output, grad);
+    return this.lastLoss[0]!;
+  }
+
+  /**
+   * {@link step} without a return value: the loss goes to {@link lastLoss}`[0]`. A real-time caller
+   * uses this one, because a double returned from a call that is not inlined is boxed (one heap
+   * number per hop).
+   */
+  learn(
+    params: Float32Array,
+    state: OnlineDenoiserState,
+    frame: readonly Float32Array[],
+    output: Float32Array,
+    grad: Float32Array,
+  ): void {
     this.forward(params, state, frame, output);
     const { bins: k, resid } = this;
     if (this.riseDetector !== null) this.detectRise(params, state);
@@ -705,7 +731,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       loss += r * psi;
       grad[k + 1 + j] = -psi * inv;
     }
-    return loss * inv;
+    this.lastLoss[0] = loss * inv;
   }
 
   /**

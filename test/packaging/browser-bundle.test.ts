@@ -4,11 +4,14 @@
  * build. The bundle is then evaluated in a bare `vm` context (no `process`, no `require`, no Node
  * globals) to prove nothing touches Node at import time.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { buildWeb } from '../../scripts/build-web.mjs';
 import { ROOT } from '../docs/readme-examples.js';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -68,5 +71,21 @@ describe('browser bundle of the root entry point', () => {
   it('the check itself detects a Node import', async () => {
     const { nodeImports } = await bundle('src/node/index.ts');
     expect(nodeImports.some((i) => i.startsWith('node:fs'))).toBe(true);
+  });
+
+  it('adamax-stream/web ships as self-contained ES modules: no import statement at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adamax-webbundle-'));
+    try {
+      await buildWeb(dir);
+      for (const f of ['index.js', 'denoiser-processor.js']) {
+        const code = readFileSync(join(dir, f), 'utf8');
+        expect(code, f).not.toMatch(/^\s*import[\s{*"']|\bimport\s*\(|(?<![.\w$])require\s*\(\s*["'`]/m);
+      }
+      expect(readFileSync(join(dir, 'index.js'), 'utf8')).toContain(
+        'new URL("./denoiser-processor.js", import.meta.url)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

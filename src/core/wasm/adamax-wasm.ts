@@ -58,15 +58,27 @@ function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Decodes standard base64 without `atob` or `Buffer`: neither exists in an AudioWorkletGlobalScope,
+ * where the core must run too. Runs once per process (the kernel module is cached).
+ */
 function decodeBase64(base64: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') {
-    const b = Buffer.from(base64, 'base64');
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const clean = base64.replace(/[^A-Za-z0-9+/]/g, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | BASE64.indexOf(clean[i]!);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[o++] = (acc >> bits) & 0xff;
+    }
   }
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
+  return bytes.subarray(0, o);
 }
 
 /** `undefined` = not tried yet, `null` = unavailable. */

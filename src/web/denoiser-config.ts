@@ -1,0 +1,179 @@
+import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
+
+/** What the denoiser node does with its input. */
+export type DenoiserMode = 'reference' | 'single';
+
+/**
+ * Options of `createDenoiserNode`. Every field is optional; the defaults are the CLI's
+ * (`REFERENCE_DEFAULTS` for `'reference'`, `SINGLE_CHANNEL_DEFAULTS` for `'single'`), converted to
+ * the context's sample rate.
+ */
+export interface DenoiserNodeOptions {
+  /**
+   * `'reference'`: one input with 2 channels — channel 0 the noisy primary, channel 1 a noise
+   * reference — cancelled by the FD-Adamax filter; `'single'` (default): mono in, the online
+   * single-channel denoiser. The output is mono in both modes.
+   */
+  readonly mode?: DenoiserMode;
+  /** Adamax learning rate. Default: the mode's default (`REFERENCE_DEFAULTS` / `SINGLE_CHANNEL_DEFAULTS`). */
+  readonly learningRate?: number;
+  /** Adamax β1. Default: the mode's default (0.9 reference, 0.5 single). */
+  readonly beta1?: number;
+  /**
+   * Adamax β2. Reference mode: as a time constant in seconds (`beta2Seconds`, default 0.25 s);
+   * single mode: per STFT hop (`beta2`, default 0.9). Give one or the other.
+   */
+  readonly beta2?: number;
+  /** Reference mode: β2 as a time constant in seconds. Default 0.25. */
+  readonly beta2Seconds?: number;
+  /** Time constant in seconds of the EMA of the weights (reference: the output weights; both: the snapshots). Default 0.3; 0 = off. */
+  readonly emaSeconds?: number;
+  /** Reference mode: filter length in milliseconds. Default 64. */
+  readonly filterMs?: number;
+  /** Reference mode: block size (a power of two). Default 128 at 44.1/48 kHz (64 at 16 kHz). */
+  readonly blockSize?: number;
+  /** Single mode: STFT length (a power of two). Default: the power of two closest to 32 ms. */
+  readonly fftSize?: number;
+  /** Single mode: lowest spectral gain in dB. Default −25. */
+  readonly gainFloorDb?: number;
+  /** Interval in milliseconds (of audio time) between stats/snapshot messages; 0 = none. Default 100. */
+  readonly reportIntervalMs?: number;
+  /** Whether the reports carry the EMA weights (a copy per report). Default true. */
+  readonly snapshots?: boolean;
+}
+
+/** The validated, structured-cloneable configuration handed to the processor. */
+export interface DenoiserConfig {
+  readonly mode: DenoiserMode;
+  readonly sampleRate: number;
+  readonly reportIntervalMs: number;
+  readonly snapshots: boolean;
+  readonly learningRate?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly beta2Seconds?: number;
+  readonly emaSeconds?: number;
+  readonly filterMs?: number;
+  readonly blockSize?: number;
+  readonly fftSize?: number;
+  readonly gainFloorDb?: number;
+}
+
+const KEYS = [
+  'mode',
+  'learningRate',
+  'beta1',
+  'beta2',
+  'beta2Seconds',
+  'emaSeconds',
+  'filterMs',
+  'blockSize',
+  'fftSize',
+  'gainFloorDb',
+  'reportIntervalMs',
+  'snapshots',
+] as const;
+
+const RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  learningRate: [0, 10],
+  beta1: [0, 0.999999],
+  beta2: [0, 0.999999],
+  beta2Seconds: [1e-4, 3600],
+  emaSeconds: [0, 3600],
+  filterMs: [0.1, 2000],
+  gainFloorDb: [-120, 0],
+  reportIntervalMs: [0, 60_000],
+};
+
+function powerOfTwo(value: unknown, lo: number, hi: number): boolean {
+  return (
+    typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi && (value & (value - 1)) === 0
+  );
+}
+
+function collectIssues(o: Record<string, unknown>, issues: OptionIssue[]): void {
+  const unknown = Object.keys(o).filter((k) => !(KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    issues.push({
+      option: unknown.join(','),
+      message: `Unknown option(s): ${unknown.join(', ')}. Allowed: ${KEYS.join(', ')}.`,
+    });
+  }
+  if (o.mode !== undefined && o.mode !== 'reference' && o.mode !== 'single') {
+    issues.push({
+      option: 'mode',
+      message: `\`mode\` must be 'reference' or 'single'. Received: mode=${String(o.mode)}`,
+    });
+  }
+  for (const [key, [lo, hi]] of Object.entries(RANGES)) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) {
+      issues.push({
+        option: key,
+        message: `\`${key}\` must be a finite number in [${lo}, ${hi}]. Received: ${key}=${String(v)}`,
+      });
+    }
+  }
+  if (o.blockSize !== undefined && !powerOfTwo(o.blockSize, 1, 16384)) {
+    issues.push({
+      option: 'blockSize',
+      message: `\`blockSize\` must be a power of two in [1, 16384]. Received: blockSize=${String(o.blockSize)}`,
+    });
+  }
+  if (o.fftSize !== undefined && !powerOfTwo(o.fftSize, 64, 65536)) {
+    issues.push({
+      option: 'fftSize',
+      message: `\`fftSize\` must be a power of two in [64, 65536]. Received: fftSize=${String(o.fftSize)}`,
+    });
+  }
+  if (o.snapshots !== undefined && typeof o.snapshots !== 'boolean') {
+    issues.push({
+      option: 'snapshots',
+      message: `\`snapshots\` must be a boolean. Received: snapshots=${String(o.snapshots)}`,
+    });
+  }
+  const mode = o.mode ?? 'single';
+  const only: Record<string, DenoiserMode> = {
+    beta2Seconds: 'reference',
+    filterMs: 'reference',
+    blockSize: 'reference',
+    beta2: 'single',
+    fftSize: 'single',
+    gainFloorDb: 'single',
+  };
+  for (const [key, m] of Object.entries(only)) {
+    if (o[key] !== undefined && mode !== m)
+      issues.push({ option: key, message: `\`${key}\` applies to mode '${m}' only. Received: mode=${String(mode)}` });
+  }
+}
+
+/**
+ * Validates {@link DenoiserNodeOptions} for a context at `sampleRate` and returns the processor's
+ * configuration. Throws {@link InvalidOptionError} listing every issue.
+ */
+export function resolveDenoiserConfig(options: DenoiserNodeOptions, sampleRate: number): DenoiserConfig {
+  const issues: OptionIssue[] = [];
+  if (typeof options !== 'object' || options === null) {
+    issues.push({ option: 'options', message: `\`options\` must be an object. Received: ${String(options)}` });
+  } else {
+    collectIssues(options as Record<string, unknown>, issues);
+  }
+  if (!(Number.isFinite(sampleRate) && sampleRate >= 8000 && sampleRate <= 384000)) {
+    issues.push({
+      option: 'context.sampleRate',
+      message: `The context's sample rate must be in [8000, 384000] Hz. Received: ${sampleRate}`,
+    });
+  }
+  if (issues.length > 0) throw new InvalidOptionError(issues);
+  const config: Record<string, unknown> = {
+    mode: options.mode ?? 'single',
+    sampleRate,
+    reportIntervalMs: options.reportIntervalMs ?? 100,
+    snapshots: options.snapshots ?? true,
+  };
+  for (const key of KEYS) {
+    const v = (options as Record<string, unknown>)[key];
+    if (v !== undefined && !(key in config)) config[key] = v;
+  }
+  return config as unknown as DenoiserConfig;
+}

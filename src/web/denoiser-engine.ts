@@ -1,0 +1,234 @@
+import type { AdaptiveModel } from '../models/adaptive-model.js';
+import { createReferenceCanceller } from '../models/create-reference-canceller.js';
+import { SINGLE_CHANNEL_DEFAULTS } from '../models/defaults/single-channel-defaults.js';
+import { OnlineDenoiser, type OnlineDenoiserState } from '../models/online-denoiser.js';
+import type { OptimizedFilter } from '../models/optimized-filter.js';
+import { referenceCancellerConfig } from '../models/reference-canceller-config.js';
+import { betaFromTimeConstant } from '../models/tracking/time-constants.js';
+import { Adamax } from '../optim/adamax.js';
+import type { AdamaxCore } from '../optim/adamax-core.js';
+import type { DenoiserConfig } from './denoiser-config.js';
+
+/** Slots of {@link DenoiserEngine.stats} (sums since the last report, and running counters). */
+export const Stat = {
+  /** Σ primary² since the last report. */
+  InputEnergy: 0,
+  /** Σ output² since the last report. */
+  OutputEnergy: 1,
+  /** Σ per-frame loss since the last report. */
+  LossSum: 2,
+  /** Frames (model steps) since the last report. */
+  Frames: 3,
+  /** Samples since the last report. */
+  Samples: 4,
+  /** Model steps since the start. */
+  TotalFrames: 5,
+  /** Non-finite input samples replaced by 0 since the start. */
+  NonFinite: 6,
+} as const;
+
+/**
+ * The denoiser of the Web Audio node, independent of any audio API: `process` takes one render
+ * quantum (any length) of the primary (and, in reference mode, the reference) and writes the
+ * output. Samples are queued into the model's frame (block B in reference mode, hop H in single
+ * mode); each full frame runs one prequential step — output with the weights before the frame, then
+ * one Adamax update — so the output lags the input by {@link latency} samples. Everything is
+ * allocated in the constructor: `process` allocates nothing.
+ *
+ * - reference: `createReferenceCanceller` (the CLI's FD-Adamax canceller, `REFERENCE_DEFAULTS`) at
+ *   the context rate;
+ * - single: `OnlineDenoiser` with `SINGLE_CHANNEL_DEFAULTS` at the context rate (STFT ≈ 32 ms), its
+ *   noise model learned by Adamax (EMA of the weights kept for the snapshots), warm-started from
+ *   the first hop.
+ */
+export class DenoiserEngine {
+  readonly config: DenoiserConfig;
+  /** Samples per model step. */
+  readonly frameSize: number;
+  /** Output delay in samples with respect to the input (queueing plus the model's own delay). */
+  readonly latency: number;
+  /** Weights of the model (raw) and their EMA, if kept. */
+  readonly core: AdamaxCore;
+  readonly layout: AdaptiveModel['layout'];
+  /** Running sums, see {@link Stat}. */
+  readonly stats = new Float64Array(8);
+  private readonly optimizer: Adamax;
+  private readonly filter: OptimizedFilter | null;
+  private readonly model: OnlineDenoiser | null;
+  private readonly state: OnlineDenoiserState | null;
+  private readonly frame: Float32Array[];
+  private readonly frameOut: Float32Array;
+  private readonly warm: Float32Array;
+  private pos = 0;
+  private started = false;
+
+  constructor(config: DenoiserConfig) {
+    this.config = config;
+    if (config.mode === 'reference') {
+      const f = createReferenceCanceller(referenceCancellerOverrides(config), config.sampleRate);
+      this.filter = f;
+      this.optimizer = f.optimizer;
+      this.model = null;
+      this.state = null;
+      this.core = f.core;
+      this.layout = f.model.layout;
+      this.frameSize = f.frameSize;
+      this.latency = f.frameSize;
+      this.frame = [new Float32Array(f.frameSize), new Float32Array(f.frameSize)];
+    } else {
+      const d = SINGLE_CHANNEL_DEFAULTS.online;
+      const { fftSize: _fixedAt16k, ...rest } = d;
+      const m = new OnlineDenoiser({
+        ...rest,
+        sampleRate: config.sampleRate,
+        ...pick(config, ['fftSize', 'gainFloorDb']),
+      });
+      const emaSeconds = config.emaSeconds ?? 0.3;
+      const hopRate = config.sampleRate / m.frameSize;
+      const optimizer = new Adamax({
+        learningRate: config.learningRate ?? d.optimizer.learningRate,
+        beta1: config.beta1 ?? d.optimizer.beta1,
+        beta2: config.beta2 ?? d.optimizer.beta2,
+        useEma: emaSeconds > 0,
+        ...(emaSeconds > 0 ? { emaMomentum: betaFromTimeConstant(emaSeconds, hopRate) } : {}),
+      });
+      this.optimizer = optimizer;
+      this.core = optimizer.buildFlat(m.layout);
+      m.initParams(this.core.params);
+      this.filter = null;
+      this.model = m;
+      this.state = m.createState();
+      this.layout = m.layout;
+      this.frameSize = m.frameSize;
+      this.latency = m.frameSize + m.latency;
+      this.frame = [new Float32Array(m.frameSize)];
+    }
+    this.frameOut = new Float32Array(this.frameSize);
+    this.warm = new Float32Array(this.model ? this.model.fftSize : 0);
+  }
+
+  /** Current learning rate (the level-normalised, boosted rate of the last update in reference mode). */
+  get learningRate(): number {
+    return this.optimizer.learningRate;
+  }
+
+  /** Weights the snapshots carry: the EMA when kept, else the raw weights. */
+  get snapshotWeights(): Float32Array {
+    return this.core.average ?? this.core.params;
+  }
+
+  /** Bypassed frames (watchdog) and resets, reference mode; 0 in single mode. */
+  get bypassed(): number {
+    return this.filter ? this.filter.bypassed : 0;
+  }
+
+  get resets(): number {
+    return this.filter ? this.filter.resets : 0;
+  }
+
+  /**
+   * One render quantum: `primary` (absent = silence), `reference` (reference mode; absent =
+   * silence), `output` receives `output.length` samples.
+   */
+  process(primary: Float32Array | undefined, reference: Float32Array | undefined, output: Float32Array): void {
+    const n = output.length;
+    const f0 = this.frame[0]!;
+    const f1 = this.frame.length > 1 ? this.frame[1]! : f0;
+    const two = this.frame.length > 1;
+    const out = this.frameOut;
+    const size = this.frameSize;
+    const st = this.stats;
+    let pos = this.pos;
+    let ein = 0;
+    let eout = 0;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      let d = primary !== undefined && i < primary.length ? primary[i]! : 0;
+      if (!(d - d === 0)) {
+        d = 0;
+        bad++;
+      }
+      const y = out[pos]!;
+      output[i] = y;
+      ein += d * d;
+      eout += y * y;
+      f0[pos] = d;
+      if (two) {
+        let x = reference !== undefined && i < reference.length ? reference[i]! : 0;
+        if (!(x - x === 0)) {
+          x = 0;
+          bad++;
+        }
+        f1[pos] = x;
+      }
+      if (++pos === size) {
+        this.step();
+        pos = 0;
+      }
+    }
+    this.pos = pos;
+    st[Stat.InputEnergy] += ein;
+    st[Stat.OutputEnergy] += eout;
+    st[Stat.Samples] += n;
+    st[Stat.NonFinite] += bad;
+  }
+
+  /** Clears the sums of one report interval (the running counters stay). */
+  clearInterval(): void {
+    const st = this.stats;
+    st[Stat.InputEnergy] = 0;
+    st[Stat.OutputEnergy] = 0;
+    st[Stat.LossSum] = 0;
+    st[Stat.Frames] = 0;
+    st[Stat.Samples] = 0;
+  }
+
+  /** One model step on the queued frame; the result waits in `frameOut` for the next frame's samples. */
+  private step(): void {
+    const st = this.stats;
+    const out = this.frameOut;
+    if (this.filter) {
+      this.filter.process(this.frame, out);
+      let e = 0;
+      for (let i = 0; i < out.length; i++) e += out[i]! * out[i]!;
+      st[Stat.LossSum] += (0.5 * e) / out.length;
+    } else {
+      const m = this.model!;
+      const core = this.core;
+      if (!this.started) {
+        // warm start from the first hop, repeated to one STFT frame
+        const h = this.frame[0]!;
+        for (let i = 0; i < this.warm.length; i++) this.warm[i] = h[i % h.length]!;
+        m.warmStart(core.params, this.warm);
+        if (core.average) core.average.set(core.params);
+        this.started = true;
+      }
+      m.learn(core.params, this.state!, this.frame, out, core.grads);
+      st[Stat.LossSum] += m.lastLoss[0]!;
+      core.step();
+    }
+    st[Stat.Frames] += 1;
+    st[Stat.TotalFrames] += 1;
+  }
+}
+
+function pick<K extends keyof DenoiserConfig>(
+  config: DenoiserConfig,
+  keys: readonly K[],
+): Partial<Pick<DenoiserConfig, K>> {
+  const out: Partial<Pick<DenoiserConfig, K>> = {};
+  for (const k of keys) if (config[k] !== undefined) out[k] = config[k];
+  return out;
+}
+
+/** The CLI's canceller configuration at the context rate, with the node's overrides. */
+function referenceCancellerOverrides(config: DenoiserConfig) {
+  const optimizer: { learning_rate?: number; beta_1?: number } = {};
+  if (config.learningRate !== undefined) optimizer.learning_rate = config.learningRate;
+  if (config.beta1 !== undefined) optimizer.beta_1 = config.beta1;
+  return referenceCancellerConfig(config.sampleRate, {
+    optimizer,
+    model: pick(config, ['blockSize', 'filterMs']),
+    ...pick(config, ['beta2Seconds', 'emaSeconds']),
+  });
+}
