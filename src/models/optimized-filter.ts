@@ -5,7 +5,6 @@ import { type AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
 import type { FiniteStep } from '../optim/finite-step.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import type { AdaptiveModel, ModelState } from './adaptive-model.js';
-import { checkInteger, checkNumber } from './model-options.js';
 import type { Tracker } from './tracking/tracker.js';
 
 /** A model that can project its weights onto a constraint set after an update (e.g. constrained FDAF). */
@@ -172,14 +171,14 @@ export class OptimizedFilter implements AdaptiveFilter {
     c.boolean('emaOutput', options.emaOutput);
     c.boolean('alternateConstraint', options.alternateConstraint);
     c.boolean('levelNormalizedLr', options.levelNormalizedLr);
-    checkInteger(c, options, 'emaHoldFrames', 0, true);
-    checkInteger(c, options, 'emaWarmupFrames', 0, true);
-    checkInteger(c, options, 'watchdogFrames', 1, true);
-    checkNumber(c, options, 'activityFloor', 0, Number.MAX_VALUE);
-    checkNumber(c, options, 'maxGainDb', 0, 400);
-    checkNumber(c, options, 'levelFrames', 1, Number.MAX_VALUE);
-    checkNumber(c, options, 'warmupBoost', 1, 1e6);
-    checkNumber(c, options, 'warmupFrames', 1, Number.MAX_VALUE);
+    c.integer('emaHoldFrames', options.emaHoldFrames, 0, undefined, true);
+    c.integer('emaWarmupFrames', options.emaWarmupFrames, 0, undefined, true);
+    c.integer('watchdogFrames', options.watchdogFrames, 1, undefined, true);
+    c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
+    c.inRange('maxGainDb', options.maxGainDb, 0, 400);
+    c.inRange('levelFrames', options.levelFrames, 1, Number.MAX_VALUE);
+    c.inRange('warmupBoost', options.warmupBoost, 1, 1e6);
+    c.inRange('warmupFrames', options.warmupFrames, 1, Number.MAX_VALUE);
     const stat = options.trackerStatistic;
     if (stat !== undefined && stat !== 'error-power' && stat !== 'reference-power' && stat !== 'coherence') {
       c.add('trackerStatistic', `\`trackerStatistic\` must be 'error-power', 'reference-power' or 'coherence'.`);

@@ -3,7 +3,6 @@ import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { RealFft } from '../signal/real-fft.js';
 import type { AdaptiveModel } from './adaptive-model.js';
-import { checkInteger } from './model-options.js';
 
 export interface PartitionedFdFilterOptions {
   /** Block size B = samples per frame (a power of two ≥ 1); the FFT size is 2B. */
@@ -104,8 +103,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   constructor(options: PartitionedFdFilterOptions) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['blockSize', 'partitions', 'constrained', 'projectGradient', 'output']));
-    checkInteger(c, options, 'blockSize', 1);
-    checkInteger(c, options, 'partitions', 1);
+    c.integer('blockSize', options.blockSize, 1);
+    c.integer('partitions', options.partitions, 1);
     const b = options.blockSize;
     if (Number.isInteger(b) && b >= 1 && (b & (b - 1)) !== 0) {
       c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);

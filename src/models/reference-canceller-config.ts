@@ -2,7 +2,6 @@ import { InvalidOptionError } from '../core/errors.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
 import { Adamax, type AdamaxConfig } from '../optim/adamax.js';
 import { REFERENCE_DEFAULTS } from './defaults/reference-defaults.js';
-import { checkInteger, checkNumber } from './model-options.js';
 import { betaFromTimeConstant } from './tracking/time-constants.js';
 
 /** Change tracker of the reference canceller (Page–Hinkley on a per-block statistic). */
@@ -176,8 +175,8 @@ function checkRate(sampleRate: number): void {
 export function checkModel(model: ReferenceModelConfig): void {
   const c = new IssueCollector();
   c.unknownKeys(model, MODEL_KEYS, 'Model argument(s) not recognized');
-  checkNumber(c, model, 'filterMs', 0.1, 10000, false);
-  checkInteger(c, model, 'blockSize', 16);
+  c.inRange('filterMs', model.filterMs, 0.1, 10000, false);
+  c.integer('blockSize', model.blockSize, 16);
   const b = model.blockSize;
   if (typeof b === 'number' && Number.isInteger(b) && b >= 16 && (b & (b - 1)) !== 0) {
     c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
@@ -185,11 +184,11 @@ export function checkModel(model: ReferenceModelConfig): void {
   for (const k of ['constrained', 'alternateConstraint', 'projectGradient', 'levelNormalizedLr'] as const) {
     if (typeof model[k] !== 'boolean') c.add(k, `\`${k}\` must be a boolean. Received: ${k}=${pyRepr(model[k])}`);
   }
-  checkNumber(c, model, 'warmupBoost', 1, 1e6, false);
-  checkNumber(c, model, 'warmupSeconds', 0, 3600, false);
-  checkNumber(c, model, 'emaWarmupSeconds', 0, 3600, false);
-  checkNumber(c, model, 'activityFloor', 0, Number.MAX_VALUE, false);
-  checkNumber(c, model, 'maxGainDb', 0, 400, false);
+  c.inRange('warmupBoost', model.warmupBoost, 1, 1e6, false);
+  c.inRange('warmupSeconds', model.warmupSeconds, 0, 3600, false);
+  c.inRange('emaWarmupSeconds', model.emaWarmupSeconds, 0, 3600, false);
+  c.inRange('activityFloor', model.activityFloor, 0, Number.MAX_VALUE, false);
+  c.inRange('maxGainDb', model.maxGainDb, 0, 400, false);
   const t = model.tracker;
   if (t !== null && (typeof t !== 'object' || Array.isArray(t))) {
     c.add('tracker', `\`tracker\` must be null or a tracker object. Received: tracker=${pyRepr(t)}`);

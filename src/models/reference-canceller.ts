@@ -3,7 +3,6 @@ import { IssueCollector } from '../core/validate.js';
 import type { Adamax } from '../optim/adamax.js';
 import type { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
-import { checkInteger, checkNumber } from './model-options.js';
 import { PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
 
@@ -113,17 +112,17 @@ const SLOTS = 11;
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
   c.unknownKeys(options, OPTION_KEYS);
-  checkNumber(c, options, 'sampleRate', 1000, 768000, false);
-  checkInteger(c, options, 'blockSize', 1, true);
+  c.inRange('sampleRate', options.sampleRate, 1000, 768000, false);
+  c.integer('blockSize', options.blockSize, 1, undefined, true);
   const b = options.blockSize;
   if (b !== undefined && Number.isInteger(b) && (b & (b - 1)) !== 0) {
     c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
   }
-  checkNumber(c, options, 'filterMs', 0.1, 2000);
+  c.inRange('filterMs', options.filterMs, 0.1, 2000);
   c.boolean('twoPath', options.twoPath);
-  checkNumber(c, options, 'copyDb', 0, 60);
-  checkNumber(c, options, 'resetDb', 0, 120);
-  checkNumber(c, options, 'gateDb', 0, 200);
+  c.inRange('copyDb', options.copyDb, 0, 60);
+  c.inRange('resetDb', options.resetDb, 0, 120);
+  c.inRange('gateDb', options.gateDb, 0, 200);
   for (const k of [
     'copySeconds',
     'resetSeconds',
@@ -134,11 +133,11 @@ function validate(options: ReferenceCancellerOptions): void {
     'watchdogSeconds',
     'snapshotSeconds',
   ]) {
-    checkNumber(c, options, k, 0, 3600);
+    c.inRange(k, (options as unknown as Record<string, unknown>)[k], 0, 3600);
   }
-  checkNumber(c, options, 'floorRiseDbPerSecond', 0, 1000);
-  checkNumber(c, options, 'activityFloor', 0, Number.MAX_VALUE);
-  checkNumber(c, options, 'maxGainDb', 0, 400);
+  c.inRange('floorRiseDbPerSecond', options.floorRiseDbPerSecond, 0, 1000);
+  c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
+  c.inRange('maxGainDb', options.maxGainDb, 0, 400);
   const ln = options.levelNormalization;
   if (ln !== undefined && ln !== 'residual' && ln !== 'primary' && ln !== 'off') {
     c.add(

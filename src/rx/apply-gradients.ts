@@ -4,10 +4,9 @@ import {
   CheckpointError,
   InvalidOptionError,
   NonFiniteGradientError,
-  type OptionIssue,
   ShapeError,
 } from '../core/errors.js';
-import { pyRepr } from '../core/validate.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
 import { StepOutcome } from '../optim/adamax-core.js';
 import { LossScaleOptimizer } from '../optim/loss-scale-optimizer.js';
 import { Variable } from '../optim/variable.js';
@@ -28,15 +27,7 @@ import {
   loadOptimizerState,
   requireOptimizer,
 } from './internal/optimizer.js';
-import {
-  checkBoolean,
-  checkInt,
-  checkObject,
-  checkOneOf,
-  checkPositive,
-  checkScheduler,
-  checkUnknown,
-} from './internal/options.js';
+import { checkScheduler } from './internal/options.js';
 
 export interface ApplyGradientsOptions {
   /** Non-finite gradients (plain Adamax): `'error'` (default), `'skip'` or `'propagate'`. See {@link NonFinitePolicy}. */
@@ -103,24 +94,21 @@ export function applyGradients(
   options: ApplyGradientsOptions = {},
 ): OperatorFunction<GradientEvent, StepEvent> {
   requireOptimizer(optimizer);
-  const issues: OptionIssue[] = [];
+  const c = new IssueCollector();
   if (!Array.isArray(variables) || variables.length === 0 || !variables.every((v) => v instanceof Variable)) {
-    issues.push({
-      option: 'variables',
-      message: `\`variables\` must be a non-empty list of Variables. Received: variables=${pyRepr(variables)}`,
-    });
+    c.add('variables', `\`variables\` must be a non-empty list of Variables. Received: variables=${pyRepr(variables)}`);
   } else if (new Set(variables).size !== variables.length) {
-    issues.push({ option: 'variables', message: 'A variable is listed twice in `variables`.' });
+    c.add('variables', 'A variable is listed twice in `variables`.');
   }
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, OPTION_KEYS, issues);
-    checkOneOf('nonFinite', options.nonFinite, ['error', 'skip', 'propagate'], issues);
-    checkInt('windowCount', options.windowCount, 1, issues);
-    checkPositive('windowMs', options.windowMs, issues);
-    checkScheduler(options.scheduler, issues);
-    checkBoolean('finalizeOnComplete', options.finalizeOnComplete, issues);
+  if (c.object('options', options)) {
+    c.unknownKeys(options, OPTION_KEYS);
+    c.oneOf('nonFinite', options.nonFinite, ['error', 'skip', 'propagate']);
+    c.integer('windowCount', options.windowCount, 1, undefined, true);
+    c.positive('windowMs', options.windowMs, true);
+    checkScheduler(options.scheduler, c);
+    c.boolean('finalizeOnComplete', options.finalizeOnComplete);
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const resume = options.resume;
   if (resume !== undefined) {
     checkCheckpoint(resume);

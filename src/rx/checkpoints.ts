@@ -1,5 +1,5 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
 import type { StepEvent } from './events.js';
 import { checkpointIssues, saveCheckpoints } from './save-checkpoints.js';
 import { writeCheckpoint } from './write-checkpoint.js';
@@ -32,12 +32,12 @@ export interface CheckpointsOptions {
  * frames$.pipe(learn(fir, opt, { resume: existsSync(p) ? readCheckpoint(p) : undefined }), checkpoints({ every: 1000, path: p }));
  */
 export function checkpoints(options: CheckpointsOptions): MonoTypeOperatorFunction<StepEvent> {
-  const issues: OptionIssue[] = [];
-  checkpointIssues(options, ['path'], issues);
-  if (issues.length === 0 && (typeof options.path !== 'string' || options.path.length === 0)) {
-    issues.push({ option: 'path', message: '`path` must be a non-empty string.' });
+  const c = new IssueCollector();
+  checkpointIssues(options, ['path'], c);
+  if (c.issues.length === 0 && (typeof options.path !== 'string' || options.path.length === 0)) {
+    c.add('path', '`path` must be a non-empty string.');
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const { path } = options;
   return saveCheckpoints({
     every: options.every,

@@ -1,7 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { InvalidOptionError, type OptionIssue, ShapeError } from '../core/errors.js';
-import { pyRepr } from '../core/validate.js';
-import { checkInt, checkObject, checkUnknown } from './internal/options.js';
+import { ShapeError } from '../core/errors.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
 
 export interface FramesOptions {
   /** Samples per channel in a frame (≥ 1). */
@@ -32,24 +31,21 @@ export type Chunk = Float32Array | readonly Float32Array[];
  * fileChunks$.pipe(frames({ size: 512, hop: 512 }), learn(fir, opt));
  */
 export function frames(options: FramesOptions): OperatorFunction<Chunk, Float32Array[]> {
-  const issues: OptionIssue[] = [];
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, ['size', 'hop'], issues);
-    if (options.size === undefined) issues.push({ option: 'size', message: '`size` is required.' });
-    checkInt('size', options.size, 1, issues);
-    checkInt('hop', options.hop, 1, issues);
+  const c = new IssueCollector();
+  if (c.object('options', options)) {
+    c.unknownKeys(options, ['size', 'hop']);
+    if (options.size === undefined) c.add('size', '`size` is required.');
+    c.integer('size', options.size, 1, undefined, true);
+    c.integer('hop', options.hop, 1, undefined, true);
     if (
       Number.isInteger(options.size) &&
       Number.isInteger(options.hop) &&
       (options.hop as number) > (options.size as number)
     ) {
-      issues.push({
-        option: 'hop',
-        message: `\`hop\` must be <= size (${options.size}). Received: hop=${pyRepr(options.hop)}`,
-      });
+      c.add('hop', `\`hop\` must be <= size (${options.size}). Received: hop=${pyRepr(options.hop)}`);
     }
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const size = options.size;
   const hop = options.hop ?? size;
   const keep = size - hop;

@@ -1,11 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { InvalidOptionError, type OptionIssue, ShapeError } from '../core/errors.js';
-import { pyRepr } from '../core/validate.js';
+import { ShapeError } from '../core/errors.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../models/adaptive-model.js';
 import { Variable } from '../optim/variable.js';
 import type { GradientEvent } from './events.js';
 import { checkQueueOptions, FrameQueue, type QueueOptions } from './internal/frame-queue.js';
-import { checkObject, checkUnknown } from './internal/options.js';
 
 export interface GradientsOptions {
   /** Bounded live-input queue (drop-oldest); its drop counter goes into each event's `dropped`. */
@@ -37,18 +36,18 @@ export function gradients<S extends ModelState>(
   params: Variable,
   options: GradientsOptions = {},
 ): OperatorFunction<readonly Float32Array[], GradientEvent> {
-  const issues: OptionIssue[] = [];
+  const c = new IssueCollector();
   if (!model || typeof model.step !== 'function' || !model.layout) {
-    issues.push({ option: 'model', message: `\`model\` must be an AdaptiveModel. Received: ${pyRepr(model)}` });
+    c.add('model', `\`model\` must be an AdaptiveModel. Received: ${pyRepr(model)}`);
   }
   if (!(params instanceof Variable)) {
-    issues.push({ option: 'params', message: `\`params\` must be a Variable. Received: params=${pyRepr(params)}` });
+    c.add('params', `\`params\` must be a Variable. Received: params=${pyRepr(params)}`);
   }
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, ['queue'], issues);
-    checkQueueOptions(options.queue, issues);
+  if (c.object('options', options)) {
+    c.unknownKeys(options, ['queue']);
+    checkQueueOptions(options.queue, c);
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   if (params.value.length !== model.layout.size) {
     throw new ShapeError(
       `Variable '${params.name}' has length ${params.value.length}, but the model's parameters have length ${model.layout.size}.`,

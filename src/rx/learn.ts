@@ -4,10 +4,9 @@ import {
   CheckpointError,
   InvalidOptionError,
   NonFiniteGradientError,
-  type OptionIssue,
   ShapeError,
 } from '../core/errors.js';
-import { pyRepr } from '../core/validate.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../models/adaptive-model.js';
 import { Adamax } from '../optim/adamax.js';
 import { type AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
@@ -17,7 +16,6 @@ import type { Checkpoint, ModelSnapshot, NonFinitePolicy, StepEvent, StepSource,
 import { checkQueueOptions, FrameQueue, type QueueOptions } from './internal/frame-queue.js';
 import { restoreModelState } from './internal/model-state.js';
 import { firstNonFinite, isStreamOptimizer, loadOptimizerState } from './internal/optimizer.js';
-import { checkBoolean, checkObject, checkOneOf, checkUnknown } from './internal/options.js';
 
 /** Makes a fresh, unbuilt optimizer; {@link learn} calls it once per subscription. */
 export type OptimizerFactory = () => StreamOptimizer;
@@ -72,19 +70,19 @@ export function learn<S extends ModelState>(
   optimizer: StreamOptimizer | OptimizerFactory,
   options: LearnOptions = {},
 ): OperatorFunction<readonly Float32Array[], StepEvent> {
-  const issues: OptionIssue[] = [];
+  const c = new IssueCollector();
   if (!model || typeof model.step !== 'function' || !model.layout) {
-    issues.push({ option: 'model', message: `\`model\` must be an AdaptiveModel. Received: ${pyRepr(model)}` });
+    c.add('model', `\`model\` must be an AdaptiveModel. Received: ${pyRepr(model)}`);
   }
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, OPTION_KEYS, issues);
-    checkBoolean('emitOutput', options.emitOutput, issues);
-    checkBoolean('finalizeOnComplete', options.finalizeOnComplete, issues);
-    checkOneOf('nonFinite', options.nonFinite, ['error', 'skip', 'propagate'], issues);
-    checkQueueOptions(options.queue, issues);
+  if (c.object('options', options)) {
+    c.unknownKeys(options, OPTION_KEYS);
+    c.boolean('emitOutput', options.emitOutput);
+    c.boolean('finalizeOnComplete', options.finalizeOnComplete);
+    c.oneOf('nonFinite', options.nonFinite, ['error', 'skip', 'propagate']);
+    checkQueueOptions(options.queue, c);
   }
-  const create = optimizerFactory(optimizer, issues);
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  const create = optimizerFactory(optimizer, c);
+  c.throwIfAny();
   const resume = options.resume;
   if (resume !== undefined) checkResume(model, resume);
   const emitOutput = options.emitOutput ?? false;
@@ -253,16 +251,16 @@ export function learn<S extends ModelState>(
     });
 }
 
-function optimizerFactory(optimizer: unknown, issues: OptionIssue[]): OptimizerFactory {
+function optimizerFactory(optimizer: unknown, c: IssueCollector): OptimizerFactory {
   if (typeof optimizer === 'function') return optimizer as OptimizerFactory;
   if (optimizer instanceof LossScaleOptimizer || optimizer instanceof Adamax) {
     const template = optimizer;
     return () => template.clone();
   }
-  issues.push({
-    option: 'optimizer',
-    message: `\`optimizer\` must be an Adamax, a LossScaleOptimizer or a factory returning one. Received: optimizer=${pyRepr(optimizer)}`,
-  });
+  c.add(
+    'optimizer',
+    `\`optimizer\` must be an Adamax, a LossScaleOptimizer or a factory returning one. Received: optimizer=${pyRepr(optimizer)}`,
+  );
   return () => optimizer as StreamOptimizer;
 }
 

@@ -1,7 +1,6 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
-import { pyRepr } from '../core/validate.js';
-import { checkInt, checkObject, checkScheduler, checkUnknown } from './internal/options.js';
+import { IssueCollector, pyRepr } from '../core/validate.js';
+import { checkScheduler } from './internal/options.js';
 
 export interface ReplayFramesOptions {
   /** Frames emitted synchronously per scheduler task (≥ 1). Default 256. */
@@ -34,16 +33,16 @@ export function replayFrames<T = Float32Array[]>(
   frames: Iterable<T>,
   options: ReplayFramesOptions = {},
 ): Observable<T> {
-  const issues: OptionIssue[] = [];
+  const c = new IssueCollector();
   if (frames === null || typeof (frames as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') {
-    issues.push({ option: 'frames', message: `\`frames\` must be iterable. Received: ${pyRepr(frames)}` });
+    c.add('frames', `\`frames\` must be iterable. Received: ${pyRepr(frames)}`);
   }
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, ['batch', 'scheduler'], issues);
-    checkInt('batch', options.batch, 1, issues);
-    checkScheduler(options.scheduler, issues);
+  if (c.object('options', options)) {
+    c.unknownKeys(options, ['batch', 'scheduler']);
+    c.integer('batch', options.batch, 1, undefined, true);
+    checkScheduler(options.scheduler, c);
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const batch = options.batch ?? 256;
   const scheduler = options.scheduler ?? asyncScheduler;
 

@@ -1,7 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
 import type { Checkpoint, StepEvent, StepSource } from './events.js';
-import { checkBoolean, checkInt, checkObject, checkUnknown } from './internal/options.js';
 
 export interface SaveCheckpointsOptions {
   /** Save when `event.step` is a multiple of `every` (≥ 1). */
@@ -17,13 +16,13 @@ export interface SaveCheckpointsOptions {
 }
 
 /** Validates the options shared by {@link saveCheckpoints} and the file variant. */
-export function checkpointIssues(options: unknown, extra: readonly string[], issues: OptionIssue[]): void {
-  if (!checkObject('options', options, issues)) return;
+export function checkpointIssues(options: unknown, extra: readonly string[], c: IssueCollector): void {
+  if (!c.object('options', options)) return;
   const o = options as { every?: unknown; final?: unknown };
-  checkUnknown(options as object, ['every', 'final', ...extra], issues);
-  if (o.every === undefined) issues.push({ option: 'every', message: '`every` is required.' });
-  checkInt('every', o.every, 1, issues);
-  checkBoolean('final', o.final, issues);
+  c.unknownKeys(options as object, ['every', 'final', ...extra]);
+  if (o.every === undefined) c.add('every', '`every` is required.');
+  c.integer('every', o.every, 1, undefined, true);
+  c.boolean('final', o.final);
 }
 
 /**
@@ -43,12 +42,12 @@ export function checkpointIssues(options: unknown, extra: readonly string[], iss
  * frames$.pipe(learn(fir, opt), saveCheckpoints({ every: 1000, save: (c) => saved.push(c) }));
  */
 export function saveCheckpoints(options: SaveCheckpointsOptions): MonoTypeOperatorFunction<StepEvent> {
-  const issues: OptionIssue[] = [];
-  checkpointIssues(options, ['save'], issues);
-  if (issues.length === 0 && typeof options.save !== 'function') {
-    issues.push({ option: 'save', message: '`save` must be a function (checkpoint, step) => void.' });
+  const c = new IssueCollector();
+  checkpointIssues(options, ['save'], c);
+  if (c.issues.length === 0 && typeof options.save !== 'function') {
+    c.add('save', '`save` must be a function (checkpoint, step) => void.');
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const { every, save } = options;
   const final = options.final ?? true;
 

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { InvalidOptionError, type OptionIssue } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
 import type { ModelSnapshot, StepEvent, StepSource } from './events.js';
-import { checkInt, checkObject, checkPositive, checkScheduler, checkUnknown } from './internal/options.js';
+import { checkScheduler } from './internal/options.js';
 
 export interface SmoothedModelOptions {
   /** At most one snapshot per this many step events. Default 1 (when `everyMs` is not set either). */
@@ -34,14 +34,14 @@ export interface SmoothedModelOptions {
  * frames$.pipe(learn(fir, opt), smoothedModel({ everyMs: 1000 })).subscribe((m) => deploy(m.weights));
  */
 export function smoothedModel(options: SmoothedModelOptions = {}): OperatorFunction<StepEvent, ModelSnapshot> {
-  const issues: OptionIssue[] = [];
-  if (checkObject('options', options, issues)) {
-    checkUnknown(options, ['every', 'everyMs', 'scheduler'], issues);
-    checkInt('every', options.every, 1, issues);
-    checkPositive('everyMs', options.everyMs, issues);
-    checkScheduler(options.scheduler, issues);
+  const c = new IssueCollector();
+  if (c.object('options', options)) {
+    c.unknownKeys(options, ['every', 'everyMs', 'scheduler']);
+    c.integer('every', options.every, 1, undefined, true);
+    c.positive('everyMs', options.everyMs, true);
+    checkScheduler(options.scheduler, c);
   }
-  if (issues.length > 0) throw new InvalidOptionError(issues);
+  c.throwIfAny();
   const every = options.every ?? 1;
   const everyMs = options.everyMs ?? 0;
   const scheduler = options.scheduler ?? asyncScheduler;

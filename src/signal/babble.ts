@@ -1,6 +1,7 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 import type { Random } from '../core/random.js';
-import { normalizeRms, OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
+import { normalizeRms } from './checks.js';
 
 /** Options of {@link babble}. */
 export interface BabbleOptions {
@@ -37,7 +38,7 @@ export function babble(
 ): Float32Array {
   const rms = options.rms ?? 0.1;
   const [lo, hi] = options.gainRangeDb ?? [-6, 0];
-  const check = new OptionChecker('babble');
+  const check = new IssueCollector('babble');
   check.integer('length', length, 1);
   check.positive('rms', rms);
   check.finite('gainRangeDb[0]', lo);

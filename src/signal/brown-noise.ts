@@ -1,5 +1,6 @@
 import type { Random } from '../core/random.js';
-import { normalizeRms, OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
+import { normalizeRms } from './checks.js';
 
 /** Options of {@link brownNoise}. */
 export interface BrownNoiseOptions {
@@ -34,7 +35,7 @@ export interface BrownNoiseOptions {
 export function brownNoise(length: number, rng: Random, options: BrownNoiseOptions = {}): Float32Array {
   const rms = options.rms ?? 0.1;
   const leak = options.leak ?? 0.005;
-  const check = new OptionChecker('brownNoise');
+  const check = new IssueCollector('brownNoise');
   check.integer('length', length, 1);
   check.positive('rms', rms);
   check.require(

@@ -1,4 +1,4 @@
-import { checkSameLength, OptionChecker } from './checks.js';
+import { checkSameLength, IssueCollector } from '../core/validate.js';
 
 /**
  * Echo return loss enhancement over the whole signal, in dB:
@@ -54,7 +54,7 @@ export interface FramedErleOptions {
  */
 export function framedErle(mic: Float32Array, residual: Float32Array, options: FramedErleOptions): Float32Array {
   const hop = options.hop ?? options.frameLength;
-  const check = new OptionChecker('framedErle');
+  const check = new IssueCollector('framedErle');
   check.integer('frameLength', options.frameLength, 1);
   check.integer('hop', hop, 1);
   check.throwIfAny();

@@ -1,4 +1,5 @@
-import { checkLength, checkMinLength, isPowerOfTwo, OptionChecker } from './checks.js';
+import { checkLength, checkMinLength, IssueCollector } from '../core/validate.js';
+import { isPowerOfTwo } from './checks.js';
 import { RealFft } from './real-fft.js';
 
 /** The two float storages the FFT accepts for spectra and scratch buffers. */
@@ -42,7 +43,7 @@ export class Fft {
    * @throws InvalidOptionError when `size` is not a power of two ≥ 2.
    */
   constructor(size: number) {
-    const check = new OptionChecker('Fft');
+    const check = new IssueCollector('Fft');
     check.require(
       'size',
       isPowerOfTwo(size) && size >= 2 && size <= 2 ** 27,

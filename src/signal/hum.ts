@@ -1,5 +1,6 @@
 import type { Random } from '../core/random.js';
-import { normalizeRms, OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
+import { normalizeRms } from './checks.js';
 
 /** Options of {@link hum}. */
 export interface HumOptions {
@@ -36,7 +37,7 @@ export function hum(length: number, sampleRate: number, options: HumOptions = {}
   const harmonics = options.harmonics ?? 8;
   const decay = options.decay ?? 0.6;
   const rms = options.rms ?? 0.1;
-  const check = new OptionChecker('hum');
+  const check = new IssueCollector('hum');
   check.integer('length', length, 1);
   check.positive('sampleRate', sampleRate);
   check.positive('fundamental', f0);

@@ -1,5 +1,5 @@
 import { AdamaxStreamError } from '../core/errors.js';
-import { checkSameLength, OptionChecker } from './checks.js';
+import { checkSameLength, IssueCollector } from '../core/validate.js';
 
 /** Result of {@link mixAtSnr}. */
 export interface MixResult {
@@ -30,7 +30,7 @@ export interface MixResult {
  *   AdamaxStreamError (code 'invalid_argument') when clean or noise has zero energy.
  */
 export function mixAtSnr(clean: Float32Array, noise: Float32Array, snrDb: number): MixResult {
-  const check = new OptionChecker('mixAtSnr');
+  const check = new IssueCollector('mixAtSnr');
   check.finite('snrDb', snrDb);
   check.throwIfAny();
   checkSameLength('mixAtSnr', 'clean', clean, 'noise', noise);

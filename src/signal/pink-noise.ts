@@ -1,5 +1,6 @@
 import type { Random } from '../core/random.js';
-import { normalizeRms, OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
+import { normalizeRms } from './checks.js';
 import type { NoiseOptions } from './white-noise.js';
 
 /**
@@ -27,7 +28,7 @@ import type { NoiseOptions } from './white-noise.js';
  */
 export function pinkNoise(length: number, rng: Random, options: NoiseOptions = {}): Float32Array {
   const rms = options.rms ?? 0.1;
-  const check = new OptionChecker('pinkNoise');
+  const check = new IssueCollector('pinkNoise');
   check.integer('length', length, 1);
   check.positive('rms', rms);
   check.throwIfAny();

@@ -1,5 +1,5 @@
 import { ShapeError } from '../core/errors.js';
-import { checkSameLength, OptionChecker } from './checks.js';
+import { checkSameLength, IssueCollector } from '../core/validate.js';
 
 /** An improvement curve in dB sampled at a fixed rate (per frame or per sample). */
 export interface ImprovementCurveInput {
@@ -71,7 +71,7 @@ export function reconvergenceTime(
   const hold = options.hold ?? 0.5;
   const holdFraction = options.holdFraction ?? 0.9;
   const frameHop = options.frameHop ?? 0.005;
-  const check = new OptionChecker('reconvergenceTime');
+  const check = new IssueCollector('reconvergenceTime');
   check.finite('changeTime', options.changeTime);
   check.require(
     'changeTime',

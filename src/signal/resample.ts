@@ -1,6 +1,6 @@
 import { ShapeError } from '../core/errors.js';
+import { IssueCollector } from '../core/validate.js';
 import { besselI0 } from './bessel-i0.js';
-import { OptionChecker } from './checks.js';
 import { gcd } from './gcd.js';
 
 /** Stop-band attenuation of the Kaiser-windowed sinc, in dB. */
@@ -39,7 +39,7 @@ const MAX_PHASES = 4096;
  * @throws InvalidOptionError for non-positive or non-finite rates; ShapeError for an empty input.
  */
 export function resample(x: Float32Array, fromRate: number, toRate: number): Float32Array {
-  const check = new OptionChecker('resample');
+  const check = new IssueCollector('resample');
   check.positive('fromRate', fromRate);
   check.positive('toRate', toRate);
   check.throwIfAny();

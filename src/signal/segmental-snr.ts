@@ -1,4 +1,4 @@
-import { checkSameLength, OptionChecker } from './checks.js';
+import { checkSameLength, IssueCollector } from '../core/validate.js';
 
 /** Options of {@link segmentalSnr}. */
 export interface SegmentalSnrOptions {
@@ -56,7 +56,7 @@ export function segmentalSnr(
   const maxDb = options.maxDb ?? 35;
   const silenceDb = options.silenceDb ?? 40;
   const exclude = (options.silentFrames ?? 'exclude') === 'exclude';
-  const check = new OptionChecker('segmentalSnr');
+  const check = new IssueCollector('segmentalSnr');
   check.positive('sampleRate', sampleRate);
   check.positive('frameMs', frameMs);
   check.positive('hopMs', hopMs);

@@ -1,4 +1,4 @@
-import { checkSameLength } from './checks.js';
+import { checkSameLength } from '../core/validate.js';
 
 /** Options of {@link siSdr}. */
 export interface SiSdrOptions {

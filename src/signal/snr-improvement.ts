@@ -1,5 +1,5 @@
 import { ShapeError } from '../core/errors.js';
-import { checkSameLength } from './checks.js';
+import { checkSameLength } from '../core/validate.js';
 
 /**
  * SNR improvement (SNRi) in dB: output SNR minus input SNR against the same clean reference,

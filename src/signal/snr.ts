@@ -1,4 +1,4 @@
-import { checkSameLength } from './checks.js';
+import { checkSameLength } from '../core/validate.js';
 
 /**
  * Signal-to-noise ratio of an estimate against the clean reference, in dB:

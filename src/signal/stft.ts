@@ -1,4 +1,5 @@
-import { checkLength, isPowerOfTwo, OptionChecker } from './checks.js';
+import { checkLength, IssueCollector } from '../core/validate.js';
+import { isPowerOfTwo } from './checks.js';
 import { Fft } from './fft.js';
 import { sqrtHannWindow } from './window.js';
 
@@ -59,7 +60,7 @@ export class Stft {
   constructor(options: StftOptions) {
     const n = options.frameSize;
     const hop = options.hop ?? n / 2;
-    const check = new OptionChecker('Stft');
+    const check = new IssueCollector('Stft');
     check.require(
       'frameSize',
       isPowerOfTwo(n) && n >= 2,
@@ -93,7 +94,7 @@ export class Stft {
       minSum = Math.min(minSum, sums[r]);
       maxSum = Math.max(maxSum, Math.abs(sums[r]));
     }
-    const postCheck = new OptionChecker('Stft');
+    const postCheck = new IssueCollector('Stft');
     postCheck.require(
       'hop',
       minSum > 1e-6 * maxSum && maxSum > 0,

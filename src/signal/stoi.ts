@@ -1,5 +1,5 @@
 import { ShapeError } from '../core/errors.js';
-import { checkSameLength, OptionChecker } from './checks.js';
+import { checkSameLength, IssueCollector } from '../core/validate.js';
 import { Fft } from './fft.js';
 import { octaveResample } from './octave-resample.js';
 
@@ -52,7 +52,7 @@ const EPS = 2.220446049250313e-16;
  *   speech) remain after silent-frame removal; InvalidOptionError for a bad sample rate.
  */
 export function stoi(clean: Float32Array, processed: Float32Array, sampleRate: number): number {
-  const check = new OptionChecker('stoi');
+  const check = new IssueCollector('stoi');
   check.positive('sampleRate', sampleRate);
   check.throwIfAny();
   checkSameLength('stoi', 'clean', clean, 'processed', processed);

@@ -1,5 +1,6 @@
 import type { Random } from '../core/random.js';
-import { normalizeRms, OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
+import { normalizeRms } from './checks.js';
 
 /** Options shared by the noise generators. */
 export interface NoiseOptions {
@@ -21,7 +22,7 @@ export interface NoiseOptions {
  */
 export function whiteNoise(length: number, rng: Random, options: NoiseOptions = {}): Float32Array {
   const rms = options.rms ?? 0.1;
-  const check = new OptionChecker('whiteNoise');
+  const check = new IssueCollector('whiteNoise');
   check.integer('length', length, 1);
   check.positive('rms', rms);
   check.throwIfAny();

@@ -1,7 +1,7 @@
-import { OptionChecker } from './checks.js';
+import { IssueCollector } from '../core/validate.js';
 
 function checkWindowLength(fn: string, n: number): void {
-  const check = new OptionChecker(fn);
+  const check = new IssueCollector(fn);
   check.integer('n', n, 1);
   check.throwIfAny();
 }

@@ -1,7 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import { IssueCollector } from '../../core/validate.js';
 import type { AdaptiveFilter } from '../adaptive-filter.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 import { PartitionedFdFilter, type PartitionedFdState } from '../partitioned-fd-filter.js';
 
 export interface FdNlmsOptions {
@@ -53,11 +52,11 @@ export class FdNlms implements AdaptiveFilter {
       options,
       new Set(['blockSize', 'partitions', 'stepSize', 'smoothing', 'regularization', 'constrained']),
     );
-    checkInteger(c, options, 'blockSize', 1);
-    checkInteger(c, options, 'partitions', 1);
-    checkNumber(c, options, 'stepSize', 0, 2);
-    checkNumber(c, options, 'smoothing', 0, 0.999999);
-    checkNumber(c, options, 'regularization', 0, Number.MAX_VALUE);
+    c.integer('blockSize', options.blockSize, 1);
+    c.integer('partitions', options.partitions, 1);
+    c.inRange('stepSize', options.stepSize, 0, 2);
+    c.inRange('smoothing', options.smoothing, 0, 0.999999);
+    c.inRange('regularization', options.regularization, 0, Number.MAX_VALUE);
     c.throwIfAny();
     this.filter = new PartitionedFdFilter({
       blockSize: options.blockSize,

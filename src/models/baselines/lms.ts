@@ -1,7 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import { IssueCollector } from '../../core/validate.js';
 import type { AdaptiveFilter } from '../adaptive-filter.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 
 export interface LmsOptions {
   /** Number of taps L (≥ 1). */
@@ -34,9 +33,9 @@ export class Lms implements AdaptiveFilter {
   constructor(options: LmsOptions) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['taps', 'frameSize', 'stepSize']));
-    checkInteger(c, options, 'taps', 1);
-    checkInteger(c, options, 'frameSize', 1);
-    checkNumber(c, options, 'stepSize', 0, Number.MAX_VALUE);
+    c.integer('taps', options.taps, 1);
+    c.integer('frameSize', options.frameSize, 1);
+    c.inRange('stepSize', options.stepSize, 0, Number.MAX_VALUE);
     c.throwIfAny();
     this.taps = options.taps;
     this.frameSize = options.frameSize;

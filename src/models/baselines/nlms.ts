@@ -1,7 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import { IssueCollector } from '../../core/validate.js';
 import type { AdaptiveFilter } from '../adaptive-filter.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 
 export interface NlmsOptions {
   /** Number of taps L (≥ 1). */
@@ -47,11 +46,11 @@ export class Nlms implements AdaptiveFilter {
   constructor(options: NlmsOptions) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['taps', 'frameSize', 'stepSize', 'regularization', 'leakage']));
-    checkInteger(c, options, 'taps', 1);
-    checkInteger(c, options, 'frameSize', 1);
-    checkNumber(c, options, 'stepSize', 0, 2);
-    checkNumber(c, options, 'regularization', 0, Number.MAX_VALUE);
-    checkNumber(c, options, 'leakage', 0, 1);
+    c.integer('taps', options.taps, 1);
+    c.integer('frameSize', options.frameSize, 1);
+    c.inRange('stepSize', options.stepSize, 0, 2);
+    c.inRange('regularization', options.regularization, 0, Number.MAX_VALUE);
+    c.inRange('leakage', options.leakage, 0, 1);
     c.throwIfAny();
     this.taps = options.taps;
     this.frameSize = options.frameSize;

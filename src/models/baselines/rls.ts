@@ -1,7 +1,6 @@
 import { ShapeError } from '../../core/errors.js';
 import { IssueCollector } from '../../core/validate.js';
 import type { AdaptiveFilter } from '../adaptive-filter.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 
 export interface RlsOptions {
   /** Number of taps L (≥ 1; O(L²) per sample, so keep it short: ≤ 64 in real time). */
@@ -46,10 +45,10 @@ export class Rls implements AdaptiveFilter {
   constructor(options: RlsOptions) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['taps', 'frameSize', 'forgetting', 'delta']));
-    checkInteger(c, options, 'taps', 1);
-    checkInteger(c, options, 'frameSize', 1);
-    checkNumber(c, options, 'forgetting', Number.MIN_VALUE, 1);
-    checkNumber(c, options, 'delta', Number.MIN_VALUE, Number.MAX_VALUE);
+    c.integer('taps', options.taps, 1);
+    c.integer('frameSize', options.frameSize, 1);
+    c.inRange('forgetting', options.forgetting, Number.MIN_VALUE, 1);
+    c.inRange('delta', options.delta, Number.MIN_VALUE, Number.MAX_VALUE);
     c.throwIfAny();
     this.taps = options.taps;
     this.frameSize = options.frameSize;

@@ -1,5 +1,4 @@
 import { IssueCollector } from '../../core/validate.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 
 export interface PageHinkleyOptions {
   /** Magnitude of change tolerated without alarm, δ (units of the statistic, e.g. dB). Default 1. */
@@ -49,10 +48,10 @@ export class PageHinkley {
   constructor(options: PageHinkleyOptions = {}) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['delta', 'threshold', 'alpha', 'minSamples', 'direction']));
-    checkNumber(c, options, 'delta', 0, Number.MAX_VALUE);
-    checkNumber(c, options, 'threshold', Number.MIN_VALUE, Number.MAX_VALUE);
-    checkNumber(c, options, 'alpha', Number.MIN_VALUE, 1);
-    checkInteger(c, options, 'minSamples', 1, true);
+    c.inRange('delta', options.delta, 0, Number.MAX_VALUE);
+    c.inRange('threshold', options.threshold, Number.MIN_VALUE, Number.MAX_VALUE);
+    c.inRange('alpha', options.alpha, Number.MIN_VALUE, 1);
+    c.integer('minSamples', options.minSamples, 1, undefined, true);
     const dir = options.direction;
     if (dir !== undefined && dir !== 'up' && dir !== 'down' && dir !== 'both') {
       c.add('direction', `\`direction\` must be 'up', 'down' or 'both'. Received: direction=${String(dir)}`);

@@ -1,6 +1,5 @@
 import { IssueCollector } from '../../core/validate.js';
 import type { AdamaxCore } from '../../optim/adamax-core.js';
-import { checkInteger, checkNumber } from '../model-options.js';
 import { PageHinkley, type PageHinkleyOptions } from './page-hinkley.js';
 
 export interface TrackerOptions {
@@ -53,9 +52,9 @@ export class Tracker {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['detector', 'resetMoments', 'lrBoost', 'boostFrames', 'refractoryFrames']));
     c.boolean('resetMoments', options.resetMoments);
-    checkNumber(c, options, 'lrBoost', 1, 1e6);
-    checkNumber(c, options, 'boostFrames', Number.MIN_VALUE, Number.MAX_VALUE);
-    checkInteger(c, options, 'refractoryFrames', 0, true);
+    c.inRange('lrBoost', options.lrBoost, 1, 1e6);
+    c.inRange('boostFrames', options.boostFrames, Number.MIN_VALUE, Number.MAX_VALUE);
+    c.integer('refractoryFrames', options.refractoryFrames, 0, undefined, true);
     c.throwIfAny();
     const det = options.detector;
     this.detector = det instanceof PageHinkley ? det : new PageHinkley(det ?? {});

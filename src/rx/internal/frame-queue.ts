@@ -1,6 +1,5 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import { InvalidOptionError } from '../../core/errors.js';
-import { pyRepr } from '../../core/validate.js';
+import { type IssueCollector, pyRepr } from '../../core/validate.js';
 
 /**
  * Bounded live-input queue options. Frames are queued on arrival and processed in one scheduled
@@ -14,24 +13,17 @@ export interface QueueOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-/** Validates {@link QueueOptions}; adds issues to `issues`. */
-export function checkQueueOptions(queue: unknown, issues: { option: string; message: string }[]): void {
+/** Validates {@link QueueOptions}; adds problems to `c`. */
+export function checkQueueOptions(queue: unknown, c: IssueCollector): void {
   if (queue === undefined) return;
   const q = queue as { capacity?: unknown } | null;
   if (typeof q !== 'object' || q === null) {
-    issues.push({ option: 'queue', message: `\`queue\` must be an object { capacity }. Received: queue=${pyRepr(q)}` });
+    c.add('queue', `\`queue\` must be an object { capacity }. Received: queue=${pyRepr(q)}`);
     return;
   }
   if (typeof q.capacity !== 'number' || !Number.isInteger(q.capacity) || q.capacity < 1) {
-    issues.push({
-      option: 'queue.capacity',
-      message: `\`queue.capacity\` must be an integer >= 1. Received: capacity=${pyRepr(q.capacity)}`,
-    });
+    c.add('queue.capacity', `\`queue.capacity\` must be an integer >= 1. Received: capacity=${pyRepr(q.capacity)}`);
   }
-}
-
-export function throwIssues(issues: { option: string; message: string }[]): void {
-  if (issues.length > 0) throw new InvalidOptionError(issues);
 }
 
 /** A ring buffer of frames with drop-oldest overflow and a scheduled drain. One per subscription. */
