@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { RnnoiseDenoiser } from '../src/models/baselines/rnnoise-denoiser.js';
 import { WienerDenoiser, type WienerDenoiserOptions } from '../src/models/baselines/wiener-denoiser.js';
-import { OnlineDenoiser, type OnlineDenoiserOptions } from '../src/models/online-denoiser.js';
+import { createSingleChannelDenoiser } from '../src/models/create-single-channel-denoiser.js';
+import type { OnlineDenoiser } from '../src/models/online-denoiser.js';
+import { type SingleChannelOverrides, singleChannelConfig } from '../src/models/single-channel-config.js';
 import { makeScenario, type Scenario } from '../src/signal/abrupt-noise-scenario.js';
 import { segmentalSnr } from '../src/signal/segmental-snr.js';
 import { siSdr } from '../src/signal/si-sdr.js';
@@ -82,8 +84,31 @@ const ONLINE_TRACKER_V1 = {
   beta2: 0.95,
 } as const;
 
-function onlineGrid(): Candidate[] {
-  const out: Candidate[] = [];
+/**
+ * The online denoiser of one grid point, through the one factory (`createSingleChannelDenoiser`)
+ * from `SINGLE_CHANNEL_DEFAULTS` with the point's knobs on top: the point equal to the defaults is
+ * exactly what the CLI runs.
+ */
+export function onlineDenoiserAt(overrides: SingleChannelOverrides = {}): OnlineDenoiser {
+  return createSingleChannelDenoiser(singleChannelConfig(overrides));
+}
+
+/** The factory overrides of an online grid point. */
+export function onlinePoint(
+  learningRate: number,
+  quantile: number,
+  gainRule: 'wiener' | 'omlsa',
+  trackerSettings: typeof ONLINE_TRACKER | typeof ONLINE_TRACKER_V1,
+): SingleChannelOverrides {
+  const { beta1, beta2, ...tracker } = trackerSettings;
+  return {
+    model: { ...SHARED_GAIN, ...tracker, quantile, gainRule },
+    optimizer: { learning_rate: learningRate, beta_1: beta1, beta_2: beta2 },
+  };
+}
+
+export function onlineGrid(): (Candidate & { readonly overrides: SingleChannelOverrides })[] {
+  const out: (Candidate & { readonly overrides: SingleChannelOverrides })[] = [];
   type Point = [number, number, 'wiener' | 'omlsa', typeof ONLINE_TRACKER | typeof ONLINE_TRACKER_V1, string];
   const points: Point[] = [];
   for (const quantile of [0.2, 0.3]) {
@@ -92,18 +117,12 @@ function onlineGrid(): Candidate[] {
   points.push([0.25, 0.3, 'omlsa', ONLINE_TRACKER, '']);
   points.push([0.15, 0.2, 'wiener', ONLINE_TRACKER_V1, ' (v1 tracker)']);
   for (const [learningRate, quantile, gainRule, trackerSettings, tag] of points) {
-    const { beta1, beta2, ...tracker } = trackerSettings;
-    const settings: OnlineDenoiserOptions = {
-      ...SHARED_GAIN,
-      ...tracker,
-      quantile,
-      gainRule,
-      optimizer: { learningRate, beta1, beta2 },
-    };
-    const den = new OnlineDenoiser(settings);
+    const overrides = onlinePoint(learningRate, quantile, gainRule, trackerSettings);
+    const den = onlineDenoiserAt(overrides);
     out.push({
       label: `${gainRule} lr=${learningRate} τ=${quantile}${tag}`,
       settings: { ...SHARED_GAIN, ...trackerSettings, quantile, gainRule, learningRate },
+      overrides,
       run: async (x, fs) => den.process(x, fs),
     });
   }

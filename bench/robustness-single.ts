@@ -7,8 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Random } from '../src/core/random.js';
-import { SINGLE_CHANNEL_DEFAULTS } from '../src/models/defaults/single-channel-defaults.js';
-import { OnlineDenoiser } from '../src/models/online-denoiser.js';
+import { createSingleChannelDenoiser } from '../src/models/create-single-channel-denoiser.js';
+import { singleChannelConfig } from '../src/models/single-channel-config.js';
 
 export interface RobustnessResult {
   readonly clips: number;
@@ -47,7 +47,7 @@ export function runSingleChannelRobustness(count = 1000, seconds = 0.5, seed = 7
       else if (kind === 'digital silence') v = 0;
       x[i] = v;
     }
-    const y = new OnlineDenoiser(SINGLE_CHANNEL_DEFAULTS.online).process(x, fs);
+    const y = createSingleChannelDenoiser(singleChannelConfig()).process(x, fs);
     let ex = 0;
     let ey = 0;
     let finite = y.length === n;

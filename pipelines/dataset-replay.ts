@@ -19,7 +19,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { AdamaxStreamError } from '../src/index.js';
+import { AdamaxStreamError, type ReferenceCancellerOverrides, type SingleChannelOverrides } from '../src/index.js';
 import { readAudioFile, writeAudioFile } from './audio-files.js';
 import { downmix, isAbortError, type PipelineResult, round, toRate } from './common.js';
 import { cancelWithReference, type ReferenceMethod } from './reference-cancellation.js';
@@ -97,6 +97,10 @@ export interface ReplayItemSettings {
   readonly referenceMethod?: ReferenceMethod;
   /** Skip STOI (faster). Default false. */
   readonly skipStoi?: boolean;
+  /** FD-Adamax canceller configuration on top of `REFERENCE_DEFAULTS` (resolved at each file's rate). */
+  readonly referenceConfig?: ReferenceCancellerOverrides;
+  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS`. */
+  readonly singleConfig?: SingleChannelOverrides;
   /**
    * Learner checkpoint of this file (online single-channel method only): a rerun after a crash
    * resumes from it; removed when the file completes. Default: none.
@@ -346,6 +350,7 @@ async function processItem(
       reference: ref.channels,
       referenceSampleRate: ref.sampleRate,
       method: settings.referenceMethod ?? 'fd-adamax',
+      ...(settings.referenceConfig ? { config: settings.referenceConfig } : {}),
     });
   } else {
     const method = settings.singleMethod ?? 'online';
@@ -358,7 +363,8 @@ async function processItem(
             },
           }
         : {};
-    result = await denoiseSingleChannel({ ...common, ...checkpoint, input: noisy.channels, method });
+    const config = settings.singleConfig ? { config: settings.singleConfig } : {};
+    result = await denoiseSingleChannel({ ...common, ...checkpoint, ...config, input: noisy.channels, method });
   }
   return { result, duration: (noisy.channels[0]?.length ?? 0) / rate };
 }
@@ -417,6 +423,8 @@ function itemSettings(options: ReplayOptions): ReplayItemSettings {
     ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),
     ...(options.referenceMethod ? { referenceMethod: options.referenceMethod } : {}),
     ...(options.skipStoi ? { skipStoi: true } : {}),
+    ...(options.referenceConfig ? { referenceConfig: options.referenceConfig } : {}),
+    ...(options.singleConfig ? { singleConfig: options.singleConfig } : {}),
   };
 }
 

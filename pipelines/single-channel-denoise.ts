@@ -16,7 +16,7 @@
  * checkpoint (the learner continues bit-identically; frames already done are not redone). The three
  * files are removed when the run completes.
  *
- * Rates and channels: the model runs at `SINGLE_CHANNEL_DEFAULTS.online.sampleRate`; other rates
+ * Rates and channels: the model runs at its configured rate (`SINGLE_CHANNEL_DEFAULTS.online.sampleRate`); other rates
  * are resampled in and the output back. Multichannel input is downmixed (mean of the channels). The
  * output is mono with exactly the input's length and rate.
  */
@@ -40,13 +40,16 @@ import {
   type AdaptiveModel,
   type Checkpoint,
   CheckpointError,
+  createSingleChannelDenoiser,
   learn,
-  OnlineDenoiser,
+  type OnlineDenoiser,
   type OnlineDenoiserState,
   RnnoiseDenoiser,
   replayFrames,
-  SINGLE_CHANNEL_DEFAULTS,
+  type SingleChannelConfig,
+  type SingleChannelOverrides,
   type StepEvent,
+  singleChannelConfig,
   WienerDenoiser,
 } from '../src/index.js';
 import { checkpoints, readCheckpoint } from '../src/node/io.js';
@@ -83,11 +86,16 @@ export interface SingleChannelDenoiseOptions extends PipelineCommonOptions {
   readonly method?: SingleChannelMethod;
   /** Save / resume the learner (online method only). */
   readonly checkpoint?: CheckpointOptions;
+  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS` (online method only). */
+  readonly config?: SingleChannelOverrides;
 }
 
-/** The default online denoiser (a fresh instance from `SINGLE_CHANNEL_DEFAULTS.online`). */
-export function createOnlineDenoiser(): OnlineDenoiser {
-  return new OnlineDenoiser(SINGLE_CHANNEL_DEFAULTS.online);
+/**
+ * The online denoiser through the one factory (`createSingleChannelDenoiser`): a fresh instance
+ * from `SINGLE_CHANNEL_DEFAULTS` with `overrides` on top (a full `{ optimizer, model }` is used as given).
+ */
+export function createOnlineDenoiser(overrides: SingleChannelOverrides = {}): OnlineDenoiser {
+  return createSingleChannelDenoiser(singleChannelConfig(overrides));
 }
 
 /**
@@ -130,6 +138,8 @@ interface CheckpointMeta {
   readonly modelRate: number;
   readonly hop: number;
   readonly fingerprint: number;
+  /** The learner's exact configuration (JSON): a checkpoint does not resume under another one. */
+  readonly config: string;
 }
 
 /** A cheap content fingerprint of the input (so a checkpoint of another file is refused). */
@@ -180,7 +190,7 @@ function loadResume(
       },
     );
   }
-  const keys = ['format', 'inputLength', 'sampleRate', 'modelRate', 'hop', 'fingerprint'] as const;
+  const keys = ['format', 'inputLength', 'sampleRate', 'modelRate', 'hop', 'fingerprint', 'config'] as const;
   if (keys.some((k) => saved[k] !== meta[k])) {
     throw new CheckpointError(
       `Checkpoint ${cp.path} belongs to another input or model; delete it (or pass another --checkpoint) to start over.`,
@@ -277,8 +287,9 @@ async function onlineStream(
   x: Float32Array,
   options: SingleChannelDenoiseOptions,
   fileRate: number,
+  den: OnlineDenoiser,
+  config: SingleChannelConfig,
 ): Promise<{ y: Float32Array; trace: TraceRecorder; resumedFrom: number; den: OnlineDenoiser }> {
-  const den = createOnlineDenoiser();
   const hop = den.frameSize;
   const latency = den.latency;
   const totalFrames = Math.ceil((x.length + latency) / hop);
@@ -301,6 +312,7 @@ async function onlineStream(
     modelRate: den.sampleRate,
     hop,
     fingerprint: fingerprint(x),
+    config: JSON.stringify(config),
   };
   let resume: { checkpoint: Checkpoint; step: number } | null = null;
   if (cp) {
@@ -342,6 +354,9 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
   if (options.checkpoint && method !== 'online') {
     throw new AdamaxStreamError('usage', `Checkpoints need the online method (got '${method}').`);
   }
+  if (options.config && method !== 'online') {
+    throw new AdamaxStreamError('usage', `A learner configuration needs the online method (got '${method}').`);
+  }
   const started = performance.now();
   let output: Float32Array;
   let trace: TraceRecorder | null = null;
@@ -351,12 +366,14 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
     output = new Float32Array(0);
     settings = { method };
   } else if (method === 'online') {
-    const modelRate = SINGLE_CHANNEL_DEFAULTS.online.sampleRate;
+    const config = singleChannelConfig(options.config);
+    const den = createSingleChannelDenoiser(config);
+    const modelRate = den.sampleRate;
     const x = toRate(input, fileRate, modelRate);
-    const r = await onlineStream(x, options, fileRate);
+    const r = await onlineStream(x, options, fileRate, den, config);
     trace = r.trace;
     output = fitLength(toRate(sanitize(r.y.slice()), modelRate, fileRate), input.length);
-    settings = { method, ...SINGLE_CHANNEL_DEFAULTS.online, hop: r.den.frameSize, latency: r.den.latency };
+    settings = { method, ...config, hop: r.den.frameSize, latency: r.den.latency };
     if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
   } else {
     const den = method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser();

@@ -34,6 +34,7 @@ export { Rls, type RlsOptions } from './models/baselines/rls.js';
 export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
 export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
 export { createReferenceCanceller } from './models/create-reference-canceller.js';
+export { createSingleChannelDenoiser } from './models/create-single-channel-denoiser.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
 export type { Denoiser } from './models/denoiser.js';
@@ -60,6 +61,12 @@ export {
   referencePartitions,
 } from './models/reference-canceller-config.js';
 export { runAdaptiveFilter } from './models/run-adaptive-filter.js';
+export {
+  type SingleChannelConfig,
+  type SingleChannelModelConfig,
+  type SingleChannelOverrides,
+  singleChannelConfig,
+} from './models/single-channel-config.js';
 export {
   SpectralMaskLearner,
   type SpectralMaskLearnerOptions,

@@ -15,6 +15,8 @@ import {
   toRate,
   writeAudioFile,
 } from '../../../pipelines/index.js';
+import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
+import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
 import {
   CliInterrupted,
   CliUsageError,
@@ -26,6 +28,15 @@ import {
   parseCommandArgs,
   withInterrupt,
 } from '../io.js';
+import {
+  checkLearnerFlags,
+  LEARNER_FLAGS,
+  LEARNER_HELP,
+  parseLearnerFlags,
+  referenceOverrides,
+  singleOverrides,
+  usageOnInvalid,
+} from '../learner-flags.js';
 import { ProgressBar } from '../progress.js';
 import { checkReportPath, toRunReport, writeReport } from '../report-files.js';
 
@@ -51,8 +62,10 @@ Options:
       --checkpoint <file>   save the learner state every few seconds of audio and resume from it after a
                             crash or Ctrl-C (online model only; removed when the run completes)
       --checkpoint-every <n> frames between checkpoints (default ≈ 5 s of audio)
-      --json                print a JSON summary on stdout
+      --json                print a JSON summary on stdout (with the exact learner configuration)
   -h, --help                show this help
+
+${LEARNER_HELP}
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 interrupted.`;
 
@@ -94,6 +107,7 @@ export const denoiseCommand: Command = {
         'checkpoint-every': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...LEARNER_FLAGS,
       },
       { min: 1, max: 1, names: 'the <input> file' },
     );
@@ -102,7 +116,9 @@ export const denoiseCommand: Command = {
       return 0;
     }
     const input = positionals[0]!;
-    if (values.output === undefined) throw new CliUsageError('denoise: missing --output <file>.');
+    const learner = await parseLearnerFlags('denoise', values);
+    if (values.output === undefined && !learner.printConfig)
+      throw new CliUsageError('denoise: missing --output <file>.');
     const model = choiceFlag('denoise', 'model', values.model, MODELS);
     const format = choiceFlag('denoise', 'format', values.format, ['pcm16', 'float32'] as const);
     const changeFlag = numberFlag('denoise', 'change-time', values['change-time'], { min: 0 });
@@ -122,13 +138,32 @@ export const denoiseCommand: Command = {
     if (every !== undefined && values.checkpoint === undefined) {
       throw new CliUsageError('denoise: --checkpoint-every needs --checkpoint <file>.');
     }
-    if (resolve(values.output) === resolve(input)) {
+    if (values.output !== undefined && resolve(values.output) === resolve(input)) {
       throw new CliUsageError('denoise: --output must not be the input file.');
     }
+    const learns = method === 'fd-adamax' || method === 'online';
+    if ((learner.any || learner.printConfig) && !learns) {
+      throw new CliUsageError(
+        `denoise: the learner options need an Adamax model (fd-adamax or online; got ${method}).`,
+      );
+    }
+    if (learns) checkLearnerFlags('denoise', learner, withReference ? 'reference' : 'single');
 
     for (const f of [input, values.reference, values.clean]) if (f !== undefined) await assertReadableFile(f);
     const noisy = await readAudioFile(input);
     const rate = noisy.sampleRate;
+    const config = !learns
+      ? null
+      : usageOnInvalid('denoise', () =>
+          withReference
+            ? referenceCancellerConfig(rate, referenceOverrides(learner))
+            : singleChannelConfig(singleOverrides('denoise', learner)),
+        );
+    if (learner.printConfig) {
+      ctx.out(JSON.stringify(config, null, 2));
+      return 0;
+    }
+    const output = values.output!;
     const clean = values.clean ? await readAudioFile(values.clean) : null;
     const ref = values.reference ? await readAudioFile(values.reference) : null;
     const changeTime = changeFlag ?? sidecarChangeTime(input);
@@ -150,12 +185,14 @@ export const denoiseCommand: Command = {
               reference: ref.channels,
               referenceSampleRate: ref.sampleRate,
               method: method as ReferenceMethod,
+              ...(config ? { config: config as ReferenceCancellerConfig } : {}),
             })
           : denoiseSingleChannel({
               ...common,
               signal,
               input: noisy.channels,
               method: method as SingleChannelMethod,
+              ...(config ? { config: config as SingleChannelConfig } : {}),
               ...(values.checkpoint !== undefined
                 ? { checkpoint: { path: values.checkpoint, ...(every !== undefined ? { every } : {}) } }
                 : {}),
@@ -174,7 +211,7 @@ export const denoiseCommand: Command = {
       bar.done();
     }
     const outFormat = format ?? noisy.wavEncoding ?? 'pcm16';
-    await writeAudioFile(values.output, [result.output], rate, outFormat);
+    await writeAudioFile(output, [result.output], rate, outFormat);
     let reportFiles: string[] = [];
     if (values.report !== undefined) {
       const report = toRunReport(result, {
@@ -182,7 +219,7 @@ export const denoiseCommand: Command = {
         command: ['adamax-stream', 'denoise', ...args].join(' '),
         inputFile: input,
         channels: noisy.channels.length,
-        output: values.output,
+        output,
       });
       reportFiles = await writeReport(values.report, report);
     }
@@ -192,7 +229,7 @@ export const denoiseCommand: Command = {
         JSON.stringify({
           command: 'denoise',
           input,
-          output: values.output,
+          output,
           reference: values.reference ?? null,
           clean: values.clean ?? null,
           report: reportFiles,
@@ -204,12 +241,13 @@ export const denoiseCommand: Command = {
           format: outFormat,
           changeTime: changeTime ?? null,
           summary: s,
+          config,
         }),
       );
       return 0;
     }
     ctx.out(
-      `denoised ${input} → ${values.output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
+      `denoised ${input} → ${output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
         `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
         `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
     );

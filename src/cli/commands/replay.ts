@@ -19,6 +19,8 @@ import {
   table,
   withInterrupt,
 } from '../io.js';
+import { LEARNER_FLAGS, LEARNER_HELP, parseLearnerFlags } from '../learner-flags.js';
+import { replayLearner, replayPrintConfig } from '../replay-learner.js';
 import { ReplayProgress } from '../replay-progress.js';
 import { checkRedisUrl } from './worker.js';
 
@@ -53,6 +55,10 @@ Options:
       --json                print a JSON summary on stdout (per-file results and the aggregate)
   -h, --help                show this help
 
+${LEARNER_HELP}
+  In a dataset with both tracks, a "model" section (--config, --filter-ms) picks the track the learner options
+  apply to; without one the optimizer options apply to both Adamax learners.
+
 Exit codes: 0 all files done, 1 a file failed or the dataset cannot be read, 2 usage error, 130 interrupted.`;
 
 type FileOutcome = { kind: 'done' | 'skipped'; result: ReplayFileResult } | { kind: 'failed'; failure: ReplayFailure };
@@ -78,6 +84,7 @@ export const replayCommand: Command = {
         queue: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...LEARNER_FLAGS,
       },
       { min: 1, max: 1, names: 'the <folder|manifest>' },
     );
@@ -89,12 +96,20 @@ export const replayCommand: Command = {
     const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
     const workers = numberFlag('replay', 'workers', values.workers, { integer: true, min: 1, max: 1024 });
     const json = values.json === true;
+    const methods = { reference: referenceMethod ?? 'fd-adamax', single: singleMethod ?? 'online' };
+    const flags = await parseLearnerFlags('replay', values);
+    const learner = replayLearner(flags, methods);
+    if (flags.printConfig) {
+      ctx.out(await replayPrintConfig(positionals[0]!, learner, methods));
+      return 0;
+    }
     const progress = new ReplayProgress(ctx.io.stderr, values.redis ? 'replay (queue)' : 'replay');
     const common = {
       source: positionals[0]!,
       ...(singleMethod ? { singleMethod } : {}),
       ...(referenceMethod ? { referenceMethod } : {}),
       ...(values['no-stoi'] ? { skipStoi: true } : {}),
+      ...learner,
       onProgress: (f: number, item: DatasetItem) => progress.progress(item.name, f),
       onFileDone: (item: DatasetItem, outcome: FileOutcome) => {
         if (outcome.kind === 'skipped') return progress.skipped();

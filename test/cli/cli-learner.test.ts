@@ -1,0 +1,186 @@
+/**
+ * The CLI runs what the benchmarks score (same factory call, same defaults, bit for bit), its
+ * learner flags, --print-config / --config round trips, and bad values with the API's messages.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultGeometry, FD_ADAMAX_DEFAULT, makeFdAdamax, runClip } from '../../bench/lib/reference-methods.js';
+import { onlineGrid } from '../../bench/quality-single.js';
+import { readAudioFile } from '../../pipelines/index.js';
+import { writeWavFile } from '../../src/audio/write-wav-file.js';
+import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
+import { Adamax, makeScenario, singleChannelConfig } from '../../src/index.js';
+import { runCli } from './helpers.js';
+
+let dir: string;
+const files: Record<number, { noisy: string; ref: string; primary: Float32Array; reference: Float32Array }> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'adamax-cli-learner-'));
+  for (const rate of [16000, 48000]) {
+    const speech = await loadSpeech(defaultSpeechDir()!, rate);
+    const sc = makeScenario({
+      seed: 5,
+      split: 'test',
+      index: 1,
+      speech,
+      sampleRate: rate,
+      track: 'reference',
+      durationSec: 2,
+    });
+    const noisy = join(dir, `noisy-${rate}.wav`);
+    const ref = join(dir, `noisy-${rate}.ref.wav`);
+    await writeWavFile(noisy, [sc.primary], rate, { format: 'float32' });
+    await writeWavFile(ref, [sc.reference!], rate, { format: 'float32' });
+    files[rate] = { noisy, ref, primary: sc.primary, reference: sc.reference! };
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const same = (a: Float32Array, b: Float32Array): boolean =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+async function denoise(args: string[]): Promise<Float32Array> {
+  const out = join(dir, `out-${Math.random().toString(36).slice(2)}.wav`);
+  const r = await runCli(['denoise', ...args, '-o', out, '--format', 'float32']);
+  expect(r.code, r.stderr).toBe(0);
+  return (await readAudioFile(out)).channels[0]!;
+}
+
+async function printConfig(args: string[]): Promise<string> {
+  const r = await runCli(['denoise', ...args, '--print-config']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe('the CLI runs exactly what the benchmarks score', () => {
+  it.each([16000, 48000])(
+    'reference canceller at %i Hz: CLI output = the benchmark construction, bit for bit',
+    async (rate) => {
+      const f = files[rate]!;
+      const cli = await denoise([f.noisy, '-r', f.ref]);
+      const bench = runClip(makeFdAdamax(defaultGeometry(rate), FD_ADAMAX_DEFAULT), f.primary, f.reference);
+      expect(cli.length).toBe(f.primary.length);
+      expect(same(cli, bench)).toBe(true);
+    },
+  );
+
+  it('single-channel: the benchmark grid contains the defaults, and the CLI output = that grid point, bit for bit', async () => {
+    const point = onlineGrid().find(
+      (c) => JSON.stringify(singleChannelConfig(c.overrides)) === JSON.stringify(singleChannelConfig()),
+    );
+    expect(point, 'the benchmark scores the default configuration').toBeDefined();
+    const f = files[16000]!;
+    const cli = await denoise([f.noisy]);
+    expect(same(cli, await point!.run(f.primary, 16000, new Map()))).toBe(true);
+  });
+});
+
+describe('--print-config and --config', () => {
+  it.each([
+    [
+      'reference',
+      48000,
+      ['--learning-rate', '0.01', '--beta2-seconds', '0.1', '--filter-ms', '48', '--ema-seconds', '0.2'],
+    ],
+    ['single-channel', 16000, ['--learning-rate', '0.2', '--beta2-seconds', '0.05', '--clipnorm', '1']],
+  ] as const)('%s: feeding the printed config back reproduces the run bit for bit', async (kind, rate, flags) => {
+    const f = files[rate]!;
+    const input = kind === 'reference' ? [f.noisy, '-r', f.ref] : [f.noisy];
+    const json = await printConfig([...input, ...flags]);
+    const cfg = JSON.parse(json);
+    expect(cfg.optimizer.learning_rate).toBe(Math.fround(Number(flags[1])));
+    if (kind === 'reference') expect(cfg.model.filterMs).toBe(48);
+    const file = join(dir, `${kind}.json`);
+    writeFileSync(file, json);
+    expect(await printConfig([...input, '--config', file])).toBe(json);
+    const a = await denoise([...input, ...flags]);
+    const b = await denoise([...input, '--config', file]);
+    expect(same(a, b)).toBe(true);
+    expect(same(a, await denoise(input))).toBe(false); // the flags did change the run
+  });
+
+  it('replay takes the same flags: --print-config and a --config run match denoise', async () => {
+    const f = files[16000]!;
+    const ds = join(dir, 'ds');
+    mkdirSync(ds, { recursive: true });
+    copyFileSync(f.noisy, join(ds, 'a.wav'));
+    copyFileSync(f.ref, join(ds, 'a.ref.wav'));
+    const flags = ['--learning-rate', '0.008', '--beta2', '0.95'];
+    const p = await runCli(['replay', ds, '--workers', '1', ...flags, '--print-config']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toBe(await printConfig([f.noisy, '-r', f.ref, ...flags]));
+    const cfg = join(dir, 'replay.json');
+    writeFileSync(cfg, p.stdout);
+    const out = join(dir, 'replay-out');
+    const r = await runCli(['replay', ds, '--workers', '1', '--config', cfg, '--out', out, '--no-stoi']);
+    expect(r.code, r.stderr).toBe(0);
+    const single = join(dir, 'denoise-pcm16.wav');
+    expect(
+      (await runCli(['denoise', f.noisy, '-r', f.ref, '--config', cfg, '-o', single, '--format', 'pcm16'])).code,
+    ).toBe(0);
+    expect(readFileSync(join(out, 'a.denoised.wav')).equals(readFileSync(single))).toBe(true);
+  });
+});
+
+describe('bad learner values: exit 2 with the API messages', () => {
+  const apiMessage = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected the API to throw');
+  };
+  it.each([
+    [['--beta1', '1.5'], apiMessage(() => new Adamax({ beta1: 1.5 }))],
+    [['--gradient-accumulation-steps', '1'], apiMessage(() => new Adamax({ gradientAccumulationSteps: 1 }))],
+    [['--epsilon=-1'], apiMessage(() => new Adamax({ epsilon: -1 }))],
+    [['--ema-momentum', '2'], apiMessage(() => new Adamax({ useEma: true, emaMomentum: 2 }))],
+    [['--learning-rate', 'abc'], '--learning-rate must be a number'],
+    [['--beta2', '0.9', '--beta2-seconds', '1'], 'not both'],
+    [['--filter-ms', '0'], '`filterMs` must be'],
+    [['--beta2-seconds=-1'], '`beta2Seconds` must be a finite number > 0'],
+  ])('%j', async (flags, message) => {
+    const f = files[16000]!;
+    const r = await runCli(['denoise', f.noisy, '-r', f.ref, '-o', join(dir, 'never.wav'), ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('config files: unknown sections, unknown model keys, bad JSON; learner flags on a non-Adamax model', async () => {
+    const f = files[16000]!;
+    const cases: [string, string][] = [
+      ['{"optimizer": {}, "extra": 1}', "unknown section(s) 'extra'"],
+      ['{"model": {"taps": 512}}', 'not recognized'],
+      ['{"optimizer": {"beta_1": 7}}', apiMessage(() => new Adamax({ beta1: 7 }))],
+      ['not json', 'is not JSON'],
+    ];
+    for (const [text, message] of cases) {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, text);
+      const r = await runCli(['denoise', f.noisy, '-r', f.ref, '-o', join(dir, 'never.wav'), '--config', file]);
+      expect(r.code, text).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const r = await runCli([
+      'denoise',
+      f.noisy,
+      '-o',
+      join(dir, 'never.wav'),
+      '--model',
+      'wiener',
+      '--learning-rate',
+      '0.1',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('need an Adamax model');
+    const s = await runCli(['denoise', f.noisy, '-o', join(dir, 'never.wav'), '--filter-ms', '40']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('--filter-ms');
+  });
+});
