@@ -37,6 +37,7 @@ export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';
 export {
   cancelWithReference,
   createReferenceFilter,
+  type FilteredFrame,
   filterFrames,
   REFERENCE_METHODS,
   type ReferenceCancellationOptions,

@@ -39,7 +39,12 @@ export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
 export type { Denoiser } from './models/denoiser.js';
 export { FirFilter, type FirFilterOptions, type FirState } from './models/fir-filter.js';
-export { OnlineDenoiser, type OnlineDenoiserOptions, type OnlineDenoiserState } from './models/online-denoiser.js';
+export {
+  OnlineDenoiser,
+  type OnlineDenoiserOptions,
+  type OnlineDenoiserState,
+  type RiseDetectorOptions,
+} from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {
   PartitionedFdFilter,

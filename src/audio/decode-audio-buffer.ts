@@ -81,7 +81,7 @@ function decoderReason(cause: unknown): string {
  * The decode runs in an `OfflineAudioContext({ numberOfChannels: 1, length: 1, sampleRate })` at the
  * target rate, because `decodeAudioData` always resamples to its context's rate. The default target
  * is the file's native rate: from the WAV header, or sniffed from the FLAC STREAMINFO / Ogg Vorbis
- * identification header / first MP3 frame ({@link sniffSampleRate}); for anything else it is 48000
+ * identification header / first MP3 frame (`sniffSampleRate`); for anything else it is 48000
  * and `sourceSampleRate` is absent.
  *
  * WAV input is checked before decoding, since the decoder accepts broken WAVs silently: a RIFF/WAVE

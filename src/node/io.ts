@@ -17,8 +17,6 @@ export {
   type LiveStats,
   startLive,
 } from '../audio/live-session.js';
-export { loadWebAudio, type WebAudioModule } from '../audio/load-web-audio.js';
-export { type WorkletModuleName, workletModulePath } from '../audio/worklet-module-url.js';
 export { writeWavFile } from '../audio/write-wav-file.js';
 export { type CheckpointsOptions, checkpoints } from '../rx/checkpoints.js';
 export { readCheckpoint } from '../rx/read-checkpoint.js';

@@ -113,6 +113,7 @@ export class AdamaxCore {
   private readonly accSteps: number;
   private readonly accStepsF32: number;
 
+  /** @internal Built by `Adamax.buildFlat` (which owns the learning-rate holder), not directly. */
   constructor(layout: ParamLayout, hp: AdamaxHyperParameters, lr: LearningRate, backend: AdamaxBackend = 'auto') {
     this.layout = layout;
     this.hp = hp;

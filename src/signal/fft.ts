@@ -7,7 +7,7 @@ export type FloatArray = Float32Array | Float64Array;
 
 /**
  * Radix-2 FFT of a fixed power-of-two size N for any float storage: complex transforms and the
- * real-input helpers, all computed by the one radix-2 implementation, {@link RealFft} (an N-point
+ * real-input helpers, all computed by the one radix-2 implementation, `RealFft` (an N-point
  * complex transform is the complex core of a 2N-point `RealFft`; the real helpers are an N-point
  * `RealFft`). Float64 buffers are transformed in place; Float32 buffers go through Float64 scratch
  * allocated at construction. Every transform allocates nothing.

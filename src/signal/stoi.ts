@@ -29,7 +29,7 @@ const EPS = 2.220446049250313e-16;
  * intelligibility prediction of time–frequency weighted noisy speech", IEEE TASLP 19(7), 2011),
  * following the authors' MATLAB reference `stoi.m` step by step:
  *
- * 1. resample both signals to 10 kHz with MATLAB/Octave `resample`'s filter ({@link octaveResample});
+ * 1. resample both signals to 10 kHz with MATLAB/Octave `resample`'s filter (`octaveResample`);
  * 2. remove silent frames: 256-sample Hann frames (MATLAB `hanning`), hop 128; keep frames whose
  *    clean energy is within 40 dB of the loudest clean frame; overlap-add the kept (windowed)
  *    frames of both signals back together;

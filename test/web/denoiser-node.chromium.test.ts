@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { chromiumMissing, launchChromium, serveDir } from './chromium.js';
 import type { SceneResult } from './harness.js';
 
 const SECONDS = 10;
 
-describe.skipIf(chromiumMissing !== undefined)(
+describe.skipIf(skipUnavailable('createDenoiserNode in headless Chromium', chromiumMissing))(
   `createDenoiserNode in headless Chromium${chromiumMissing ? ` (skipped: ${chromiumMissing})` : ''}`,
   () => {
     const dir = mkdtempSync(join(tmpdir(), 'adamax-web-'));
