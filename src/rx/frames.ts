@@ -1,6 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { ShapeError } from '../core/errors.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
+import { operate } from './internal/operate.js';
 
 export interface FramesOptions {
   /** Samples per channel in a frame (≥ 1). */
@@ -50,73 +51,62 @@ export function frames(options: FramesOptions): OperatorFunction<Chunk, Float32A
   const hop = options.hop ?? size;
   const keep = size - hop;
 
-  return (source) =>
-    new Observable<Float32Array[]>((subscriber) => {
-      let channels = -1;
-      let current: Float32Array[] = [];
-      let filled = 0;
-      const subscription = source.subscribe({
-        next: (chunk) => {
-          if (subscriber.closed) return;
-          try {
-            const chans = chunk instanceof Float32Array ? null : chunk;
-            const nCh = chans ? chans.length : 1;
-            if (channels < 0) {
-              if (nCh < 1) throw new ShapeError('A multi-channel chunk needs at least one channel.');
-              channels = nCh;
-              current = Array.from({ length: channels }, () => new Float32Array(size));
-            } else if (nCh !== channels) {
-              throw new ShapeError(`frames: a chunk has ${nCh} channel(s), but the stream started with ${channels}.`);
-            }
-            const first = chans ? chans[0] : (chunk as Float32Array);
-            if (!(first instanceof Float32Array)) {
+  return operate<Chunk, Float32Array[]>((subscriber) => {
+    let channels = -1;
+    let current: Float32Array[] = [];
+    let filled = 0;
+    return {
+      next: (chunk) => {
+        const chans = chunk instanceof Float32Array ? null : chunk;
+        const nCh = chans ? chans.length : 1;
+        if (channels < 0) {
+          if (nCh < 1) throw new ShapeError('A multi-channel chunk needs at least one channel.');
+          channels = nCh;
+          current = Array.from({ length: channels }, () => new Float32Array(size));
+        } else if (nCh !== channels) {
+          throw new ShapeError(`frames: a chunk has ${nCh} channel(s), but the stream started with ${channels}.`);
+        }
+        const first = chans ? chans[0] : (chunk as Float32Array);
+        if (!(first instanceof Float32Array)) {
+          throw new ShapeError(`frames: a chunk must be Float32Array or Float32Array[]. Received: ${pyRepr(chunk)}`);
+        }
+        const n = first.length;
+        if (chans) {
+          for (let c = 1; c < channels; c++) {
+            const ch = chans[c];
+            if (!(ch instanceof Float32Array) || ch.length !== n) {
               throw new ShapeError(
-                `frames: a chunk must be Float32Array or Float32Array[]. Received: ${pyRepr(chunk)}`,
+                `frames: channels of a chunk must be Float32Arrays of equal length; channel 0 has ${n} samples, channel ${c} has ${ch instanceof Float32Array ? ch.length : pyRepr(ch)}.`,
               );
             }
-            const n = first.length;
-            if (chans) {
-              for (let c = 1; c < channels; c++) {
-                const ch = chans[c];
-                if (!(ch instanceof Float32Array) || ch.length !== n) {
-                  throw new ShapeError(
-                    `frames: channels of a chunk must be Float32Arrays of equal length; channel 0 has ${n} samples, channel ${c} has ${ch instanceof Float32Array ? ch.length : pyRepr(ch)}.`,
-                  );
-                }
-              }
-            }
-            let pos = 0;
-            while (pos < n) {
-              const take = Math.min(size - filled, n - pos);
-              for (let c = 0; c < channels; c++) {
-                const src = chans ? chans[c]! : first;
-                current[c]!.set(src.subarray(pos, pos + take), filled);
-              }
-              filled += take;
-              pos += take;
-              if (filled === size) {
-                const out = current;
-                current = new Array<Float32Array>(channels);
-                for (let c = 0; c < channels; c++) {
-                  const next = new Float32Array(size);
-                  if (keep > 0) next.set(out[c]!.subarray(hop));
-                  current[c] = next;
-                }
-                filled = keep;
-                subscriber.next(out);
-                if (subscriber.closed) return;
-              }
-            }
-          } catch (e) {
-            subscriber.error(e);
           }
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        subscription.unsubscribe();
+        }
+        let pos = 0;
+        while (pos < n) {
+          const take = Math.min(size - filled, n - pos);
+          for (let c = 0; c < channels; c++) {
+            const src = chans ? chans[c]! : first;
+            current[c]!.set(src.subarray(pos, pos + take), filled);
+          }
+          filled += take;
+          pos += take;
+          if (filled === size) {
+            const out = current;
+            current = new Array<Float32Array>(channels);
+            for (let c = 0; c < channels; c++) {
+              const next = new Float32Array(size);
+              if (keep > 0) next.set(out[c]!.subarray(hop));
+              current[c] = next;
+            }
+            filled = keep;
+            subscriber.next(out);
+            if (subscriber.closed) return;
+          }
+        }
+      },
+      finalize: () => {
         current = [];
-      };
-    });
+      },
+    };
+  });
 }

@@ -1,10 +1,11 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { ShapeError } from '../core/errors.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../models/adaptive-model.js';
 import { Variable } from '../optim/variable.js';
 import type { GradientEvent } from './events.js';
 import { checkQueueOptions, FrameQueue, type QueueOptions } from './internal/frame-queue.js';
+import { operate } from './internal/operate.js';
 
 export interface GradientsOptions {
   /** Bounded live-input queue (drop-oldest); its drop counter goes into each event's `dropped`. */
@@ -57,41 +58,35 @@ export function gradients<S extends ModelState>(
   const frameSize = model.frameSize;
   const queueOptions = options.queue;
 
-  return (source) =>
-    new Observable<GradientEvent>((subscriber) => {
-      let state: S | null = model.createState();
-      const process = (frame: readonly Float32Array[]): boolean => {
-        if (subscriber.closed || !state) return false;
-        try {
-          const grad = new Float32Array(n);
-          const output = new Float32Array(frameSize);
-          const loss = model.step(params.value, state, frame, output, grad);
-          if (queue) subscriber.next({ grads: [grad], loss, output, dropped: queue.dropped });
-          else subscriber.next({ grads: [grad], loss, output });
-        } catch (e) {
-          subscriber.error(e);
-        }
-        return !subscriber.closed;
-      };
-      const queue = queueOptions ? new FrameQueue<readonly Float32Array[]>(queueOptions, process) : null;
-      const subscription = source.subscribe({
-        next: (frame) => {
-          if (queue) queue.push(frame);
-          else process(frame);
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => {
-          if (queue) {
-            queue.cancelPending();
-            queue.drain();
-          }
-          if (!subscriber.closed) subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
+  return operate<readonly Float32Array[], GradientEvent>((subscriber) => {
+    let state: S | null = model.createState();
+    const process = (frame: readonly Float32Array[]): boolean => {
+      if (subscriber.closed || !state) return false;
+      try {
+        const grad = new Float32Array(n);
+        const output = new Float32Array(frameSize);
+        const loss = model.step(params.value, state, frame, output, grad);
+        if (queue) subscriber.next({ grads: [grad], loss, output, dropped: queue.dropped });
+        else subscriber.next({ grads: [grad], loss, output });
+      } catch (e) {
+        subscriber.error(e);
+      }
+      return !subscriber.closed;
+    };
+    const queue = queueOptions ? new FrameQueue<readonly Float32Array[]>(queueOptions, process) : null;
+    return {
+      next: (frame) => {
+        if (queue) queue.push(frame);
+        else process(frame);
+      },
+      complete: () => {
+        queue?.cancelPending();
+        queue?.drain();
+      },
+      finalize: () => {
         queue?.dispose();
         state = null;
-      };
-    });
+      },
+    };
+  });
 }

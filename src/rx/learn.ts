@@ -1,21 +1,14 @@
-import { Observable, type OperatorFunction } from 'rxjs';
-import {
-  AdamaxStreamError,
-  CheckpointError,
-  InvalidOptionError,
-  NonFiniteGradientError,
-  ShapeError,
-} from '../core/errors.js';
+import type { OperatorFunction } from 'rxjs';
+import { CheckpointError } from '../core/errors.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../models/adaptive-model.js';
 import { Adamax } from '../optim/adamax.js';
-import { type AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
 import { LossScaleOptimizer } from '../optim/loss-scale-optimizer.js';
 import { checkCheckpoint } from './decode-checkpoint.js';
-import type { Checkpoint, ModelSnapshot, NonFinitePolicy, StepEvent, StepSource, StreamOptimizer } from './events.js';
+import type { Checkpoint, NonFinitePolicy, StepEvent, StreamOptimizer } from './events.js';
 import { checkQueueOptions, FrameQueue, type QueueOptions } from './internal/frame-queue.js';
-import { restoreModelState } from './internal/model-state.js';
-import { firstNonFinite, isStreamOptimizer, loadOptimizerState } from './internal/optimizer.js';
+import { LearnRun, type LearnSettings } from './internal/learn-run.js';
+import { operate } from './internal/operate.js';
 
 /** Makes a fresh, unbuilt optimizer; {@link learn} calls it once per subscription. */
 export type OptimizerFactory = () => StreamOptimizer;
@@ -85,170 +78,36 @@ export function learn<S extends ModelState>(
   c.throwIfAny();
   const resume = options.resume;
   if (resume !== undefined) checkResume(model, resume);
-  const emitOutput = options.emitOutput ?? false;
-  const finalizeOnComplete = options.finalizeOnComplete ?? true;
-  const policy = options.nonFinite ?? 'error';
+  const settings: LearnSettings = {
+    emitOutput: options.emitOutput ?? false,
+    finalizeOnComplete: options.finalizeOnComplete ?? true,
+    policy: options.nonFinite ?? 'error',
+    resume,
+  };
   const queueOptions = options.queue;
-  const layout = model.layout;
-  const n = layout.size;
 
-  return (source) =>
-    new Observable<StepEvent>((subscriber) => {
-      let opt: StreamOptimizer;
-      let core: AdamaxCore;
-      let state: S;
-      let step = 0;
-      let skippedAtStart = 0;
-      let droppedAtStart = 0;
-      try {
-        opt = create();
-        if (!isStreamOptimizer(opt)) {
-          throw new InvalidOptionError([
-            { option: 'optimizer', message: `The optimizer factory returned ${pyRepr(opt)}, not an optimizer.` },
-          ]);
-        }
-        if (opt.built) {
-          throw new AdamaxStreamError(
-            'invalid_argument',
-            `The optimizer factory returned an already built optimizer ('${opt.name}'); learn needs a fresh one per subscription.`,
-          );
-        }
-        core = opt.buildFlat(layout);
-        model.initParams(core.params);
-        state = model.createState();
-        if (resume) {
-          loadOptimizerState(opt, resume.optimizer);
-          for (let k = 0; k < layout.groups.length; k++) core.params.set(resume.weights[k]!, layout.groups[k]!.offset);
-          state = restoreModelState(state, resume.model!.state);
-          step = resume.step;
-          if (resume.counters) {
-            core.lastLearningRate = resume.counters.lastLearningRate;
-            skippedAtStart = resume.counters.skipped;
-            droppedAtStart = resume.counters.dropped;
-          }
-        }
-      } catch (e) {
-        subscriber.error(e);
-        return;
-      }
-      const lso = opt instanceof LossScaleOptimizer ? opt : null;
-      const checksFinite = lso === null && policy !== 'propagate';
-      const guard = checksFinite ? (opt as Adamax).finiteStep : null;
-      const out = new Float32Array(model.frameSize);
-      let skipped = skippedAtStart;
-      let live = true;
-      const droppedNow = (): number => droppedAtStart + (queue ? queue.dropped : 0);
-
-      const copyGroups = (buf: Float32Array): Float32Array[] =>
-        layout.groups.map((g) => buf.slice(g.offset, g.offset + g.length));
-      const handle: StepSource = {
-        optimizer: opt,
-        snapshot: (): ModelSnapshot => ({
-          iterations: core.iterations,
-          weights: copyGroups(core.average && core.rawIterations > 0 ? core.average : core.params),
-        }),
-        checkpoint: (): Checkpoint => ({
-          format: 'adamax-stream/checkpoint',
-          version: 1,
-          step,
-          groups: layout.groups.map((g) => ({ name: g.name, length: g.length })),
-          weights: copyGroups(core.params),
-          optimizer: opt.saveState(),
-          model: { kind: model.kind, state: structuredClone(state) },
-          counters: { lastLearningRate: core.lastLearningRate, skipped, dropped: droppedNow() },
-        }),
-      };
-
-      const process = (frame: readonly Float32Array[]): boolean => {
-        if (!live || subscriber.closed) return false;
-        try {
-          if (!Array.isArray(frame) || frame.length < model.channels) {
-            throw new ShapeError(
-              `learn expects each frame to be a list of ${model.channels} Float32Array channel(s) of ${model.frameSize} samples. Received: ${pyRepr(frame)}`,
-            );
-          }
-          const loss = model.step(core.params, state, frame, out, core.grads);
-          let outcome: StepOutcome;
-          if (lso) outcome = lso.stepFlat(policy);
-          else if (checksFinite && firstNonFinite(core.grads, 0, n) >= 0) {
-            if (policy === 'error') {
-              subscriber.error(new NonFiniteGradientError(core.rawIterations));
-              return false;
-            }
-            outcome = StepOutcome.SkippedNonFinite;
-          } else if (checksFinite) {
-            outcome = guard!.step();
-            if (outcome === StepOutcome.SkippedNonFinite && policy === 'error') {
-              subscriber.error(new NonFiniteGradientError(core.rawIterations, guard!.describeRejection()));
-              return false;
-            }
-          } else outcome = core.step();
-          if (outcome === StepOutcome.SkippedNonFinite) skipped++;
-          step++;
-          const dropped = droppedNow();
-          if (emitOutput) {
-            subscriber.next({
-              outcome,
-              applied: outcome === StepOutcome.Applied,
-              step,
-              iterations: core.iterations,
-              rawIterations: core.rawIterations,
-              learningRate: core.lastLearningRate,
-              loss,
-              dropped,
-              skipped,
-              output: out.slice(),
-              source: handle,
-            });
-          } else {
-            subscriber.next({
-              outcome,
-              applied: outcome === StepOutcome.Applied,
-              step,
-              iterations: core.iterations,
-              rawIterations: core.rawIterations,
-              learningRate: core.lastLearningRate,
-              loss,
-              dropped,
-              skipped,
-              source: handle,
-            });
-          }
-        } catch (e) {
-          subscriber.error(e);
-        }
-        return !subscriber.closed;
-      };
-      const queue = queueOptions ? new FrameQueue<readonly Float32Array[]>(queueOptions, process) : null;
-
-      const subscription = source.subscribe({
-        next: (frame) => {
-          if (queue) queue.push(frame);
-          else process(frame);
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => {
-          if (queue) {
-            queue.cancelPending();
-            queue.drain();
-          }
-          if (subscriber.closed) return;
-          try {
-            // Not before the first micro-step: the EMA average starts at zeros (Keras), finalizing it would zero the weights.
-            if (finalizeOnComplete && core.rawIterations > 0) opt.finalizeVariableValues();
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-      return () => {
-        live = false;
-        subscription.unsubscribe();
+  return operate<readonly Float32Array[], StepEvent>((subscriber) => {
+    const run = new LearnRun(model, create, settings, subscriber);
+    const queue = queueOptions
+      ? new FrameQueue<readonly Float32Array[]>(queueOptions, (frame) => run.process(frame))
+      : null;
+    if (queue) run.droppedByQueue = () => queue.dropped;
+    return {
+      next: (frame) => {
+        if (queue) queue.push(frame);
+        else run.process(frame);
+      },
+      complete: () => {
+        queue?.cancelPending();
+        queue?.drain();
+        if (!subscriber.closed) run.finish();
+      },
+      finalize: () => {
+        run.live = false;
         queue?.dispose();
-      };
-    });
+      },
+    };
+  });
 }
 
 function optimizerFactory(optimizer: unknown, c: IssueCollector): OptimizerFactory {

@@ -1,6 +1,7 @@
-import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { IssueCollector } from '../core/validate.js';
 import type { Checkpoint, StepEvent, StepSource } from './events.js';
+import { operate } from './internal/operate.js';
 
 export interface SaveCheckpointsOptions {
   /** Save when `event.step` is a multiple of `every` (≥ 1). */
@@ -51,45 +52,27 @@ export function saveCheckpoints(options: SaveCheckpointsOptions): MonoTypeOperat
   const { every, save } = options;
   const final = options.final ?? true;
 
-  return (source) =>
-    new Observable<StepEvent>((subscriber) => {
-      let latest: StepSource | null = null;
-      let latestStep = 0;
-      let written = true;
-      const subscription = source.subscribe({
-        next: (event) => {
-          if (subscriber.closed) return;
-          try {
-            latest = event.source;
-            latestStep = event.step;
-            written = false;
-            if (event.step % every === 0) {
-              save(event.source.checkpoint(), event.step);
-              written = true;
-            }
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.next(event);
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => {
-          if (subscriber.closed) return;
-          if (final && latest && !written) {
-            try {
-              save(latest.checkpoint(), latestStep);
-            } catch (e) {
-              subscriber.error(e);
-              return;
-            }
-          }
-          subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
+  return operate<StepEvent, StepEvent>((subscriber) => {
+    let latest: StepSource | null = null;
+    let latestStep = 0;
+    let written = true;
+    return {
+      next: (event) => {
+        latest = event.source;
+        latestStep = event.step;
+        written = false;
+        if (event.step % every === 0) {
+          save(event.source.checkpoint(), event.step);
+          written = true;
+        }
+        subscriber.next(event);
+      },
+      complete: () => {
+        if (final && latest && !written) save(latest.checkpoint(), latestStep);
+      },
+      finalize: () => {
         latest = null;
-      };
-    });
+      },
+    };
+  });
 }

@@ -1,6 +1,7 @@
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { IssueCollector } from '../core/validate.js';
 import type { ModelSnapshot, StepEvent, StepSource } from './events.js';
+import { operate } from './internal/operate.js';
 import { checkScheduler } from './internal/options.js';
 
 export interface SmoothedModelOptions {
@@ -46,49 +47,32 @@ export function smoothedModel(options: SmoothedModelOptions = {}): OperatorFunct
   const everyMs = options.everyMs ?? 0;
   const scheduler = options.scheduler ?? asyncScheduler;
 
-  return (source) =>
-    new Observable<ModelSnapshot>((subscriber) => {
-      let sinceLast = 0;
-      let lastTime = Number.NEGATIVE_INFINITY;
-      let latest: StepSource | null = null;
-      let lastWasEmitted = false;
-      const subscription = source.subscribe({
-        next: (event) => {
-          if (subscriber.closed) return;
-          try {
-            latest = event.source;
-            sinceLast++;
-            lastWasEmitted = false;
-            if (sinceLast < every) return;
-            if (everyMs > 0) {
-              const now = scheduler.now();
-              if (now - lastTime < everyMs) return;
-              lastTime = now;
-            }
-            sinceLast = 0;
-            lastWasEmitted = true;
-            subscriber.next(latest.snapshot());
-          } catch (e) {
-            subscriber.error(e);
-          }
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => {
-          if (subscriber.closed) return;
-          if (latest && !lastWasEmitted) {
-            try {
-              subscriber.next(latest.snapshot());
-            } catch (e) {
-              subscriber.error(e);
-              return;
-            }
-          }
-          subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
+  return operate<StepEvent, ModelSnapshot>((subscriber) => {
+    let sinceLast = 0;
+    let lastTime = Number.NEGATIVE_INFINITY;
+    let latest: StepSource | null = null;
+    let lastWasEmitted = false;
+    return {
+      next: (event) => {
+        latest = event.source;
+        sinceLast++;
+        lastWasEmitted = false;
+        if (sinceLast < every) return;
+        if (everyMs > 0) {
+          const now = scheduler.now();
+          if (now - lastTime < everyMs) return;
+          lastTime = now;
+        }
+        sinceLast = 0;
+        lastWasEmitted = true;
+        subscriber.next(latest.snapshot());
+      },
+      complete: () => {
+        if (latest && !lastWasEmitted) subscriber.next(latest.snapshot());
+      },
+      finalize: () => {
         latest = null;
-      };
-    });
+      },
+    };
+  });
 }
