@@ -1,6 +1,6 @@
 /**
- * Robustness of the single-channel online denoiser with its defaults (issue #4: "zero divergences over
- * 1,000 randomised clips, including near-silent input, 60 dB level jumps, DC offsets and clipped input").
+ * Robustness of the single-channel online denoiser with its defaults. Target: zero divergences over
+ * 1,000 randomised clips, including near-silent input, 60 dB level jumps, DC offsets and clipped input.
  * Counts clips whose output holds a non-finite sample or is more than 10 dB louder than the input.
  *
  * Run: node --import tsx bench/robustness-single.ts [--clips N] [--seconds S]

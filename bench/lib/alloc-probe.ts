@@ -1,6 +1,6 @@
 /**
- * Steady-state allocation probe of the speed section (issue #4: "zero allocations in the steady state,
- * check heap and GC counters over 60 s of audio"). Each method runs in its OWN child process, so the
+ * Steady-state allocation probe of the speed benchmark (target: zero allocations in the steady state,
+ * checked with heap and GC counters over 60 s of audio). Each method runs in its OWN child process, so the
  * benchmark's own background allocation (tuning results, timing arrays, observers, the other methods'
  * garbage) cannot leak into the measurement, and the driving call site stays monomorphic.
  *

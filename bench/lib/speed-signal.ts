@@ -1,7 +1,7 @@
 import { Random } from '../../src/core/random.js';
 import type { Geometry } from './reference-methods.js';
 
-/** Geometry of the speed section of issue #4: 48 kHz, 128-sample blocks, 1024 taps. */
+/** Geometry of the speed benchmark: 48 kHz, 128-sample blocks, 1024 taps. */
 export const SPEED_GEOMETRY: Geometry = { sampleRate: 48000, blockSize: 128, taps: 1024, rlsTaps: 32 };
 
 /**

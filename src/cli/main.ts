@@ -12,6 +12,7 @@ import { replayCommand } from './commands/replay.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { workerCommand } from './commands/worker.js';
 import { CliInterrupted, type CliIo, CliUsageError, type Command, type CommandContext } from './io.js';
+import { packageVersion } from './speech.js';
 
 export type { CliIo } from './io.js';
 
@@ -73,7 +74,7 @@ export async function main(
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    ctx.out('adamax-stream 0.1.0');
+    ctx.out(`adamax-stream ${packageVersion()}`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);

@@ -24,6 +24,18 @@ export function packageRoot(): string | null {
   return null;
 }
 
+/** The `version` field of this package's package.json (`'unknown'` if it cannot be read). */
+export function packageVersion(): string {
+  const root = packageRoot();
+  if (root === null) return 'unknown';
+  try {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** The default speech folder: `<package>/test/fixtures/speech`. */
 export function defaultSpeechDir(): string | null {
   const root = packageRoot();

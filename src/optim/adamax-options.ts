@@ -94,7 +94,7 @@ export interface ResolvedAdamaxOptions {
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /**
- * Validates options with Keras' rules (spec §3.1) and messages, plus finite-number checks
+ * Validates options with Keras 3's constructor rules and messages, plus finite-number checks
  * that Keras lacks. Collects every problem and throws one `InvalidOptionError`.
  */
 export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOptions {

@@ -11,7 +11,7 @@ export type ScenarioNoise = 'white' | 'pink' | 'brown' | 'hum' | 'babble';
 /** The single abrupt change of a scenario. */
 export type ScenarioChange = 'level+10' | 'level-20' | 'colour' | 'path' | 'type';
 
-/** One clip of the abrupt-noise benchmark (`abrupt-noise-v1`, dsp.md §8). */
+/** One clip of the abrupt-noise benchmark (`abrupt-noise-v1`). */
 export interface Scenario {
   /** `'<split>-<seed>-<index>'`. */
   readonly id: string;
@@ -134,8 +134,8 @@ function meanSquare(x: Float32Array, from: number, to: number): number {
 }
 
 /**
- * Deterministic clip generator of the abrupt-noise benchmark (design note dsp.md §8, Meta-AF
- * scene-change protocol): speech from the committed fixtures (several utterances with 0.2–0.8 s
+ * Deterministic clip generator of the abrupt-noise benchmark (after the Meta-AF scene-change
+ * protocol): speech from the committed fixtures (several utterances with 0.2–0.8 s
  * pauses), a noise source (white, pink, brown, mains hum, babble of *other* voices) reaching the
  * primary through a random room-like path of 32–512 taps, and ONE abrupt change at a random time
  * in [40 %, 60 %] of the clip:

@@ -44,7 +44,7 @@ export interface ReconvergenceOptions {
  * the first time at or after the change where the smoothed improvement is at or above θ and stays
  * there for at least ρ of the next W seconds. The hold window is cut at the end of the curve.
  * Returns `Infinity` if that never happens. The threshold is fixed, never relative to the final level,
- * so a slow, poor algorithm cannot look fast (design note dsp.md §3.1).
+ * so a slow, poor algorithm cannot look fast.
  *
  * From signals, the curve is the framed SNRi
  * `SNRi_m = 10·log10( Σ_{n∈m} (x[n] − s[n])² / Σ_{n∈m} (ŝ[n] − s[n])² )` over non-overlapping frames
@@ -55,7 +55,7 @@ export interface ReconvergenceOptions {
  *
  * Reference: re-convergence after abrupt echo-path / scene changes as in Casebeer, Bryan &
  * Smaragdis, "Meta-AF", IEEE/ACM TASLP 31 (2023); Hänsler & Schmidt, "Acoustic Echo and Noise
- * Control" (2004), §13.3 (convergence time); definition fixed in docs dsp.md §3.1.
+ * Control" (2004), §13.3 (convergence time).
  *
  * @param input an improvement curve with its rate, or clean/noisy/enhanced signals with a sample rate
  * @param options change time, threshold, smoothing, hold window

@@ -1,7 +1,8 @@
 /**
  * The live real-time path, headless: a real-time AudioContext with `sinkId: { type: 'none' }`
  * (paced like a sound card; the OfflineAudioContext + AudioWorklet combination collapses when the
- * second core is busy, see platform.md §2c), the adaptive-filter worklet, main-thread Adamax.
+ * second core is busy: rendering drops to 0.6–0.8× real time with node-web-audio-api 1.0.9 and
+ * 2.2.0), the adaptive-filter worklet, main-thread Adamax.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noiseCancellationScenario } from '../../src/audio/live-scenario.js';

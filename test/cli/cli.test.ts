@@ -30,6 +30,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const header = (p: string) => parseWavHeader(new Uint8Array(readFileSync(p)), { requireWav: true })!;
 
 describe('help and usage errors', () => {
+  it('--version prints the version of package.json', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`adamax-stream ${pkg.version}`);
+  });
+
   it('prints a top-level help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);

@@ -31,7 +31,7 @@ const probe = (call: string) => {
 };
 const silent = { onWarning: () => {} };
 
-describe('constructor validation (Keras spec §3.1)', () => {
+describe('constructor validation (Keras 3 rules and messages)', () => {
   const rejecting: [string, AdamaxOptions][] = [
     ['Adamax(gradient_accumulation_steps=1)', { gradientAccumulationSteps: 1 }],
     ['Adamax(gradient_accumulation_steps=-1)', { gradientAccumulationSteps: -1 }],

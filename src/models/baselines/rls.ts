@@ -9,7 +9,7 @@ export interface RlsOptions {
   readonly frameSize: number;
   /** Forgetting factor λ in (0, 1]. Default 0.999. */
   readonly forgetting?: number;
-  /** Initial inverse correlation P₀ = δ⁻¹·I; δ > 0 (default 1, the stable choice of dsp.md §7). */
+  /** Initial inverse correlation P₀ = δ⁻¹·I; δ > 0 (default 1: with δ much below the input power P₀ starts huge and the first updates overshoot). */
   readonly delta?: number;
 }
 

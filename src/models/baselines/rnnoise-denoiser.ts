@@ -66,8 +66,8 @@ function loadRnnoise(): Promise<RnnoiseModule> {
  *
  * RNNoise is a fixed, pre-trained model: 48 kHz, 480-sample (10 ms) frames, samples scaled to
  * 16-bit range. This wrapper resamples to 48 kHz (src/signal `resample`), scales by 32768, runs
- * the frames, compensates the network delay (`delay`, 960 samples by default — measured in
- * platform.md §3), scales back, optionally mixes with the dry signal, and resamples back:
+ * the frames, compensates the network delay (`delay`, 960 samples by default — the delay that
+ * best aligned output and input when measured on speech), scales back, optionally mixes with the dry signal, and resamples back:
  * ```
  * x48 = resample(x, fs → 48000) · 32768,   y48[n] = RNNoise(x48)[n + D] / 32768
  * y = resample(s · y48 + (1 − s) · x48 / 32768, 48000 → fs)

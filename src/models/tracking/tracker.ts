@@ -33,7 +33,7 @@ export interface TrackerOptions {
  * learning rate each frame (see `OptimizedFilter`). No allocation per frame.
  *
  * References: Page–Hinkley (Page 1954); drift-triggered resets as in River's drift detectors;
- * Valin 2007 (learning-rate control in MDF echo cancellers); design note dsp.md §0.3, §8 (T1, T2, T4).
+ * Valin 2007 (learning-rate control in MDF echo cancellers).
  */
 export class Tracker {
   readonly detector: PageHinkley;
