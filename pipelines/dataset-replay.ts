@@ -417,7 +417,10 @@ export type ReplayItemRunner = (
   hooks: ReplayItemHooks,
 ) => Promise<ReplayFileResult>;
 
-function itemSettings(options: ReplayOptions): ReplayItemSettings {
+/** The per-file settings of a run's options (the one place a new setting is threaded to every runner). */
+export function itemSettings(
+  options: Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'>,
+): ReplayItemSettings {
   return {
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
     ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),

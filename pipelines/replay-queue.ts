@@ -23,6 +23,7 @@ import { AdamaxStreamError } from '../src/index.js';
 import {
   aggregate,
   type DatasetItem,
+  itemSettings,
   listDataset,
   type ReplayFailure,
   type ReplayFileResult,
@@ -167,12 +168,7 @@ export async function replayDistributed(options: DistributedReplayOptions): Prom
     ...(it.clean ? { clean: resolve(it.clean) } : {}),
     ...(it.reference ? { reference: resolve(it.reference) } : {}),
   }));
-  const settings: ReplayItemSettings = {
-    outDir: resolve(options.outDir),
-    ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),
-    ...(options.referenceMethod ? { referenceMethod: options.referenceMethod } : {}),
-    ...(options.skipStoi ? { skipStoi: true } : {}),
-  };
+  const settings: ReplayItemSettings = itemSettings({ ...options, outDir: resolve(options.outDir) });
   // Loaded on demand: the queue client is only needed by distributed runs.
   const bull: Bull = await import('bullmq');
   const queue = new bull.Queue(options.queue ?? REPLAY_QUEUE, { connection: redisConnection(options.redis) });

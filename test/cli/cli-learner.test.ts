@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultGeometry, FD_ADAMAX_DEFAULT, makeFdAdamax, runClip } from '../../bench/lib/reference-methods.js';
 import { onlineGrid } from '../../bench/quality-single.js';
+import { itemSettings } from '../../pipelines/dataset-replay.js';
 import { readAudioFile } from '../../pipelines/index.js';
 import { writeWavFile } from '../../src/audio/write-wav-file.js';
 import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
@@ -123,6 +124,19 @@ describe('--print-config and --config', () => {
       (await runCli(['denoise', f.noisy, '-r', f.ref, '--config', cfg, '-o', single, '--format', 'pcm16'])).code,
     ).toBe(0);
     expect(readFileSync(join(out, 'a.denoised.wav')).equals(readFileSync(single))).toBe(true);
+  });
+});
+
+describe('replay threads the learner configuration to every runner', () => {
+  it('itemSettings (local, worker threads and the Redis queue) carries both configs', () => {
+    const referenceConfig = { optimizer: { learning_rate: 0.01 }, model: { filterMs: 48 } };
+    const singleConfig = { optimizer: { beta_1: 0.6 } };
+    expect(itemSettings({ referenceConfig, singleConfig, skipStoi: true, outDir: 'o' })).toEqual({
+      outDir: 'o',
+      skipStoi: true,
+      referenceConfig,
+      singleConfig,
+    });
   });
 });
 
