@@ -1,7 +1,8 @@
 import { ShapeError } from '../core/errors.js';
 import { IssueCollector } from '../core/validate.js';
+import type { KernelArena } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
-import { type AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
+import { AdamaxCore, StepOutcome } from '../optim/adamax-core.js';
 import type { FiniteStep } from '../optim/finite-step.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import type { AdaptiveModel, ModelState } from './adaptive-model.js';
@@ -11,6 +12,15 @@ import type { Tracker } from './tracking/tracker.js';
 interface Constrainable {
   constrain(params: Float32Array, partition?: number): void;
   readonly partitions?: number;
+}
+
+/**
+ * A model whose states live in a kernel arena with room reserved for the optimizer's buffers, so
+ * that its kernels read the weights and write the gradients in place (no copy per frame).
+ */
+interface ArenaStateModel {
+  createState(reserveBytes: number): ModelState;
+  arenaOf(state: ModelState): KernelArena | null;
 }
 
 /** A model that can produce the current frame's output for other weights without re-reading the input. */
@@ -193,7 +203,16 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.frameSize = model.frameSize;
     this.channels = model.channels;
     this.optimizer = options.optimizer;
-    this.core = options.optimizer.buildFlat(model.layout);
+    const am = model as unknown as Partial<ArenaStateModel>;
+    if (typeof am.arenaOf === 'function' && typeof am.createState === 'function') {
+      // the learning state and the optimizer share one arena: zero-copy weights and gradients
+      this.state = am.createState(AdamaxCore.arenaBytes(model.layout.size, options.optimizer.hyperParameters));
+      const arena = am.arenaOf(this.state);
+      this.core = options.optimizer.buildFlat(model.layout, arena ? { arena } : {});
+    } else {
+      this.state = model.createState();
+      this.core = options.optimizer.buildFlat(model.layout);
+    }
     this.guard = options.optimizer.finiteStep;
     this.baseLearningRate = options.optimizer.learningRate;
     this.emaOutput = options.emaOutput ?? false;
@@ -211,7 +230,6 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.levelAlpha = Math.exp(-1 / (options.levelFrames ?? 100));
     this.warmupExtra = (options.warmupBoost ?? 1) - 1;
     this.warmupDecay = Math.exp(-1 / (options.warmupFrames ?? 250));
-    this.state = model.createState();
     const fs = model as unknown as Partial<SameInputForward>;
     this.sameInput =
       typeof fs.forwardSameInput === 'function' && typeof fs.learn === 'function' && fs.lastLoss instanceof Float64Array

@@ -1,7 +1,7 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
-import { RealFft } from '../signal/real-fft.js';
+import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 
 export interface PartitionedFdFilterOptions {
@@ -29,18 +29,50 @@ export interface PartitionedFdFilterOptions {
   readonly output?: 'error' | 'prediction';
 }
 
-/** PBFDAF state: the previous input block and the ring of the last P input spectra. */
+/**
+ * PBFDAF state: the previous input block and the ring of the last P input spectra, as float32
+ * views into a per-state {@link KernelArena} (the kernels' memory). A state that is not from
+ * {@link PartitionedFdFilter.createState} (e.g. a `structuredClone`) also works: it is copied
+ * through the model's own arena on each call.
+ */
 export type PartitionedFdState = {
   /** Previous B reference samples (first half of the overlap-save window). */
-  xPrev: Float64Array;
+  xPrev: Float32Array;
   /** Real parts of the last P input spectra, P × (B + 1), slot-major. */
-  xRe: Float64Array;
+  xRe: Float32Array;
   /** Imaginary parts, same layout. */
-  xIm: Float64Array;
+  xIm: Float32Array;
   /** Ring slot of the newest spectrum. */
   head: number;
   frames: number;
 };
+
+/** Scratch, tables and staging of one arena: everything a kernel call needs, as byte pointers. */
+interface FdWorkspace {
+  readonly arena: KernelArena;
+  readonly k: SimdKernels;
+  readonly tab: number;
+  /** 2B samples (overlap-save window / IFFT output). */
+  readonly buf: Float32Array;
+  readonly e: Float32Array;
+  readonly gRe: Float32Array;
+  readonly gIm: Float32Array;
+  /** Per-bin factor of {@link PartitionedFdFilter.gradient} (float32 copy of `binScale`). */
+  readonly f: Float32Array;
+  readonly yRe: number;
+  readonly yIm: number;
+  readonly phiRe: number;
+  readonly phiIm: number;
+  /** Staging for params/grads that live outside the arena (copied in / out). */
+  readonly params: Float32Array;
+  readonly grad: Float32Array;
+  /** The ring (the state's arrays for an own state; staging for a foreign one). */
+  readonly xPrev: Float32Array;
+  readonly xRe: Float32Array;
+  readonly xIm: Float32Array;
+}
+
+const WORKSPACE = Symbol('PartitionedFdFilter.workspace');
 
 /**
  * Partitioned-block frequency-domain adaptive filter (PBFDAF / multidelay filter, overlap-save),
@@ -90,13 +122,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   readonly output: 'error' | 'prediction';
   /** Offset of the imaginary group in the flat buffer (= P·(B+1)). */
   readonly imOffset: number;
-  private readonly fft: RealFft;
-  private readonly buf: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
-  private readonly gRe: Float64Array;
-  private readonly gIm: Float64Array;
-  private readonly e: Float64Array;
+  /** Bytes of the per-state arena (ring, scratch, FFT tables, staging), without the reserve. */
+  readonly workspaceBytes: number;
+  /** The model's own arena, for stateless calls and for states not from {@link createState}. */
+  private ownWs: FdWorkspace | null = null;
+  /** Workspace of the last forward/step (for {@link lastError}). */
+  private lastWs: FdWorkspace | null = null;
   /** Loss of the last {@link gradient} (also returned); read it after {@link learn}, which returns nothing. */
   readonly lastLoss = new Float64Array(1);
 
@@ -130,28 +161,101 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       { name: 'pfd/re', shape: [this.partitions, this.bins] },
       { name: 'pfd/im', shape: [this.partitions, this.bins] },
     ]);
-    this.fft = new RealFft(this.fftSize);
-    this.buf = new Float64Array(this.fftSize);
-    this.re = new Float64Array(this.bins);
-    this.im = new Float64Array(this.bins);
-    this.gRe = new Float64Array(this.bins);
-    this.gIm = new Float64Array(this.bins);
-    this.e = new Float64Array(b);
+    const fb = arenaFloatBytes;
+    this.workspaceBytes =
+      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 2 + fb(this.bins) * 7 + fb(this.layout.size) * 2 + fb(size) * 2;
   }
 
   initParams(params: Float32Array): void {
     params.fill(0, 0, this.layout.size);
   }
 
-  createState(): PartitionedFdState {
-    const n = this.partitions * this.bins;
+  /**
+   * A new stream state in its own {@link KernelArena} (wasm SIMD when available), with
+   * `reserveBytes` more bytes free in that arena for the caller: an optimizer whose buffers live
+   * there (`Adamax.buildFlat(layout, { arena })`) makes the kernels read the weights and write the
+   * gradient in place, with no copy. See {@link arenaOf}.
+   */
+  createState(reserveBytes = 0): PartitionedFdState {
+    const ws = this.workspace(KernelArena.create(this.workspaceBytes + reserveBytes));
+    const state: PartitionedFdState = { xPrev: ws.xPrev, xRe: ws.xRe, xIm: ws.xIm, head: 0, frames: 0 };
+    (state as StateWithWorkspace)[WORKSPACE] = ws;
+    return state;
+  }
+
+  /** The arena of a state from {@link createState} (its free bytes are the reserve), else null. */
+  arenaOf(state: PartitionedFdState): KernelArena | null {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    return ws !== undefined && ws.xRe === state.xRe ? ws.arena : null;
+  }
+
+  private workspace(arena: KernelArena): FdWorkspace {
+    const B = this.blockSize;
+    const bins = this.bins;
+    const size = this.partitions * bins;
+    const tab = arena.allocFftTables(B);
+    const ptr = (n: number) => arena.allocF32(n).byteOffset;
     return {
-      xPrev: new Float64Array(this.blockSize),
-      xRe: new Float64Array(n),
-      xIm: new Float64Array(n),
-      head: 0,
-      frames: 0,
+      arena,
+      k: arena.kernels,
+      tab,
+      buf: arena.allocF32(2 * B),
+      e: arena.allocF32(B),
+      gRe: arena.allocF32(bins),
+      gIm: arena.allocF32(bins),
+      f: arena.allocF32(bins),
+      yRe: ptr(bins),
+      yIm: ptr(bins),
+      phiRe: ptr(bins),
+      phiIm: ptr(bins),
+      params: arena.allocF32(this.layout.size),
+      grad: arena.allocF32(this.layout.size),
+      xPrev: arena.allocF32(B),
+      xRe: arena.allocF32(size),
+      xIm: arena.allocF32(size),
     };
+  }
+
+  private own(): FdWorkspace {
+    this.ownWs ??= this.workspace(KernelArena.create(this.workspaceBytes));
+    return this.ownWs;
+  }
+
+  /** The workspace of `state`; a foreign state's arrays are copied into the model's own one. */
+  private bind(state: PartitionedFdState): FdWorkspace {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws !== undefined && ws.xRe === state.xRe && ws.xIm === state.xIm && ws.xPrev === state.xPrev) return ws;
+    const own = this.own();
+    if (
+      state.xPrev.length !== this.blockSize ||
+      state.xRe.length !== own.xRe.length ||
+      state.xIm.length !== own.xIm.length
+    ) {
+      throw new ShapeError(
+        `PartitionedFdFilter state: expected xPrev of ${this.blockSize} and spectra of ${own.xRe.length} values; received ${state.xPrev.length}, ${state.xRe.length}, ${state.xIm.length}.`,
+      );
+    }
+    own.xPrev.set(state.xPrev);
+    own.xRe.set(state.xRe);
+    own.xIm.set(state.xIm);
+    return own;
+  }
+
+  /** Writes a foreign state's arrays back from the model's own workspace. */
+  private unbind(state: PartitionedFdState, ws: FdWorkspace): void {
+    if (ws.xPrev === state.xPrev) return;
+    state.xPrev.set(ws.xPrev);
+    state.xRe.set(ws.xRe);
+    state.xIm.set(ws.xIm);
+  }
+
+  /** Byte pointer of `params` for the kernels: in place when in the arena, else staged. */
+  private weightsPtr(ws: FdWorkspace, params: Float32Array): number {
+    if (ws.arena.owns(params)) return params.byteOffset;
+    const staged = ws.params;
+    if (params.length === staged.length) staged.set(params);
+    else for (let i = 0; i < staged.length; i++) staged[i] = params[i];
+    return staged.byteOffset;
   }
 
   /** Ring offset of the spectrum of partition p (p blocks old) in the state arrays. */
@@ -160,9 +264,9 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     return ((state.head - p + P) % P) * this.bins;
   }
 
-  /** The error e = d − y of the last {@link forward}/{@link step} (model scratch, length B). */
-  get lastError(): Float64Array {
-    return this.e;
+  /** The error e = d − y of the last {@link forward}/{@link step} (scratch of its state, length B). */
+  get lastError(): Float32Array {
+    return (this.lastWs ?? this.own()).e;
   }
 
   forward(params: Float32Array, state: PartitionedFdState, frame: readonly Float32Array[], output: Float32Array): void {
@@ -184,24 +288,17 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         `PartitionedFdFilter params: expected length ${this.layout.size}, received ${params.length}.`,
       );
     }
-    const { buf, re, im, bins } = this;
-    // 1. newest input spectrum into the ring
-    const xPrev = state.xPrev;
-    for (let i = 0; i < B; i++) {
-      buf[i] = xPrev[i];
-      buf[B + i] = x[i];
-      xPrev[i] = x[i];
-    }
+    const ws = this.bind(state);
+    // 1. newest input spectrum into the ring: FFT([x_prev, x]) straight into the ring slot
+    const buf = ws.buf;
+    buf.set(ws.xPrev);
+    buf.set(x, B);
+    ws.xPrev.set(x);
     state.head = (state.head + 1) % this.partitions;
-    const o0 = state.head * bins;
-    this.fft.forward(buf, re, im);
-    const xRe = state.xRe;
-    const xIm = state.xIm;
-    for (let k = 0; k < bins; k++) {
-      xRe[o0 + k] = re[k];
-      xIm[o0 + k] = im[k];
-    }
-    this.predict(params, state, d, output, true);
+    const o = state.head * this.bins * 4;
+    ws.k.rfftForward(buf.byteOffset, ws.xRe.byteOffset + o, ws.xIm.byteOffset + o, ws.tab, B);
+    this.predict(ws, params, state, d, output, true);
+    this.unbind(state, ws);
     state.frames++;
   }
 
@@ -223,45 +320,48 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         `PartitionedFdFilter.forwardSameInput expects [primary, reference] of ${B} samples, an output of ${B} and ${this.layout.size} params.`,
       );
     }
-    this.predict(params, state, frame[0], output, false);
+    this.predict(this.bind(state), params, state, frame[0], output, false);
   }
 
   /** Y = Σ_p W_p ⊙ X_p → y (last B samples of the IFFT) → output (error or prediction). */
   private predict(
+    ws: FdWorkspace,
     params: Float32Array,
     state: PartitionedFdState,
     d: Float32Array,
     output: Float32Array,
     keepError: boolean,
   ): void {
-    const { buf, re, im, bins, partitions: P, imOffset } = this;
     const B = this.blockSize;
-    const xRe = state.xRe;
-    const xIm = state.xIm;
-    for (let k = 0; k < bins; k++) {
-      re[k] = 0;
-      im[k] = 0;
-    }
-    for (let p = 0; p < P; p++) {
-      const s = this.slotOffset(state, p);
-      const w = p * bins;
-      for (let k = 0; k < bins; k++) {
-        const wr = params[w + k];
-        const wi = params[imOffset + w + k];
-        const ar = xRe[s + k];
-        const ai = xIm[s + k];
-        re[k] += wr * ar - wi * ai;
-        im[k] += wr * ai + wi * ar;
+    const w = this.weightsPtr(ws, params);
+    const k = ws.k;
+    k.spectralMac(
+      ws.yRe,
+      ws.yIm,
+      w,
+      w + 4 * this.imOffset,
+      ws.xRe.byteOffset,
+      ws.xIm.byteOffset,
+      state.head,
+      this.partitions,
+      this.bins,
+    );
+    const buf = ws.buf;
+    k.rfftInverse(ws.yRe, ws.yIm, buf.byteOffset, ws.tab, B);
+    const e = ws.e;
+    if (keepError) this.lastWs = ws;
+    if (this.output === 'error') {
+      for (let i = 0; i < B; i++) {
+        const err = d[i] - buf[B + i];
+        output[i] = err;
+        if (keepError) e[i] = err;
       }
-    }
-    this.fft.inverse(re, im, buf);
-    const e = this.e;
-    const asError = this.output === 'error';
-    for (let i = 0; i < B; i++) {
-      const y = buf[B + i];
-      const err = d[i] - y;
-      if (keepError) e[i] = err;
-      output[i] = asError ? err : y;
+    } else {
+      for (let i = 0; i < B; i++) {
+        const y = buf[B + i];
+        output[i] = y;
+        if (keepError) e[i] = d[i] - y;
+      }
     }
   }
 
@@ -296,19 +396,19 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
    * per-bin real factor s_k applied to Φ_p before the constraint (FD-NLMS uses s_k = 1/power_k).
    * Returns the loss (1/2B) Σ e².
    */
-  gradient(state: PartitionedFdState, grad: Float32Array, binScale: Float64Array | null): number {
+  gradient(state: PartitionedFdState, grad: Float32Array, binScale: Float32Array | Float64Array | null): number {
     this.gradientInto(state, grad, binScale);
     return this.lastLoss[0];
   }
 
   /** {@link gradient} without a return value (the loss goes to {@link lastLoss}; no boxed double). */
-  gradientInto(state: PartitionedFdState, grad: Float32Array, binScale: Float64Array | null): void {
-    const { buf, re, im, gRe, gIm, bins, partitions: P, imOffset, e } = this;
+  gradientInto(state: PartitionedFdState, grad: Float32Array, binScale: Float32Array | Float64Array | null): void {
     const B = this.blockSize;
-    const N = this.fftSize;
     if (grad.length < this.layout.size) {
       throw new ShapeError(`PartitionedFdFilter grad: expected length ${this.layout.size}, received ${grad.length}.`);
     }
+    const ws = this.bind(state);
+    const { buf, e, k } = ws;
     let loss = 0;
     const inv = 1 / B;
     for (let i = 0; i < B; i++) {
@@ -316,37 +416,34 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       buf[B + i] = -e[i] * inv;
       loss += e[i] * e[i];
     }
-    this.fft.forward(buf, gRe, gIm);
-    const xRe = state.xRe;
-    const xIm = state.xIm;
-    const scale = 1 / N;
-    for (let p = 0; p < P; p++) {
-      const s = this.slotOffset(state, p);
-      for (let k = 0; k < bins; k++) {
-        const ar = xRe[s + k];
-        const ai = xIm[s + k];
-        const f = binScale === null ? 1 : binScale[k];
-        re[k] = (ar * gRe[k] + ai * gIm[k]) * f;
-        im[k] = (ar * gIm[k] - ai * gRe[k]) * f;
-      }
-      if (this.projectGradient) this.project(re, im);
-      const w = p * bins;
-      for (let k = 0; k < bins; k++) {
-        const ck = k === 0 || k === B ? scale : 2 * scale;
-        grad[w + k] = ck * re[k];
-        grad[imOffset + w + k] = k === 0 || k === B ? 0 : ck * im[k];
-      }
+    k.rfftForward(buf.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.tab, B);
+    let fp = 0;
+    if (binScale !== null) {
+      const f = ws.f;
+      for (let i = 0; i < f.length; i++) f[i] = binScale[i];
+      fp = ws.f.byteOffset;
     }
+    const inPlace = ws.arena.owns(grad);
+    const g = inPlace ? grad.byteOffset : ws.grad.byteOffset;
+    k.fdGradient(
+      g,
+      g + 4 * this.imOffset,
+      ws.xRe.byteOffset,
+      ws.xIm.byteOffset,
+      ws.gRe.byteOffset,
+      ws.gIm.byteOffset,
+      fp,
+      state.head,
+      this.partitions,
+      this.bins,
+      this.projectGradient ? 1 : 0,
+      ws.tab,
+      buf.byteOffset,
+      ws.phiRe,
+      ws.phiIm,
+    );
+    if (!inPlace) grad.set(ws.grad);
     this.lastLoss[0] = (0.5 * loss) / B;
-  }
-
-  /** In place: spectrum → IFFT → zero samples B..N−1 → FFT (projection onto B-tap responses). */
-  private project(re: Float64Array, im: Float64Array): void {
-    const buf = this.buf;
-    const B = this.blockSize;
-    this.fft.inverse(re, im, buf);
-    buf.fill(0, B);
-    this.fft.forward(buf, re, im);
   }
 
   /**
@@ -354,24 +451,19 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
    * response keeps its first B samples (the "weight constraint" of constrained FDAF / MDF).
    * `partition` = −1 (default) projects all partitions; k ≥ 0 projects partition k only (the
    * alternately-updated MDF uses k = block index mod P). No-op for an unconstrained filter.
+   * In place when `params` lives in the arena of the last state used (or of `state`), else through
+   * the model's own arena.
    */
-  constrain(params: Float32Array, partition = -1): void {
+  constrain(params: Float32Array, partition = -1, state: PartitionedFdState | null = null): void {
     if (!this.constrained) return;
-    const { re, im, bins, imOffset } = this;
     const from = Math.max(partition, 0);
     const to = partition < 0 ? this.partitions : partition + 1;
-    for (let p = from; p < to; p++) {
-      const w = p * bins;
-      for (let k = 0; k < bins; k++) {
-        re[k] = params[w + k];
-        im[k] = params[imOffset + w + k];
-      }
-      this.project(re, im);
-      for (let k = 0; k < bins; k++) {
-        params[w + k] = re[k];
-        params[imOffset + w + k] = im[k];
-      }
-    }
+    const sws = state === null ? undefined : (state as StateWithWorkspace)[WORKSPACE];
+    const last = this.lastWs;
+    const ws = sws?.arena.owns(params) ? sws : last?.arena.owns(params) ? last : this.own();
+    const w = this.weightsPtr(ws, params);
+    ws.k.projectPartitions(w, w + 4 * this.imOffset, this.bins, from, to, ws.tab, ws.buf.byteOffset);
+    if (w === ws.params.byteOffset) params.set(ws.params);
   }
 
   /** Writes the weights of a P·B-tap FIR `taps` into `params` (exactly constrained). */
@@ -381,34 +473,43 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         { option: 'taps', message: `Impulse response longer than the filter: ${taps.length} > ${this.taps} taps.` },
       ]);
     }
-    const { buf, re, im, bins, imOffset } = this;
+    const ws = this.own();
+    const buf = ws.buf;
+    const bins = this.bins;
     const B = this.blockSize;
+    const re = ws.gRe;
+    const im = ws.gIm;
     for (let p = 0; p < this.partitions; p++) {
       buf.fill(0);
       for (let j = 0; j < B; j++) {
         const n = p * B + j;
         buf[j] = n < taps.length ? taps[n] : 0;
       }
-      this.fft.forward(buf, re, im);
+      ws.k.rfftForward(buf.byteOffset, re.byteOffset, im.byteOffset, ws.tab, B);
       for (let k = 0; k < bins; k++) {
         params[p * bins + k] = re[k];
-        params[imOffset + p * bins + k] = k === 0 || k === B ? 0 : im[k];
+        params[this.imOffset + p * bins + k] = k === 0 || k === B ? 0 : im[k];
       }
     }
   }
 
   /** Reads the P·B-tap time-domain impulse response of the (constrained part of the) weights. */
   impulseResponse(params: Float32Array, out: Float32Array = new Float32Array(this.taps)): Float32Array {
-    const { buf, re, im, bins, imOffset } = this;
+    const ws = this.own();
+    const bins = this.bins;
     const B = this.blockSize;
+    const re = ws.gRe;
+    const im = ws.gIm;
     for (let p = 0; p < this.partitions; p++) {
       for (let k = 0; k < bins; k++) {
         re[k] = params[p * bins + k];
-        im[k] = params[imOffset + p * bins + k];
+        im[k] = params[this.imOffset + p * bins + k];
       }
-      this.fft.inverse(re, im, buf);
-      for (let j = 0; j < B; j++) out[p * B + j] = buf[j];
+      ws.k.rfftInverse(re.byteOffset, im.byteOffset, ws.buf.byteOffset, ws.tab, B);
+      for (let j = 0; j < B; j++) out[p * B + j] = ws.buf[j];
     }
     return out;
   }
 }
+
+type StateWithWorkspace = PartitionedFdState & { [WORKSPACE]?: FdWorkspace };

@@ -4,7 +4,8 @@ import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
 import type { ParamLayout } from '../core/param-layout.js';
 import { powfLibm } from '../core/powf-libm.js';
 import { powfSvml } from '../core/powf-svml.js';
-import { type AdamaxWasm, createAdamaxWasm, createWasmMemory } from '../core/wasm/adamax-wasm.js';
+import type { AdamaxWasmKernel } from '../core/wasm/adamax-wasm.js';
+import { arenaFloatBytes, KernelArena } from '../core/wasm/kernel-arena.js';
 import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
@@ -88,7 +89,9 @@ export class AdamaxCore {
   readonly backend: 'wasm' | 'js';
   private readonly hp: AdamaxHyperParameters;
   private readonly lr: LearningRate;
-  private readonly wasm: AdamaxWasm | null;
+  /** The arena holding every buffer (the caller's, or one created here). */
+  readonly arena: KernelArena;
+  private readonly wasm: AdamaxWasmKernel | null;
   private readonly pParams: number;
   private readonly pGrads: number;
   private readonly pM: number;
@@ -113,41 +116,50 @@ export class AdamaxCore {
   private readonly accSteps: number;
   private readonly accStepsF32: number;
 
-  /** @internal Built by `Adamax.buildFlat` (which owns the learning-rate holder), not directly. */
-  constructor(layout: ParamLayout, hp: AdamaxHyperParameters, lr: LearningRate, backend: AdamaxBackend = 'auto') {
+  /** Bytes the buffers of an engine for `n` parameters take in a {@link KernelArena}. */
+  static arenaBytes(n: number, hp: Pick<AdamaxHyperParameters, 'useEma' | 'gradientAccumulationSteps'>): number {
+    const arrays = 4 + (hp.useEma ? 1 : 0) + (hp.gradientAccumulationSteps ? 1 : 0);
+    return arrays * arenaFloatBytes(n);
+  }
+
+  /**
+   * @internal Built by `Adamax.buildFlat` (which owns the learning-rate holder), not directly.
+   * @param arena where the buffers live (default: a new arena of exactly their size). Passing the
+   * arena of a model's state (e.g. `PartitionedFdFilter.createState(reserve)`) lets the model's
+   * kernels read `params` and write `grads` in place.
+   */
+  constructor(
+    layout: ParamLayout,
+    hp: AdamaxHyperParameters,
+    lr: LearningRate,
+    backend: AdamaxBackend = 'auto',
+    arena?: KernelArena,
+  ) {
     this.layout = layout;
     this.hp = hp;
     this.lr = lr;
     const n = layout.size;
     const g = layout.groups.length;
-    const arrays = 4 + (hp.useEma ? 1 : 0) + (hp.gradientAccumulationSteps ? 1 : 0);
-    // One buffer for everything: wasm memory when the SIMD kernel is used, else a plain ArrayBuffer.
-    const memory = backend === 'js' ? null : createWasmMemory(arrays * n * 4);
-    this.wasm = memory ? createAdamaxWasm(memory) : null;
-    if (backend === 'wasm' && !this.wasm) {
+    // One arena for everything: wasm memory when the SIMD kernel is used, else a plain ArrayBuffer.
+    this.arena = arena ?? KernelArena.create(AdamaxCore.arenaBytes(n, hp), backend === 'js' ? 'js' : backend);
+    if (backend === 'wasm' && this.arena.backend !== 'wasm') {
       throw new AdamaxStreamError(
         'invalid_option',
         "backend 'wasm' was requested but WebAssembly SIMD is not available in this runtime; use 'auto' or 'js'.",
       );
     }
+    this.wasm = backend !== 'js' && this.arena.backend === 'wasm' ? this.arena.kernels.adamax : null;
     this.backend = this.wasm ? 'wasm' : 'js';
-    const buffer = this.wasm ? this.wasm.memory.buffer : new ArrayBuffer(arrays * n * 4);
-    let next = 0;
-    const take = (): Float32Array => {
-      const view = new Float32Array(buffer, next, n);
-      next += n * 4;
-      return view;
-    };
-    this.pParams = next;
-    this.params = take();
-    this.pGrads = next;
-    this.grads = take();
-    this.pM = next;
-    this.m = take();
-    this.pU = next;
-    this.u = take();
-    this.average = hp.useEma ? take() : null;
-    this.acc = hp.gradientAccumulationSteps ? take() : null;
+    this.params = this.arena.allocF32(n);
+    this.grads = this.arena.allocF32(n);
+    this.m = this.arena.allocF32(n);
+    this.u = this.arena.allocF32(n);
+    this.average = hp.useEma ? this.arena.allocF32(n) : null;
+    this.acc = hp.gradientAccumulationSteps ? this.arena.allocF32(n) : null;
+    this.pParams = this.params.byteOffset;
+    this.pGrads = this.grads.byteOffset;
+    this.pM = this.m.byteOffset;
+    this.pU = this.u.byteOffset;
     this.present = new Uint8Array(g).fill(1);
     this.decayMask = new Uint8Array(g).fill(1);
     this.groupSums = new Float32Array(g);
@@ -252,7 +264,7 @@ export class AdamaxCore {
       const o = offs[k]!;
       if (wasm) {
         const b = o * 4;
-        wasm.adamax(
+        wasm(
           this.pParams + b,
           this.pGrads + b,
           this.pM + b,

@@ -7,6 +7,7 @@ import {
 } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { pyRepr } from '../core/validate.js';
+import type { KernelArena } from '../core/wasm/kernel-arena.js';
 import { type AdamaxBackend, AdamaxCore, type AdamaxHyperParameters, StepOutcome } from './adamax-core.js';
 import { type AdamaxOptions, resolveAdamaxOptions } from './adamax-options.js';
 import { checkAdamaxState } from './check-adamax-state.js';
@@ -200,8 +201,12 @@ export class Adamax {
    * @example
    * const core = new Adamax({ learningRate: 0.01 }).buildFlat(createLayout([{ name: 'taps', length: 64 }]));
    * model.lossAndGrad(core.params, frame, core.grads); core.step();
+   *
+   * `options.arena`: allocate the engine's buffers in this {@link KernelArena} (it must have
+   * `AdamaxCore.arenaBytes(layout.size, hyperParameters)` bytes free), e.g. the arena of a model
+   * state, so that the model's kernels read the weights and write the gradients with no copy.
    */
-  buildFlat(layout: ParamLayout): AdamaxCore {
+  buildFlat(layout: ParamLayout, options: { readonly arena?: KernelArena } = {}): AdamaxCore {
     if (this.engine) {
       throw new AdamaxStreamError(
         'invalid_argument',
@@ -212,6 +217,7 @@ export class Adamax {
     this.makeEngine(
       layout,
       layout.groups.map((g) => g.name),
+      options.arena,
     );
     return this.engine!;
   }
@@ -222,8 +228,8 @@ export class Adamax {
     if (s) checkLayout(s, layout);
   }
 
-  private makeEngine(layout: ParamLayout, names: readonly string[]): void {
-    const core = new AdamaxCore(layout, this.hp, this.lr, this.backend);
+  private makeEngine(layout: ParamLayout, names: readonly string[], arena?: KernelArena): void {
+    const core = new AdamaxCore(layout, this.hp, this.lr, this.backend, arena);
     this.engine = core;
     this.guard = null;
     this.groupNames = names;
