@@ -1,11 +1,12 @@
 import { AdamaxStreamError } from '../core/errors.js';
 import { adamaxUpdate } from '../core/kernels/adamax-update.js';
+import { emaUpdate } from '../core/kernels/ema-update.js';
 import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
 import type { ParamLayout } from '../core/param-layout.js';
 import { powfLibm } from '../core/powf-libm.js';
 import { powfSvml } from '../core/powf-svml.js';
 import type { AdamaxWasmKernel } from '../core/wasm/adamax-wasm.js';
-import { arenaFloatBytes, KernelArena } from '../core/wasm/kernel-arena.js';
+import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
 import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
@@ -92,6 +93,11 @@ export class AdamaxCore {
   /** The arena holding every buffer (the caller's, or one created here). */
   readonly arena: KernelArena;
   private readonly wasm: AdamaxWasmKernel | null;
+  /** The fused Adamax + EMA kernel (wasm backend with EMA), else null. */
+  private readonly adamaxEma: SimdKernels['adamaxEma'] | null;
+  private readonly pAverage: number;
+  /** Whether the groups tile [0, n) (then an update of every group touches every parameter). */
+  private readonly tiled: boolean;
   private readonly pParams: number;
   private readonly pGrads: number;
   private readonly pM: number;
@@ -160,6 +166,11 @@ export class AdamaxCore {
     this.pGrads = this.grads.byteOffset;
     this.pM = this.m.byteOffset;
     this.pU = this.u.byteOffset;
+    this.pAverage = this.average ? this.average.byteOffset : 0;
+    this.adamaxEma = this.wasm && this.average ? this.arena.kernels.adamaxEma : null;
+    let covered = 0;
+    for (const grp of layout.groups) covered = grp.offset === covered ? covered + grp.length : Number.NaN;
+    this.tiled = covered === n;
     this.present = new Uint8Array(g).fill(1);
     this.decayMask = new Uint8Array(g).fill(1);
     this.groupSums = new Float32Array(g);
@@ -214,6 +225,7 @@ export class AdamaxCore {
       }
     }
     let outcome: StepOutcome = StepOutcome.Applied;
+    let emaDone = false;
     if (this.accSteps) {
       const acc = this.acc!;
       if ((raw + 1) % this.accSteps !== 0) {
@@ -230,18 +242,23 @@ export class AdamaxCore {
           const end = offs[k]! + lens[k]!;
           for (let i = offs[k]!; i < end; i++) grads[i] = f32(f32(grads[i]! + acc[i]!) / nf);
         }
-        this.update(Math.floor(raw / this.accSteps) + 1);
+        emaDone = this.update(Math.floor(raw / this.accSteps) + 1);
         acc.fill(0);
       }
     } else {
-      this.update(raw + 1);
+      emaDone = this.update(raw + 1);
     }
-    if (this.average) this.ema();
+    if (this.average) this.ema(emaDone);
     this.rawIterations = raw + 1;
     return outcome;
   }
 
-  private update(t: number): void {
+  /**
+   * Clip, weight decay and the Adamax update of the present groups. With the wasm backend, EMA on,
+   * every group present and the groups tiling the buffer, the EMA of the updated weights runs in
+   * the same kernel pass (per element the same float32 ops as {@link ema}); returns true then.
+   */
+  private update(t: number): boolean {
     const { grads, params, present, offs, lens } = this;
     const nGroups = lens.length;
     this.clipGradients();
@@ -259,10 +276,30 @@ export class AdamaxCore {
     const b1p = this.powf(this.b1, t);
     const kden = f32(1 - b1p);
     const wasm = this.wasm;
+    const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
+    const mom = this.iterations !== 0 ? this.emaMomentum : 0;
+    const om = f32(1 - mom);
     for (let k = 0; k < nGroups; k++) {
       if (!present[k]) continue;
       const o = offs[k]!;
-      if (wasm) {
+      if (fused) {
+        const b = o * 4;
+        this.adamaxEma!(
+          this.pParams + b,
+          this.pGrads + b,
+          this.pM + b,
+          this.pU + b,
+          lens[k]!,
+          lr,
+          this.c1,
+          this.b2,
+          this.eps,
+          kden,
+          this.pAverage + b,
+          mom,
+          om,
+        );
+      } else if (wasm) {
         const b = o * 4;
         wasm(
           this.pParams + b,
@@ -280,6 +317,13 @@ export class AdamaxCore {
         adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, lr, this.c1, this.b2, this.eps, kden);
       }
     }
+    return fused;
+  }
+
+  private allPresent(): boolean {
+    const present = this.present;
+    for (let k = 0; k < present.length; k++) if (!present[k]) return false;
+    return true;
   }
 
   /**
@@ -332,14 +376,15 @@ export class AdamaxCore {
     }
   }
 
-  private ema(): void {
+  /** EMA of all weights (unless `fused`: the update kernel did it), then the periodic overwrite. */
+  private ema(fused: boolean): void {
     const avg = this.average!;
     const params = this.params;
     const k = this.iterations;
-    const mom = k !== 0 ? this.emaMomentum : 0;
-    const oneMinus = f32(1 - mom);
-    const n = params.length;
-    for (let i = 0; i < n; i++) avg[i] = f32(f32(mom * avg[i]!) + f32(oneMinus * params[i]!));
+    if (!fused) {
+      const mom = k !== 0 ? this.emaMomentum : 0;
+      emaUpdate(avg, 0, params, 0, params.length, mom, f32(1 - mom));
+    }
     const freq = this.hp.emaOverwriteFrequency;
     if (freq && (k + 1) % freq === 0) params.set(avg);
   }

@@ -45,6 +45,10 @@ function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
 }
 
+function canonicalBits(a: Float32Array): number[] {
+  return Array.from(bits(a), (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
+}
+
 const SIZES = [1, 2, 4, 8, 16, 64, 128, 256];
 
 describe.skipIf(
@@ -191,5 +195,56 @@ describe('KernelArena', () => {
     expect(a.owns(new Float32Array(3))).toBe(false);
     expect(() => a.allocF32(a.capacity)).toThrow(/KernelArena is full/);
     expect(v.length).toBe(3);
+  });
+});
+
+describe.skipIf(!wasmSimdAvailable())('fused Adamax + EMA kernel = adamaxUpdate then emaUpdate, bit for bit', () => {
+  it.each([1, 3, 4, 17, 1000])('n = %i, 20 steps, including NaN, ±0 and subnormal values', (n) => {
+    const bytes = 5 * arenaFloatBytes(n);
+    const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
+    const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+    const rnd = new Random(n);
+    for (let i = 0; i < n; i++) {
+      const w = i % 11 === 3 ? -0 : i % 13 === 5 ? 1e-40 : rnd.gaussian();
+      for (const b of bufs) b[0]![i] = w;
+    }
+    const f32 = Math.fround;
+    for (let t = 1; t <= 20; t++) {
+      for (let i = 0; i < n; i++) {
+        const g = i === 7 && t === 9 ? Number.NaN : rnd.gaussian() * 10 ** rnd.uniform(-3, 1);
+        for (const b of bufs) b[1]![i] = g;
+      }
+      const k = f32(1 - f32(0.9 ** t));
+      const mom = t === 1 ? 0 : f32(0.99);
+      for (const [j, a] of arenas.entries()) {
+        const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
+        a.kernels.adamaxEma(w!, g!, m!, u!, n, f32(0.01), f32(0.1), f32(0.999), f32(1e-7), k, avg!, mom, f32(1 - mom));
+      }
+      // bit for bit, except that any NaN equals any NaN (wasm does not fix NaN payloads or signs)
+      for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[0]![q]!)).toEqual(canonicalBits(bufs[1]![q]!));
+    }
+  });
+});
+
+describe.skipIf(!wasmSimdAvailable())('first_non_finite', () => {
+  it('finds the first NaN or ±Infinity (or −1) like the reference, at every position and length', () => {
+    const n = 37;
+    const arenas = [KernelArena.create(arenaFloatBytes(n), 'wasm'), KernelArena.create(arenaFloatBytes(n), 'js')];
+    const views = arenas.map((a) => a.allocF32(n));
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (let pos = -1; pos < n; pos++) {
+        for (const v of views) {
+          v.fill(3.4e38);
+          v[5] = -0;
+          v[6] = 1e-45;
+          if (pos >= 0) v[pos] = bad;
+          if (pos >= 0 && pos + 3 < n) v[pos + 3] = bad;
+        }
+        for (const len of [0, 1, 4, 5, 17, n]) {
+          const want = pos >= 0 && pos < len ? pos : -1;
+          for (const [i, a] of arenas.entries()) expect(a.kernels.firstNonFinite(views[i]!.byteOffset, len)).toBe(want);
+        }
+      }
+    }
   });
 });

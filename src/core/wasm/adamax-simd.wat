@@ -87,6 +87,92 @@
         (br $sloop)))
   )
 
+;; `adamax` fused with the weight EMA of the updated weights (Keras use_ema), one pass:
+;;   ... w <- w - (lr * m) / (k * (u + eps)) ;  avg <- mom * avg + om * w   (om = f32(1 - mom))
+  (func (export "adamax_ema")
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
+    (param $lr f32) (param $c1 f32) (param $beta2 f32) (param $eps f32) (param $k f32)
+    (param $avg i32) (param $mom f32) (param $om f32)
+    (local $i i32) (local $vecEnd i32) (local $end i32)
+    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
+    (local $vg v128) (local $vm v128) (local $vu v128)
+    (local $sg f32) (local $sm f32) (local $su f32) (local $sw f32)
+    (local $vw v128) (local $vmom v128) (local $vom v128)
+
+    ;; byte offsets: vector part [0, vecEnd), scalar tail [vecEnd, end)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vb2 (f32x4.splat (local.get $beta2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vk (f32x4.splat (local.get $k)))
+    (local.set $vmom (f32x4.splat (local.get $mom)))
+    (local.set $vom (f32x4.splat (local.get $om)))
+
+    (block $vdone
+      (br_if $vdone (i32.eqz (local.get $vecEnd)))
+      (loop $vloop
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (local.get $i))))
+        ;; m <- m + (g - m) * c1
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        ;; u <- max(beta2 * u, |g|)
+        (local.set $vu
+          (f32x4.max
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+            (f32x4.abs (local.get $vg))))
+        (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+        ;; w <- w - (lr * m) / (k * (u + eps))
+        (local.set $vw
+          (f32x4.sub
+            (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i)) (local.get $vw))
+        ;; avg <- mom * avg + (1 - mom) * w
+        (v128.store align=4 (i32.add (local.get $avg) (local.get $i))
+          (f32x4.add
+            (f32x4.mul (local.get $vmom) (v128.load align=4 (i32.add (local.get $avg) (local.get $i))))
+            (f32x4.mul (local.get $vom) (local.get $vw))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $vloop (i32.lt_u (local.get $i) (local.get $vecEnd)))))
+
+    ;; scalar tail, same operations
+    (block $sdone
+      (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $sg (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $sm (f32.load (i32.add (local.get $m) (local.get $i))))
+        (local.set $sm
+          (f32.add (local.get $sm)
+            (f32.mul (f32.sub (local.get $sg) (local.get $sm)) (local.get $c1))))
+        (local.set $su
+          (f32.max
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (local.get $i))))
+            (f32.abs (local.get $sg))))
+        (f32.store (i32.add (local.get $m) (local.get $i)) (local.get $sm))
+        (f32.store (i32.add (local.get $u) (local.get $i)) (local.get $su))
+        (local.set $sw
+          (f32.sub
+            (f32.load (i32.add (local.get $w) (local.get $i)))
+            (f32.div
+              (f32.mul (local.get $lr) (local.get $sm))
+              (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
+        (f32.store (i32.add (local.get $w) (local.get $i)) (local.get $sw))
+        (f32.store (i32.add (local.get $avg) (local.get $i))
+          (f32.add
+            (f32.mul (local.get $mom) (f32.load (i32.add (local.get $avg) (local.get $i))))
+            (f32.mul (local.get $om) (local.get $sw))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sloop)))
+  )
+
   ;; ===================================================================================
   ;; Real FFT, float32. N = 2m real samples <-> m + 1 bins; an m-point complex radix-2
   ;; transform of z[n] = x[2n] + i x[2n+1], then the split X[k] = E[k] + W_N^k O[k].
@@ -169,11 +255,70 @@
       (br $sl)))
   )
 
+;; Stages h = 1 and h = 2 together for m >= 8, on 8 elements (two f32x4) at a time: the lanes
+  ;; are regrouped with shuffles so that each f32x4 op does four butterflies of one stage.
+  (func $stages12_simd (param $zr i32) (param $zi i32) (param $twr i32) (param $tw i32) (param $m4 i32)
+    (local $a i32) (local $w1r v128) (local $w1i v128) (local $w2r v128) (local $w2i v128)
+    (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local $er v128) (local $ei v128) (local $or v128) (local $oi v128) (local $tr v128) (local $ti v128)
+    (local.set $w1r (v128.load32_splat (local.get $twr)))
+    (local.set $w1i (v128.load32_splat (local.get $tw)))
+    (local.set $w2r (v128.load64_splat align=4 (i32.add (local.get $twr) (i32.const 4))))
+    (local.set $w2i (v128.load64_splat align=4 (i32.add (local.get $tw) (i32.const 4))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $a) (local.get $m4)))
+      (local.set $ar (v128.load align=4 (i32.add (local.get $zr) (local.get $a))))
+      (local.set $br (v128.load align=4 (i32.add (local.get $zr) (i32.add (local.get $a) (i32.const 16)))))
+      (local.set $ai (v128.load align=4 (i32.add (local.get $zi) (local.get $a))))
+      (local.set $bi (v128.load align=4 (i32.add (local.get $zi) (i32.add (local.get $a) (i32.const 16)))))
+      ;; h = 1: pairs (0,1) (2,3) (4,5) (6,7): e = even lanes, o = odd lanes
+      (local.set $er (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $ar) (local.get $br)))
+      (local.set $or (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $ar) (local.get $br)))
+      (local.set $ei (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $ai) (local.get $bi)))
+      (local.set $oi (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $ai) (local.get $bi)))
+      (local.set $tr (f32x4.sub (f32x4.mul (local.get $w1r) (local.get $or)) (f32x4.mul (local.get $w1i) (local.get $oi))))
+      (local.set $ti (f32x4.add (f32x4.mul (local.get $w1r) (local.get $oi)) (f32x4.mul (local.get $w1i) (local.get $or))))
+      (local.set $or (f32x4.sub (local.get $er) (local.get $tr)))
+      (local.set $oi (f32x4.sub (local.get $ei) (local.get $ti)))
+      (local.set $er (f32x4.add (local.get $er) (local.get $tr)))
+      (local.set $ei (f32x4.add (local.get $ei) (local.get $ti)))
+      ;; back to element order: a = [e0 o0 e1 o1], b = [e2 o2 e3 o3]
+      (local.set $ar (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $er) (local.get $or)))
+      (local.set $br (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $er) (local.get $or)))
+      (local.set $ai (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $ei) (local.get $oi)))
+      (local.set $bi (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $ei) (local.get $oi)))
+      ;; h = 2: pairs (0,2) (1,3) (4,6) (5,7) with twiddles j = 0, 1, 0, 1: e = [0 1 4 5], o = [2 3 6 7]
+      (local.set $er (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ar) (local.get $br)))
+      (local.set $or (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ar) (local.get $br)))
+      (local.set $ei (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ai) (local.get $bi)))
+      (local.set $oi (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ai) (local.get $bi)))
+      (local.set $tr (f32x4.sub (f32x4.mul (local.get $w2r) (local.get $or)) (f32x4.mul (local.get $w2i) (local.get $oi))))
+      (local.set $ti (f32x4.add (f32x4.mul (local.get $w2r) (local.get $oi)) (f32x4.mul (local.get $w2i) (local.get $or))))
+      (local.set $or (f32x4.sub (local.get $er) (local.get $tr)))
+      (local.set $oi (f32x4.sub (local.get $ei) (local.get $ti)))
+      (local.set $er (f32x4.add (local.get $er) (local.get $tr)))
+      (local.set $ei (f32x4.add (local.get $ei) (local.get $ti)))
+      ;; a = [e0 e1 o0 o1], b = [e2 e3 o2 o3]
+      (v128.store align=4 (i32.add (local.get $zr) (local.get $a))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $er) (local.get $or)))
+      (v128.store align=4 (i32.add (local.get $zr) (i32.add (local.get $a) (i32.const 16)))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $er) (local.get $or)))
+      (v128.store align=4 (i32.add (local.get $zi) (local.get $a))
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ei) (local.get $oi)))
+      (v128.store align=4 (i32.add (local.get $zi) (i32.add (local.get $a) (i32.const 16)))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ei) (local.get $oi)))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (br $l)))
+  )
+
   ;; All stages h = 1, 2, 4, ... < m on the bit-reversed (zr, zi); $tw = twf or twi.
   (func $butterflies (param $zr i32) (param $zi i32) (param $twr i32) (param $tw i32) (param $m i32)
     (local $h i32) (local $m4 i32)
     (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
     (local.set $h (i32.const 1))
+    (if (i32.ge_u (local.get $m) (i32.const 8)) (then
+      (call $stages12_simd (local.get $zr) (local.get $zi) (local.get $twr) (local.get $tw) (local.get $m4))
+      (local.set $h (i32.const 4))))
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $h) (local.get $m)))
       (if (i32.lt_u (local.get $h) (i32.const 4))
@@ -189,11 +334,15 @@
     (local $j4 i32) (local $r4 i32) (local $k4 i32) (local $mk4 i32)
     (local $ar f32) (local $ai f32) (local $br f32) (local $bi f32) (local $er f32) (local $ei f32)
     (local $or f32) (local $oi f32) (local $wr f32) (local $wi f32) (local $z0r f32) (local $z0i f32)
+    (local $var v128) (local $vai v128) (local $vbr v128) (local $vbi v128) (local $ver v128) (local $vei v128)
+    (local $vor v128) (local $voi v128) (local $vwr v128) (local $vwi v128) (local $vhalf v128) (local $vmhalf v128)
     (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
     (local.set $cosN (i32.add (local.get $tab) (i32.shl (local.get $m4) (i32.const 2))))
     (local.set $sinN (i32.add (local.get $cosN) (i32.add (local.get $m4) (i32.const 16))))
     (local.set $zr (i32.add (local.get $sinN) (i32.add (local.get $m4) (i32.const 16))))
     (local.set $zi (i32.add (local.get $zr) (local.get $m4)))
+    (local.set $vhalf (f32x4.splat (f32.const 0.5)))
+    (local.set $vmhalf (f32x4.splat (f32.const -0.5)))
     ;; bit-reversed load of the packed pairs
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $j4) (local.get $m4)))
@@ -214,8 +363,31 @@
     (f32.store (local.get $im) (f32.const 0))
     (f32.store (i32.add (local.get $re) (local.get $m4)) (f32.sub (local.get $z0r) (local.get $z0i)))
     (f32.store (i32.add (local.get $im) (local.get $m4)) (f32.const 0))
-    ;; split, k = 1..m-1
+    ;; split, k = 1..m-1: four bins per f32x4 op while k + 3 <= m - 1 (Z[m-k] read lane-reversed)
     (local.set $k4 (i32.const 4))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (i32.add (local.get $k4) (i32.const 12)) (local.get $m4)))
+      (local.set $mk4 (i32.sub (i32.sub (local.get $m4) (local.get $k4)) (i32.const 12)))
+      (local.set $var (v128.load align=4 (i32.add (local.get $zr) (local.get $k4))))
+      (local.set $vai (v128.load align=4 (i32.add (local.get $zi) (local.get $k4))))
+      (local.set $vbr (v128.load align=4 (i32.add (local.get $zr) (local.get $mk4))))
+      (local.set $vbr (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $vbr) (local.get $vbr)))
+      (local.set $vbi (v128.load align=4 (i32.add (local.get $zi) (local.get $mk4))))
+      (local.set $vbi (f32x4.neg (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $vbi) (local.get $vbi))))
+      (local.set $ver (f32x4.mul (local.get $vhalf) (f32x4.add (local.get $var) (local.get $vbr))))
+      (local.set $vei (f32x4.mul (local.get $vhalf) (f32x4.add (local.get $vai) (local.get $vbi))))
+      (local.set $vor (f32x4.mul (local.get $vhalf) (f32x4.sub (local.get $vai) (local.get $vbi))))
+      (local.set $voi (f32x4.mul (local.get $vmhalf) (f32x4.sub (local.get $var) (local.get $vbr))))
+      (local.set $vwr (v128.load align=4 (i32.add (local.get $cosN) (local.get $k4))))
+      (local.set $vwi (f32x4.neg (v128.load align=4 (i32.add (local.get $sinN) (local.get $k4)))))
+      (v128.store align=4 (i32.add (local.get $re) (local.get $k4))
+        (f32x4.add (local.get $ver)
+          (f32x4.sub (f32x4.mul (local.get $vwr) (local.get $vor)) (f32x4.mul (local.get $vwi) (local.get $voi)))))
+      (v128.store align=4 (i32.add (local.get $im) (local.get $k4))
+        (f32x4.add (local.get $vei)
+          (f32x4.add (f32x4.mul (local.get $vwr) (local.get $voi)) (f32x4.mul (local.get $vwi) (local.get $vor)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
     (block $sd (loop $sl
       (br_if $sd (i32.ge_u (local.get $k4) (local.get $m4)))
       (local.set $mk4 (i32.sub (local.get $m4) (local.get $k4)))
@@ -245,11 +417,65 @@
     (local $j4 i32) (local $r4 i32) (local $k4 i32) (local $mk4 i32)
     (local $ar f32) (local $ai f32) (local $br f32) (local $bi f32) (local $er f32) (local $ei f32)
     (local $dr f32) (local $di f32) (local $or f32) (local $oi f32) (local $wr f32) (local $wi f32) (local $s f32)
+    (local $var v128) (local $vai v128) (local $vbr v128) (local $vbi v128) (local $ver v128) (local $vei v128)
+    (local $vdr v128) (local $vdi v128) (local $vor v128) (local $voi v128) (local $vwr v128) (local $vwi v128)
+    (local $vzr v128) (local $vzi v128) (local $vhalf v128)
     (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
     (local.set $cosN (i32.add (local.get $tab) (i32.shl (local.get $m4) (i32.const 2))))
     (local.set $sinN (i32.add (local.get $cosN) (i32.add (local.get $m4) (i32.const 16))))
     (local.set $zr (i32.add (local.get $sinN) (i32.add (local.get $m4) (i32.const 16))))
     (local.set $zi (i32.add (local.get $zr) (local.get $m4)))
+    ;; k = 0 alone (imaginary parts ignored), then four bins per f32x4 op, then the scalar tail
+    (local.set $vhalf (f32x4.splat (f32.const 0.5)))
+    (local.set $mk4 (local.get $m4))
+    (local.set $ar (f32.load (local.get $re)))
+    (local.set $br (f32.load (i32.add (local.get $re) (local.get $m4))))
+    (local.set $er (f32.mul (f32.const 0.5) (f32.add (local.get $ar) (local.get $br))))
+    (local.set $ei (f32.mul (f32.const 0.5) (f32.add (f32.const 0) (f32.const 0))))
+    (local.set $dr (f32.mul (f32.const 0.5) (f32.sub (local.get $ar) (local.get $br))))
+    (local.set $di (f32.mul (f32.const 0.5) (f32.sub (f32.const 0) (f32.const 0))))
+    (local.set $wr (f32.load (local.get $cosN)))
+    (local.set $wi (f32.load (local.get $sinN)))
+    (local.set $or (f32.sub (f32.mul (local.get $dr) (local.get $wr)) (f32.mul (local.get $di) (local.get $wi))))
+    (local.set $oi (f32.add (f32.mul (local.get $dr) (local.get $wi)) (f32.mul (local.get $di) (local.get $wr))))
+    (local.set $r4 (i32.shl (i32.load (local.get $tab)) (i32.const 2)))
+    (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32.sub (local.get $er) (local.get $oi)))
+    (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32.add (local.get $ei) (local.get $or)))
+    (local.set $k4 (i32.const 4))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (i32.add (local.get $k4) (i32.const 12)) (local.get $m4)))
+      (local.set $mk4 (i32.sub (i32.sub (local.get $m4) (local.get $k4)) (i32.const 12)))
+      (local.set $var (v128.load align=4 (i32.add (local.get $re) (local.get $k4))))
+      (local.set $vai (v128.load align=4 (i32.add (local.get $im) (local.get $k4))))
+      (local.set $vbr (v128.load align=4 (i32.add (local.get $re) (local.get $mk4))))
+      (local.set $vbr (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $vbr) (local.get $vbr)))
+      (local.set $vbi (v128.load align=4 (i32.add (local.get $im) (local.get $mk4))))
+      (local.set $vbi (f32x4.neg (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $vbi) (local.get $vbi))))
+      (local.set $ver (f32x4.mul (local.get $vhalf) (f32x4.add (local.get $var) (local.get $vbr))))
+      (local.set $vei (f32x4.mul (local.get $vhalf) (f32x4.add (local.get $vai) (local.get $vbi))))
+      (local.set $vdr (f32x4.mul (local.get $vhalf) (f32x4.sub (local.get $var) (local.get $vbr))))
+      (local.set $vdi (f32x4.mul (local.get $vhalf) (f32x4.sub (local.get $vai) (local.get $vbi))))
+      (local.set $vwr (v128.load align=4 (i32.add (local.get $cosN) (local.get $k4))))
+      (local.set $vwi (v128.load align=4 (i32.add (local.get $sinN) (local.get $k4))))
+      (local.set $vor (f32x4.sub (f32x4.mul (local.get $vdr) (local.get $vwr)) (f32x4.mul (local.get $vdi) (local.get $vwi))))
+      (local.set $voi (f32x4.add (f32x4.mul (local.get $vdr) (local.get $vwi)) (f32x4.mul (local.get $vdi) (local.get $vwr))))
+      (local.set $vzr (f32x4.sub (local.get $ver) (local.get $voi)))
+      (local.set $vzi (f32x4.add (local.get $vei) (local.get $vor)))
+      ;; scatter to the bit-reversed slots
+      (local.set $r4 (i32.shl (i32.load (i32.add (local.get $tab) (local.get $k4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32x4.extract_lane 0 (local.get $vzr)))
+      (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32x4.extract_lane 0 (local.get $vzi)))
+      (local.set $r4 (i32.shl (i32.load offset=4 (i32.add (local.get $tab) (local.get $k4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32x4.extract_lane 1 (local.get $vzr)))
+      (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32x4.extract_lane 1 (local.get $vzi)))
+      (local.set $r4 (i32.shl (i32.load offset=8 (i32.add (local.get $tab) (local.get $k4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32x4.extract_lane 2 (local.get $vzr)))
+      (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32x4.extract_lane 2 (local.get $vzi)))
+      (local.set $r4 (i32.shl (i32.load offset=12 (i32.add (local.get $tab) (local.get $k4))) (i32.const 2)))
+      (f32.store (i32.add (local.get $zr) (local.get $r4)) (f32x4.extract_lane 3 (local.get $vzr)))
+      (f32.store (i32.add (local.get $zi) (local.get $r4)) (f32x4.extract_lane 3 (local.get $vzi)))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $k4) (local.get $m4)))
       (local.set $mk4 (i32.sub (local.get $m4) (local.get $k4)))
@@ -485,5 +711,26 @@
         (i32.eqz (local.get $slot))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $l)))
+  )
+
+  ;; Index of the first element of [p, p + 4n) that is NaN or +-Infinity (x - x != 0), or -1.
+  (func (export "first_non_finite") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $end i32) (local $vecEnd i32) (local $v v128) (local $x f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+      (local.set $v (v128.load align=4 (i32.add (local.get $p) (local.get $i))))
+      (br_if $vd (v128.any_true (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (v128.const i32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $x (f32.load (i32.add (local.get $p) (local.get $i))))
+      (if (f32.ne (f32.sub (local.get $x) (local.get $x)) (f32.const 0))
+        (then (return (i32.shr_u (local.get $i) (i32.const 2)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sl)))
+    (i32.const -1)
   )
 )

@@ -1,5 +1,6 @@
 import { AdamaxStreamError } from '../errors.js';
 import { adamaxUpdate } from '../kernels/adamax-update.js';
+import { emaUpdate } from '../kernels/ema-update.js';
 import {
   type FdHeap,
   fdGradient,
@@ -19,6 +20,24 @@ import { type AdamaxWasmKernel, createWasmMemory, instantiateSimdModule, type Wa
  */
 export interface SimdKernels {
   readonly adamax: AdamaxWasmKernel;
+  /** `adamax` then, per element of the same pass, the weight EMA `avg ← mom·avg + om·w` (`emaUpdate`). */
+  readonly adamaxEma: (
+    w: number,
+    g: number,
+    m: number,
+    u: number,
+    n: number,
+    lr: number,
+    c1: number,
+    beta2: number,
+    eps: number,
+    k: number,
+    avg: number,
+    mom: number,
+    om: number,
+  ) => void;
+  /** Index of the first NaN or ±Infinity among `n` floats at `p`, or −1. */
+  readonly firstNonFinite: (p: number, n: number) => number;
   /** Forward real FFT of 2m samples at `x` into bins 0..m (`re`, `im`); tables at `tab`. */
   readonly rfftForward: (x: number, re: number, im: number, tab: number, m: number) => void;
   /** Inverse real FFT (scaled by 1/2m) of bins 0..m into 2m samples at `x`. */
@@ -128,6 +147,8 @@ export class KernelArena {
       if (memory !== null && exports !== null) {
         const kernels: SimdKernels = {
           adamax: exports.adamax as SimdKernels['adamax'],
+          adamaxEma: exports.adamax_ema as SimdKernels['adamaxEma'],
+          firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
           rfftInverse: exports.rfft_inverse as SimdKernels['rfftInverse'],
           spectralMac: exports.spectral_mac as SimdKernels['spectralMac'],
@@ -184,17 +205,30 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
   const heap: FdHeap = { f: new Float32Array(buffer), i: new Int32Array(buffer) };
   const f = heap.f;
   const cache = { m: -1, u: -1, n: -1, mView: f, uView: f };
+  const adamax: SimdKernels['adamax'] = (w, g, m, u, n, lr, c1, beta2, eps, k) => {
+    // adamaxUpdate takes m and u at one offset of two arrays: views, re-made only when m, u or n change
+    if (m !== cache.m || u !== cache.u || n !== cache.n) {
+      cache.m = m;
+      cache.u = u;
+      cache.n = n;
+      cache.mView = f.subarray(m >> 2, (m >> 2) + n);
+      cache.uView = f.subarray(u >> 2, (u >> 2) + n);
+    }
+    adamaxUpdate(f, w >> 2, f, g >> 2, cache.mView, cache.uView, 0, n, lr, c1, beta2, eps, k);
+  };
   return {
-    adamax: (w, g, m, u, n, lr, c1, beta2, eps, k) => {
-      // adamaxUpdate takes m and u at one offset of two arrays: views, re-made only when m, u or n change
-      if (m !== cache.m || u !== cache.u || n !== cache.n) {
-        cache.m = m;
-        cache.u = u;
-        cache.n = n;
-        cache.mView = f.subarray(m >> 2, (m >> 2) + n);
-        cache.uView = f.subarray(u >> 2, (u >> 2) + n);
+    adamax,
+    adamaxEma: (w, g, m, u, n, lr, c1, beta2, eps, k, avg, mom, om) => {
+      adamax(w, g, m, u, n, lr, c1, beta2, eps, k);
+      emaUpdate(f, avg >> 2, f, w >> 2, n, mom, om);
+    },
+    firstNonFinite: (p, n) => {
+      const o = p >> 2;
+      for (let i = 0; i < n; i++) {
+        const v = f[o + i]!;
+        if (v - v !== 0) return i;
       }
-      adamaxUpdate(f, w >> 2, f, g >> 2, cache.mView, cache.uView, 0, n, lr, c1, beta2, eps, k);
+      return -1;
     },
     rfftForward: (x, re, im, tab, m) => rfftForward(heap, x, re, im, tab, m),
     rfftInverse: (re, im, x, tab, m) => rfftInverse(heap, re, im, x, tab, m),
