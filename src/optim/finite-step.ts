@@ -54,7 +54,9 @@ export class FiniteStep {
     const lastLr = core.lastLearningRate;
     const outcome = core.step();
     let ok = true;
-    for (let i = 0; i < live.length && ok; i++) ok = firstNonFinite(live[i]!, 0, live[i]!.length) < 0;
+    // the scan runs in the engine's kernels (wasm SIMD when available): the buffers live in its arena
+    const scan = core.arena.kernels.firstNonFinite;
+    for (let i = 0; i < live.length && ok; i++) ok = scan(live[i]!.byteOffset, live[i]!.length) < 0;
     if (ok) return outcome;
     const lr = core.lastLearningRate;
     this.rejectedLearningRate = outcome === StepOutcome.Applied && lr - lr !== 0 ? lr : null;
