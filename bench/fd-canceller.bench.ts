@@ -1,0 +1,234 @@
+/**
+ * Audio-path speed: the FD-Adamax reference canceller and the single-channel denoiser at 48 kHz.
+ *
+ * 1. Streams per core: R resident cancellers (default 100; 128-sample blocks, 1024 taps, the
+ *    REFERENCE_DEFAULTS structure through `makeFdAdamax`, the quality benchmark's factory), all fed
+ *    block by block in turn; streams per core = R · audio seconds / CPU seconds of the process
+ *    (`process.cpuUsage`, user + system; wall time reported beside it). Rows: the SIMD filter (the
+ *    library) and the float64 filter it replaced (bench/lib/legacy-fd-filter.ts), interleaved.
+ * 2. One stream, per block: p50 / p99 / p99.9 of `process` (µs, steady state after 1 s), 1024 and
+ *    2048 taps, both filters, interleaved.
+ * 3. Single-channel denoiser (`OnlineDenoiser`, SINGLE_CHANNEL_DEFAULTS at 48 kHz): CPU time of
+ *    `process` on a speech + noise clip as a fraction of the clip's duration.
+ * Every figure is the median over interleaved repetitions, with the min–max spread.
+ *
+ * Run: node --import tsx bench/fd-canceller.bench.ts [--streams R] [--reps N] [--quick] [--write]
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { Random } from '../src/core/random.js';
+import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
+import { REFERENCE_DEFAULTS } from '../src/models/defaults/reference-defaults.js';
+import { SINGLE_CHANNEL_DEFAULTS } from '../src/models/defaults/single-channel-defaults.js';
+import { OnlineDenoiser } from '../src/models/online-denoiser.js';
+import { writeMarkedSection } from './lib/benchmarks-md.js';
+import { LegacyFdFilter } from './lib/legacy-fd-filter.js';
+import { fdConfigFromDefaults, type Geometry, makeFdAdamax } from './lib/reference-methods.js';
+import { loadSpeechFixtureFiles } from './lib/speech.js';
+import { makeSpeedSignal } from './lib/speed-signal.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const quick = args.includes('--quick');
+const STREAMS = flag('--streams', quick ? 20 : 100);
+const REPS = flag('--reps', quick ? 2 : 5);
+const RATE = 48000;
+const B = 128;
+const geometry = (taps: number): Geometry => ({ sampleRate: RATE, blockSize: B, taps, rlsTaps: 32 });
+const config = fdConfigFromDefaults(REFERENCE_DEFAULTS);
+
+type Impl = 'simd' | 'legacy';
+const IMPLS: readonly Impl[] = ['legacy', 'simd'];
+const LABEL: Record<Impl, string> = {
+  simd: 'FD-Adamax, float32 SIMD kernels (library)',
+  legacy: 'FD-Adamax, float64 JS filter (before; baseline)',
+};
+const make = (impl: Impl, taps: number): AdaptiveFilter =>
+  impl === 'simd' ? makeFdAdamax(geometry(taps), config) : makeFdAdamax(geometry(taps), config, LegacyFdFilter);
+
+const { d, x } = makeSpeedSignal(RATE);
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function stats(xs: number[]): { med: number; min: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return { med: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
+}
+
+/** Feeds `blocks` blocks to every filter in turn (stream s reads the loop at its own offset). */
+function feed(filters: AdaptiveFilter[], blocks: number, start: number): void {
+  const frame = [new Float32Array(B), new Float32Array(B)];
+  const out = new Float32Array(B);
+  const len = d.length - B;
+  for (let b = 0; b < blocks; b++) {
+    for (let s = 0; s < filters.length; s++) {
+      const off = ((start + b) * B + s * 997) % len;
+      frame[0].set(d.subarray(off, off + B));
+      frame[1].set(x.subarray(off, off + B));
+      filters[s]!.process(frame, out);
+    }
+  }
+}
+
+/** Streams per core of R resident streams over `seconds` of audio (after 0.25 s of warm-up). */
+function streamsPerCore(impl: Impl, seconds: number): { perCore: number; wallPerCore: number } {
+  const filters = Array.from({ length: STREAMS }, () => make(impl, 1024));
+  const warm = Math.round((0.25 * RATE) / B);
+  feed(filters, warm, 0);
+  const blocks = Math.round((seconds * RATE) / B);
+  const c0 = cpuMs();
+  const w0 = performance.now();
+  feed(filters, blocks, warm);
+  const cpu = (cpuMs() - c0) / 1000;
+  const wall = (performance.now() - w0) / 1000;
+  const audio = (blocks * B) / RATE;
+  return { perCore: (STREAMS * audio) / cpu, wallPerCore: (STREAMS * audio) / wall };
+}
+
+/** Per-block latency percentiles (µs) of one stream over `seconds` (steady state after 1 s). */
+function latency(impl: Impl, taps: number, seconds: number): { p50: number; p99: number; p999: number } {
+  const f = make(impl, taps);
+  const blocks = Math.round((seconds * RATE) / B);
+  const warm = Math.round(RATE / B);
+  const times = new Float64Array(blocks);
+  const frame = [new Float32Array(B), new Float32Array(B)];
+  const out = new Float32Array(B);
+  for (let b = 0; b < blocks; b++) {
+    const off = (b * B) % (d.length - B);
+    frame[0].set(d.subarray(off, off + B));
+    frame[1].set(x.subarray(off, off + B));
+    const t0 = performance.now();
+    f.process(frame, out);
+    times[b] = (performance.now() - t0) * 1000;
+  }
+  const s = Array.from(times.subarray(warm)).sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { p50: q(0.5), p99: q(0.99), p999: q(0.999) };
+}
+
+/** 48 kHz speech (the fixtures, linearly upsampled) plus white noise at 5 dB SNR, `seconds` long. */
+function noisySpeech48k(seconds: number): Float32Array {
+  const speech = loadSpeechFixtureFiles();
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  let pos = 0;
+  for (let i = 0; pos < n; i++) {
+    const f = speech[i % speech.length]!;
+    const ratio = f.sampleRate / RATE;
+    const len = Math.min(n - pos, Math.floor(f.samples.length / ratio) - 1);
+    for (let j = 0; j < len; j++) {
+      const t = j * ratio;
+      const k = Math.floor(t);
+      out[pos + j] = f.samples[k]! + (t - k) * (f.samples[k + 1]! - f.samples[k]!);
+    }
+    pos += len;
+  }
+  let p = 0;
+  for (let i = 0; i < n; i++) p += out[i]! * out[i]!;
+  const sigma = Math.sqrt(p / n / 10 ** 0.5);
+  const rng = new Random(3);
+  for (let i = 0; i < n; i++) out[i]! += sigma * rng.gaussian();
+  return out;
+}
+
+/** CPU seconds of `OnlineDenoiser.process` per second of audio (fraction of real time). */
+function denoiserRealTime(clip: Float32Array): number {
+  const den = new OnlineDenoiser({ ...SINGLE_CHANNEL_DEFAULTS.online, sampleRate: RATE });
+  const c0 = cpuMs();
+  den.process(clip, RATE);
+  return (cpuMs() - c0) / 1000 / (clip.length / RATE);
+}
+
+const fmt = (x: number, digits = 1): string => x.toFixed(digits);
+const spread = (s: { med: number; min: number; max: number }, digits = 1): string =>
+  `${fmt(s.med, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+
+const load0 = loadavg()[0]!;
+const seconds = quick ? 0.5 : 2;
+const per: Record<Impl, number[]> = { simd: [], legacy: [] };
+const perWall: Record<Impl, number[]> = { simd: [], legacy: [] };
+const lat: Record<string, { p50: number[]; p99: number[]; p999: number[] }> = {};
+const ratios: number[] = [];
+const clip = noisySpeech48k(quick ? 5 : 20);
+const rt: number[] = [];
+for (let r = 0; r < REPS; r++) {
+  const pair: Record<Impl, number> = { simd: 0, legacy: 0 };
+  for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
+    const s = streamsPerCore(impl, seconds);
+    per[impl].push(s.perCore);
+    perWall[impl].push(s.wallPerCore);
+    pair[impl] = s.perCore;
+    for (const taps of [1024, 2048]) {
+      const key = `${impl}/${taps}`;
+      lat[key] ??= { p50: [], p99: [], p999: [] };
+      const l = latency(impl, taps, quick ? 3 : 10);
+      lat[key].p50.push(l.p50);
+      lat[key].p99.push(l.p99);
+      lat[key].p999.push(l.p999);
+    }
+  }
+  ratios.push(pair.simd / pair.legacy);
+  rt.push(denoiserRealTime(clip));
+  console.log(`rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, legacy ${fmt(pair.legacy)}`);
+}
+const load1 = loadavg()[0]!;
+
+const lines: string[] = [];
+lines.push('## Audio path: FD canceller streams per core, block latency, single-channel real-time factor');
+lines.push('');
+lines.push(
+  `Command: \`node --import tsx bench/fd-canceller.bench.ts${quick ? ' --quick' : ''} --write\` — node ${process.version}, ${availableParallelism()} logical CPUs shared with other jobs (load average ${fmt(load0, 2)} before / ${fmt(load1, 2)} after). ${REPS} interleaved repetitions (the two filters alternate, order reversed every other repetition); median (min–max). CPU time = \`process.cpuUsage\` (user + system) of this single-threaded process, which counts only the time the process ran; wall time is inflated by the other jobs.`,
+);
+lines.push('');
+lines.push(
+  `48 kHz, 128-sample blocks (2,667 µs budget), FD-Adamax with the REFERENCE_DEFAULTS structure (EMA output, alternating weight constraint, level-normalised lr) built by the quality benchmark's \`makeFdAdamax\`. ${STREAMS} resident streams fed block by block in turn, ${seconds} s of audio per repetition after 0.25 s of warm-up:`,
+);
+lines.push('');
+lines.push('| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) |');
+lines.push('|---|---:|---:|---:|');
+for (const impl of ['simd', 'legacy'] as const) {
+  lines.push(
+    `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${impl === 'simd' ? spread(stats(ratios), 2) : '1'} |`,
+  );
+}
+lines.push('');
+lines.push(
+  `One stream, µs per \`process\` call (steady state after 1 s; ${quick ? 3 : 10} s of audio per repetition):`,
+);
+lines.push('');
+lines.push('| filter | taps | p50 | p99 | p99.9 |');
+lines.push('|---|---:|---:|---:|---:|');
+for (const taps of [1024, 2048]) {
+  for (const impl of ['simd', 'legacy'] as const) {
+    const l = lat[`${impl}/${taps}`]!;
+    lines.push(
+      `| ${LABEL[impl]} | ${taps} | ${spread(stats(l.p50))} | ${spread(stats(l.p99))} | ${spread(stats(l.p999))} |`,
+    );
+  }
+}
+lines.push('');
+const rts = stats(rt.map((v) => 100 * v));
+lines.push(
+  `Single-channel denoiser (\`OnlineDenoiser\`, SINGLE_CHANNEL_DEFAULTS at 48 kHz, ${quick ? 5 : 20} s of speech + white noise at 5 dB): **${spread(rts, 2)} % of real time** (CPU time / audio time; it runs on its own float64 STFT, not on the SIMD kernels).`,
+);
+lines.push('');
+const simd = stats(per.simd).med;
+const p99 = stats(lat['simd/1024']!.p99).med;
+lines.push('| target | measured | met |');
+lines.push('|---|---|---|');
+lines.push(
+  `| ≥ 200 FD-canceller streams per core (1024 taps, CPU time) | ${fmt(simd)} | ${simd >= 200 ? 'yes' : '**no**'} |`,
+);
+lines.push(`| one-stream p99 ≤ 40 µs per block (1024 taps) | ${fmt(p99)} µs | ${p99 <= 40 ? 'yes' : '**no**'} |`);
+lines.push(
+  `| single-channel denoiser ≤ 5 % of real time at 48 kHz | ${fmt(rts.med, 2)} % | ${rts.med <= 5 ? 'yes' : '**no**'} |`,
+);
+const md = lines.join('\n');
+console.log(`\n${md}\n`);
+if (args.includes('--write')) console.log(`wrote ${writeMarkedSection('fd-speed', md)}`);
