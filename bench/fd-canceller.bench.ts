@@ -2,7 +2,7 @@
  * Audio-path speed: the FD-Adamax reference canceller and the single-channel denoiser at 48 kHz.
  *
  * 1. Streams per core: R resident cancellers (default 100; 128-sample blocks, 1024 taps, the
- *    REFERENCE_DEFAULTS structure through `makeFdAdamax`, the quality benchmark's factory), all fed
+ *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses), all fed
  *    block by block in turn; streams per core = R · audio seconds / CPU seconds of the process
  *    (`process.cpuUsage`, user + system; wall time reported beside it). Rows: the SIMD filter (the
  *    library) and the float64 filter it replaced (bench/lib/legacy-fd-filter.ts), interleaved.
@@ -17,12 +17,18 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Random } from '../src/core/random.js';
 import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
-import { REFERENCE_DEFAULTS } from '../src/models/defaults/reference-defaults.js';
+import { createReferenceCanceller } from '../src/models/create-reference-canceller.js';
 import { SINGLE_CHANNEL_DEFAULTS } from '../src/models/defaults/single-channel-defaults.js';
 import { OnlineDenoiser } from '../src/models/online-denoiser.js';
+import { OptimizedFilter } from '../src/models/optimized-filter.js';
+import {
+  type ReferenceCancellerConfig,
+  referenceCancellerConfig,
+  referencePartitions,
+} from '../src/models/reference-canceller-config.js';
+import { Adamax } from '../src/optim/adamax.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 import { LegacyFdFilter } from './lib/legacy-fd-filter.js';
-import { fdConfigFromDefaults, type Geometry, makeFdAdamax } from './lib/reference-methods.js';
 import { loadSpeechFixtureFiles } from './lib/speech.js';
 import { makeSpeedSignal } from './lib/speed-signal.js';
 
@@ -36,17 +42,48 @@ const STREAMS = flag('--streams', quick ? 20 : 100);
 const REPS = flag('--reps', quick ? 2 : 5);
 const RATE = 48000;
 const B = 128;
-const geometry = (taps: number): Geometry => ({ sampleRate: RATE, blockSize: B, taps, rlsTaps: 32 });
-const config = fdConfigFromDefaults(REFERENCE_DEFAULTS);
+/** The CLI's canceller configuration at 48 kHz with 128-sample blocks and `taps` taps. */
+const configFor = (taps: number): ReferenceCancellerConfig =>
+  referenceCancellerConfig(RATE, { model: { blockSize: B, filterMs: (taps * 1000) / RATE } });
 
 type Impl = 'simd' | 'legacy';
 const IMPLS: readonly Impl[] = ['legacy', 'simd'];
 const LABEL: Record<Impl, string> = {
-  simd: 'FD-Adamax, float32 SIMD kernels (library)',
+  simd: 'FD-Adamax, float32 SIMD kernels (library: `createReferenceCanceller`)',
   legacy: 'FD-Adamax, float64 JS filter (before; baseline)',
 };
+
+/**
+ * The baseline: the same adapter and options as `createReferenceCanceller` builds, around the
+ * frozen float64 filter (the tracker, off in the defaults, is not mirrored: refused).
+ */
+function makeLegacy(config: ReferenceCancellerConfig): AdaptiveFilter {
+  const m = config.model;
+  if (m.tracker) throw new Error('legacy baseline: the defaults now enable a tracker; mirror it here');
+  const blockRate = RATE / m.blockSize;
+  const useEma = config.optimizer.use_ema;
+  return new OptimizedFilter({
+    model: new LegacyFdFilter({
+      blockSize: m.blockSize,
+      partitions: referencePartitions(m, RATE),
+      constrained: m.constrained,
+      projectGradient: m.projectGradient,
+    }),
+    optimizer: Adamax.fromConfig(config.optimizer),
+    emaOutput: useEma,
+    ...(useEma && m.emaWarmupSeconds > 0 ? { emaWarmupFrames: Math.round(m.emaWarmupSeconds * blockRate) } : {}),
+    alternateConstraint: m.alternateConstraint,
+    levelNormalizedLr: m.levelNormalizedLr,
+    activityFloor: m.activityFloor,
+    maxGainDb: m.maxGainDb,
+    ...(m.warmupBoost > 1
+      ? { warmupBoost: m.warmupBoost, warmupFrames: Math.max(1, m.warmupSeconds * blockRate) }
+      : {}),
+  });
+}
+
 const make = (impl: Impl, taps: number): AdaptiveFilter =>
-  impl === 'simd' ? makeFdAdamax(geometry(taps), config) : makeFdAdamax(geometry(taps), config, LegacyFdFilter);
+  impl === 'simd' ? createReferenceCanceller(configFor(taps), RATE) : makeLegacy(configFor(taps));
 
 const { d, x } = makeSpeedSignal(RATE);
 
@@ -187,7 +224,7 @@ lines.push(
 );
 lines.push('');
 lines.push(
-  `48 kHz, 128-sample blocks (2,667 µs budget), FD-Adamax with the REFERENCE_DEFAULTS structure (EMA output, alternating weight constraint, level-normalised lr) built by the quality benchmark's \`makeFdAdamax\`. ${STREAMS} resident streams fed block by block in turn, ${seconds} s of audio per repetition after 0.25 s of warm-up:`,
+  `48 kHz, 128-sample blocks (2,667 µs budget), the CLI's canceller (\`createReferenceCanceller\` from \`referenceCancellerConfig(48000)\`, REFERENCE_DEFAULTS with 128-sample blocks and the filter length of the row). ${STREAMS} resident streams fed block by block in turn, ${seconds} s of audio per repetition after 0.25 s of warm-up:`,
 );
 lines.push('');
 lines.push('| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) |');
