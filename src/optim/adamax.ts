@@ -191,7 +191,34 @@ export class Adamax {
       this.vars.map((v) => v.name),
     );
     const core = this.engine!;
-    for (let i = 0; i < this.vars.length; i++) core.params.set(this.vars[i]!.value, layout.groups[i]!.offset);
+    // zero-copy: each variable's value becomes its slice of the engine's weights
+    this.views = this.vars.map((v, i) => {
+      const g = layout.groups[i]!;
+      return v.bindStorage(core.params.subarray(g.offset, g.offset + g.length));
+    });
+    this.gradViews = layout.groups.map((g) => core.grads.subarray(g.offset, g.offset + g.length));
+  }
+
+  /** Each built variable's slice of the engine's weights (what its `value` is while bound here). */
+  private views: Float32Array[] = [];
+  /** Each built variable's slice of the engine's gradient buffer. */
+  private gradViews: Float32Array[] = [];
+
+  /**
+   * The engine's gradient slot of `variable` (built with {@link build}): a gradient written into it
+   * and passed to {@link apply} is used in place, without the copy `apply` makes of other arrays.
+   * Valid for the optimizer's lifetime; `apply` consumes it like `core.grads` (clipping and loss
+   * scaling rewrite it).
+   */
+  gradientBuffer(variable: Variable): Float32Array {
+    const k = this.varIndex?.get(variable);
+    if (k === undefined) {
+      throw new AdamaxStreamError(
+        'unknown_variable',
+        `Unknown variable: ${String(variable)}. Build the optimizer on it first.`,
+      );
+    }
+    return this.gradViews[k]!;
   }
 
   /**
@@ -327,22 +354,22 @@ export class Adamax {
         continue;
       }
       core.present[k] = 1;
-      core.grads.set(g, groups[k]!.offset);
+      if (g !== this.gradViews[k]) core.grads.set(g, groups[k]!.offset);
     }
     if (missing) {
       this.warnOnce(
         `Gradients do not exist for variables ${pyRepr(missing)} when minimizing the loss. If using \`model.compile()\`, did you forget to provide a \`loss\` argument?`,
       );
     }
-    for (let k = 0; k < all.length; k++) core.params.set(all[k]!.value, groups[k]!.offset);
+    // variables bound to this engine are updated in place; others (re-bound elsewhere) are copied
+    const views = this.views;
+    for (let k = 0; k < all.length; k++)
+      if (all[k]!.value !== views[k]) core.params.set(all[k]!.value, groups[k]!.offset);
     const outcome = policy === 'propagate' ? core.step() : this.finiteStep.step();
     if (outcome === StepOutcome.SkippedNonFinite && policy === 'error') {
       throw new NonFiniteGradientError(core.rawIterations, this.finiteStep.describeRejection());
     }
-    for (let k = 0; k < all.length; k++) {
-      const g = groups[k]!;
-      all[k]!.value.set(core.params.subarray(g.offset, g.offset + g.length));
-    }
+    for (let k = 0; k < all.length; k++) if (all[k]!.value !== views[k]) all[k]!.value.set(views[k]!);
     for (let k = 0; k < all.length; k++) if (core.present[k] && all[k]!.constraint) all[k]!.constraint!(all[k]!.value);
     return outcome;
   }

@@ -19,7 +19,7 @@ let autoId = 0;
  * @example const w = new Variable(new Float32Array([1, 2, 3, 4, 5, 6]), { name: 'dense/kernel', shape: [2, 3] });
  */
 export class Variable {
-  readonly value: Float32Array;
+  private storage: Float32Array;
   readonly name: string;
   readonly shape: readonly number[];
   readonly constraint: ((value: Float32Array) => void) | undefined;
@@ -46,10 +46,36 @@ export class Variable {
         { option: 'constraint', message: `\`constraint\` must be a function. Received: ${pyRepr(options.constraint)}` },
       ]);
     }
-    this.value = v;
+    this.storage = v;
     this.shape = [...shape];
     this.name = options.name ?? `variable_${autoId++}`;
     this.constraint = options.constraint;
+  }
+
+  /**
+   * The values. Once an optimizer is built on the variable (`Adamax.build`), this is a view into
+   * that optimizer's engine memory, so `apply` updates it in place with no copy: **read `value`
+   * after `build`** (an array taken from it before `build` is no longer updated). The view stays
+   * valid for the optimizer's lifetime (its memory never grows). Building a second optimizer on the
+   * same variable moves the value into the newer one; the older one then copies in and out.
+   */
+  get value(): Float32Array {
+    return this.storage;
+  }
+
+  /**
+   * Moves the value into `view` (same length; the current values are copied there). Used by the
+   * optimizer at build time; returns `view`.
+   */
+  bindStorage(view: Float32Array): Float32Array {
+    if (view.length !== this.storage.length) {
+      throw new ShapeError(
+        `Cannot bind variable '${this.name}' of length ${this.storage.length} to ${view.length} values.`,
+      );
+    }
+    view.set(this.storage);
+    this.storage = view;
+    return view;
   }
 
   /** Copies `values` into the variable (lengths must match). */

@@ -733,4 +733,30 @@
       (br $sl)))
     (i32.const -1)
   )
+
+  ;; The memory-traffic floor of the Adamax update for benchmarks: the same 7 streams in place
+  ;; (loads w, g, m, u; stores w, m, u) with trivial bounded arithmetic:
+  ;;   w <- g - w ;  m <- g - m ;  u <- max(u, g)
+  (func (export "stream7_floor") (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
+    (local $i i32) (local $vecEnd i32) (local $end i32) (local $vg v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+      (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+      (v128.store align=4 (i32.add (local.get $w) (local.get $i))
+        (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $w) (local.get $i)))))
+      (v128.store align=4 (i32.add (local.get $m) (local.get $i))
+        (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $m) (local.get $i)))))
+      (v128.store align=4 (i32.add (local.get $u) (local.get $i))
+        (f32x4.max (local.get $vg) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $end)))
+      (f32.store (i32.add (local.get $w) (local.get $i))
+        (f32.sub (f32.load (i32.add (local.get $g) (local.get $i))) (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sl)))
+  )
 )

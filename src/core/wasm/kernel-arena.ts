@@ -36,6 +36,12 @@ export interface SimdKernels {
     mom: number,
     om: number,
   ) => void;
+  /**
+   * Benchmark probe, not an optimizer: the Adamax update's memory traffic (4 loads, 3 stores per
+   * element, in place) with trivial arithmetic (`w ← g − w`, `m ← g − m`, `u ← max(u, g)`), the floor
+   * a same-size update is measured against. The TypeScript backend has none (`null`).
+   */
+  readonly stream7Floor: ((w: number, g: number, m: number, u: number, n: number) => void) | null;
   /** Index of the first NaN or ±Infinity among `n` floats at `p`, or −1. */
   readonly firstNonFinite: (p: number, n: number) => number;
   /** Forward real FFT of 2m samples at `x` into bins 0..m (`re`, `im`); tables at `tab`. */
@@ -149,6 +155,7 @@ export class KernelArena {
           adamax: exports.adamax as SimdKernels['adamax'],
           adamaxEma: exports.adamax_ema as SimdKernels['adamaxEma'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
+          stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
           rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
           rfftInverse: exports.rfft_inverse as SimdKernels['rfftInverse'],
           spectralMac: exports.spectral_mac as SimdKernels['spectralMac'],
@@ -222,6 +229,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       adamax(w, g, m, u, n, lr, c1, beta2, eps, k);
       emaUpdate(f, avg >> 2, f, w >> 2, n, mom, om);
     },
+    stream7Floor: null,
     firstNonFinite: (p, n) => {
       const o = p >> 2;
       for (let i = 0; i < n; i++) {
