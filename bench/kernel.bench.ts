@@ -1,150 +1,136 @@
 /**
- * Micro benchmark of one Adamax step per parameter (single core):
- *   - the TS reference kernel `adamaxUpdate` (float32 via Math.fround, Keras order),
- *   - a plain fused float64 JS loop (no fround; the "plain loop" baseline),
- *   - the wasm SIMD kernel (bit-identical to the reference),
- *   - a memory copy probe (Float32Array.set of 2^22 floats, counted 8 bytes per element moved),
- *     giving the memory-traffic floor = 28 bytes/param ÷ copy bandwidth.
+ * Micro benchmark of the elementwise kernels per parameter per step (single core), interleaved:
+ *   - the same-math float32 JS loop (`adamaxUpdate`, the TS reference; the baseline),
+ *   - the wasm SIMD Adamax kernel (bit-identical to it),
+ *   - Adamax + the weight EMA: the fused SIMD kernel (`adamax_ema`) against the SIMD update followed
+ *     by the float32 JS EMA loop (`emaUpdate`), which is what the engine did before the fusion,
+ *   - the floor: a SIMD kernel doing the update's 7 streams in place (4 loads + 3 stores).
+ * Every repetition runs each kernel once, in turn (order reversed every other repetition); the
+ * table gives the median wall and CPU time with the min–max spread, and ratios paired per repetition.
  *
  * Run: node --import tsx bench/kernel.bench.ts [n ...]
  */
 
 import { adamaxUpdate } from '../src/core/kernels/adamax-update.js';
+import { emaUpdate } from '../src/core/kernels/ema-update.js';
 import { Random } from '../src/core/random.js';
-import { createAdamaxWasm, createWasmMemory } from '../src/core/wasm/adamax-wasm.js';
-import { plainAdamaxLoop } from './lib/plain-adamax-loop.js';
+import { arenaFloatBytes, KernelArena } from '../src/core/wasm/kernel-arena.js';
 
 const f32 = Math.fround;
-const REPS = 21;
-const WARMUP_REPS = 5;
+const REPS = 15;
+const WARMUP_REPS = 3;
 /** Parameters updated per repetition (steps × n), so that each repetition lasts milliseconds. */
 const PARAMS_PER_REP = 1 << 22;
-const BYTES_PER_PARAM = 28; // read w, g, m, u (16) + write w, m, u (12)
 
 const LR = f32(0.001);
-const BETA1 = 0.9;
+const BETA1 = f32(0.9);
 const BETA2 = f32(0.999);
 const EPS = f32(1e-7);
-const C1 = f32(1 - BETA1);
+const C1 = f32(1 - 0.9);
+const MOM = f32(0.99);
+const OM = f32(1 - 0.99);
 
-function median(xs: number[]): number {
+type Kernel =
+  | 'f32 JS loop (baseline)'
+  | 'wasm SIMD adamax'
+  | 'SIMD adamax + JS EMA'
+  | 'SIMD adamax+EMA fused'
+  | 'floor (SIMD 7 streams)';
+const KERNELS: readonly Kernel[] = [
+  'f32 JS loop (baseline)',
+  'wasm SIMD adamax',
+  'SIMD adamax + JS EMA',
+  'SIMD adamax+EMA fused',
+  'floor (SIMD 7 streams)',
+];
+
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Median over repetitions of the time (ns) of one call of `rep`, after warm-up. */
-function timeReps(rep: () => void): number {
-  for (let i = 0; i < WARMUP_REPS; i++) rep();
-  const times: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
-    rep();
-    times.push((performance.now() - t0) * 1e6);
-  }
-  return median(times);
-}
-
-function randomInit(rnd: Random, w: Float32Array, g: Float32Array): void {
-  for (let i = 0; i < w.length; i++) {
-    w[i] = rnd.gaussian();
-    g[i] = rnd.gaussian() * 0.1;
-  }
-}
-
-type Kernel = 'ts reference (fround)' | 'plain f64 loop' | 'wasm SIMD f32x4';
-
-/** ns per parameter per step. */
-function benchKernel(kernel: Kernel, n: number): number {
-  const steps = Math.max(1, Math.round(PARAMS_PER_REP / n));
+/** One step of each kernel at size n, on its own buffers. */
+function steppers(n: number): Map<Kernel, () => void> {
   const rnd = new Random(42);
+  const w0 = Float32Array.from({ length: n }, () => rnd.gaussian());
+  const g0 = Float32Array.from({ length: n }, () => 0.1 * rnd.gaussian());
   let t = 0;
-  if (kernel === 'wasm SIMD f32x4') {
-    const memory = createWasmMemory(16 * n + 64);
-    const k = memory === null ? null : createAdamaxWasm(memory);
-    if (memory === null || k === null) return Number.NaN;
-    const heap = new Float32Array(memory.buffer);
-    const [pw, pg, pm, pu] = [0, n, 2 * n, 3 * n];
-    randomInit(rnd, heap.subarray(pw, pw + n), heap.subarray(pg, pg + n));
-    const adamax = k.adamax;
-    return (
-      timeReps(() => {
-        for (let s = 0; s < steps; s++) {
-          t++;
-          const kt = f32(1 - f32(BETA1 ** t));
-          adamax(4 * pw, 4 * pg, 4 * pm, 4 * pu, n, LR, C1, BETA2, EPS, kt);
-        }
-      }) /
-      (steps * n)
-    );
+  const k = (): number => f32(1 - f32(BETA1 ** ++t));
+  const out = new Map<Kernel, () => void>();
+  {
+    const [w, m, u] = [Float32Array.from(w0), new Float32Array(n), new Float32Array(n)];
+    out.set('f32 JS loop (baseline)', () => adamaxUpdate(w, 0, g0, 0, m, u, 0, n, LR, C1, BETA2, EPS, k()));
   }
-  const w = new Float32Array(n);
-  const g = new Float32Array(n);
-  const m = new Float32Array(n);
-  const u = new Float32Array(n);
-  randomInit(rnd, w, g);
-  if (kernel === 'ts reference (fround)') {
-    return (
-      timeReps(() => {
-        for (let s = 0; s < steps; s++) {
-          t++;
-          const kt = f32(1 - f32(BETA1 ** t));
-          adamaxUpdate(w, 0, g, 0, m, u, 0, n, LR, C1, BETA2, EPS, kt);
-        }
-      }) /
-      (steps * n)
-    );
+  const arena = (): { a: KernelArena; p: number[]; f: Float32Array[] } => {
+    const a = KernelArena.create(5 * arenaFloatBytes(n), 'wasm');
+    const f = [0, 1, 2, 3, 4].map(() => a.allocF32(n));
+    f[0]!.set(w0);
+    f[1]!.set(g0);
+    return { a, p: f.map((v) => v.byteOffset), f };
+  };
+  {
+    const { a, p } = arena();
+    const [w, g, m, u] = p as [number, number, number, number];
+    out.set('wasm SIMD adamax', () => a.kernels.adamax(w, g, m, u, n, LR, C1, BETA2, EPS, k()));
   }
-  return (
-    timeReps(() => {
-      for (let s = 0; s < steps; s++) {
-        t++;
-        plainAdamaxLoop(w, g, m, u, n, BETA1, BETA2, LR / (1 - BETA1 ** t), EPS);
-      }
-    }) /
-    (steps * n)
-  );
+  {
+    const { a, p, f } = arena();
+    const [w, g, m, u] = p as [number, number, number, number];
+    const [wv, avg] = [f[0]!, f[4]!];
+    out.set('SIMD adamax + JS EMA', () => {
+      a.kernels.adamax(w, g, m, u, n, LR, C1, BETA2, EPS, k());
+      emaUpdate(avg, 0, wv, 0, n, MOM, OM);
+    });
+  }
+  {
+    const { a, p } = arena();
+    const [w, g, m, u, avg] = p as [number, number, number, number, number];
+    out.set('SIMD adamax+EMA fused', () => a.kernels.adamaxEma(w, g, m, u, n, LR, C1, BETA2, EPS, k(), avg, MOM, OM));
+  }
+  {
+    const { a, p } = arena();
+    const [w, g, m, u] = p as [number, number, number, number];
+    const floor = a.kernels.stream7Floor!;
+    out.set('floor (SIMD 7 streams)', () => floor(w, g, m, u, n));
+  }
+  return out;
 }
 
-/** Copy bandwidth in bytes per ns (= GB/s), counting 8 bytes (read + write) per float moved. */
-function copyBandwidth(): number {
-  const len = 1 << 22;
-  const src = new Float32Array(len);
-  const dst = new Float32Array(len);
-  for (let i = 0; i < len; i++) src[i] = i;
-  const ns = timeReps(() => {
-    dst.set(src);
-    src[0] = dst[len - 1]!;
-  });
-  return (8 * len) / ns;
-}
-
-const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((x) => Number.isInteger(x) && x > 0);
-if (sizes.length === 0) sizes.push(1000, 100_000, 1 << 20);
-const kernels: Kernel[] = ['ts reference (fround)', 'plain f64 loop', 'wasm SIMD f32x4'];
-
-const bw = copyBandwidth();
-const floor = BYTES_PER_PARAM / bw;
-console.log(
-  `node ${process.version}, ${REPS} reps (median) after ${WARMUP_REPS} warm-up, ~${PARAMS_PER_REP} params/rep`,
-);
-console.log(`copy probe (Float32Array.set, 2^22 floats, 8 B/elem): ${fmt(bw, 1)} GB/s`);
-console.log(`memory-traffic floor: ${BYTES_PER_PARAM} B/param ÷ ${fmt(bw, 1)} GB/s = ${fmt(floor, 3)} ns/param/step\n`);
-console.log('| n | kernel | ns/param/step | effective GB/s (28 B/param) | × plain loop | × floor |');
+if (sizes.length === 0) sizes.push(1000, 100_000, 1 << 20, 1 << 23);
+console.log(`node ${process.version}, ${REPS} interleaved reps (median, min–max) after ${WARMUP_REPS} warm-up`);
+console.log('| n | kernel | ns/param/step (wall) | CPU ns/param/step | × baseline (CPU) | × floor (CPU) |');
 console.log('|---:|---|---:|---:|---:|---:|');
 for (const n of sizes) {
-  const results = new Map<Kernel, number>();
-  for (const kernel of kernels) results.set(kernel, benchKernel(kernel, n));
-  const plain = results.get('plain f64 loop')!;
-  for (const kernel of kernels) {
-    const ns = results.get(kernel)!;
+  const steps = Math.max(1, Math.round(PARAMS_PER_REP / n));
+  const fns = steppers(n);
+  const wall = new Map<Kernel, number[]>(KERNELS.map((k) => [k, []]));
+  const cpu = new Map<Kernel, number[]>(KERNELS.map((k) => [k, []]));
+  for (let r = -WARMUP_REPS; r < REPS; r++) {
+    for (const kernel of r % 2 ? [...KERNELS].reverse() : KERNELS) {
+      const fn = fns.get(kernel)!;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) fn();
+      const dt = (performance.now() - t0) * 1e6;
+      const c = process.cpuUsage(c0);
+      if (r < 0) continue;
+      wall.get(kernel)!.push(dt / (steps * n));
+      cpu.get(kernel)!.push(((c.user + c.system) * 1e3) / (steps * n));
+    }
+  }
+  // ratios on CPU time (wall includes other jobs' time on a shared machine), paired per repetition
+  const paired = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
+  for (const kernel of KERNELS) {
+    const w = wall.get(kernel)!;
     console.log(
-      `| ${n} | ${kernel} | ${fmt(ns, 3)} | ${fmt(BYTES_PER_PARAM / ns, 1)} | ${fmt(ns / plain)} | ${fmt(ns / floor)} |`,
+      `| ${n} | ${kernel} | ${fmt(median(w))} (${fmt(Math.min(...w))}–${fmt(Math.max(...w))}) | ${fmt(median(cpu.get(kernel)!))} | ${fmt(paired(cpu.get(kernel)!, cpu.get('f32 JS loop (baseline)')!), 2)} | ${fmt(paired(cpu.get(kernel)!, cpu.get('floor (SIMD 7 streams)')!), 2)} |`,
     );
   }
 }

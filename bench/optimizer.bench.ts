@@ -384,7 +384,7 @@ function renderMarkdown(
   lines.push('');
   lines.push(
     `Method: ${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition. ` +
-      'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. Ratios are medians of per-repetition ratios (paired). ' +
+      'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
       "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. " +
       'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
       `tfjs: one \`tf.variable\` and one fixed gradient tensor, measured after the others (not interleaved: a backend switch per repetition would dominate); tfjs-cpu at n ≥ ${fmtN(cfg.tfjsCpuLargeN)}: ${cfg.tfjsCpuLargeReps} repetitions of one step. Same gradient every step; Keras defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7).`,
@@ -491,6 +491,7 @@ export async function runOptimizerBenchReport(
     for (const method of ORDER) {
       const s = get(method);
       const ns = s ? median(s.wall) : Number.NaN;
+      const cpuNs = s ? median(s.cpu) : Number.NaN;
       const interleaved = s !== undefined && !method.startsWith('tfjs');
       results.push({
         method,
@@ -502,11 +503,11 @@ export async function runOptimizerBenchReport(
         cpuNsPerParamStep: s ? median(s.cpu) : Number.NaN,
         reps: s?.wall.length ?? 0,
         stepsPerRep: s?.stepsPerRep ?? 0,
-        vsBaseline: interleaved ? pairedRatio(s.wall, base.wall) : ns / median(base.wall),
-        speedupVsTfjsCpu: tfCpu ? median(tfCpu.wall) / ns : Number.NaN,
-        speedupVsTfjsWasm: tfWasm ? median(tfWasm.wall) / ns : Number.NaN,
-        vsFloor: interleaved ? pairedRatio(s.wall, floor.wall) : ns / median(floor.wall),
-        vsStep: interleaved ? pairedRatio(s.wall, step.wall) : ns / median(step.wall),
+        vsBaseline: interleaved ? pairedRatio(s.cpu, base.cpu) : cpuNs / median(base.cpu),
+        speedupVsTfjsCpu: tfCpu ? median(tfCpu.cpu) / cpuNs : Number.NaN,
+        speedupVsTfjsWasm: tfWasm ? median(tfWasm.cpu) / cpuNs : Number.NaN,
+        vsFloor: interleaved ? pairedRatio(s.cpu, floor.cpu) : cpuNs / median(floor.cpu),
+        vsStep: interleaved ? pairedRatio(s.cpu, step.cpu) : cpuNs / median(step.cpu),
       });
     }
   }
