@@ -2,7 +2,6 @@ import { InvalidOptionError, ShapeError } from '../../src/core/errors.js';
 import { createLayout, type ParamLayout } from '../../src/core/param-layout.js';
 import { IssueCollector } from '../../src/core/validate.js';
 import type { AdaptiveModel } from '../../src/models/adaptive-model.js';
-import { checkInteger } from '../../src/models/model-options.js';
 import type { PartitionedFdFilterOptions } from '../../src/models/partitioned-fd-filter.js';
 
 // The frequency-domain filter as it was before the SIMD kernels (float64 JS loops and a float64
@@ -265,8 +264,8 @@ export class LegacyFdFilter implements AdaptiveModel<LegacyFdState> {
   constructor(options: PartitionedFdFilterOptions) {
     const c = new IssueCollector();
     c.unknownKeys(options, new Set(['blockSize', 'partitions', 'constrained', 'projectGradient', 'output']));
-    checkInteger(c, options, 'blockSize', 1);
-    checkInteger(c, options, 'partitions', 1);
+    c.integer('blockSize', options.blockSize, 1);
+    c.integer('partitions', options.partitions, 1);
     const b = options.blockSize;
     if (Number.isInteger(b) && b >= 1 && (b & (b - 1)) !== 0) {
       c.add('blockSize', `\`blockSize\` must be a power of two. Received: blockSize=${b}`);
