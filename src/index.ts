@@ -24,6 +24,13 @@ export {
 export * from './core/errors.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
+export type { AdamaxWasmKernel, WasmMemory } from './core/wasm/adamax-wasm.js';
+export {
+  arenaFloatBytes,
+  KernelArena,
+  type KernelBackend,
+  type SimdKernels,
+} from './core/wasm/kernel-arena.js';
 export type { AdaptiveFilter } from './models/adaptive-filter.js';
 export { type AdaptiveLineEnhancerOptions, adaptiveLineEnhancer } from './models/adaptive-line-enhancer.js';
 export type { AdaptiveModel, ModelState } from './models/adaptive-model.js';
