@@ -71,3 +71,18 @@ export {
   type SingleChannelMethod,
   warmStartedModel,
 } from './single-channel-denoise.js';
+export {
+  denoiseRemote,
+  type RemoteModelSnapshot,
+  RemoteStream,
+  type RemoteStreamOptions,
+} from './stream-client.js';
+export {
+  DEFAULT_INPUT_CAP,
+  FRAME_SIZE,
+  SERVE_GROUP,
+  STREAM_PREFIX,
+  type StreamKeys,
+  streamKeys,
+} from './stream-protocol.js';
+export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from './stream-server.js';

@@ -172,6 +172,8 @@ export async function replayDistributed(options: DistributedReplayOptions): Prom
   // Loaded on demand: the queue client is only needed by distributed runs.
   const bull: Bull = await import('bullmq');
   const queue = new bull.Queue(options.queue ?? REPLAY_QUEUE, { connection: redisConnection(options.redis) });
+  // Connection errors (a Redis restart) are retried by the client; commands wait for the reconnect.
+  queue.on('error', () => {});
   try {
     const jobs = await enqueue(bull, queue, items, settings, attempts);
     return await waitForJobs(bull, queue, items, jobs, options);

@@ -10,6 +10,7 @@ import { denoiseCommand } from './commands/denoise.js';
 import { liveCommand } from './commands/live.js';
 import { replayCommand } from './commands/replay.js';
 import { scenarioCommand } from './commands/scenario.js';
+import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
 import { CliInterrupted, type CliIo, CliUsageError, type Command, type CommandContext } from './io.js';
 import { packageVersion } from './speech.js';
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   liveCommand,
   benchCommand,
   workerCommand,
+  serveCommand,
 ];
 
 function topHelp(): string {

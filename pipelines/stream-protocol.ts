@@ -1,0 +1,71 @@
+/**
+ * The wire format of live serving over Redis Streams (shared by `serveStreams` and the client).
+ *
+ * Keys of a stream `<id>` under a prefix (default `adamax`):
+ * - `<p>:streams` — set of the open stream ids (servers look here for work).
+ * - `<p>:s:<id>:in` — input frames (XADD by the client, `MAXLEN ~ cap`; consumer group `denoisers`).
+ *   Fields: `seq` (0, 1, 2 …), `rate` (Hz), `ch` (channels), `pcm` (float32 little-endian,
+ *   interleaved, {@link FRAME_SIZE} samples per channel); the last entry has `end` = `1`.
+ * - `<p>:s:<id>:out` — denoised frames: `seq` (the input frame's), `pcm` (float32 mono, one frame);
+ *   finally an entry with `end` = `1` and the count of frames `dropped` by back-pressure.
+ * - `<p>:s:<id>:model` — smoothed-model snapshots: `seq`, `iterations`, `weights` (float32).
+ * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`encodeCheckpoint`), the last input `seq` it
+ *   covers, `dropped`.
+ * - `<p>:s:<id>:lease` — the owning server's id, with a TTL renewed while it is alive.
+ */
+
+/** Samples per channel of one frame (the online denoiser's hop). */
+export const FRAME_SIZE = 256;
+
+/** Consumer group of the servers on every input key. */
+export const SERVE_GROUP = 'denoisers';
+
+/** Default key prefix. */
+export const STREAM_PREFIX = 'adamax';
+
+/** Default input cap (`MAXLEN ~`), in frames: ≈ 22 s at 48 kHz. */
+export const DEFAULT_INPUT_CAP = 4096;
+
+/** The keys of one stream. */
+export interface StreamKeys {
+  readonly registry: string;
+  readonly input: string;
+  readonly output: string;
+  readonly model: string;
+  readonly checkpoint: string;
+  readonly lease: string;
+}
+
+/** Keys of stream `id` under `prefix`. */
+export function streamKeys(id: string, prefix = STREAM_PREFIX): StreamKeys {
+  const base = `${prefix}:s:${id}`;
+  return {
+    registry: `${prefix}:streams`,
+    input: `${base}:in`,
+    output: `${base}:out`,
+    model: `${base}:model`,
+    checkpoint: `${base}:ckpt`,
+    lease: `${base}:lease`,
+  };
+}
+
+/** Float32 samples as little-endian bytes (a copy). */
+export function pcmBytes(samples: Float32Array): Buffer {
+  const out = Buffer.allocUnsafe(samples.length * 4);
+  for (let i = 0; i < samples.length; i++) out.writeFloatLE(samples[i]!, i * 4);
+  return out;
+}
+
+/** Little-endian float32 bytes as samples (a copy). */
+export function pcmSamples(bytes: Buffer): Float32Array {
+  const out = new Float32Array(bytes.length >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
+}
+
+/** The fields of a stream entry (`[k1, v1, k2, v2 …]`) as a map of buffers. */
+export function entryFields(raw: readonly Buffer[]): Map<string, Buffer> {
+  const fields = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < raw.length; i += 2) fields.set(raw[i]!.toString(), raw[i + 1]!);
+  return fields;
+}

@@ -1,0 +1,183 @@
+/**
+ * Live serving over Redis Streams on a real redis-server (127.0.0.1, free port, AOF on): the
+ * remote output equals the same learner run locally, bit for bit; when the owning server is
+ * SIGKILLed mid-stream (and Redis is SIGKILLed and restarted from its AOF), another server takes
+ * the stream over from its checkpoint and the pending frames — no frame lost, none duplicated,
+ * the output identical; back-pressure drops the oldest frames with a count.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { firstValueFrom, from, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { denoiseRemote, FRAME_SIZE, RemoteStream, type StreamServer, serveStreams } from '../../pipelines/index.js';
+import { Adamax, learn, OnlineDenoiser, SINGLE_CHANNEL_DEFAULTS } from '../../src/index.js';
+import { type RedisServer, redisUnavailableReason, startRedis } from '../helpers/redis-server.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const RATE = 48000;
+
+/** A noisy test signal: a gated tone (speech-like bursts) in seeded white noise whose level changes. */
+function signal(frames: number, seed: number): Float32Array {
+  const x = new Float32Array(frames * FRAME_SIZE);
+  let s = seed >>> 0;
+  for (let i = 0; i < x.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const noise = (s / 2 ** 32 - 0.5) * (i < x.length / 2 ? 0.1 : 0.3);
+    const gate = Math.floor(i / 4800) % 2 === 0 ? 1 : 0;
+    x[i] = noise + gate * 0.3 * Math.sin((2 * Math.PI * 440 * i) / RATE);
+  }
+  return x;
+}
+
+/** What an uninterrupted learner outputs for these frames (same denoiser, same stream path). */
+function localRun(x: Float32Array): Float32Array[] {
+  const den = new OnlineDenoiser({ ...SINGLE_CHANNEL_DEFAULTS.online, sampleRate: RATE });
+  const frames: Float32Array[][] = [];
+  for (let i = 0; i < x.length; i += FRAME_SIZE) frames.push([x.slice(i, i + FRAME_SIZE)]);
+  const out: Float32Array[] = [];
+  from(frames)
+    .pipe(learn(den, new Adamax(den.optimizerOptions), { emitOutput: true }))
+    .subscribe((e) => out.push(e.output!));
+  return out;
+}
+
+const same = (a: Float32Array, b: Float32Array) =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+interface ServeProcess {
+  readonly child: ChildProcess;
+  readonly log: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function startServe(url: string, prefix: string): ServeProcess {
+  const args = ['--import', 'tsx', join(root, 'src/cli/run.ts'), 'serve', '--redis', url, '--prefix', prefix];
+  args.push('--lease-ms', '600', '--scan-ms', '50', '--checkpoint-sec', '0.3', '--snapshot-sec', '0.5');
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
+  return { child, log: () => out, exited: new Promise((done) => child.on('exit', (code) => done(code))) };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason()))('live serving on Redis', () => {
+  let dir: string;
+  let redis: RedisServer;
+  const processes: ServeProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'adamax-serve-'));
+    redis = await startRedis(dir, { aof: true });
+  });
+  afterAll(async () => {
+    for (const p of processes) p.child.kill('SIGKILL');
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Observable in, Observable out: the remote output equals the local learner bit for bit', async () => {
+    const server: StreamServer = await serveStreams({ redis: redis.url, prefix: 'rx', leaseMs: 600, snapshotSec: 0.2 });
+    try {
+      const x = signal(200, 7);
+      const expected = localRun(x);
+      // Chunks of an odd size: the client does the framing.
+      const chunks: Float32Array[] = [];
+      for (let i = 0; i < x.length; i += 1000) chunks.push(x.slice(i, i + 1000));
+      const got = await firstValueFrom(
+        from(chunks).pipe(denoiseRemote({ redis: redis.url, sampleRate: RATE, prefix: 'rx' }), toArray()),
+      );
+      expect(got.length).toBe(expected.length);
+      expect(got.every((f, i) => same(f, expected[i]!))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('SIGKILL of the owner + Redis SIGKILL/AOF restart mid-stream: taken over, 0 lost, 0 duplicated, identical output, model snapshots', async () => {
+    const prefix = 'fo';
+    const a = startServe(redis.url, prefix);
+    const b = startServe(redis.url, prefix);
+    processes.push(a, b);
+    await until(() => a.log().includes('serving') && b.log().includes('serving'), 'two servers');
+    const total = 400;
+    const x = signal(total, 11);
+    const expected = localRun(x);
+    const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'call-1' });
+    const frames: [number, Float32Array][] = [];
+    for (let k = 0; k < total; k++) frames.push([k, x.slice(k * FRAME_SIZE, (k + 1) * FRAME_SIZE)]);
+    const outputs: { seq: number; pcm: Float32Array }[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
+    );
+    // 150 frames in batches of 10, each processed before the next: checkpoints (every 0.3 s = 56
+    // frames, at batch ends) at seq 59 and 119, so frames 120…149 are pending and already output.
+    for (let k = 0; k < 150; k += 10) {
+      await stream.send(frames.slice(k, k + 10));
+      await until(() => outputs.length >= k + 10, 'the first outputs');
+    }
+    const owner = [a, b].find((p) => p.log().includes('call-1: owned'))!;
+    const survivor = owner === a ? b : a;
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+    await redis.kill();
+    await redis.restart();
+    const killedAt = Date.now();
+    const before = outputs.length;
+    // The rest, with a resend of frames already sent (duplicates are suppressed by seq).
+    await stream.send([...frames.slice(140, 300)]);
+    await until(() => outputs.length > before, 'output after the takeover');
+    const failoverMs = Date.now() - killedAt;
+    await stream.send(frames.slice(300));
+    await stream.end();
+    await done;
+    const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
+    stream.close();
+    expect(snapshots.length).toBeGreaterThan(1);
+    expect(snapshots.every((m, i) => i === 0 || m.seq > snapshots[i - 1]!.seq)).toBe(true);
+    expect(snapshots.every((m) => m.weights.length > 0 && m.weights.every(Number.isFinite))).toBe(true);
+
+    expect(outputs.map((o) => o.seq)).toEqual(expected.map((_, k) => k));
+    expect(outputs.every((o, k) => same(o.pcm, expected[k]!))).toBe(true);
+    expect(stream.dropped).toBe(0);
+    expect(survivor.log()).toMatch(/call-1: owned \(checkpoint at seq 119, 30 pending frames replayed\)/);
+    await until(() => survivor.log().includes('call-1: ended (0 frames dropped)'), 'the end line');
+    expect(failoverMs).toBeLessThan(15_000);
+  }, 120_000);
+
+  it('back-pressure: with no server the capped input keeps the newest frames; the oldest are dropped and counted', async () => {
+    const prefix = 'bp';
+    const x = signal(300, 3);
+    const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'slow', inputCap: 100 });
+    await stream.write(x);
+    await stream.end();
+    const server = await serveStreams({ redis: redis.url, prefix, leaseMs: 600 });
+    try {
+      const out = await firstValueFrom(stream.outputFrames().pipe(toArray()));
+      const dropped = stream.dropped!;
+      expect(dropped).toBeGreaterThan(0);
+      expect(out.length + dropped).toBe(300);
+      // The frames kept are the newest, in order.
+      expect(out.map((o) => o.seq)).toEqual(Array.from({ length: out.length }, (_, i) => 300 - out.length + i));
+    } finally {
+      stream.close();
+      await server.close();
+    }
+  });
+});
