@@ -13,6 +13,7 @@
  *   covers, `dropped`.
  * - `<p>:s:<id>:lease` — the owning server's id, with a TTL renewed while it is alive.
  */
+import { endianness } from 'node:os';
 
 /** Samples per channel of one frame (the online denoiser's hop). */
 export const FRAME_SIZE = 256;
@@ -49,8 +50,11 @@ export function streamKeys(id: string, prefix = STREAM_PREFIX): StreamKeys {
   };
 }
 
-/** Float32 samples as little-endian bytes (a copy). */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Float32 samples as little-endian bytes (a copy; a plain memory copy on little-endian hosts). */
 export function pcmBytes(samples: Float32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   const out = Buffer.allocUnsafe(samples.length * 4);
   for (let i = 0; i < samples.length; i++) out.writeFloatLE(samples[i]!, i * 4);
   return out;
@@ -59,7 +63,8 @@ export function pcmBytes(samples: Float32Array): Buffer {
 /** Little-endian float32 bytes as samples (a copy). */
 export function pcmSamples(bytes: Buffer): Float32Array {
   const out = new Float32Array(bytes.length >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 4));
+  else for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
   return out;
 }
 

@@ -29,9 +29,9 @@ export interface ServeOptions {
   readonly redis: string;
   /** Key prefix. Default `adamax`. */
   readonly prefix?: string;
-  /** Lease TTL in ms: an owner's death is noticed after at most this (+ `scanMs`). Default 1500. */
+  /** Lease TTL in ms: an owner's death is noticed after at most this (+ `scanMs`). Default 1000. */
   readonly leaseMs?: number;
-  /** How often to look for streams without an owner, in ms. Default 200. */
+  /** How often to look for streams without an owner, in ms. Default 100. */
   readonly scanMs?: number;
   /** Seconds of audio between learner checkpoints. Default 2. */
   readonly checkpointSec?: number;
@@ -112,11 +112,12 @@ class Server implements StreamServer {
   private running = true;
   private loop: Promise<void> = Promise.resolve();
   private scanning = false;
+  private readonly shas = new Map<string, string>();
 
   constructor(private readonly options: ServeOptions) {
     this.name = options.name ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.prefix = options.prefix ?? STREAM_PREFIX;
-    this.leaseMs = options.leaseMs ?? 1500;
+    this.leaseMs = options.leaseMs ?? 1000;
   }
 
   owned(): string[] {
@@ -140,9 +141,25 @@ class Server implements StreamServer {
       this.timers.push(setInterval(() => void fn().catch(() => {}), ms));
     };
     every(Math.max(50, Math.floor(this.leaseMs / 3)), () => this.renew());
-    every(this.options.scanMs ?? 200, () => this.scan());
+    every(this.options.scanMs ?? 100, () => this.scan());
     void this.scan().catch(() => {});
     this.loop = this.readLoop();
+  }
+
+  /** Runs a Lua script by its SHA (loaded once; loaded again after a Redis restart). */
+  private async script(lua: string, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
+    let sha = this.shas.get(lua);
+    if (!sha) {
+      sha = (await this.cmd.script('LOAD', lua)) as string;
+      this.shas.set(lua, sha);
+    }
+    try {
+      return await this.cmd.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (e) {
+      if (!(e as Error).message.includes('NOSCRIPT')) throw e;
+      this.shas.delete(lua);
+      return this.script(lua, keys, args);
+    }
   }
 
   private async heartbeat(): Promise<void> {
@@ -153,7 +170,7 @@ class Server implements StreamServer {
   private async renew(): Promise<void> {
     await this.heartbeat();
     for (const [id, s] of this.streams) {
-      const ok = await this.cmd.eval(RENEW, 1, s.keys.lease, this.name, this.leaseMs);
+      const ok = await this.script(RENEW, [s.keys.lease], [this.name, this.leaseMs]);
       if (ok !== 1) this.drop(id, true);
     }
   }
@@ -294,7 +311,7 @@ class Server implements StreamServer {
     for (const [seq, it, weights] of w.snapshots) args.push(seq, it, weights);
     if (cp) args.push(...cp.ack);
     const k = s.keys;
-    return (await this.cmd.eval(WRITE, 5, k.lease, k.output, k.model, k.checkpoint, k.input, ...args)) === 1;
+    return (await this.script(WRITE, [k.lease, k.output, k.model, k.checkpoint, k.input], args)) === 1;
   }
 
   /** A finished stream: no owner, out of the registry; its keys expire after an hour. */
@@ -348,7 +365,7 @@ class Server implements StreamServer {
     await this.loop;
     for (const [id, s] of this.streams) {
       await this.apply(s, [], true).catch(() => {});
-      await this.cmd.eval(RELEASE, 1, s.keys.lease, this.name).catch(() => {});
+      await this.script(RELEASE, [s.keys.lease], [this.name]).catch(() => {});
       this.drop(id, false);
     }
     await this.cmd.zrem(`${this.prefix}:servers`, this.name).catch(() => {});

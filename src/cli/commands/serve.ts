@@ -13,8 +13,8 @@ last checkpoint and the pending frames, with an output identical to an uninterru
 Options:
       --redis <url>           the Redis to serve (required)
       --prefix <p>            key prefix (default adamax)
-      --lease-ms <ms>         owner lease TTL; failover after at most this + --scan-ms (default 1500)
-      --scan-ms <ms>          how often to look for streams without an owner (default 200)
+      --lease-ms <ms>         owner lease TTL; failover after at most this + --scan-ms (default 1000)
+      --scan-ms <ms>          how often to look for streams without an owner (default 100)
       --checkpoint-sec <s>    seconds of audio between learner checkpoints (default 2)
       --snapshot-sec <s>      seconds of audio between smoothed-model snapshots (default 1)
       --max-streams <n>       most streams this server owns (default: its fair share)
