@@ -48,6 +48,20 @@ describe('replay on a worker-thread pool', () => {
     for (const f of outputs(out)) expect(sameBytes(join(out, f), join(serialOut, f)), f).toBe(true);
   });
 
+  it('learner options reach the threads: --workers 2 equals --workers 1 with the same config, and differs from the defaults', async () => {
+    const singleConfig = { optimizer: { learning_rate: 0.05 } };
+    const one = join(dir, 'cfg1');
+    const two = join(dir, 'cfg2');
+    await replayDataset({ source: data, outDir: one, workers: 1, skipStoi: true, singleConfig });
+    await replayDataset({ source: data, outDir: two, workers: 2, skipStoi: true, singleConfig });
+    const single = serial.filter((r) => r.mode === 'single-channel').map((r) => `${r.name}.denoised.wav`);
+    expect(single.length).toBeGreaterThan(0);
+    for (const f of single) {
+      expect(sameBytes(join(one, f), join(two, f)), f).toBe(true);
+      expect(sameBytes(join(one, f), join(serialOut, f)), f).toBe(false);
+    }
+  });
+
   it('an abort mid-run leaves only complete outputs, all in the state; the resume redoes exactly the rest', async () => {
     const out = join(dir, 'abort');
     const state = join(dir, 'abort-state.json');
