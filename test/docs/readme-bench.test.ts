@@ -1,4 +1,4 @@
-/** README.md's benchmark block is the one scripts/sync-readme-bench.ts builds from BENCHMARKS.md. */
+/** docs/benchmark-summary.md's block is the one scripts/sync-readme-bench.ts builds from BENCHMARKS.md. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 
 describe('README benchmark block', () => {
   it('is in sync with BENCHMARKS.md (else run: node --import tsx scripts/sync-readme-bench.ts)', () => {
-    const readme = read('README.md');
+    const readme = read('docs/benchmark-summary.md');
     expect(syncReadme(readme, read('BENCHMARKS.md'))).toBe(readme);
   });
 
