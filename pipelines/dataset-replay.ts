@@ -82,6 +82,8 @@ export interface ReplayState {
   readonly format: 'adamax-stream/replay-state';
   readonly version: 1;
   readonly source: string;
+  /** The per-file settings (methods, learner configurations, …) the finished files were made with. */
+  readonly settings?: ReplayItemSettings;
   readonly finished: Record<string, ReplayFileResult>;
   readonly failed: Record<string, ReplayFailure>;
   readonly aggregate: ReplayAggregate;
@@ -450,6 +452,13 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
       `State file ${options.statePath} belongs to ${prior.source}, not ${source}; pass another --state.`,
     );
   }
+  const settings = itemSettings(options);
+  if (prior?.settings && JSON.stringify(prior.settings) !== JSON.stringify(settings)) {
+    throw new AdamaxStreamError(
+      'invalid_argument',
+      `State file ${options.statePath} was written with other settings (${JSON.stringify(prior.settings)}); resume with the same options or pass another --state.`,
+    );
+  }
   const finished: Record<string, ReplayFileResult> = { ...(prior?.finished ?? {}) };
   const failed: Record<string, ReplayFailure> = {};
   const save = () => {
@@ -459,6 +468,7 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
       format: 'adamax-stream/replay-state',
       version: 1,
       source,
+      settings,
       finished,
       failed,
       aggregate: aggregate(items.length, done, Object.keys(failed).length),

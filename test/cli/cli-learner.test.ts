@@ -128,6 +128,21 @@ describe('--print-config and --config', () => {
 });
 
 describe('replay threads the learner configuration to every runner', () => {
+  it('a --state written under one configuration is not resumed under another', async () => {
+    const f = files[16000]!;
+    const ds = join(dir, 'ds-state');
+    mkdirSync(ds, { recursive: true });
+    copyFileSync(f.noisy, join(ds, 'a.wav'));
+    copyFileSync(f.ref, join(ds, 'a.ref.wav'));
+    const state = join(dir, 'state.json');
+    const base = ['replay', ds, '--workers', '1', '--no-stoi', '--state', state];
+    expect((await runCli([...base, '--learning-rate', '0.01'])).code).toBe(0);
+    expect((await runCli([...base, '--learning-rate', '0.01'])).stdout).toContain('1 from an earlier run');
+    const r = await runCli([...base, '--learning-rate', '0.02']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('was written with other settings');
+  });
+
   it('itemSettings (local, worker threads and the Redis queue) carries both configs', () => {
     const referenceConfig = { optimizer: { learning_rate: 0.01 }, model: { filterMs: 48 } };
     const singleConfig = { optimizer: { beta_1: 0.6 } };
