@@ -139,6 +139,27 @@ describe('applyGradients: marble', () => {
     expect(Number.isNaN(w.value[0])).toBe(true);
   });
 
+  it.each([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'a %d gradient is non-finite like NaN: skipped under "skip", an error under "error", weights unchanged',
+    (inf) => {
+      const w = new Variable([1, 2], { name: 'w' });
+      const events: StepEvent[] = [];
+      from([g(inf, 1)])
+        .pipe(applyGradients(new Adamax(), [w], { nonFinite: 'skip' }))
+        .subscribe((e) => events.push(e));
+      expect(events.map((e) => [e.outcome, e.skipped])).toEqual([[StepOutcome.SkippedNonFinite, 1]]);
+      expect(Array.from(w.value)).toEqual([1, 2]);
+      const errors: unknown[] = [];
+      from([g(1, inf)])
+        .pipe(applyGradients(new Adamax(), [w]))
+        .subscribe({ error: (e) => errors.push(e) });
+      expect(errors[0]).toBeInstanceOf(NonFiniteGradientError);
+      // Caught by the gradient check (naming the variable), not only by the rollback of the step.
+      expect((errors[0] as Error).message).toContain("Non-finite gradient (NaN or Infinity) for variable 'w'");
+      expect(Array.from(w.value)).toEqual([1, 2]);
+    },
+  );
+
   it('LossScaleOptimizer: its own skip rule applies (policy ignored)', () => {
     const w = new Variable([1, 2]);
     const lso = new LossScaleOptimizer(new Adamax(), { initialScale: 1024 });
