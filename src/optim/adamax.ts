@@ -15,6 +15,7 @@ import { FiniteStep, firstNonFinite, type NonFiniteResultPolicy } from './finite
 import type { LearningRate, LearningRateInput } from './learning-rate.js';
 import { deserializeSchedule } from './schedules/deserialize-schedule.js';
 import { LearningRateSchedule } from './schedules/learning-rate-schedule.js';
+import { splitGradsAndVars } from './split-grads-and-vars.js';
 import type { Variable } from './variable.js';
 
 /** Keras `get_config()` of Adamax (snake_case keys, Keras order), JSON-serialisable. */
@@ -433,19 +434,8 @@ export class Adamax {
     pairs: readonly (readonly [Float32Array | null, Variable])[],
     options: ApplyOptions = {},
   ): StepOutcome | null {
-    if (!Array.isArray(pairs)) {
-      throw new InvalidOptionError([
-        {
-          option: 'grads_and_vars',
-          message: `\`applyGradients\` needs a list of [grad, variable] pairs. Received: ${pyRepr(pairs)}`,
-        },
-      ]);
-    }
-    return this.apply(
-      pairs.map((p) => p[0]),
-      pairs.map((p) => p[1]),
-      options,
-    );
+    const { grads, vars } = splitGradsAndVars(pairs);
+    return this.apply(grads, vars, options);
   }
 
   private resolveIndices(grads: readonly (Float32Array | null)[], variables?: readonly Variable[]): number[] {

@@ -5,6 +5,7 @@ import { Adamax, type AdamaxConfig, type AdamaxState, type ApplyOptions } from '
 import { type AdamaxCore, StepOutcome } from './adamax-core.js';
 import type { NonFiniteResultPolicy } from './finite-step.js';
 import type { LearningRateInput } from './learning-rate.js';
+import { splitGradsAndVars } from './split-grads-and-vars.js';
 import type { Variable } from './variable.js';
 
 const f32 = Math.fround;
@@ -236,19 +237,8 @@ export class LossScaleOptimizer {
     pairs: readonly (readonly [Float32Array | null, Variable])[],
     options: ApplyOptions = {},
   ): StepOutcome | null {
-    if (!Array.isArray(pairs)) {
-      throw new InvalidOptionError([
-        {
-          option: 'grads_and_vars',
-          message: `\`applyGradients\` needs a list of [grad, variable] pairs. Received: ${pyRepr(pairs)}`,
-        },
-      ]);
-    }
-    return this.apply(
-      pairs.map((p) => p[0]),
-      pairs.map((p) => p[1]),
-      options,
-    );
+    const { grads, vars } = splitGradsAndVars(pairs);
+    return this.apply(grads, vars, options);
   }
 
   /**

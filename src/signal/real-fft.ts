@@ -1,3 +1,4 @@
+import { bitReversal } from '../core/bit-reversal.js';
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
 
 /**
@@ -51,18 +52,7 @@ export class RealFft {
     this.bins = size / 2 + 1;
     const m = size / 2;
     this.m = m;
-    this.rev = new Uint32Array(m);
-    let bits = 0;
-    while (1 << bits < m) bits++;
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      let v = i;
-      for (let b = 0; b < bits; b++) {
-        r = (r << 1) | (v & 1);
-        v >>= 1;
-      }
-      this.rev[i] = r;
-    }
+    this.rev = bitReversal(m);
     this.twr = new Float64Array(Math.max(1, m - 1));
     this.twi = new Float64Array(Math.max(1, m - 1));
     for (let h = 1; h < m; h <<= 1) {

@@ -7,7 +7,7 @@
  * It runs as plain JavaScript inside node-web-audio-api's worklet thread, compiled by the main build
  * (→ `dist/src/audio/worklets/…`, beside the modules it imports) or transpiled at run time with its
  * relative imports when running from the TS sources (see `worklet-module-url.ts`). Its only runtime
- * import is the project's one FFT (`signal/real-fft.ts`, which imports only `core/errors.ts`), so
+ * import is the project's one FFT (`signal/real-fft.ts`, with `core/bit-reversal.ts` and `core/errors.ts`), so
  * `tsconfig.worklet.json` type-checks those files for the worklet scope too. The main thread
  * imports this module as well, for the shared-memory layout constants and the DSP kernels;
  * registration only happens where `registerProcessor` exists.

@@ -1,3 +1,5 @@
+import { bitReversal } from '../bit-reversal.js';
+
 const f32 = Math.fround;
 
 /**
@@ -30,17 +32,7 @@ export function fftTableBytes(m: number): number {
 /** Writes the FFT tables for complex size `m` (a power of two ≥ 1) at byte offset `tab`. */
 export function writeFftTables(heap: FdHeap, tab: number, m: number): void {
   const base = tab >> 2;
-  let bits = 0;
-  while (1 << bits < m) bits++;
-  for (let i = 0; i < m; i++) {
-    let r = 0;
-    let v = i;
-    for (let b = 0; b < bits; b++) {
-      r = (r << 1) | (v & 1);
-      v >>= 1;
-    }
-    heap.i[base + i] = r;
-  }
+  heap.i.set(bitReversal(m), base);
   for (let h = 1; h < m; h <<= 1) {
     for (let j = 0; j < h; j++) {
       const a = (Math.PI * j) / h;

@@ -15,6 +15,7 @@ import type {
   StreamOptimizer,
 } from '../events.js';
 import { firstNonFinite, innerOf, lastLearningRate, loadOptimizerState } from './optimizer.js';
+import { stepEvent } from './step-event.js';
 
 /**
  * One subscription of `applyGradients`: the optimizer built on (or checked against) the variables,
@@ -114,18 +115,8 @@ export class ApplyRun {
     const outcome = this.optimizerStep(grads);
     if (outcome === null) return;
     if (outcome === StepOutcome.SkippedNonFinite) this.skipped++;
-    const { optimizer, inner } = this;
-    const event: { -readonly [K in keyof StepEvent]: StepEvent[K] } = {
-      outcome,
-      applied: outcome === StepOutcome.Applied,
-      step: this.step,
-      iterations: optimizer.iterations,
-      rawIterations: inner.rawIterations,
-      learningRate: lastLearningRate(optimizer),
-      dropped: this.dropped,
-      skipped: this.skipped,
-      source: this.source,
-    };
+    const counters = { dropped: this.dropped, skipped: this.skipped };
+    const event = stepEvent(outcome, this.step, this.optimizer, counters, this.source);
     if (loss !== undefined) event.loss = loss;
     if (time !== undefined) event.time = time;
     this.subscriber.next(event);

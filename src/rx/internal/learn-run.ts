@@ -8,6 +8,7 @@ import { LossScaleOptimizer } from '../../optim/loss-scale-optimizer.js';
 import type { Checkpoint, ModelSnapshot, NonFinitePolicy, StepEvent, StepSource, StreamOptimizer } from '../events.js';
 import { restoreModelState } from './model-state.js';
 import { firstNonFinite, isStreamOptimizer, loadOptimizerState } from './optimizer.js';
+import { stepEvent } from './step-event.js';
 
 /** Settings of one `learn` operator, shared by its subscriptions. */
 export interface LearnSettings {
@@ -152,21 +153,16 @@ export class LearnRun<S extends ModelState> {
   }
 
   private emit(outcome: StepOutcome, loss: number): void {
-    const { core } = this;
     if (outcome === StepOutcome.SkippedNonFinite) this.skipped++;
     this.step++;
-    const event: { -readonly [K in keyof StepEvent]: StepEvent[K] } = {
+    const event = stepEvent(
       outcome,
-      applied: outcome === StepOutcome.Applied,
-      step: this.step,
-      iterations: core.iterations,
-      rawIterations: core.rawIterations,
-      learningRate: core.lastLearningRate,
-      loss,
-      dropped: this.dropped(),
-      skipped: this.skipped,
-      source: this.source,
-    };
+      this.step,
+      this.opt,
+      { dropped: this.dropped(), skipped: this.skipped },
+      this.source,
+    );
+    event.loss = loss;
     if (this.settings.emitOutput) event.output = this.out.slice();
     this.subscriber.next(event);
   }
