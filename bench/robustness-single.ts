@@ -3,10 +3,11 @@
  * 1,000 randomised clips, including near-silent input, 60 dB level jumps, DC offsets and clipped input.
  * Counts clips whose output holds a non-finite sample or is more than 10 dB louder than the input.
  *
- * Run: node --import tsx bench/robustness-single.ts [--clips N] [--seconds S]
+ * Run: node --import tsx bench/robustness-single.ts [--clips N] [--seconds S] [--model online|prior] [--rate Hz]
  */
 import { pathToFileURL } from 'node:url';
 import { Random } from '../src/core/random.js';
+import { createPriorDenoiser } from '../src/models/create-prior-denoiser.js';
 import { createSingleChannelDenoiser } from '../src/models/create-single-channel-denoiser.js';
 import { singleChannelConfig } from '../src/models/single-channel-config.js';
 
@@ -19,9 +20,23 @@ export interface RobustnessResult {
 const KINDS = ['near-silent', 'jump ±60 dB', 'DC offset', 'clipped', 'speech-like + noise', 'digital silence'] as const;
 
 /** Runs `count` randomised clips of `seconds` at 16 kHz through a fresh default denoiser each. */
-export function runSingleChannelRobustness(count = 1000, seconds = 0.5, seed = 7): RobustnessResult {
+/** Single-channel models the robustness run covers. */
+export type RobustnessModel = 'online' | 'prior';
+
+/** A fresh default denoiser of `model`, built by the factory the CLI uses. */
+function makeDenoiser(model: RobustnessModel): { process(x: Float32Array, fs: number): Float32Array } {
+  return model === 'prior' ? createPriorDenoiser() : createSingleChannelDenoiser(singleChannelConfig());
+}
+
+/** Runs `count` randomised clips of `seconds` at `fs` (default 16 kHz) through a fresh default denoiser each. */
+export function runSingleChannelRobustness(
+  count = 1000,
+  seconds = 0.5,
+  seed = 7,
+  model: RobustnessModel = 'online',
+  fs = 16000,
+): RobustnessResult {
   const rng = new Random(seed);
-  const fs = 16000;
   const n = Math.round(seconds * fs);
   const byKind: Record<string, { clips: number; bad: number }> = {};
   for (const k of KINDS) byKind[k] = { clips: 0, bad: 0 };
@@ -47,7 +62,7 @@ export function runSingleChannelRobustness(count = 1000, seconds = 0.5, seed = 7
       else if (kind === 'digital silence') v = 0;
       x[i] = v;
     }
-    const y = createSingleChannelDenoiser(singleChannelConfig()).process(x, fs);
+    const y = makeDenoiser(model).process(x, fs);
     let ex = 0;
     let ey = 0;
     let finite = y.length === n;
@@ -73,9 +88,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     return i >= 0 ? Number(argv[i + 1]) : d;
   };
   const t0 = performance.now();
-  const r = runSingleChannelRobustness(num('--clips', 1000), num('--seconds', 0.5));
+  const model: RobustnessModel = argv[argv.indexOf('--model') + 1] === 'prior' ? 'prior' : 'online';
+  const rate = num('--rate', 16000);
+  const r = runSingleChannelRobustness(num('--clips', 1000), num('--seconds', 0.5), 7, model, rate);
   console.log(
-    `single-channel robustness: ${r.bad} bad of ${r.clips} clips (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    `single-channel robustness (${model}, ${rate} Hz): ${r.bad} bad of ${r.clips} clips (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
   for (const [k, v] of Object.entries(r.byKind)) console.log(`  ${k}: ${v.bad}/${v.clips}`);
 }

@@ -40,6 +40,7 @@ import {
   type AdaptiveModel,
   type Checkpoint,
   CheckpointError,
+  createPriorDenoiser,
   createSingleChannelDenoiser,
   learn,
   type OnlineDenoiser,
@@ -66,9 +67,13 @@ import {
   toRate,
 } from './common.js';
 
-/** Single-channel methods: `'online'` (default, `SINGLE_CHANNEL_DEFAULTS`), `'wiener'`, `'rnnoise'`. */
-export type SingleChannelMethod = 'online' | 'wiener' | 'rnnoise';
-export const SINGLE_CHANNEL_METHODS: readonly SingleChannelMethod[] = ['online', 'wiener', 'rnnoise'];
+/**
+ * Single-channel methods: `'online'` (default, `SINGLE_CHANNEL_DEFAULTS.online`), `'prior'` (the learned
+ * speech prior with online adaptation, `SINGLE_CHANNEL_DEFAULTS.prior`, at the file's own rate),
+ * `'wiener'`, `'rnnoise'` (needs the optional dependency @jitsi/rnnoise-wasm).
+ */
+export type SingleChannelMethod = 'online' | 'prior' | 'wiener' | 'rnnoise';
+export const SINGLE_CHANNEL_METHODS: readonly SingleChannelMethod[] = ['online', 'prior', 'wiener', 'rnnoise'];
 
 export interface CheckpointOptions {
   /** Checkpoint file (also `<path>.partial` and `<path>.meta.json`). */
@@ -376,11 +381,14 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
     settings = { method, ...config, hop: r.den.frameSize, latency: r.den.latency };
     if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
   } else {
-    const den = method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser();
+    const prior = method === 'prior' ? createPriorDenoiser() : null;
+    const den = prior ?? (method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser());
     if (options.signal?.aborted) throw abortError(options.signal);
     output = fitLength(sanitize(Float32Array.from(await den.process(input, fileRate))), input.length);
     options.onProgress?.(1);
-    settings = { method, kind: den.kind };
+    settings = prior
+      ? { method, kind: den.kind, gainFloorDb: prior.gainFloorDb, adaptation: prior.adaptation }
+      : { method, kind: den.kind };
   }
   options.onProgress?.(1);
   const elapsedSec = (performance.now() - started) / 1000;

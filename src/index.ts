@@ -40,6 +40,7 @@ export { Nlms, type NlmsOptions } from './models/baselines/nlms.js';
 export { Rls, type RlsOptions } from './models/baselines/rls.js';
 export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
 export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
+export { createPriorDenoiser } from './models/create-prior-denoiser.js';
 export { createReferenceCanceller } from './models/create-reference-canceller.js';
 export { createSingleChannelDenoiser } from './models/create-single-channel-denoiser.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
@@ -58,6 +59,19 @@ export {
   type PartitionedFdFilterOptions,
   type PartitionedFdState,
 } from './models/partitioned-fd-filter.js';
+export type { PriorStream } from './models/prior/prior-stream.js';
+export {
+  decodePriorWeights,
+  encodePriorWeights,
+  type PriorWeights,
+} from './models/prior/prior-weights-codec.js';
+export {
+  bundledPriorWeights,
+  DEFAULT_PRIOR_ADAPTATION,
+  type PriorAdaptationOptions,
+  PriorDenoiser,
+  type PriorDenoiserOptions,
+} from './models/prior-denoiser.js';
 export {
   type LevelNormalization,
   ReferenceCanceller,

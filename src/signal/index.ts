@@ -10,10 +10,20 @@ export {
 export { type BabbleOptions, babble } from './babble.js';
 export { type BrownNoiseOptions, brownNoise } from './brown-noise.js';
 export { amplitudeToDb, dbToAmplitude, dbToPower, energy, power, rms, toDb } from './db.js';
+export { type DriftingNoiseOptions, driftingNoise } from './drifting-noise.js';
 export { erle, type FramedErleOptions, framedErle } from './erle.js';
 export { Fft, type FloatArray } from './fft.js';
 export { type HumOptions, hum } from './hum.js';
 export { type MixResult, mixAtSnr } from './mix-at-snr.js';
+export { type NoiseBurstsOptions, noiseBursts } from './noise-bursts.js';
+export {
+  makeNoise,
+  makeNoisySpeech,
+  NOISY_SPEECH_KINDS,
+  type NoisySpeech,
+  type NoisySpeechKind,
+  type NoisySpeechOptions,
+} from './noisy-speech-scenario.js';
 export { pinkNoise } from './pink-noise.js';
 export {
   type ImprovementCurveInput,

@@ -9,3 +9,12 @@ describe('single-channel denoiser robustness (small version of bench/robustness-
     expect(r.bad).toBe(0);
   });
 });
+
+describe('speech-prior denoiser robustness (small version of bench/robustness-single.ts --model prior)', () => {
+  it('no non-finite or exploding output at 16 and 48 kHz', () => {
+    for (const fs of [16000, 48000]) {
+      const r = runSingleChannelRobustness(18, 0.3, 12, 'prior', fs);
+      expect(r.bad).toBe(0);
+    }
+  });
+});

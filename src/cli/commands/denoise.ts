@@ -54,7 +54,8 @@ Options:
   -c, --clean <file>        clean track: prints SI-SDR / SNR / STOI before and after
       --report <file>       .html: self-contained HTML report (+ the same numbers as .json next to it);
                             .json: the JSON only
-      --model <name>        online | wiener | rnnoise (single-channel; default online),
+      --model <name>        online | prior | wiener | rnnoise (single-channel; default online; rnnoise
+                            needs the optional package @jitsi/rnnoise-wasm),
                             fd-adamax | nlms (with --reference; default fd-adamax)
       --format <f>          pcm16 | float32 (default: the input's if it is a 16-bit or float WAV, else pcm16)
       --change-time <s>     known time of a noise change in seconds (report marks, T10). Default: from a

@@ -49,7 +49,7 @@ Options:
                             metrics. Re-submitting is idempotent (job id = input fingerprint); Ctrl-C
                             stops waiting, the jobs stay queued
       --queue <name>        queue name with --redis (default adamax-stream-replay)
-      --model <name>        single-channel files: online | wiener | rnnoise (default online)
+      --model <name>        single-channel files: online | prior | wiener | rnnoise (default online)
       --reference-model <name>  files with a reference: fd-adamax | nlms (default fd-adamax)
       --no-stoi             skip STOI (faster)
       --json                print a JSON summary on stdout (per-file results and the aggregate)

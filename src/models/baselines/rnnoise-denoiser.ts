@@ -37,7 +37,7 @@ function loadRnnoise(): Promise<RnnoiseModule> {
   loading ??= (async () => {
     try {
       // A variable specifier keeps TypeScript from resolving the untyped package at compile time;
-      // the module is a dev dependency, loaded lazily only when RNNoise is used.
+      // the module is an optional dependency, loaded lazily only when RNNoise is used.
       const specifier: string = SPECIFIER;
       const mod = (await import(specifier)) as { default?: unknown };
       const factory = mod.default;
@@ -52,7 +52,7 @@ function loadRnnoise(): Promise<RnnoiseModule> {
       loading = null;
       throw new AdamaxStreamError(
         'audio_unavailable',
-        `RNNoise (${SPECIFIER}) cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}. Install the dev dependency @jitsi/rnnoise-wasm.`,
+        `RNNoise (${SPECIFIER}) cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}. RNNoise is an optional dependency of adamax-stream: install it with "npm install @jitsi/rnnoise-wasm" (or use --model prior / --model online, which need nothing extra).`,
         { cause },
       );
     }

@@ -1,4 +1,5 @@
 import type { OnlineDenoiserOptions } from '../online-denoiser.js';
+import type { PriorDenoiserOptions } from '../prior-denoiser.js';
 
 /**
  * Default settings of the single-channel denoiser (used by the CLI `denoise` command).
@@ -39,4 +40,13 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
     riseDetector: Object.freeze({ smoothing: 0.7, thresholdDb: 1.5, fraction: 0.9, hops: 3, jump: 0.8 }),
     optimizer: Object.freeze({ learningRate: 0.15, beta1: 0.5, beta2: 0.9 }),
   }) satisfies OnlineDenoiserOptions,
+  /**
+   * Options of `new PriorDenoiser(...)` (`--model prior`): the learned speech prior with online
+   * adaptation of its last layer. Chosen on the validation split of bench/quality-single-v2.ts
+   * (held-out sentences of the training voices; never the test voices).
+   */
+  prior: Object.freeze({
+    gainFloorDb: -30,
+    adaptation: Object.freeze({ learningRate: 0.002, accumulation: 4, emaMomentum: 0.98, weightDecay: 0 }),
+  }) satisfies PriorDenoiserOptions,
 });
