@@ -64,6 +64,7 @@ export {
 export {
   type CheckpointOptions,
   createOnlineDenoiser,
+  createPriorDenoiser,
   denoiseSingleChannel,
   hopFrames,
   SINGLE_CHANNEL_METHODS,
