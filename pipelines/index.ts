@@ -64,7 +64,6 @@ export {
 export {
   type CheckpointOptions,
   createOnlineDenoiser,
-  createPriorDenoiser,
   denoiseSingleChannel,
   hopFrames,
   SINGLE_CHANNEL_METHODS,

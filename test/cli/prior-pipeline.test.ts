@@ -1,8 +1,14 @@
 /** `--model prior` runs exactly the benchmarked PriorDenoiser with SINGLE_CHANNEL_DEFAULTS.prior, at the file's rate. */
 import { describe, expect, it } from 'vitest';
 import { loadSpeechFixtures } from '../../bench/lib/speech.js';
-import { createPriorDenoiser, denoiseSingleChannel } from '../../pipelines/index.js';
-import { makeNoisySpeech, PriorDenoiser, resample, SINGLE_CHANNEL_DEFAULTS } from '../../src/index.js';
+import { denoiseSingleChannel } from '../../pipelines/index.js';
+import {
+  createPriorDenoiser,
+  makeNoisySpeech,
+  PriorDenoiser,
+  resample,
+  SINGLE_CHANNEL_DEFAULTS,
+} from '../../src/index.js';
 
 describe('single-channel pipeline, method prior', () => {
   it('is bit-identical to new PriorDenoiser(SINGLE_CHANNEL_DEFAULTS.prior).process at 48 kHz', async () => {
