@@ -1,19 +1,21 @@
 /**
- * RxJS pipeline overhead and memory: replay N minutes of synthetic 16 kHz audio in 512-sample frames
- * through FirFilter(64 taps) + Adamax, three ways:
+ * RxJS pipeline overhead and memory: replay synthetic 16 kHz audio through FirFilter + Adamax — a tiny
+ * model (1 tap, 64-sample frames: the per-event cost, ns/event) and a real one (64 taps, 512-sample
+ * frames: the overhead in %) — several ways:
  *   (a) a plain loop without RxJS (`fir.step` + `core.step()`),
- *   (b) the fused `learn` operator (sources: `replayFrames`, pull-paced on asyncScheduler; and `from`),
+ *   (b) the fused `learn` operator (sources: `replayFrames` with its default pacing — the next
+ *       macrotask, no sleep — and with the earlier `asyncScheduler` default; and `from`),
  *   (c) the composition `frames → gradients → applyGradients` (input re-chunked from 4096-sample blocks).
  * Synthetic data: reference = seeded white noise; primary = the noise through a fixed random 64-tap FIR path.
  * All variants must end with bit-identical weights (checked).
  *
- * Run:   node --import tsx bench/rx.bench.ts [--quick] [--write]     (add --expose-gc for exact heap figures)
+ * Run:   node --import tsx bench/rx.bench.ts [--quick] [--seconds S] [--reps N] [--write]     (add --expose-gc for exact heap figures)
  *        `--write` replaces the rx section of BENCHMARKS.md (between `<!-- rx-bench:start/end -->`).
  */
 
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { from, type Observable } from 'rxjs';
+import { asyncScheduler, from, type Observable } from 'rxjs';
 import { Random } from '../src/core/random.js';
 import { FirFilter } from '../src/models/fir-filter.js';
 import { Adamax } from '../src/optim/adamax.js';
@@ -33,10 +35,15 @@ const FRAME = 512;
 const TAPS = 64;
 const CHUNK = 4096;
 const LR = 0.002;
+/** Frame size of the tiny-model workload (per-event overhead). */
+const TINY_FRAME = 64;
 
 export interface RxBenchOptions {
   /** 30 s of audio and 3 repetitions instead of 10 min and 9. */
   readonly quick?: boolean;
+  /** Audio seconds of the real-model workload (default 600; quick 30) and repetitions (default 9; quick 3). */
+  readonly seconds?: number;
+  readonly reps?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -44,8 +51,10 @@ export interface RxBenchRow {
   readonly name: string;
   readonly medianMs: number;
   readonly minMs: number;
+  readonly cpuMs: number;
   readonly framesPerSecond: number;
   readonly overheadPct: number;
+  readonly cpuOverheadPct: number;
   readonly heapBeforeMiB: number;
   readonly heapMaxMiB: number;
   readonly heapAfterMiB: number;
@@ -105,7 +114,14 @@ interface Variant {
   run(probe: HeapProbe): Promise<Float32Array>;
 }
 
-function makeVariants(primary: Float32Array, reference: Float32Array): Variant[] {
+function makeVariants(
+  primary: Float32Array,
+  reference: Float32Array,
+  TAPS_: number,
+  FRAME_: number,
+  full: boolean,
+): Variant[] {
+  const FRAME = FRAME_;
   const nFrames = Math.floor(primary.length / FRAME);
   // Frames as views (no copy): the replay source, as a file reader would hand them out.
   const frameList: Float32Array[][] = Array.from({ length: nFrames }, (_, f) => [
@@ -117,7 +133,7 @@ function makeVariants(primary: Float32Array, reference: Float32Array): Variant[]
     const e = Math.min(s + CHUNK, nFrames * FRAME);
     chunkList.push([primary.subarray(s, e), reference.subarray(s, e)]);
   }
-  const fir = new FirFilter({ taps: TAPS, frameSize: FRAME });
+  const fir = new FirFilter({ taps: TAPS_, frameSize: FRAME });
   const makeOpt = () => new Adamax({ learningRate: LR, backend: 'auto' });
   const drain = (steps$: Observable<StepEvent>, probe: HeapProbe): Promise<Float32Array> =>
     new Promise((resolveRun, reject) => {
@@ -131,7 +147,7 @@ function makeVariants(primary: Float32Array, reference: Float32Array): Variant[]
         complete: () => resolveRun((last as StepEvent | null)!.source.snapshot().weights[0]!),
       });
     });
-  return [
+  const variants: Variant[] = [
     {
       name: '(a) plain loop: fir.step + core.step (no RxJS)',
       run: async (probe) => {
@@ -148,14 +164,20 @@ function makeVariants(primary: Float32Array, reference: Float32Array): Variant[]
       },
     },
     {
-      name: '(b) replayFrames → learn (pull-paced, asyncScheduler, batch 256)',
+      name: '(b) replayFrames → learn (default pacing: next macrotask, no sleep; batch 256)',
       run: (probe) => drain(replayFrames(frameList).pipe(learn(fir, makeOpt)), probe),
+    },
+    {
+      name: '(b-async) replayFrames({ scheduler: asyncScheduler }) → learn (the earlier default)',
+      run: (probe) => drain(replayFrames(frameList, { scheduler: asyncScheduler }).pipe(learn(fir, makeOpt)), probe),
     },
     {
       name: '(b′) from(frames) → learn (synchronous source)',
       run: (probe) => drain(from(frameList).pipe(learn(fir, makeOpt)), probe),
     },
-    {
+  ];
+  if (full) {
+    variants.push({
       name: '(c) chunks → frames → gradients → applyGradients',
       run: (probe) => {
         const w = modelVariable(fir);
@@ -164,31 +186,42 @@ function makeVariants(primary: Float32Array, reference: Float32Array): Variant[]
           probe,
         );
       },
-    },
-  ];
+    });
+  }
+  return variants;
 }
 
-/** Runs the benchmark and returns rows plus a markdown section. */
-export async function runRxBench(opts: RxBenchOptions = {}): Promise<RxBenchReport> {
-  const log = opts.log ?? ((line: string) => console.log(line));
-  const quick = opts.quick ?? false;
-  const seconds = quick ? 30 : 600;
-  const reps = quick ? 3 : 9;
-  log(`synthesizing ${seconds} s of 16 kHz audio…`);
-  const [primary, reference] = synthesize(seconds * SAMPLE_RATE);
-  const variants = makeVariants(primary, reference);
-  const nFrames = Math.floor(primary.length / FRAME);
+interface Measured {
+  readonly rows: RxBenchRow[];
+  readonly identical: boolean;
+  readonly frames: number;
+  /** Per variant: median over repetitions of (time − plain-loop time of the same repetition) per frame, ns (CPU). */
+  readonly nsPerEvent: number[];
+}
+
+/** Interleaved repetitions of the variants (each repetition runs all of them back to back). */
+async function measure(
+  variants: Variant[],
+  nFrames: number,
+  reps: number,
+  log: (l: string) => void,
+): Promise<Measured> {
   const times: number[][] = variants.map(() => []);
+  const cpuTimes: number[][] = variants.map(() => []);
   const mem = variants.map(() => ({ before: Number.POSITIVE_INFINITY, max: 0, after: 0 }));
   const finals: (Float32Array | null)[] = variants.map(() => null);
   for (let rep = -1; rep < reps; rep++) {
-    for (let v = 0; v < variants.length; v++) {
+    const order = variants.map((_, v) => v);
+    if (rep % 2) order.reverse();
+    for (const v of order) {
       gc?.();
       const before = heap();
       const probe = new HeapProbe();
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const w = await variants[v]!.run(probe);
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
       probe.tick();
       gc?.();
       const after = heap();
@@ -197,6 +230,7 @@ export async function runRxBench(opts: RxBenchOptions = {}): Promise<RxBenchRepo
         continue; // warm-up
       }
       times[v]!.push(ms);
+      cpuTimes[v]!.push((c.user + c.system) / 1000);
       const m = mem[v]!;
       m.before = Math.min(m.before, before);
       m.max = Math.max(m.max, probe.max);
@@ -219,32 +253,76 @@ export async function runRxBench(opts: RxBenchOptions = {}): Promise<RxBenchRepo
     // Paired: each repetition runs all variants back to back, so the ratio to (a) of the same
     // repetition cancels most load drift on a shared machine; the median of those ratios is reported.
     const ratios = times[i]!.map((t, r) => t / times[0]![r]!);
+    const cpuRatios = cpuTimes[i]!.map((t, r) => t / cpuTimes[0]![r]!);
     return {
       name: v.name,
       medianMs: med,
       minMs: Math.min(...times[i]!),
+      cpuMs: median(cpuTimes[i]!),
       framesPerSecond: nFrames / (med / 1000),
       overheadPct: (median(ratios) - 1) * 100,
+      cpuOverheadPct: (median(cpuRatios) - 1) * 100,
       heapBeforeMiB: mib(mem[i]!.before),
       heapMaxMiB: mib(mem[i]!.max),
       heapAfterMiB: mib(mem[i]!.after),
     };
   });
-  const markdown = renderMarkdown(rows, {
+  const nsPerEvent = variants.map((_, i) => median(times[i]!.map((t, r) => ((t - times[0]![r]!) * 1e6) / nFrames)));
+  return { rows, identical, frames: nFrames, nsPerEvent };
+}
+
+/** Runs the benchmark and returns rows plus a markdown section. */
+export async function runRxBench(opts: RxBenchOptions = {}): Promise<RxBenchReport> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const quick = opts.quick ?? false;
+  const seconds = opts.seconds ?? (quick ? 30 : 600);
+  const reps = opts.reps ?? (quick ? 3 : 9);
+  log(`synthesizing ${seconds} s of 16 kHz audio…`);
+  const [primary, reference] = synthesize(seconds * SAMPLE_RATE);
+  log('tiny model: FirFilter(1 tap), 64-sample frames');
+  const tinySeconds = Math.min(seconds, quick ? 10 : 120);
+  const tinyLen = tinySeconds * SAMPLE_RATE;
+  const tiny = await measure(
+    makeVariants(primary.subarray(0, tinyLen), reference.subarray(0, tinyLen), 1, TINY_FRAME, false),
+    Math.floor(tinyLen / TINY_FRAME),
+    reps,
+    log,
+  );
+  log(`real model: FirFilter(${TAPS} taps), ${FRAME}-sample frames`);
+  const nFrames = Math.floor(primary.length / FRAME);
+  const main = await measure(makeVariants(primary, reference, TAPS, FRAME, true), nFrames, reps, log);
+  const markdown = renderMarkdown(main.rows, {
     seconds,
     frames: nFrames,
     reps,
-    identical,
+    identical: main.identical && tiny.identical,
+    tiny,
+    tinySeconds,
     command: ['node', ...(gc ? ['--expose-gc'] : []), '--import tsx bench/rx.bench.ts', ...process.argv.slice(2)].join(
       ' ',
     ),
   });
-  return { rows, minutes: seconds / 60, frames: nFrames, reps, identical, markdown };
+  return {
+    rows: main.rows,
+    minutes: seconds / 60,
+    frames: nFrames,
+    reps,
+    identical: main.identical && tiny.identical,
+    markdown,
+  };
 }
 
 function renderMarkdown(
   rows: RxBenchRow[],
-  m: { seconds: number; frames: number; reps: number; identical: boolean; command: string },
+  m: {
+    seconds: number;
+    frames: number;
+    reps: number;
+    identical: boolean;
+    command: string;
+    tiny: Measured;
+    tinySeconds: number;
+  },
 ): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const b = rows[1]!;
@@ -253,17 +331,30 @@ function renderMarkdown(
     '',
     `Command: \`${m.command}\` — date: ${new Date().toISOString()}`,
     '',
-    `Machine: node ${process.version} (V8 ${process.versions.v8}), ${cpu}, ${cpus().length} logical CPUs, ${process.platform} ${process.arch}. Single thread. Load average at the end: ${loadavg()[0]!.toFixed(1)} (a shared machine: absolute times vary between repetitions; the overhead column is the median of per-repetition paired ratios, which is more stable).`,
+    `Machine: node ${process.version} (V8 ${process.versions.v8}), ${cpu}, ${cpus().length} logical CPUs, ${process.platform} ${process.arch}. Single thread. Load average at the end: ${loadavg()[0]!.toFixed(1)} (a shared machine: absolute wall times vary between repetitions; the overhead columns are medians of per-repetition paired ratios, and CPU time = \`process.cpuUsage\` of this process).`,
     '',
-    `Workload: ${m.seconds / 60} min of synthetic 16 kHz audio (${m.frames.toLocaleString('en-US')} frames of ${FRAME} samples): reference = seeded white noise, primary = the noise through a fixed random ${TAPS}-tap FIR path. Model FirFilter(${TAPS} taps), Adamax(lr ${LR}, backend auto). ${m.reps} timed repetitions after one warm-up; in each repetition the variants run back to back. Heap: \`process.memoryUsage().heapUsed\` before the run, max sampled every 256 frames, after the run${gc ? ' (gc forced before/after: `--expose-gc`)' : ' (no `--expose-gc`: before/after include garbage not yet collected)'}; the input signal (${((2 * m.frames * FRAME * 4) / 1048576).toFixed(0)} MiB of Float32Array, pre-generated so that synthesis is not timed) lives in ArrayBuffers outside the V8 heap and is not counted.`,
+    `Workload: ${m.seconds / 60} min of synthetic 16 kHz audio (${m.frames.toLocaleString('en-US')} frames of ${FRAME} samples): reference = seeded white noise, primary = the noise through a fixed random ${TAPS}-tap FIR path. Model FirFilter(${TAPS} taps), Adamax(lr ${LR}, backend auto). ${m.reps} timed repetitions after one warm-up; in each repetition the variants run back to back (order reversed every other repetition). Heap: \`process.memoryUsage().heapUsed\` before the run, max sampled every 256 frames, after the run${gc ? ' (gc forced before/after: `--expose-gc`)' : ' (no `--expose-gc`: before/after include garbage not yet collected)'}; the input signal (${((2 * m.frames * FRAME * 4) / 1048576).toFixed(0)} MiB of Float32Array, pre-generated so that synthesis is not timed) lives in ArrayBuffers outside the V8 heap and is not counted.`,
     '',
-    `Final weights bit-identical across all variants: **${m.identical ? 'yes' : 'NO'}**. Overhead of (b) \`learn\` vs (a) the plain loop: **${b.overheadPct.toFixed(1)} %** (target ≤ 10 %: ${b.overheadPct <= 10 ? 'met' : 'not met'}).`,
+    `Final weights bit-identical across all variants (both workloads): **${m.identical ? 'yes' : 'NO'}**.`,
     '',
-    '| variant | median ms | min ms | frames/s (median) | × real time | overhead vs (a), paired median | heap before MiB | heap max MiB | heap after MiB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `**Per-event overhead on a tiny model** (FirFilter(1 tap), ${TINY_FRAME}-sample frames, ${m.tinySeconds} s of audio = ${m.tiny.frames.toLocaleString('en-US')} events per run; ns per event = median over repetitions of (variant time − plain-loop time of the same repetition) ÷ events):`,
+    '',
+    '| variant | median ms (wall) | CPU ms | ns per event over (a) | overhead vs (a), wall | overhead vs (a), CPU |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...m.tiny.rows.map(
+      (r, i) =>
+        `| ${r.name} | ${r.medianMs.toFixed(1)} | ${r.cpuMs.toFixed(1)} | ${i === 0 ? '—' : m.tiny.nsPerEvent[i]!.toFixed(0)} | ${i === 0 ? '—' : `${r.overheadPct >= 0 ? '+' : ''}${r.overheadPct.toFixed(1)} %`} | ${i === 0 ? '—' : `${r.cpuOverheadPct >= 0 ? '+' : ''}${r.cpuOverheadPct.toFixed(1)} %`} |`,
+    ),
+    '',
+    `Targets: (b) ≤ 150 ns per event over the plain loop on the 1-tap model: **${m.tiny.nsPerEvent[1]!.toFixed(0)} ns** (${m.tiny.nsPerEvent[1]! <= 150 ? 'met' : 'not met'}); (b) ≤ 3 % over the plain loop on the ${TAPS}-tap model: **${b.overheadPct.toFixed(1)} %** wall, ${b.cpuOverheadPct.toFixed(1)} % CPU (${b.overheadPct <= 3 ? 'met' : 'not met'}). The earlier default pacing (b-async, \`asyncScheduler\`: a ≥ 1 ms timer per 256-frame batch) is measured beside it.`,
+    '',
+    `**Real model** (FirFilter(${TAPS} taps), ${FRAME}-sample frames):`,
+    '',
+    '| variant | median ms | min ms | CPU ms | frames/s (median) | × real time | overhead vs (a), paired median (wall) | (CPU) | heap before MiB | heap max MiB | heap after MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${Math.round(r.framesPerSecond).toLocaleString('en-US')} | ${((m.seconds * 1000) / r.medianMs).toFixed(0)} | ${r === rows[0] ? '—' : `${r.overheadPct >= 0 ? '+' : ''}${r.overheadPct.toFixed(1)} %`} | ${r.heapBeforeMiB.toFixed(1)} | ${r.heapMaxMiB.toFixed(1)} | ${r.heapAfterMiB.toFixed(1)} |`,
+        `| ${r.name} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.cpuMs.toFixed(1)} | ${Math.round(r.framesPerSecond).toLocaleString('en-US')} | ${((m.seconds * 1000) / r.medianMs).toFixed(0)} | ${r === rows[0] ? '—' : `${r.overheadPct >= 0 ? '+' : ''}${r.overheadPct.toFixed(1)} %`} | ${r === rows[0] ? '—' : `${r.cpuOverheadPct >= 0 ? '+' : ''}${r.cpuOverheadPct.toFixed(1)} %`} | ${r.heapBeforeMiB.toFixed(1)} | ${r.heapMaxMiB.toFixed(1)} | ${r.heapAfterMiB.toFixed(1)} |`,
     ),
     '',
     `Reading: (b) allocates one StepEvent per frame and nothing else (buffers live for the subscription); (c) allocates a fresh frame, gradient and output per frame by design (ownership passes downstream), which costs GC time, not heap growth. Largest heap max − before over all variants: ${Math.max(...rows.map((r) => r.heapMaxMiB - r.heapBeforeMiB)).toFixed(1)} MiB, for ${m.frames.toLocaleString('en-US')} frames: no buffering proportional to the input length (\`replayFrames\` pulls one frame at a time and yields to the scheduler every 256 frames).`,
@@ -278,7 +369,17 @@ export function replaceRxSection(existing: string | null, markdown: string): str
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const report = await runRxBench({ quick: argv.includes('--quick') });
+  const num = (flag: string): number | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : undefined;
+  };
+  const seconds = num('--seconds');
+  const reps = num('--reps');
+  const report = await runRxBench({
+    quick: argv.includes('--quick'),
+    ...(seconds ? { seconds } : {}),
+    ...(reps ? { reps } : {}),
+  });
   console.log(`\n${report.markdown}`);
   if (argv.includes('--write')) console.log(`wrote ${writeMarkedSection('rx-bench', report.markdown)}`);
 }

@@ -1,11 +1,17 @@
-import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { IssueCollector, pyRepr } from '../core/validate.js';
+import { immediateScheduler } from './internal/immediate-scheduler.js';
 import { checkScheduler } from './internal/options.js';
 
 export interface ReplayFramesOptions {
   /** Frames emitted synchronously per scheduler task (≥ 1). Default 256. */
   readonly batch?: number;
-  /** Where each batch runs. Default `asyncScheduler` (a macrotask: timers and I/O run between batches). */
+  /**
+   * Where each batch runs. Default: the next macrotask with no minimum delay (`setImmediate` in
+   * Node, a `MessageChannel` in browsers), so the replay never sleeps while it has frames and
+   * timers and I/O still run between batches. (`asyncScheduler`, the earlier default, waits ≥ 1 ms
+   * per batch.)
+   */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -44,7 +50,7 @@ export function replayFrames<T = Float32Array[]>(
   }
   c.throwIfAny();
   const batch = options.batch ?? 256;
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const scheduler = options.scheduler ?? immediateScheduler;
 
   return new Observable<T>((subscriber) => {
     let iterator: Iterator<T> | null = null;

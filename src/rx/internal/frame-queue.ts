@@ -1,5 +1,6 @@
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { type IssueCollector, pyRepr } from '../../core/validate.js';
+import { immediateScheduler } from './immediate-scheduler.js';
 
 /**
  * Bounded live-input queue options. Frames are queued on arrival and processed in one scheduled
@@ -9,7 +10,10 @@ import { type IssueCollector, pyRepr } from '../../core/validate.js';
 export interface QueueOptions {
   /** Frames that may wait (≥ 1). */
   readonly capacity: number;
-  /** Where the drain runs. Default `asyncScheduler` (a macrotask, so arrivals in between are queued). */
+  /**
+   * Where the drain runs. Default: the next macrotask with no minimum delay (arrivals in between are
+   * queued; no 1 ms timer per drain as with `asyncScheduler`).
+   */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -40,7 +44,7 @@ export class FrameQueue<T> {
     private readonly process: (item: T) => boolean,
   ) {
     this.ring = new Array<T | undefined>(options.capacity).fill(undefined);
-    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.scheduler = options.scheduler ?? immediateScheduler;
   }
 
   push(item: T): void {
