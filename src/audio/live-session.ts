@@ -5,6 +5,7 @@ import { FirFilter } from '../models/fir-filter.js';
 import { Adamax } from '../optim/adamax.js';
 import type { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdamaxOptions } from '../optim/adamax-options.js';
+import type { FiniteStep } from '../optim/finite-step.js';
 import { assertAudioWorkletSupported, loadWebAudio, type WebAudioModule } from './load-web-audio.js';
 import { workletModulePath } from './worklet-module-url.js';
 import {
@@ -331,16 +332,37 @@ async function deviceSource(wa: WebAudioModule, ctx: Ctx, input: LiveDeviceInput
  */
 export async function startLive(options: LiveOptions): Promise<LiveHandle> {
   validate(options);
-  const { model, input } = options;
   const sampleRate = options.sampleRate ?? 16000;
-  const publishEvery = Math.max(1, Math.round(options.publishEvery ?? 2));
-  const record = options.record ?? true;
-  const pollIntervalMs = options.pollIntervalMs ?? 4;
-  const filter: LiveFilter = options.filter ?? { kind: 'fir' };
   const wa = await loadWebAudio();
   assertAudioWorkletSupported();
+  const learner = createLearner(options);
+  const plan = planWorklet(options, sampleRate);
+  const buffers: LiveBuffers = createLiveBuffers(plan.spec, options.record ?? true);
+  const published = new Float32Array(plan.spec.weightCount);
+  plan.toWeights(learner.core.average ?? learner.core.params, published);
+  buffers.slots[0].set(published);
+  const [ctx, sink] = await createContext(wa, options.output ?? 'none', sampleRate);
+  let timing: SourceTiming;
+  try {
+    timing = await connectGraph(wa, ctx, buffers, plan, options.input, sampleRate);
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+  const loop = new LiveLoop(options, learner, plan, buffers, published, ctx, sink, timing, sampleRate);
+  return { stats: () => loop.stats(), ended: loop.ended, stop: () => loop.stop() };
+}
 
-  // optimizer + model state (main thread)
+/** The main-thread learner: the model, its state, and Adamax built on the model's flat layout. */
+interface Learner {
+  readonly model: AdaptiveModel;
+  readonly optimizer: Adamax;
+  readonly core: AdamaxCore;
+  readonly state: ModelState;
+}
+
+function createLearner(options: LiveOptions): Learner {
+  const { model } = options;
   const optimizer =
     options.optimizer instanceof Adamax
       ? options.optimizer
@@ -348,190 +370,246 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
   const core: AdamaxCore = optimizer.buildFlat(model.layout);
   model.initParams(core.params);
   if (core.average) core.average.set(core.params);
-  const state: ModelState = model.createState();
+  return { model, optimizer, core, state: model.createState() };
+}
 
-  // worklet spec
-  let spec: Omit<AdaptiveFilterProcessorOptions, 'control' | 'times' | 'weights' | 'inputRing' | 'outputRing'>;
-  let toWeights: (params: Float32Array, out: Float32Array) => void;
-  let latencySamples = 0;
+/** What the worklet runs and how model parameters become its weights. */
+interface WorkletPlan {
+  readonly spec: Omit<AdaptiveFilterProcessorOptions, 'control' | 'times' | 'weights' | 'inputRing' | 'outputRing'>;
+  readonly toWeights: (params: Float32Array, out: Float32Array) => void;
+  /** Algorithmic delay of the worklet's filter in samples. */
+  readonly latencySamples: number;
+  readonly ringCapacity: number;
+  readonly ringChannels: number;
+}
+
+function planWorklet(options: LiveOptions, sampleRate: number): WorkletPlan {
+  const { model, input } = options;
+  const filter: LiveFilter = options.filter ?? { kind: 'fir' };
   let ringCapacity = 1024;
   while (ringCapacity < (options.ringSeconds ?? 4) * sampleRate) ringCapacity *= 2;
   const ringChannels = Math.max(model.channels, input.kind === 'generated' ? input.channels.length : 2) > 1 ? 2 : 1;
   if (filter.kind === 'fir') {
     const fir = model instanceof FirFilter ? model : undefined;
     const taps = filter.taps ?? fir?.taps ?? model.layout.size;
-    const firInput = filter.input ?? fir?.input ?? 'reference';
-    spec = {
-      kind: 'fir',
+    const spec = {
+      kind: 'fir' as const,
       weightCount: taps,
       delay: filter.delay ?? fir?.delay ?? 0,
-      input: firInput,
+      input: filter.input ?? fir?.input ?? 'reference',
       ringChannels,
       ringCapacity,
     };
-    toWeights = (params, out) => out.set(params.subarray(0, taps));
-  } else {
-    const fftSize = filter.fftSize ?? 512;
-    spec = { kind: 'gain', weightCount: fftSize / 2 + 1, fftSize, ringChannels, ringCapacity };
-    toWeights = filter.gains;
-    latencySamples = stftLatency(fftSize, 128);
+    const toWeights = (params: Float32Array, out: Float32Array) => out.set(params.subarray(0, taps));
+    return { spec, toWeights, latencySamples: 0, ringCapacity, ringChannels };
   }
-  const buffers: LiveBuffers = createLiveBuffers(spec, record);
-  const published = new Float32Array(spec.weightCount);
-  toWeights(core.average ?? core.params, published);
-  buffers.slots[0].set(published);
+  const fftSize = filter.fftSize ?? 512;
+  const spec = { kind: 'gain' as const, weightCount: fftSize / 2 + 1, fftSize, ringChannels, ringCapacity };
+  return { spec, toWeights: filter.gains, latencySamples: stftLatency(fftSize, 128), ringCapacity, ringChannels };
+}
 
-  const [ctx, sink] = await createContext(wa, options.output ?? 'none', sampleRate);
-  let sourceOffset: number | null = null;
-  let sourceLength = 0;
-  let sourceEndedAt: number | null = null;
-  let endedResolve!: () => void;
-  const ended = new Promise<void>((resolve) => {
-    endedResolve = resolve;
+/** Where a generated source starts in context frames, its length, and when its `ended` event came. */
+interface SourceTiming {
+  readonly offset: number | null;
+  readonly length: number;
+  endedAt: number | null;
+}
+
+/** Loads the worklet, connects source → worklet → destination and starts a generated source. */
+async function connectGraph(
+  wa: WebAudioModule,
+  ctx: Ctx,
+  buffers: LiveBuffers,
+  plan: WorkletPlan,
+  input: LiveInput,
+  sampleRate: number,
+): Promise<SourceTiming> {
+  await ctx.audioWorklet.addModule(await workletModulePath('adaptive-filter-processor'));
+  const node = new wa.AudioWorkletNode(ctx, ADAPTIVE_FILTER_PROCESSOR, {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    channelCount: plan.ringChannels,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'discrete',
+    processorOptions: buffers.options,
   });
-  try {
-    await ctx.audioWorklet.addModule(await workletModulePath('adaptive-filter-processor'));
-    const node = new wa.AudioWorkletNode(ctx, ADAPTIVE_FILTER_PROCESSOR, {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      channelCount: ringChannels,
-      channelCountMode: 'explicit',
-      channelInterpretation: 'discrete',
-      processorOptions: buffers.options,
+  node.connect(ctx.destination);
+  if (input.kind !== 'generated') {
+    (await deviceSource(wa, ctx, input)).connect(node);
+    return { offset: null, length: 0, endedAt: null };
+  }
+  const length = input.channels[0]!.length;
+  const buffer = new wa.AudioBuffer({ numberOfChannels: input.channels.length, length, sampleRate });
+  input.channels.forEach((c, i) => {
+    buffer.copyToChannel(new Float32Array(c), i); // a non-shared copy
+  });
+  const source = new wa.AudioBufferSourceNode(ctx, { buffer });
+  source.connect(node);
+  // the worklet stamps the frame of its first block; start on a known frame to align the recordings
+  const startFrame = Math.ceil((ctx.currentTime + (input.startDelay ?? 0.05)) * sampleRate);
+  const timing: SourceTiming = { offset: startFrame, length, endedAt: null };
+  source.onended = () => {
+    timing.endedAt = performance.now();
+  };
+  source.start(startFrame / sampleRate);
+  return timing;
+}
+
+/**
+ * The main-thread side of a running session: every `pollIntervalMs` it reads new input from the
+ * ring, learns frame by frame (non-finite frames skipped, the step transactional), publishes the
+ * EMA weights through the double buffer every `publishEvery` frames (deferred while the worklet has
+ * not acknowledged the previous ones), measures publish → acknowledge latency, and records input
+ * and output. `stop()` closes the context and returns the recordings and statistics.
+ */
+class LiveLoop {
+  readonly ended: Promise<void>;
+  private endedResolve!: () => void;
+  private readonly publishEvery: number;
+  private readonly mask: number;
+  private readonly frame: Float32Array[];
+  private readonly modelOutput: Float32Array;
+  private readonly recIn: Recorder[];
+  private readonly recOut: Recorder | null;
+  private readonly latencies: number[] = [];
+  /** The transactional optimizer step (rolls back non-finite results). */
+  private readonly guard: FiniteStep;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private fill = 0;
+  private samplesRead = 0;
+  private maxRingLag = 0;
+  private framesLearned = 0;
+  private lastLoss = Number.NaN;
+  private publishDeferred = 0;
+  private weightUpdates = 0;
+  private wantPublish = false;
+  private awaiting: { seq: number; t: number } | null = null;
+  private nonFiniteFrames = 0;
+  private failure: unknown = null;
+  private stopping: Promise<LiveResult> | null = null;
+
+  constructor(
+    options: LiveOptions,
+    private readonly learner: Learner,
+    private readonly plan: WorkletPlan,
+    private readonly buffers: LiveBuffers,
+    private readonly published: Float32Array,
+    private readonly ctx: Ctx,
+    private readonly sink: string,
+    private readonly timing: SourceTiming,
+    private readonly sampleRate: number,
+  ) {
+    this.ended = new Promise<void>((resolve) => {
+      this.endedResolve = resolve;
     });
-    node.connect(ctx.destination);
-    if (input.kind === 'generated') {
-      const length = input.channels[0]!.length;
-      const buffer = new wa.AudioBuffer({ numberOfChannels: input.channels.length, length, sampleRate });
-      input.channels.forEach((c, i) => {
-        buffer.copyToChannel(new Float32Array(c), i); // a non-shared copy
-      });
-      const source = new wa.AudioBufferSourceNode(ctx, { buffer });
-      source.connect(node);
-      source.onended = () => {
-        sourceEndedAt = performance.now();
-      };
-      sourceLength = length;
-      // the worklet stamps the frame of its first block; start on a known frame to align the recordings
-      const startFrame = Math.ceil((ctx.currentTime + (input.startDelay ?? 0.05)) * sampleRate);
-      source.start(startFrame / sampleRate);
-      sourceOffset = startFrame;
-    } else {
-      const source = await deviceSource(wa, ctx, input);
-      source.connect(node);
-    }
-  } catch (error) {
-    await ctx.close();
-    throw error;
+    const { model } = learner;
+    this.guard = learner.optimizer.finiteStep;
+    this.publishEvery = Math.max(1, Math.round(options.publishEvery ?? 2));
+    this.mask = plan.ringCapacity - 1;
+    this.frame = Array.from({ length: model.channels }, () => new Float32Array(model.frameSize));
+    this.modelOutput = new Float32Array(model.frameSize);
+    const record = options.record ?? true;
+    const recordLimit = Math.min(2 ** 31 - 1, Math.ceil((options.recordSeconds ?? 60) * sampleRate));
+    this.recIn = record ? Array.from({ length: plan.ringChannels }, () => new Recorder(recordLimit)) : [];
+    this.recOut = record ? new Recorder(recordLimit) : null;
+    this.timer = setInterval(() => this.safeTick(), options.pollIntervalMs ?? 4);
   }
 
-  // main-thread learning loop
-  const ctl = buffers.control;
-  const mask = ringCapacity - 1;
-  const frameSize = model.frameSize;
-  const frame = Array.from({ length: model.channels }, () => new Float32Array(frameSize));
-  const modelOutput = new Float32Array(frameSize);
-  let fill = 0;
-  let samplesRead = 0;
-  let maxRingLag = 0;
-  let framesLearned = 0;
-  let lastLoss = Number.NaN;
-  let publishDeferred = 0;
-  let weightUpdates = 0;
-  let wantPublish = false;
-  let awaiting: { seq: number; t: number } | null = null;
-  const latencies: number[] = [];
-  const recordLimit = Math.min(2 ** 31 - 1, Math.ceil((options.recordSeconds ?? 60) * sampleRate));
-  const recIn = record ? Array.from({ length: ringChannels }, () => new Recorder(recordLimit)) : [];
-  const recOut = record ? new Recorder(recordLimit) : null;
-  const guard = optimizer.finiteStep;
-  let nonFiniteFrames = 0;
-  let failure: unknown = null;
-
-  const tryPublish = () => {
+  private tryPublish(): void {
+    const ctl = this.buffers.control;
     const pub = Atomics.load(ctl, Ctl.PubSeq);
     if (Atomics.load(ctl, Ctl.AckSeq) !== pub) {
-      publishDeferred++;
-      wantPublish = true;
+      this.publishDeferred++;
+      this.wantPublish = true;
       return;
     }
-    wantPublish = false;
-    const slot = buffers.slots[(pub + 1) & 1];
-    toWeights(core.average ?? core.params, slot);
-    published.set(slot);
-    awaiting = { seq: pub + 1, t: nowMs() };
+    this.wantPublish = false;
+    const slot = this.buffers.slots[(pub + 1) & 1];
+    const core = this.learner.core;
+    this.plan.toWeights(core.average ?? core.params, slot);
+    this.published.set(slot);
+    this.awaiting = { seq: pub + 1, t: nowMs() };
     Atomics.store(ctl, Ctl.PubSeq, pub + 1);
-  };
+  }
 
-  const checkAck = () => {
-    if (awaiting !== null && Atomics.load(ctl, Ctl.AckSeq) === awaiting.seq) {
-      latencies.push(buffers.times[Times.AckTime]! - awaiting.t);
-      weightUpdates++;
-      awaiting = null;
+  private checkAck(): void {
+    if (this.awaiting !== null && Atomics.load(this.buffers.control, Ctl.AckSeq) === this.awaiting.seq) {
+      this.latencies.push(this.buffers.times[Times.AckTime]! - this.awaiting.t);
+      this.weightUpdates++;
+      this.awaiting = null;
     }
-  };
+  }
 
-  const tick = () => {
-    checkAck();
-    const w = Atomics.load(ctl, Ctl.InWrite);
-    const r = Atomics.load(ctl, Ctl.InRead);
-    const avail = (w - r) | 0;
-    if (avail > maxRingLag) maxRingLag = avail;
-    if (avail > 0) {
-      for (let c = 0; c < recIn.length; c++) recIn[c]!.push(buffers.inputRing[c]!, r, avail, mask);
-      for (let i = 0; i < avail; i++) {
-        const idx = (r + i) & mask;
-        for (let c = 0; c < frame.length; c++) frame[c]![fill] = buffers.inputRing[c]![idx]!;
-        if (++fill === frameSize) {
-          fill = 0;
-          if (!frameIsFinite(frame)) {
-            // A NaN/Inf sample would poison the model state and Adamax's u for good: skip the frame.
-            nonFiniteFrames++;
-            continue;
-          }
-          lastLoss = model.step(core.params, state, frame, modelOutput, core.grads);
-          guard.step();
-          framesLearned++;
-          if (framesLearned % publishEvery === 0) tryPublish();
-        }
+  /** Learns from every complete frame in `avail` new ring samples starting at `r`. */
+  private learnFrom(r: number, avail: number): void {
+    const { frame, mask, buffers } = this;
+    const { model, core, state } = this.learner;
+    const frameSize = model.frameSize;
+    for (let i = 0; i < avail; i++) {
+      const idx = (r + i) & mask;
+      for (let c = 0; c < frame.length; c++) frame[c]![this.fill] = buffers.inputRing[c]![idx]!;
+      if (++this.fill !== frameSize) continue;
+      this.fill = 0;
+      if (!frameIsFinite(frame)) {
+        // A NaN/Inf sample would poison the model state and Adamax's u for good: skip the frame.
+        this.nonFiniteFrames++;
+        continue;
       }
-      Atomics.store(ctl, Ctl.InRead, (r + avail) | 0);
-      samplesRead += avail;
+      this.lastLoss = model.step(core.params, state, frame, this.modelOutput, core.grads);
+      this.guard.step();
+      this.framesLearned++;
+      if (this.framesLearned % this.publishEvery === 0) this.tryPublish();
     }
-    if (sourceOffset !== null) {
+  }
+
+  private tick(): void {
+    const { buffers, mask } = this;
+    const ctl = buffers.control;
+    this.checkAck();
+    const r = Atomics.load(ctl, Ctl.InRead);
+    const avail = (Atomics.load(ctl, Ctl.InWrite) - r) | 0;
+    if (avail > this.maxRingLag) this.maxRingLag = avail;
+    if (avail > 0) {
+      for (let c = 0; c < this.recIn.length; c++) this.recIn[c]!.push(buffers.inputRing[c]!, r, avail, mask);
+      this.learnFrom(r, avail);
+      Atomics.store(ctl, Ctl.InRead, (r + avail) | 0);
+      this.samplesRead += avail;
+    }
+    const { offset, length, endedAt } = this.timing;
+    if (offset !== null) {
       // `ended` once the worklet has delivered the whole source plus the filter latency (the
       // AudioBufferSourceNode's `ended` event can precede the last blocks reaching the ring)
       const firstFrame = buffers.times[Times.FirstFrame]!;
       const reached =
-        Number.isFinite(firstFrame) && samplesRead >= sourceOffset - firstFrame + sourceLength + latencySamples;
-      if (reached || (sourceEndedAt !== null && performance.now() - sourceEndedAt > 1000)) endedResolve();
+        Number.isFinite(firstFrame) && this.samplesRead >= offset - firstFrame + length + this.plan.latencySamples;
+      if (reached || (endedAt !== null && performance.now() - endedAt > 1000)) this.endedResolve();
     }
-    if (wantPublish) tryPublish();
-    checkAck();
-    if (recOut && buffers.outputRing) {
+    if (this.wantPublish) this.tryPublish();
+    this.checkAck();
+    if (this.recOut && buffers.outputRing) {
       const ow = Atomics.load(ctl, Ctl.OutWrite);
       const or = Atomics.load(ctl, Ctl.OutRead);
       const n = (ow - or) | 0;
       if (n > 0) {
-        recOut.push(buffers.outputRing, or, n, mask);
+        this.recOut.push(buffers.outputRing, or, n, mask);
         Atomics.store(ctl, Ctl.OutRead, ow);
       }
     }
-  };
+  }
 
-  const safeTick = () => {
-    if (failure !== null) return;
+  private safeTick(): void {
+    if (this.failure !== null) return;
     try {
-      tick();
+      this.tick();
     } catch (error) {
-      failure = error;
-      endedResolve();
+      this.failure = error;
+      this.endedResolve();
     }
-  };
-  const timer = setInterval(safeTick, pollIntervalMs);
+  }
 
-  const stats = (): LiveStats => {
+  stats(): LiveStats {
+    const ctl = this.buffers.control;
     const inputOverruns = Atomics.load(ctl, Ctl.InputOverruns);
     const frameGaps = Atomics.load(ctl, Ctl.FrameGaps);
     return {
@@ -541,60 +619,61 @@ export async function startLive(options: LiveOptions): Promise<LiveHandle> {
       frameGaps,
       outputOverruns: Atomics.load(ctl, Ctl.OutputOverruns),
       nonFiniteBlocks: Atomics.load(ctl, Ctl.NonFiniteBlocks),
-      framesLearned,
-      weightUpdates,
-      publishDeferred,
-      lastLoss,
-      nonFiniteFrames,
-      rejectedSteps: guard.rejected,
-      recordDroppedSamples: recOut ? recOut.dropped : 0,
-      maxRingLag,
-      contextTime: ctx.currentTime,
+      framesLearned: this.framesLearned,
+      weightUpdates: this.weightUpdates,
+      publishDeferred: this.publishDeferred,
+      lastLoss: this.lastLoss,
+      nonFiniteFrames: this.nonFiniteFrames,
+      rejectedSteps: this.guard.rejected,
+      recordDroppedSamples: this.recOut ? this.recOut.dropped : 0,
+      maxRingLag: this.maxRingLag,
+      contextTime: this.ctx.currentTime,
     };
-  };
+  }
 
-  let stopping: Promise<LiveResult> | null = null;
-  const stop = (): Promise<LiveResult> => {
-    stopping ??= (async () => {
-      clearInterval(timer);
-      let underruns: LiveResult['underruns'] = null;
-      let final: LiveStats;
-      try {
-        safeTick();
-        final = stats();
-        const playback = (ctx as unknown as { playbackStats?: { underrunEvents: number; underrunDuration: number } })
-          .playbackStats;
-        if (playback && typeof playback.underrunEvents === 'number') {
-          underruns = { events: playback.underrunEvents, durationMs: playback.underrunDuration * 1000 };
-        }
-      } finally {
-        endedResolve();
-        await ctx.close();
+  stop(): Promise<LiveResult> {
+    this.stopping ??= this.finish();
+    return this.stopping;
+  }
+
+  private async finish(): Promise<LiveResult> {
+    clearInterval(this.timer);
+    let underruns: LiveResult['underruns'] = null;
+    let final: LiveStats;
+    const { ctx } = this;
+    try {
+      this.safeTick();
+      final = this.stats();
+      const playback = (ctx as unknown as { playbackStats?: { underrunEvents: number; underrunDuration: number } })
+        .playbackStats;
+      if (playback && typeof playback.underrunEvents === 'number') {
+        underruns = { events: playback.underrunEvents, durationMs: playback.underrunDuration * 1000 };
       }
-      if (failure !== null) throw failure;
-      const sorted = latencies.slice().sort((a, b) => a - b);
-      const firstFrame = buffers.times[Times.FirstFrame]!;
-      return {
-        ...final,
-        sampleRate,
-        output: recOut ? recOut.result() : null,
-        input: recIn.map((r) => r.result()),
-        sourceOffset: sourceOffset !== null && Number.isFinite(firstFrame) ? sourceOffset - firstFrame : null,
-        latencySamples,
-        updateLatencyMs: {
-          p50: percentile(sorted, 0.5),
-          p99: percentile(sorted, 0.99),
-          max: sorted.length > 0 ? sorted[sorted.length - 1]! : Number.NaN,
-          count: sorted.length,
-        },
-        underruns,
-        weights: published.slice(),
-        sink,
-        closed: ctx.state === 'closed',
-      };
-    })();
-    return stopping;
-  };
-
-  return { stats, ended, stop };
+    } finally {
+      this.endedResolve();
+      await ctx.close();
+    }
+    if (this.failure !== null) throw this.failure;
+    const sorted = this.latencies.slice().sort((a, b) => a - b);
+    const firstFrame = this.buffers.times[Times.FirstFrame]!;
+    const offset = this.timing.offset;
+    return {
+      ...final,
+      sampleRate: this.sampleRate,
+      output: this.recOut ? this.recOut.result() : null,
+      input: this.recIn.map((r) => r.result()),
+      sourceOffset: offset !== null && Number.isFinite(firstFrame) ? offset - firstFrame : null,
+      latencySamples: this.plan.latencySamples,
+      updateLatencyMs: {
+        p50: percentile(sorted, 0.5),
+        p99: percentile(sorted, 0.99),
+        max: sorted.length > 0 ? sorted[sorted.length - 1]! : Number.NaN,
+        count: sorted.length,
+      },
+      underruns,
+      weights: this.published.slice(),
+      sink: this.sink,
+      closed: ctx.state === 'closed',
+    };
+  }
 }
