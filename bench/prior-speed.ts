@@ -3,12 +3,16 @@
  * only and with online adaptation, against the prior-free OnlineDenoiser's hop (through `process`,
  * 16 kHz model) measured in the same run. Interleaved repetitions; median and spread.
  *
- *   node --import tsx bench/prior-speed.ts [--reps 7] [--seconds 10]
+ *   node --import tsx bench/prior-speed.ts [--reps 7] [--seconds 10] [--write]
+ *
+ * With --write the table replaces its section of BENCHMARKS.md (with the machine's load average).
  */
+import { loadavg } from 'node:os';
 import { Random } from '../src/core/random.js';
 import { SINGLE_CHANNEL_DEFAULTS } from '../src/models/defaults/single-channel-defaults.js';
 import { OnlineDenoiser } from '../src/models/online-denoiser.js';
 import { PriorDenoiser } from '../src/models/prior-denoiser.js';
+import { writeMarkedSection } from './lib/benchmarks-md.js';
 
 const args = process.argv.slice(2);
 const num = (flag: string, d: number): number => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : d);
@@ -56,11 +60,19 @@ for (let r = 0; r < reps; r++) {
   runs['online denoiser (process, 48→16→48 kHz)']!.push(onlineCost());
 }
 const med = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-console.log(`48 kHz, hop 512 (10.7 ms), ${seconds} s of audio × ${reps} interleaved repetitions`);
-console.log('| method | median % of real time | min–max % |');
-console.log('|---|---|---|');
+const L: string[] = [];
+L.push('## Speech-prior denoiser: real-time cost per hop at 48 kHz');
+L.push('');
+L.push(
+  `Command: \`node --import tsx bench/prior-speed.ts --reps ${reps} --seconds ${seconds} --write\` — hop 512 (10.7 ms), ${seconds} s of audio × ${reps} interleaved repetitions, one thread; load average at the end ${loadavg()[0]!.toFixed(1)} on ${'this machine'} (other jobs share the cores, so absolute figures are pessimistic; the ratio to the online denoiser is measured in the same run).`,
+);
+L.push('');
+L.push('| method | median % of real time | min–max % |');
+L.push('|---|---|---|');
 for (const [k, v] of Object.entries(runs)) {
-  console.log(
+  L.push(
     `| ${k} | ${(100 * med(v)).toFixed(2)} | ${(100 * Math.min(...v)).toFixed(2)}–${(100 * Math.max(...v)).toFixed(2)} |`,
   );
 }
+console.log(L.join('\n'));
+if (args.includes('--write')) console.log(`\nwrote ${writeMarkedSection('prior-speed', L.join('\n'))}`);

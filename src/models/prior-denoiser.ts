@@ -11,7 +11,7 @@ export type { PriorAdaptationOptions } from './prior/prior-stream.js';
 export interface PriorDenoiserOptions {
   /** Trained weights; default: the weights shipped in the package ({@link bundledPriorWeights}). */
   readonly weights?: PriorWeights;
-  /** Lowest spectral gain in dB (≤ 0). Default −30. */
+  /** Lowest spectral gain in dB (≤ 0). Default −40. */
   readonly gainFloorDb?: number;
   /**
    * Online adaptation of the last layer (Adamax with accumulation, weight decay to the prior and
@@ -22,7 +22,7 @@ export interface PriorDenoiserOptions {
 
 /** Default online adaptation of the prior's last layer. */
 export const DEFAULT_PRIOR_ADAPTATION: PriorAdaptationOptions = Object.freeze({
-  learningRate: 0.002,
+  learningRate: 0.0005,
   accumulation: 4,
   emaMomentum: 0.98,
   weightDecay: 0,
@@ -60,7 +60,7 @@ export class PriorDenoiser implements Denoiser {
 
   constructor(options: PriorDenoiserOptions = {}) {
     const c = new IssueCollector();
-    const floor = options.gainFloorDb ?? -30;
+    const floor = options.gainFloorDb ?? -40;
     if (!(floor <= 0 && floor >= -120))
       c.add('gainFloorDb', `\`gainFloorDb\` must be in [−120, 0]. Received: ${floor}`);
     const a = options.adaptation === null ? null : { ...DEFAULT_PRIOR_ADAPTATION, ...(options.adaptation ?? {}) };
