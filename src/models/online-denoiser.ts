@@ -329,99 +329,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   };
 
   constructor(options: OnlineDenoiserOptions = {}) {
-    const c = new IssueCollector();
-    c.unknownKeys(
-      options,
-      new Set([
-        'sampleRate',
-        'fftSize',
-        'quantile',
-        'noiseBiasDb',
-        'gainFloorDb',
-        'ddAlpha',
-        'spectralSmoothing',
-        'initialNoiseDb',
-        'optimizer',
-        'warmStart',
-        'robustness',
-        'noiseSmoothing',
-        'broadband',
-        'fastFall',
-        'tonal',
-        'gainRule',
-        'speechAbsenceMax',
-        'riseDetector',
-      ]),
-    );
-    const sampleRate = options.sampleRate ?? 16000;
-    if (!(typeof sampleRate === 'number' && Number.isFinite(sampleRate) && sampleRate > 0)) {
-      c.add('sampleRate', `\`sampleRate\` must be a positive number. Received: sampleRate=${String(sampleRate)}`);
-    }
-    const fftSize = options.fftSize ?? closestPowerOfTwo(0.032 * (sampleRate > 0 ? sampleRate : 16000));
-    if (!(Number.isInteger(fftSize) && fftSize >= 64 && (fftSize & (fftSize - 1)) === 0)) {
-      c.add('fftSize', `\`fftSize\` must be a power of two >= 64. Received: fftSize=${String(fftSize)}`);
-    }
-    const quantile = options.quantile ?? 0.2;
-    if (!(Number.isFinite(quantile) && quantile > 0 && quantile <= 0.5)) {
-      c.add('quantile', `\`quantile\` must be in (0, 0.5]. Received: quantile=${String(quantile)}`);
-    }
-    const robustness = options.robustness ?? 3;
-    if (!(robustness > 0)) {
-      c.add('robustness', `\`robustness\` must be > 0 (Infinity allowed). Received: robustness=${String(robustness)}`);
-    }
-    const ns = options.noiseSmoothing ?? 0.5;
-    if (!(Number.isFinite(ns) && ns >= 0 && ns < 1)) {
-      c.add('noiseSmoothing', `\`noiseSmoothing\` must be in [0, 1). Received: noiseSmoothing=${String(ns)}`);
-    }
-    const ff = options.fastFall === undefined ? 0.9 : options.fastFall;
-    if (ff !== null && !(Number.isFinite(ff) && ff >= 0 && ff < 1)) {
-      c.add('fastFall', `\`fastFall\` must be in [0, 1) or null. Received: fastFall=${String(ff)}`);
-    }
-    c.inRange('noiseBiasDb', options.noiseBiasDb, -20, 20);
-    c.inRange('gainFloorDb', options.gainFloorDb, -80, 0);
-    const dd = options.ddAlpha ?? 0.95;
-    if (!(Number.isFinite(dd) && dd >= 0 && dd < 1)) {
-      c.add('ddAlpha', `\`ddAlpha\` must be in [0, 1). Received: ddAlpha=${String(dd)}`);
-    }
-    const ss = options.spectralSmoothing ?? 0;
-    if (!(Number.isFinite(ss) && ss >= 0 && ss < 1)) {
-      c.add('spectralSmoothing', `\`spectralSmoothing\` must be in [0, 1). Received: spectralSmoothing=${String(ss)}`);
-    }
-    c.inRange('initialNoiseDb', options.initialNoiseDb, -200, 20);
-    const gainRule = options.gainRule ?? 'omlsa';
-    if (gainRule !== 'wiener' && gainRule !== 'omlsa') {
-      c.add('gainRule', `\`gainRule\` must be 'wiener' or 'omlsa'. Received: gainRule=${String(gainRule)}`);
-    }
-    const qMax = options.speechAbsenceMax ?? 0.95;
-    if (!(Number.isFinite(qMax) && qMax >= 0 && qMax < 1)) {
-      c.add('speechAbsenceMax', `\`speechAbsenceMax\` must be in [0, 1). Received: speechAbsenceMax=${String(qMax)}`);
-    }
-    if (options.optimizer !== undefined && (typeof options.optimizer !== 'object' || options.optimizer === null)) {
-      c.add('optimizer', '`optimizer` must be an Adamax options object.');
-    }
-    const rd = options.riseDetector === undefined ? DEFAULT_RISE : options.riseDetector;
-    if (rd !== null) {
-      const ok =
-        typeof rd === 'object' &&
-        rd.smoothing >= 0 &&
-        rd.smoothing < 1 &&
-        rd.thresholdDb > 0 &&
-        Number.isFinite(rd.thresholdDb) &&
-        rd.fraction > 0 &&
-        rd.fraction <= 1 &&
-        Number.isInteger(rd.hops) &&
-        rd.hops >= 1 &&
-        rd.jump > 0 &&
-        rd.jump <= 1;
-      if (!ok) {
-        c.add(
-          'riseDetector',
-          '`riseDetector` must be null or { smoothing ∈ [0, 1), thresholdDb > 0, fraction ∈ (0, 1], hops: integer ≥ 1, jump ∈ (0, 1] }.',
-        );
-      }
-    }
-    c.throwIfAny();
-
+    const { sampleRate, fftSize, quantile, robustness, ns, ff, dd, ss, gainRule, qMax, rd } = resolveOptions(options);
     this.riseDetector = rd === null ? null : Object.freeze({ ...rd });
     this.sampleRate = sampleRate;
     this.fftSize = fftSize;
@@ -817,5 +725,119 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     const result = new Float32Array(input.length);
     result.set(back.subarray(0, Math.min(back.length, input.length)));
     return result;
+  }
+}
+
+/** Validated settings of {@link OnlineDenoiser} with their defaults. */
+interface ResolvedOptions {
+  readonly sampleRate: number;
+  readonly fftSize: number;
+  readonly quantile: number;
+  readonly robustness: number;
+  readonly ns: number;
+  readonly ff: number | null;
+  readonly dd: number;
+  readonly ss: number;
+  readonly gainRule: 'wiener' | 'omlsa';
+  readonly qMax: number;
+  readonly rd: RiseDetectorOptions | null;
+}
+
+const OPTION_KEYS = new Set([
+  'sampleRate',
+  'fftSize',
+  'quantile',
+  'noiseBiasDb',
+  'gainFloorDb',
+  'ddAlpha',
+  'spectralSmoothing',
+  'initialNoiseDb',
+  'optimizer',
+  'warmStart',
+  'robustness',
+  'noiseSmoothing',
+  'broadband',
+  'fastFall',
+  'tonal',
+  'gainRule',
+  'speechAbsenceMax',
+  'riseDetector',
+]);
+
+/** Checks every option (one InvalidOptionError listing all problems) and fills in the defaults. */
+function resolveOptions(options: OnlineDenoiserOptions): ResolvedOptions {
+  const c = new IssueCollector();
+  c.unknownKeys(options, OPTION_KEYS);
+  const sampleRate = options.sampleRate ?? 16000;
+  if (!(typeof sampleRate === 'number' && Number.isFinite(sampleRate) && sampleRate > 0)) {
+    c.add('sampleRate', `\`sampleRate\` must be a positive number. Received: sampleRate=${String(sampleRate)}`);
+  }
+  const fftSize = options.fftSize ?? closestPowerOfTwo(0.032 * (sampleRate > 0 ? sampleRate : 16000));
+  if (!(Number.isInteger(fftSize) && fftSize >= 64 && (fftSize & (fftSize - 1)) === 0)) {
+    c.add('fftSize', `\`fftSize\` must be a power of two >= 64. Received: fftSize=${String(fftSize)}`);
+  }
+  const quantile = options.quantile ?? 0.2;
+  if (!(Number.isFinite(quantile) && quantile > 0 && quantile <= 0.5)) {
+    c.add('quantile', `\`quantile\` must be in (0, 0.5]. Received: quantile=${String(quantile)}`);
+  }
+  const robustness = options.robustness ?? 3;
+  if (!(robustness > 0)) {
+    c.add('robustness', `\`robustness\` must be > 0 (Infinity allowed). Received: robustness=${String(robustness)}`);
+  }
+  const ns = options.noiseSmoothing ?? 0.5;
+  if (!(Number.isFinite(ns) && ns >= 0 && ns < 1)) {
+    c.add('noiseSmoothing', `\`noiseSmoothing\` must be in [0, 1). Received: noiseSmoothing=${String(ns)}`);
+  }
+  const ff = options.fastFall === undefined ? 0.9 : options.fastFall;
+  if (ff !== null && !(Number.isFinite(ff) && ff >= 0 && ff < 1)) {
+    c.add('fastFall', `\`fastFall\` must be in [0, 1) or null. Received: fastFall=${String(ff)}`);
+  }
+  c.inRange('noiseBiasDb', options.noiseBiasDb, -20, 20);
+  c.inRange('gainFloorDb', options.gainFloorDb, -80, 0);
+  const dd = options.ddAlpha ?? 0.95;
+  if (!(Number.isFinite(dd) && dd >= 0 && dd < 1)) {
+    c.add('ddAlpha', `\`ddAlpha\` must be in [0, 1). Received: ddAlpha=${String(dd)}`);
+  }
+  const ss = options.spectralSmoothing ?? 0;
+  if (!(Number.isFinite(ss) && ss >= 0 && ss < 1)) {
+    c.add('spectralSmoothing', `\`spectralSmoothing\` must be in [0, 1). Received: spectralSmoothing=${String(ss)}`);
+  }
+  c.inRange('initialNoiseDb', options.initialNoiseDb, -200, 20);
+  const gainRule = options.gainRule ?? 'omlsa';
+  if (gainRule !== 'wiener' && gainRule !== 'omlsa') {
+    c.add('gainRule', `\`gainRule\` must be 'wiener' or 'omlsa'. Received: gainRule=${String(gainRule)}`);
+  }
+  const qMax = options.speechAbsenceMax ?? 0.95;
+  if (!(Number.isFinite(qMax) && qMax >= 0 && qMax < 1)) {
+    c.add('speechAbsenceMax', `\`speechAbsenceMax\` must be in [0, 1). Received: speechAbsenceMax=${String(qMax)}`);
+  }
+  if (options.optimizer !== undefined && (typeof options.optimizer !== 'object' || options.optimizer === null)) {
+    c.add('optimizer', '`optimizer` must be an Adamax options object.');
+  }
+  const rd = options.riseDetector === undefined ? DEFAULT_RISE : options.riseDetector;
+  checkRiseDetector(c, rd);
+  c.throwIfAny();
+  return { sampleRate, fftSize, quantile, robustness, ns, ff, dd, ss, gainRule, qMax, rd };
+}
+
+function checkRiseDetector(c: IssueCollector, rd: RiseDetectorOptions | null): void {
+  if (rd === null) return;
+  const ok =
+    typeof rd === 'object' &&
+    rd.smoothing >= 0 &&
+    rd.smoothing < 1 &&
+    rd.thresholdDb > 0 &&
+    Number.isFinite(rd.thresholdDb) &&
+    rd.fraction > 0 &&
+    rd.fraction <= 1 &&
+    Number.isInteger(rd.hops) &&
+    rd.hops >= 1 &&
+    rd.jump > 0 &&
+    rd.jump <= 1;
+  if (!ok) {
+    c.add(
+      'riseDetector',
+      '`riseDetector` must be null or { smoothing ∈ [0, 1), thresholdDb > 0, fraction ∈ (0, 1], hops: integer ≥ 1, jump ∈ (0, 1] }.',
+    );
   }
 }
