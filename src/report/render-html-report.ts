@@ -16,12 +16,25 @@ function chart(
   xLabel: string,
   yLabel: string,
   marks: readonly number[],
-  extra: { logY?: boolean; xDomain?: readonly [number, number]; only?: (name: string) => boolean } = {},
+  extra: {
+    logY?: boolean;
+    xDomain?: readonly [number, number];
+    only?: (name: string) => boolean;
+    /** Draw each line smoothed (EMA over ≈ 1/50 of the points) with the raw values faint behind it. */
+    smooth?: boolean;
+  } = {},
 ): string {
   if (!s || s.x.length === 0) return '';
   const series: ChartSeries[] = Object.entries(s.lines)
     .filter(([name]) => (extra.only ? extra.only(name) : true))
-    .map(([name, y]) => ({ name, x: s.x, y }));
+    .flatMap(([name, y], k): ChartSeries[] => {
+      if (!extra.smooth) return [{ name, x: s.x, y }];
+      const color = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'][k % 4]!;
+      return [
+        { name: `${name} (raw)`, x: s.x, y, color, opacity: 0.25, strokeWidth: 1 },
+        { name: `${name} (smoothed)`, x: s.x, y: smoothed(y, Math.max(2, y.length / 50)), color },
+      ];
+    });
   if (series.length === 0) return '';
   return `<figure>${svgLineChart({
     title,
@@ -33,6 +46,30 @@ function chart(
     ...(extra.xDomain ? { xDomain: extra.xDomain } : {}),
     ...(marks.length > 0 ? { markLabel: 'noise change' } : {}),
   })}</figure>`;
+}
+
+/** Exponential moving average over ≈ `span` points (bias-corrected start; non-finite points skipped). */
+function smoothed(y: ArrayLike<number>, span: number): number[] {
+  const a = 1 - 1 / span;
+  const out: number[] = [];
+  let acc = 0;
+  let weight = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isFinite(v)) {
+      acc = a * acc + (1 - a) * v;
+      weight = a * weight + (1 - a);
+    }
+    out.push(weight > 0 && Number.isFinite(v) ? acc / weight : Number.NaN);
+  }
+  return out;
+}
+
+/** The noise-change times as steps of a per-step series (steps spread evenly over the input's duration). */
+function stepMarks(marks: readonly number[], s: ReportSeries | undefined, duration: number): number[] {
+  if (!s || s.x.length === 0 || !(duration > 0)) return [];
+  const last = s.x[s.x.length - 1]!;
+  return marks.map((t) => (t / duration) * last);
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -58,8 +95,10 @@ function headline(summary: RunReport['summary']): string {
 
 /**
  * A self-contained HTML report (inline CSS and SVG, no scripts, no external resources): the summary numbers,
- * quality and level over time with the noise-change marks, loss and learning rate per step, weight norm and
- * EMA vs raw weights, and the full report as JSON at the end.
+ * quality and level over time, the loss per step (smoothed, the raw loss faint behind it), the learning rate on a
+ * log axis, weight norm and EMA vs raw weights — the noise-change marks on every axis (per-step charts convert
+ * them to steps), gaps in the data drawn as shaded bands, legends above the plots, charts that scale with the
+ * page — and the full report as JSON at the end.
  */
 export function renderHtmlReport(report: RunReport): string {
   const rows = Object.entries(report.summary)
@@ -70,6 +109,7 @@ export function renderHtmlReport(report: RunReport): string {
     .join('');
   const marks = report.changeTimes;
   const time: readonly [number, number] = [0, report.input.durationSec];
+  const dur = report.input.durationSec;
   const q = report.quality;
   const qualityNames = q ? Object.keys(q.lines) : [];
   const hasSiSdr = qualityNames.some((n) => n.startsWith('SI-SDR'));
@@ -92,21 +132,33 @@ export function renderHtmlReport(report: RunReport): string {
   const charts = [
     ...qualityCharts,
     chart('Level over time', report.levels, 'time (s)', 'dBFS', marks, { xDomain: time }),
-    chart('Loss per step', report.loss, 'step', 'loss', [], { logY: true }),
-    chart('Learning rate per step', report.learningRate, 'step', 'learning rate', []),
-    chart(weightTitle, report.weightNorm, 'step', '‖w‖', []),
-    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', []),
+    chart('Loss per step', report.loss, 'step', 'loss', stepMarks(marks, report.loss, dur), {
+      logY: true,
+      smooth: true,
+    }),
+    chart(
+      'Learning rate per step (log axis)',
+      report.learningRate,
+      'step',
+      'learning rate',
+      stepMarks(marks, report.learningRate, dur),
+      {
+        logY: true,
+      },
+    ),
+    chart(weightTitle, report.weightNorm, 'step', '‖w‖', stepMarks(marks, report.weightNorm, dur)),
+    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', stepMarks(marks, report.emaVsRaw, dur)),
   ]
     .filter(Boolean)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(report.title)}</title>
 <style>
-body{font-family:system-ui,sans-serif;margin:24px;max-width:920px;color:#222}
+body{font-family:system-ui,sans-serif;margin:24px auto;padding:0 16px;max-width:1100px;color:#222;font-size:16px}
 h1{font-size:20px;margin-bottom:4px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #eee;padding-bottom:4px}
-table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}
+table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:14px}
 th{background:#f4f4f4;font-weight:600}td{font-variant-numeric:tabular-nums}
-figure{margin:12px 0}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto;max-height:300px;white-space:pre-wrap;word-break:break-all}
+figure{margin:16px 0}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto;max-height:300px;white-space:pre-wrap;word-break:break-all}
 .meta{color:#666;font-size:12px;word-break:break-all}
 .tables{display:flex;flex-wrap:wrap;gap:32px;align-items:flex-start}.tables h2{margin-top:8px}
 .kpis{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}

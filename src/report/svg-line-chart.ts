@@ -4,6 +4,10 @@ export interface ChartSeries {
   readonly x: ArrayLike<number>;
   readonly y: ArrayLike<number>;
   readonly color?: string;
+  /** Stroke opacity (e.g. a faint raw series behind its smoothed version). Default 1. */
+  readonly opacity?: number;
+  /** Stroke width. Default 2. */
+  readonly strokeWidth?: number;
 }
 
 export interface LineChartOptions {
@@ -52,8 +56,8 @@ const fmt = (v: number): string =>
  */
 export function svgLineChart(options: LineChartOptions): string {
   const width = options.width ?? 720;
-  const height = options.height ?? 260;
-  const m = { left: 64, right: 16, top: 28, bottom: 44 };
+  const height = options.height ?? 300;
+  const m = { left: 72, right: 16, top: 54, bottom: 48 };
   const tf = (v: number) => (options.logY ? Math.log10(v) : v);
   let xMin = Infinity;
   let xMax = -Infinity;
@@ -72,9 +76,9 @@ export function svgLineChart(options: LineChartOptions): string {
   }
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(options.title)}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" style="width:100%;height:auto;max-width:${Math.round(width * 1.6)}px" role="img" aria-label="${esc(options.title)}" font-family="sans-serif" font-size="14">`,
   );
-  parts.push(`<text x="${m.left}" y="16" font-size="13" font-weight="bold">${esc(options.title)}</text>`);
+  parts.push(`<text x="${m.left}" y="18" font-size="16" font-weight="bold">${esc(options.title)}</text>`);
   if (options.xDomain && options.xDomain[1] > options.xDomain[0]) {
     xMin = options.xDomain[0];
     xMax = options.xDomain[1];
@@ -144,40 +148,87 @@ export function svgLineChart(options: LineChartOptions): string {
   parts.push(
     `<defs><clipPath id="${clipId}"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
   );
-  const legendWidth = Math.min(pw - 8, 28 + Math.max(0, ...options.series.map((s) => s.name.length)) * 6.2);
-  const legendX = m.left + pw - legendWidth - 6;
-  const legend: string[] = [
-    `<rect x="${legendX - 4}" y="${m.top + 4}" width="${legendWidth + 6}" height="${options.series.length * 14 + 4}" fill="#fff" fill-opacity="0.85" stroke="#ddd"/>`,
-  ];
+  // The legend sits in the header band above the plot area, never over the data.
+  const legend: string[] = [];
+  let legendX = m.left;
   options.series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length]!;
-    const n = s.x.length;
-    const bucket = Math.max(1, Math.ceil(n / 1000));
-    const pts: string[] = [];
-    for (let start = 0; start < n; start += bucket) {
-      let lo = -1;
-      let hi = -1;
-      for (let i = start; i < Math.min(n, start + bucket); i++) {
-        const y = tf(s.y[i]!);
-        if (!Number.isFinite(y) || !Number.isFinite(s.x[i]!)) continue;
-        if (lo < 0 || y < tf(s.y[lo]!)) lo = i;
-        if (hi < 0 || y > tf(s.y[hi]!)) hi = i;
-      }
-      for (const i of lo <= hi ? [lo, hi] : [hi, lo]) {
-        if (i >= 0) pts.push(`${sx(s.x[i]!).toFixed(1)},${sy(tf(s.y[i]!)).toFixed(1)}`);
-        if (lo === hi) break;
+    const segments = gapSegments(s, tf);
+    for (const [from, to] of segments) {
+      const pts = decimate(s, from, to, tf, sx, sy);
+      parts.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="${s.strokeWidth ?? 2}" stroke-opacity="${s.opacity ?? 1}" clip-path="url(#${clipId})" points="${pts.join(' ')}"/>`,
+      );
+    }
+    for (let g = 1; g < segments.length; g++) {
+      const x0 = sx(s.x[segments[g - 1]![1] - 1]!);
+      const x1 = sx(s.x[segments[g]![0]]!);
+      if (k === 0 && x1 - x0 >= 1) {
+        parts.push(
+          `<rect class="gap" x="${x0.toFixed(1)}" y="${m.top}" width="${(x1 - x0).toFixed(1)}" height="${ph}" fill="#bbb" fill-opacity="0.25"><title>gap: no data from ${fmt(s.x[segments[g - 1]![1] - 1]!)} to ${fmt(s.x[segments[g]![0]]!)}</title></rect>`,
+        );
       }
     }
-    parts.push(
-      `<polyline fill="none" stroke="${color}" stroke-width="1.4" clip-path="url(#${clipId})" points="${pts.join(' ')}"/>`,
-    );
-    const ly = m.top + 13 + k * 14;
+    const ly = 40;
     legend.push(
-      `<line x1="${legendX}" x2="${legendX + 18}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<line x1="${legendX}" x2="${legendX + 18}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3" stroke-opacity="${Math.max(0.4, s.opacity ?? 1)}"/>`,
       `<text x="${legendX + 22}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`,
     );
+    legendX += 34 + s.name.length * 7.6;
   });
   parts.push(...legend);
   parts.push('</svg>');
   return parts.join('');
+}
+
+/**
+ * Index ranges [from, to) of the drawable runs of a series: a run ends at a non-finite point or where
+ * the x step exceeds 3× the median step (a stretch with no data, e.g. a silent window skipped).
+ */
+function gapSegments(s: ChartSeries, tf: (v: number) => number): [number, number][] {
+  const n = s.x.length;
+  const steps: number[] = [];
+  for (let i = 1; i < n; i++) {
+    const d = s.x[i]! - s.x[i - 1]!;
+    if (Number.isFinite(d) && d > 0) steps.push(d);
+  }
+  steps.sort((a, b) => a - b);
+  const limit = steps.length > 0 ? 3 * steps[steps.length >> 1]! : Infinity;
+  const out: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const ok = i < n && Number.isFinite(s.x[i]!) && Number.isFinite(tf(s.y[i]!));
+    const jump = ok && start >= 0 && s.x[i]! - s.x[i - 1]! > limit;
+    if (start >= 0 && (!ok || jump)) {
+      out.push([start, i]);
+      start = -1;
+    }
+    if (ok && start < 0) start = i;
+  }
+  return out;
+}
+
+/** Points of one run, decimated to ≤ 2000 by min/max buckets so peaks survive. */
+function decimate(
+  s: ChartSeries,
+  from: number,
+  to: number,
+  tf: (v: number) => number,
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+): string[] {
+  const bucket = Math.max(1, Math.ceil((to - from) / 1000));
+  const pts: string[] = [];
+  for (let start = from; start < to; start += bucket) {
+    let lo = start;
+    let hi = start;
+    for (let i = start; i < Math.min(to, start + bucket); i++) {
+      if (tf(s.y[i]!) < tf(s.y[lo]!)) lo = i;
+      if (tf(s.y[i]!) > tf(s.y[hi]!)) hi = i;
+    }
+    for (const i of lo === hi ? [lo] : lo < hi ? [lo, hi] : [hi, lo]) {
+      pts.push(`${sx(s.x[i]!).toFixed(1)},${sy(tf(s.y[i]!)).toFixed(1)}`);
+    }
+  }
+  return pts;
 }
