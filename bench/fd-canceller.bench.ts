@@ -220,7 +220,7 @@ const lines: string[] = [];
 lines.push('## Audio path: FD canceller streams per core, block latency, single-channel real-time factor');
 lines.push('');
 lines.push(
-  `Command: \`node --import tsx bench/fd-canceller.bench.ts${quick ? ' --quick' : ''} --write\` — node ${process.version}, ${availableParallelism()} logical CPUs shared with other jobs (load average ${fmt(load0, 2)} before / ${fmt(load1, 2)} after). ${REPS} interleaved repetitions (the two filters alternate, order reversed every other repetition); median (min–max). CPU time = \`process.cpuUsage\` (user + system) of this single-threaded process, which counts only the time the process ran; wall time is inflated by the other jobs.`,
+  `Command: \`${['node --import tsx bench/fd-canceller.bench.ts', ...args].join(' ')}\` — node ${process.version}, ${availableParallelism()} logical CPUs shared with other jobs (load average ${fmt(load0, 2)} before / ${fmt(load1, 2)} after). ${REPS} interleaved repetitions (the two filters alternate, order reversed every other repetition); median (min–max). CPU time = \`process.cpuUsage\` (user + system) of this single-threaded process, which counts only the time the process ran; wall time is inflated by the other jobs.`,
 );
 lines.push('');
 lines.push(
