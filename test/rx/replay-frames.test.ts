@@ -43,9 +43,10 @@ describe('replayFrames', () => {
       });
     });
     expect(seen).toEqual([]); // nothing synchronously: the first batch is a scheduled task
-    await new Promise((r) => setTimeout(r, 0));
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.length % 3).toBe(0); // whole batches per task
+    // the default pacing runs each batch as its own macrotask (setImmediate in Node, FIFO): one
+    // immediate queued after subscribe runs after exactly the first batch
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([0, 1, 2]); // one whole batch per task
     await done;
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
