@@ -69,7 +69,7 @@ const state = {
   ctx: null as AudioContext | null,
   denoiser: null as DenoiserNode | null,
   recorded: [] as Float32Array[],
-  stop: () => undefined as void,
+  stop: (): void => undefined,
 };
 const series = {
   input: { label: 'input', color: '#0969da', values: [] as number[] },
