@@ -19,7 +19,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, from, toArray } from 'rxjs';
-import { FRAME_SIZE, RemoteStream, replayDataset, serveStreams } from '../pipelines/index.js';
+import { FRAME_SIZE, listDataset, RemoteStream, replayDataset, replayItem, serveStreams } from '../pipelines/index.js';
+import { createReplayPool } from '../pipelines/replay-pool.js';
 import { makeDataset } from '../samples/04-dataset-replay.js';
 import { Adamax, learn, OnlineDenoiser, SINGLE_CHANNEL_DEFAULTS } from '../src/index.js';
 import { freePort } from '../test/helpers/redis-server.js';
@@ -39,7 +40,7 @@ const spread = (v: number[]) => `${Math.min(...v).toFixed(2)}–${Math.max(...v)
 async function replaySpeedup(dir: string, reps: number) {
   const data = join(dir, 'data');
   const files = quick ? 4 : 8;
-  await makeDataset(data, files, quick ? 2 : 4);
+  await makeDataset(data, files, quick ? 2 : 6);
   const rate: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const ratios: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -58,7 +59,42 @@ async function replaySpeedup(dir: string, reps: number) {
       `  rep ${r + 1}: ${pair[1]!.toFixed(2)} vs ${pair[2]!.toFixed(2)} files/s (×${ratios.at(-1)!.toFixed(2)})`,
     );
   }
-  return { files, rate, ratios };
+  const warm = await warmPool(data, files, reps);
+  return { files, rate, ratios, warm };
+}
+
+/**
+ * The same comparison with the pool's one-time start-up left out (what a long corpus sees): the
+ * files one after the other in this thread vs on an already running 2-thread pool, paired.
+ */
+async function warmPool(data: string, files: number, reps: number) {
+  const items = await listDataset(data);
+  const pool = await createReplayPool(2);
+  const t0 = performance.now();
+  await pool.run(items[0]!, { skipStoi: true }, {});
+  const startSec = (performance.now() - t0) / 1000;
+  const ratios: number[] = [];
+  try {
+    for (let r = 0; r < reps; r++) {
+      const s0 = performance.now();
+      for (const it of items) await replayItem(it, { skipStoi: true });
+      const serial = (performance.now() - s0) / 1000;
+      const p0 = performance.now();
+      let next = 0;
+      const lane = async () => {
+        while (next < items.length) await pool.run(items[next++]!, { skipStoi: true }, {});
+      };
+      await Promise.all([lane(), lane()]);
+      const parallel = (performance.now() - p0) / 1000;
+      ratios.push(serial / parallel);
+      console.log(
+        `  warm rep ${r + 1}: ${(files / serial).toFixed(2)} vs ${(files / parallel).toFixed(2)} files/s (×${ratios.at(-1)!.toFixed(2)})`,
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+  return { ratios, startSec };
 }
 
 function startRedis(dir: string, port: number): Promise<ChildProcess> {
@@ -243,9 +279,12 @@ function report(
     '| measure | result | target |',
     '|---|---|---|',
     `| \`replay --workers 2\` ÷ \`--workers 1\`, files/s (median of ${sp.ratios.length} interleaved pairs, ${sp.files} files) | ×${ratio.toFixed(2)} (pairs ${spread(sp.ratios)}; ${median(sp.rate[1]).toFixed(2)} vs ${median(sp.rate[2]).toFixed(2)} files/s) | ≥ ×1.8 on 2 idle cores — ${ratio >= 1.8 ? 'met' : 'missed'} |`,
+    `| the same on an already running pool (start-up left out: a long corpus; median of ${sp.warm.ratios.length} pairs) | ×${median(sp.warm.ratios).toFixed(2)} (pairs ${spread(sp.warm.ratios)}); the pool's start-up from source (tsx in each thread) took ${sp.warm.startSec.toFixed(1)} s | ≥ ×1.8 — ${median(sp.warm.ratios) >= 1.8 ? 'met' : 'missed'} |`,
     `| live failover after SIGKILL of the owner (default lease 1000 ms, scan 100 ms; median of ${failovers.length}) | ${fo.toFixed(0)} ms (${Math.min(...failovers).toFixed(0)}–${Math.max(...failovers).toFixed(0)} ms) | ≤ 2000 ms — ${fo <= 2000 ? 'met' : 'missed'} |`,
     `| streams per core at 48 kHz, Redis round trip included (${cap.streams} streams × ${(cap.audio / cap.streams).toFixed(1)} s, one server process) | ${perCore.toFixed(1)} real-time streams per server CPU core (redis-server used ${cap.redisCpuSec.toFixed(2)} CPU s more for ${cap.audio.toFixed(0)} s of audio: ${(cap.audio / Math.max(0.01, cap.cpuSec + cap.redisCpuSec)).toFixed(1)} counting both) | reported |`,
     `| same learner without Redis (one stream, in-process) | ${local.toFixed(1)} real-time streams per core | baseline |`,
+    '',
+    'The end-to-end ratio includes starting the thread pool (from the TypeScript sources each thread loads tsx and compiles the module graph), which dominates on a dataset this small; the warm-pool ratio is what a long replay converges to. Both are paired runs in one process on a shared, loaded machine.',
     '',
     'Failover is the time from the SIGKILL to the first output frame after it, for a stream fed in real time; it includes the lease expiry, the scan, loading the checkpoint and replaying the pending frames.',
   ].join('\n');
