@@ -1,11 +1,12 @@
 import type { AdaptiveModel } from '../models/adaptive-model.js';
 import { createReferenceCanceller } from '../models/create-reference-canceller.js';
-import { SINGLE_CHANNEL_DEFAULTS } from '../models/defaults/single-channel-defaults.js';
-import { OnlineDenoiser, type OnlineDenoiserState } from '../models/online-denoiser.js';
+import { createSingleChannelDenoiser } from '../models/create-single-channel-denoiser.js';
+import type { OnlineDenoiser, OnlineDenoiserState } from '../models/online-denoiser.js';
 import type { OptimizedFilter } from '../models/optimized-filter.js';
 import { referenceCancellerConfig } from '../models/reference-canceller-config.js';
+import { singleChannelConfig } from '../models/single-channel-config.js';
 import { betaFromTimeConstant } from '../models/tracking/time-constants.js';
-import { Adamax } from '../optim/adamax.js';
+import { Adamax, adamaxOptionsFromConfig } from '../optim/adamax.js';
 import type { AdamaxCore } from '../optim/adamax-core.js';
 import type { DenoiserConfig } from './denoiser-config.js';
 
@@ -37,7 +38,8 @@ export const Stat = {
  *
  * - reference: `createReferenceCanceller` (the CLI's FD-Adamax canceller, `REFERENCE_DEFAULTS`) at
  *   the context rate;
- * - single: `OnlineDenoiser` with `SINGLE_CHANNEL_DEFAULTS` at the context rate (STFT ≈ 32 ms), its
+ * - single: `createSingleChannelDenoiser` (the CLI's online denoiser, `SINGLE_CHANNEL_DEFAULTS`) at the
+ *   context rate (STFT ≈ 32 ms), its
  *   noise model learned by Adamax (EMA of the weights kept for the snapshots), warm-started from
  *   the first hop.
  */
@@ -76,19 +78,24 @@ export class DenoiserEngine {
       this.latency = f.frameSize;
       this.frame = [new Float32Array(f.frameSize), new Float32Array(f.frameSize)];
     } else {
-      const d = SINGLE_CHANNEL_DEFAULTS.online;
-      const { fftSize: _fixedAt16k, ...rest } = d;
-      const m = new OnlineDenoiser({
-        ...rest,
-        sampleRate: config.sampleRate,
-        ...pick(config, ['fftSize', 'gainFloorDb']),
+      const sc = singleChannelConfig({
+        model: {
+          sampleRate: config.sampleRate,
+          fftSize: config.fftSize ?? 2 ** Math.max(6, Math.round(Math.log2(0.032 * config.sampleRate))),
+          ...pick(config, ['gainFloorDb']),
+        },
+        optimizer: {
+          ...(config.learningRate !== undefined ? { learning_rate: config.learningRate } : {}),
+          ...(config.beta1 !== undefined ? { beta_1: config.beta1 } : {}),
+          ...(config.beta2 !== undefined ? { beta_2: config.beta2 } : {}),
+        },
       });
+      const m = createSingleChannelDenoiser(sc);
+      // The denoiser learns and outputs with the raw weights; the EMA only feeds the snapshots.
       const emaSeconds = config.emaSeconds ?? 0.3;
       const hopRate = config.sampleRate / m.frameSize;
       const optimizer = new Adamax({
-        learningRate: config.learningRate ?? d.optimizer.learningRate,
-        beta1: config.beta1 ?? d.optimizer.beta1,
-        beta2: config.beta2 ?? d.optimizer.beta2,
+        ...adamaxOptionsFromConfig({ ...sc.optimizer }),
         useEma: emaSeconds > 0,
         ...(emaSeconds > 0 ? { emaMomentum: betaFromTimeConstant(emaSeconds, hopRate) } : {}),
       });
