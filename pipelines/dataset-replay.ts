@@ -12,14 +12,20 @@
  *   relative to the manifest's folder. Kept in manifest order.
  *
  * Resume: with `statePath`, the state (finished files with their metrics, failures, the aggregate so
- * far) is written atomically after every file; a later run with the same state skips the finished
- * files (their outputs exist already) and retries failed ones. An abort (`signal`, e.g. Ctrl-C) stops
+ * far) is written atomically after every file (temp file, fsync, rename, directory fsync); a later run
+ * with the same state skips a finished file only when its input's fingerprint (size, modification
+ * time, SHA-256) is unchanged and its output still exists with the recorded SHA-256 — otherwise the
+ * file is processed again — and retries failed ones. A state file of an unknown version or with a
+ * malformed entry is refused. An abort (`signal`, e.g. Ctrl-C) stops
  * the current file's processing; a write already started completes first, so nothing written is lost.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { AdamaxStreamError, type ReferenceCancellerOverrides, type SingleChannelOverrides } from '../src/index.js';
+import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
+import { type FileFingerprint, fileFingerprint, sameFingerprint } from '../src/io/file-fingerprint.js';
+import { fsyncDirectory } from '../src/io/fsync-directory.js';
 import { readAudioFile, writeAudioFile } from './audio-files.js';
 import { downmix, isAbortError, type PipelineResult, round, toRate } from './common.js';
 import { cancelWithReference, type ReferenceMethod } from './reference-cancellation.js';
@@ -52,6 +58,10 @@ export interface ReplayFileResult {
   readonly snrOut: number | null;
   readonly stoiIn: number | null;
   readonly stoiOut: number | null;
+  /** Fingerprint of the noisy input when it was processed (a changed input is processed again). */
+  readonly input: FileFingerprint;
+  /** SHA-256 of the written output (a missing or altered output is written again); null without `outDir`. */
+  readonly outputSha256: string | null;
 }
 
 export interface ReplayFailure {
@@ -80,7 +90,7 @@ export interface ReplayAggregate {
 /** The state file: finished files (with metrics), failures and the aggregate so far. */
 export interface ReplayState {
   readonly format: 'adamax-stream/replay-state';
-  readonly version: 1;
+  readonly version: 2;
   readonly source: string;
   /** The per-file settings (methods, learner configurations, …) the finished files were made with. */
   readonly settings?: ReplayItemSettings;
@@ -143,6 +153,8 @@ export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath'
   ) => void;
   /** Fraction of an in-flight file done. */
   readonly onProgress?: (fraction: number, item: DatasetItem) => void;
+  /** Called when the state says a file is finished but it must be redone (the reason says why). */
+  readonly onStale?: (item: DatasetItem, reason: string) => void;
 }
 
 export interface ReplayResult {
@@ -299,7 +311,7 @@ export function aggregate(total: number, results: readonly ReplayFileResult[], f
   };
 }
 
-/** Reads a replay state file (null when it does not exist). */
+/** Reads and checks a replay state file (null when it does not exist); anything it does not understand is an error. */
 export function readReplayState(path: string): ReplayState | null {
   if (!existsSync(path)) return null;
   let state: ReplayState;
@@ -308,17 +320,87 @@ export function readReplayState(path: string): ReplayState | null {
   } catch (cause) {
     throw new AdamaxStreamError('io', `Cannot read replay state ${path}: ${(cause as Error).message}`, { cause });
   }
-  if (state?.format !== 'adamax-stream/replay-state' || typeof state.finished !== 'object') {
-    throw new AdamaxStreamError('io', `${path} is not a replay state file.`);
-  }
+  checkReplayState(state, path);
   return state;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const numOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** Why a finished entry is bogus, or null when it is well-formed. */
+function entryProblem(key: string, r: unknown): string | null {
+  if (!isRecord(r)) return 'not an object';
+  if (r.name !== key) return `its name ${JSON.stringify(r.name)} is not its key`;
+  if (typeof r.noisy !== 'string') return '`noisy` is not a path';
+  if (r.output !== null && typeof r.output !== 'string') return '`output` is neither a path nor null';
+  if (r.outputSha256 !== null && !(typeof r.outputSha256 === 'string' && /^[0-9a-f]{64}$/.test(r.outputSha256))) {
+    return '`outputSha256` is not a SHA-256';
+  }
+  if ((r.output === null) !== (r.outputSha256 === null)) return '`output` and `outputSha256` disagree';
+  const fp = r.input;
+  if (
+    !isRecord(fp) ||
+    !Number.isSafeInteger(fp.size) ||
+    typeof fp.mtimeMs !== 'number' ||
+    !(typeof fp.sha256 === 'string' && /^[0-9a-f]{64}$/.test(fp.sha256))
+  ) {
+    return '`input` is not a file fingerprint';
+  }
+  for (const k of ['durationSec', 'processingSec', 'sampleRate']) {
+    if (typeof r[k] !== 'number' || !Number.isFinite(r[k] as number)) return `\`${k}\` is not a number`;
+  }
+  for (const k of ['siSdrIn', 'siSdrOut', 'siSdrImprovement', 'snrIn', 'snrOut', 'stoiIn', 'stoiOut']) {
+    if (!numOrNull(r[k])) return `\`${k}\` is neither a number nor null`;
+  }
+  return null;
+}
+
+function checkReplayState(state: unknown, path: string): asserts state is ReplayState {
+  const bad = (why: string) =>
+    new AdamaxStreamError(
+      'io',
+      `${path} is not a replay state this version understands: ${why}. Delete it to start over.`,
+    );
+  if (!isRecord(state) || state.format !== 'adamax-stream/replay-state') throw bad('wrong format');
+  if (state.version !== 2) throw bad(`unknown version ${JSON.stringify(state.version)} (this version reads 2)`);
+  if (typeof state.source !== 'string') throw bad('no source');
+  if (!isRecord(state.finished) || !isRecord(state.failed)) throw bad('no finished/failed tables');
+  for (const [key, r] of Object.entries(state.finished)) {
+    const why = entryProblem(key, r);
+    if (why) throw bad(`finished entry ${JSON.stringify(key)}: ${why}`);
+  }
+}
+
+/** Why the finished entry `r` cannot be trusted any more (input changed, output missing or altered), or null. */
+function staleReason(r: ReplayFileResult, item: DatasetItem, outPath: string | null): string | null {
+  if (r.noisy !== item.noisy) return `the state recorded another input (${r.noisy})`;
+  if (r.output !== outPath) return 'the output folder changed';
+  let now: FileFingerprint;
+  try {
+    now = fileFingerprint(item.noisy);
+  } catch {
+    return 'its input cannot be read';
+  }
+  if (!sameFingerprint(now, r.input)) return 'its input changed (size, modification time or content)';
+  if (outPath !== null) {
+    if (!existsSync(outPath)) return `its output ${outPath} is missing`;
+    if (fileFingerprint(outPath).sha256 !== r.outputSha256) return `its output ${outPath} was altered`;
+  }
+  return null;
 }
 
 function writeStateAtomic(path: string, state: ReplayState): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
+    fsyncDirectory(path);
   } catch (cause) {
     throw new AdamaxStreamError('io', `Cannot write replay state ${path}: ${(cause as Error).message}`, { cause });
   }
@@ -381,12 +463,24 @@ export async function replayItem(
   settings: ReplayItemSettings,
   hooks: ReplayItemHooks = {},
 ): Promise<ReplayFileResult> {
+  // Fingerprinted before processing (what was read); an unreadable input fails in processItem with
+  // its typed decode error instead.
+  let fingerprint: FileFingerprint | null = null;
+  try {
+    fingerprint = fileFingerprint(item.noisy);
+  } catch {
+    // reported by processItem
+  }
   const { result, duration } = await processItem(item, settings, hooks);
+  const input = fingerprint ?? fileFingerprint(item.noisy);
   const resumed = result.summary.resumedFromFrame;
   if (typeof resumed === 'number' && resumed > 0) hooks.onResumed?.(resumed);
   const outPath = settings.outDir ? join(settings.outDir, `${item.name}.denoised.wav`) : null;
   // Not interruptible: an abort during the write takes effect after it.
-  if (outPath) await writeAudioFile(outPath, [result.output], result.sampleRate, 'pcm16');
+  if (outPath) {
+    cleanStaleTemps(outPath);
+    await writeAudioFile(outPath, [result.output], result.sampleRate, 'pcm16');
+  }
   const mt = result.metrics;
   return {
     name: item.name,
@@ -404,6 +498,8 @@ export async function replayItem(
     snrOut: m(mt?.snrOut),
     stoiIn: m(mt?.stoiIn, 4),
     stoiOut: m(mt?.stoiOut, 4),
+    input,
+    outputSha256: outPath ? fileFingerprint(outPath).sha256 : null,
   };
 }
 
@@ -445,6 +541,7 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   }
   const items = await listDataset(options.source);
   const source = resolve(options.source);
+  if (options.statePath) cleanStaleTemps(options.statePath);
   const prior = options.statePath ? readReplayState(options.statePath) : null;
   if (prior && prior.source !== source) {
     throw new AdamaxStreamError(
@@ -466,7 +563,7 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
     const done = items.map((it) => finished[it.name]).filter((r): r is ReplayFileResult => r !== undefined);
     writeStateAtomic(options.statePath, {
       format: 'adamax-stream/replay-state',
-      version: 1,
+      version: 2,
       source,
       settings,
       finished,
@@ -474,6 +571,14 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
       aggregate: aggregate(items.length, done, Object.keys(failed).length),
     });
   };
+  for (const item of items) {
+    const earlier = finished[item.name];
+    if (!earlier) continue;
+    const why = staleReason(earlier, item, options.outDir ? join(options.outDir, `${item.name}.denoised.wav`) : null);
+    if (why === null) continue;
+    delete finished[item.name];
+    options.onStale?.(item, why);
+  }
   const resumed = items.filter((it) => finished[it.name] !== undefined);
   for (const item of resumed) options.onFileDone?.(item, { kind: 'skipped', result: finished[item.name]! });
   const todo = items.map((item, index) => ({ item, index })).filter(({ item }) => finished[item.name] === undefined);

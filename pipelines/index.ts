@@ -66,6 +66,7 @@ export {
   createOnlineDenoiser,
   denoiseSingleChannel,
   hopFrames,
+  removeCheckpointFiles,
   SINGLE_CHANNEL_METHODS,
   type SingleChannelDenoiseOptions,
   type SingleChannelMethod,

@@ -9,28 +9,31 @@
  * first frame warm-starts the noise model as `process` does (a wrapper model whose `initParams`
  * calls `warmStart` on the first look-ahead frame).
  *
- * Checkpoints (`checkpoint: { path }`, online method only): every `every` frames the rx
- * `checkpoints` operator writes the learner state atomically to `path`, after the output produced
- * so far has been appended (and fsynced) to `<path>.partial` (raw float32 at the model rate). A
- * `<path>.meta.json` ties them to the input. A later run with the same path resumes from the
- * checkpoint (the learner continues bit-identically; frames already done are not redone). The three
- * files are removed when the run completes.
+ * Checkpoints (`checkpoint: { path }`, online method only): every `every` frames the output
+ * produced so far is appended (and fsynced) to `<path>.partial` (raw float32 at the model rate), then
+ * the learner state is written atomically to `path` (temp file, fsync, rename, directory fsync). The
+ * checkpoint itself carries, in its `annotations`, the SHA-256 of the partial output it covers and of
+ * the input, so a flipped byte in the partial output or a checkpoint of another input is refused.
+ * `<path>.lock` (O_EXCL, pid + host) keeps a second run off the same checkpoint; a lock of a dead
+ * process is taken over, and temp files dead processes left next to `path` are removed. A later run
+ * with the same path resumes from the checkpoint (the learner continues bit-identically; frames
+ * already done are not redone). The files are removed when the run completes, or — with
+ * `removeWhenDone: false` — by the caller (`removeCheckpointFiles`) once its output is durable.
  *
  * Rates and channels: the model runs at its configured rate (`SINGLE_CHANNEL_DEFAULTS.online.sampleRate`); other rates
  * are resampled in and the output back. Multichannel input is downmixed (mean of the channels). The
  * output is mono with exactly the input's length and rate.
  */
+import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
   fsyncSync,
   openSync,
-  readFileSync,
-  renameSync,
+  readSync,
   rmSync,
   statSync,
   truncateSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { tap } from 'rxjs';
@@ -50,10 +53,14 @@ import {
   type SingleChannelConfig,
   type SingleChannelOverrides,
   type StepEvent,
+  saveCheckpoints,
   singleChannelConfig,
   WienerDenoiser,
 } from '../src/index.js';
-import { checkpoints, readCheckpoint } from '../src/node/io.js';
+import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
+import { acquireFileLock } from '../src/io/file-lock.js';
+import { fsyncDirectory } from '../src/io/fsync-directory.js';
+import { readCheckpoint, writeCheckpoint } from '../src/node/io.js';
 import {
   abortError,
   asMono,
@@ -76,10 +83,24 @@ export type SingleChannelMethod = 'online' | 'prior' | 'wiener' | 'rnnoise';
 export const SINGLE_CHANNEL_METHODS: readonly SingleChannelMethod[] = ['online', 'prior', 'wiener', 'rnnoise'];
 
 export interface CheckpointOptions {
-  /** Checkpoint file (also `<path>.partial` and `<path>.meta.json`). */
+  /** Checkpoint file (also `<path>.partial` and `<path>.lock`). */
   readonly path: string;
   /** Frames between two checkpoints. Default: ≈ 5 s of audio. */
   readonly every?: number;
+  /**
+   * Remove the checkpoint files when the run completes. Default `true`. A caller that writes the
+   * output to a file passes `false` and calls {@link removeCheckpointFiles} once that file is durable,
+   * so that a crash in between loses nothing.
+   */
+  readonly removeWhenDone?: boolean;
+  /** Take `<path>.lock` for the run (default `true`); `false` when the caller holds it. */
+  readonly lock?: boolean;
+}
+
+/** Removes a denoise checkpoint and its companion files (and a legacy `.meta.json`). */
+export function removeCheckpointFiles(path: string): void {
+  for (const p of [path, `${path}.partial`, `${path}.meta.json`]) rmSync(p, { force: true });
+  fsyncDirectory(path);
 }
 
 export interface SingleChannelDenoiseOptions extends PipelineCommonOptions {
@@ -135,35 +156,29 @@ export function* hopFrames(x: Float32Array, hop: number, latency: number, from =
   }
 }
 
-interface CheckpointMeta {
+/** What a denoise checkpoint's `annotations` tie it to. */
+interface CheckpointFacts {
   readonly format: 'adamax-stream/denoise-checkpoint';
-  readonly version: 1;
   readonly inputLength: number;
   readonly sampleRate: number;
   readonly modelRate: number;
   readonly hop: number;
-  readonly fingerprint: number;
   /** The learner's exact configuration (JSON): a checkpoint does not resume under another one. */
   readonly config: string;
+  /** SHA-256 of the input samples at the model rate. */
+  readonly inputSha256: string;
 }
 
-/** A cheap content fingerprint of the input (so a checkpoint of another file is refused). */
-function fingerprint(x: Float32Array): number {
-  let h = 2166136261;
-  const step = Math.max(1, Math.floor(x.length / 4096));
-  const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  for (let i = 0; i < x.length; i += step) h = Math.imul(h ^ bits[i]!, 16777619) >>> 0;
-  return h;
-}
+const FACT_KEYS = ['format', 'inputLength', 'sampleRate', 'modelRate', 'hop', 'config', 'inputSha256'] as const;
 
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value)}\n`);
-  renameSync(tmp, path);
-}
+const sha256 = (x: Float32Array): string =>
+  createHash('sha256')
+    .update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength))
+    .digest('hex');
 
-/** Appends float32 samples to a file and fsyncs it. */
+/** Appends float32 samples to a file, fsyncs it (and its directory when the file is new). */
 function appendSamples(path: string, samples: Float32Array): void {
+  const isNew = !existsSync(path);
   const fd = openSync(path, 'a');
   try {
     const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
@@ -173,47 +188,56 @@ function appendSamples(path: string, samples: Float32Array): void {
   } finally {
     closeSync(fd);
   }
+  if (isNew) fsyncDirectory(path);
 }
 
-/** Loads a resumable checkpoint for this input, or null when there is none. */
+/**
+ * Loads a resumable checkpoint for this input, or null when there is none. The checkpoint must
+ * describe this input and model (its annotations), and the partial output must hash to the value
+ * the checkpoint recorded. Output appended after the checkpoint (a crash between the two writes)
+ * is dropped and redone.
+ */
 function loadResume(
   cp: CheckpointOptions,
-  meta: CheckpointMeta,
+  facts: CheckpointFacts,
   y: Float32Array,
-): { checkpoint: Checkpoint; step: number } | null {
+): { checkpoint: Checkpoint; step: number; partial: Hash } | null {
   if (!existsSync(cp.path)) return null;
-  const metaPath = `${cp.path}.meta.json`;
   const partialPath = `${cp.path}.partial`;
-  let saved: CheckpointMeta;
-  try {
-    saved = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta;
-  } catch (cause) {
-    throw new CheckpointError(
-      `Checkpoint ${cp.path} has no readable ${metaPath}; delete the checkpoint to start over.`,
-      {
-        cause,
-      },
-    );
-  }
-  const keys = ['format', 'inputLength', 'sampleRate', 'modelRate', 'hop', 'fingerprint', 'config'] as const;
-  if (keys.some((k) => saved[k] !== meta[k])) {
-    throw new CheckpointError(
-      `Checkpoint ${cp.path} belongs to another input or model; delete it (or pass another --checkpoint) to start over.`,
-    );
-  }
   const checkpoint = readCheckpoint(cp.path);
-  const needed = checkpoint.step * meta.hop;
+  const notes = checkpoint.annotations ?? {};
+  const startOver = 'delete it (or pass another --checkpoint) to start over';
+  if (FACT_KEYS.some((k) => notes[k] !== facts[k])) {
+    throw new CheckpointError(`Checkpoint ${cp.path} belongs to another input or model; ${startOver}.`);
+  }
+  const needed = checkpoint.step * facts.hop;
   const have = existsSync(partialPath) ? statSync(partialPath).size / 4 : 0;
-  if (have < needed || needed > y.length) {
+  if (notes.partialFrames !== checkpoint.step || have < needed || needed > y.length) {
     throw new CheckpointError(
-      `Checkpoint ${cp.path} is at frame ${checkpoint.step} but ${partialPath} holds only ${Math.floor(have / meta.hop)} frames of output; delete the checkpoint to start over.`,
+      `Checkpoint ${cp.path} is at frame ${checkpoint.step} but ${partialPath} holds ${Math.floor(have / facts.hop)} frames of output; ${startOver}.`,
     );
   }
-  // Output written after the checkpoint (a crash between the two writes) is dropped: it is redone.
+  const fd = openSync(partialPath, 'r');
+  try {
+    const bytes = new Uint8Array(y.buffer, y.byteOffset, needed * 4);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n <= 0) break;
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const partial = createHash('sha256').update(new Uint8Array(y.buffer, y.byteOffset, needed * 4));
+  if (partial.copy().digest('hex') !== notes.partialSha256) {
+    y.fill(0, 0, needed);
+    throw new CheckpointError(
+      `The partial output ${partialPath} does not match the checksum in checkpoint ${cp.path} (it was modified or corrupted); ${startOver}.`,
+    );
+  }
   truncateSync(partialPath, needed * 4);
-  const bytes = readFileSync(partialPath);
-  y.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + needed * 4)));
-  return { checkpoint, step: checkpoint.step };
+  return { checkpoint, step: checkpoint.step, partial };
 }
 
 /**
@@ -228,7 +252,7 @@ function streamLearn(args: {
   hop: number;
   totalFrames: number;
   resume: Checkpoint | null;
-  checkpoint: (CheckpointOptions & { every: number }) | null;
+  checkpoint: (CheckpointOptions & { every: number; facts: CheckpointFacts; partial: Hash }) | null;
   trace: TraceRecorder;
   options: PipelineCommonOptions;
 }): Promise<void> {
@@ -236,10 +260,23 @@ function streamLearn(args: {
   const batch = options.batch ?? 256;
   const signal = options.signal;
   let appendedFrames = args.resume ? args.resume.step : 0;
-  const appendUpTo = (step: number) => {
-    if (!checkpoint || step <= appendedFrames) return;
-    appendSamples(`${checkpoint.path}.partial`, y.subarray(appendedFrames * hop, step * hop));
-    appendedFrames = step;
+  /** Appends the output up to `step` (hashing it), then writes the checkpoint that covers it. */
+  const save = (cp: Checkpoint, step: number) => {
+    if (!checkpoint) return;
+    if (step > appendedFrames) {
+      const chunk = y.subarray(appendedFrames * hop, step * hop);
+      appendSamples(`${checkpoint.path}.partial`, chunk);
+      checkpoint.partial.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      appendedFrames = step;
+    }
+    writeCheckpoint(checkpoint.path, {
+      ...cp,
+      annotations: {
+        ...checkpoint.facts,
+        partialFrames: appendedFrames,
+        partialSha256: checkpoint.partial.copy().digest('hex'),
+      },
+    });
   };
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
@@ -253,12 +290,11 @@ function streamLearn(args: {
       }),
       tap((event: StepEvent) => {
         y.set(event.output!, (event.step - 1) * hop);
-        // The output must be safe on disk before the checkpoint that covers it is written.
-        if (checkpoint && event.step % checkpoint.every === 0) appendUpTo(event.step);
       }),
     );
     if (checkpoint) {
-      steps$ = steps$.pipe(checkpoints({ every: checkpoint.every, path: checkpoint.path, final: false }));
+      // The output is made durable (and hashed) before the checkpoint that covers it is written.
+      steps$ = steps$.pipe(saveCheckpoints({ every: checkpoint.every, final: false, save }));
     }
     const subscription = steps$.subscribe({
       next: (event) => {
@@ -300,52 +336,52 @@ async function onlineStream(
   const totalFrames = Math.ceil((x.length + latency) / hop);
   const y = new Float32Array(totalFrames * hop);
   const trace = new TraceRecorder(totalFrames);
-  const cp = options.checkpoint
-    ? {
-        path: options.checkpoint.path,
-        every: options.checkpoint.every ?? Math.max(1, Math.round((5 * den.sampleRate) / hop)),
-      }
-    : null;
-  if (cp && !(Number.isInteger(cp.every) && cp.every >= 1)) {
-    throw new AdamaxStreamError('invalid_argument', `checkpoint.every must be an integer >= 1. Received: ${cp.every}`);
+  const every = options.checkpoint?.every ?? Math.max(1, Math.round((5 * den.sampleRate) / hop));
+  if (options.checkpoint && !(Number.isInteger(every) && every >= 1)) {
+    throw new AdamaxStreamError('invalid_argument', `checkpoint.every must be an integer >= 1. Received: ${every}`);
   }
-  const meta: CheckpointMeta = {
+  const facts: CheckpointFacts = {
     format: 'adamax-stream/denoise-checkpoint',
-    version: 1,
     inputLength: x.length,
     sampleRate: fileRate,
     modelRate: den.sampleRate,
     hop,
-    fingerprint: fingerprint(x),
     config: JSON.stringify(config),
+    inputSha256: options.checkpoint ? sha256(x) : '',
   };
-  let resume: { checkpoint: Checkpoint; step: number } | null = null;
-  if (cp) {
-    resume = loadResume(cp, meta, y);
-    if (!resume) {
-      rmSync(`${cp.path}.partial`, { force: true });
-      writeJsonAtomic(`${cp.path}.meta.json`, meta);
+  const path = options.checkpoint?.path;
+  const lock = path !== undefined && options.checkpoint?.lock !== false ? acquireFileLock(path) : null;
+  try {
+    let resume: { checkpoint: Checkpoint; step: number; partial: Hash } | null = null;
+    if (path !== undefined) {
+      for (const p of [path, `${path}.partial`]) cleanStaleTemps(p);
+      resume = loadResume(options.checkpoint!, facts, y);
+      if (!resume) rmSync(`${path}.partial`, { force: true });
     }
+    const cp =
+      path !== undefined
+        ? { ...options.checkpoint!, every, facts, partial: resume?.partial ?? createHash('sha256') }
+        : null;
+    const from = resume?.step ?? 0;
+    if (from < totalFrames) {
+      await streamLearn({
+        model: warmStartedModel(den, x),
+        optimizer: new Adamax(den.optimizerOptions),
+        frames: { [Symbol.iterator]: () => hopFrames(x, hop, latency, from) },
+        y,
+        hop,
+        totalFrames,
+        resume: resume?.checkpoint ?? null,
+        checkpoint: cp,
+        trace,
+        options,
+      });
+    }
+    if (path !== undefined && options.checkpoint?.removeWhenDone !== false) removeCheckpointFiles(path);
+    return { y: y.subarray(latency, latency + x.length), trace, resumedFrom: from, den };
+  } finally {
+    lock?.release();
   }
-  const from = resume?.step ?? 0;
-  if (from < totalFrames) {
-    await streamLearn({
-      model: warmStartedModel(den, x),
-      optimizer: new Adamax(den.optimizerOptions),
-      frames: { [Symbol.iterator]: () => hopFrames(x, hop, latency, from) },
-      y,
-      hop,
-      totalFrames,
-      resume: resume?.checkpoint ?? null,
-      checkpoint: cp,
-      trace,
-      options,
-    });
-  }
-  if (cp) {
-    for (const p of [cp.path, `${cp.path}.partial`, `${cp.path}.meta.json`]) rmSync(p, { force: true });
-  }
-  return { y: y.subarray(latency, latency + x.length), trace, resumedFrom: from, den };
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AdamaxStreamError } from '../core/errors.js';
+import { fsyncDirectory } from '../io/fsync-directory.js';
 import { type EncodeWavOptions, encodeWav } from './encode-wav.js';
 
 /**
@@ -41,6 +42,8 @@ export async function writeWavFile(
       await handle.close();
     }
     await rename(tmp, path);
+    // The rename is durable only once the directory is synced.
+    fsyncDirectory(path);
   } catch (cause) {
     if (created) await rm(tmp, { force: true }).catch(() => undefined);
     const detail = cause instanceof Error ? cause.message : String(cause);

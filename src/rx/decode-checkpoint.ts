@@ -149,6 +149,17 @@ export function checkCheckpoint(cp: Checkpoint): void {
   });
   if (!cp.optimizer || typeof cp.optimizer !== 'object')
     throw new CheckpointError('Checkpoint has no optimizer state.');
+  const notes = cp.annotations;
+  if (notes !== undefined) {
+    const ok =
+      isObject(notes) &&
+      Object.values(notes).every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
+    if (!ok) {
+      throw new CheckpointError(
+        `Checkpoint 'annotations' must map names to strings or finite numbers. Received: ${pyRepr(notes)}`,
+      );
+    }
+  }
   const c = cp.counters;
   if (c !== undefined) {
     const count = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;

@@ -58,6 +58,11 @@ export interface Checkpoint {
    * before they were saved: a resume then starts them at NaN / 0).
    */
   readonly counters?: CheckpointCounters;
+  /**
+   * Facts a file pipeline ties to the checkpoint (e.g. the checksum of the output written so far and
+   * the input's fingerprint), so that one file covers them atomically. Strings and finite numbers.
+   */
+  readonly annotations?: Readonly<Record<string, string | number>>;
 }
 
 /** Counters of a pipeline that a {@link Checkpoint} carries over to the resumed stream. */

@@ -210,6 +210,15 @@ export function makeScenario(opts: ScenarioOptions): Scenario {
     for (let i = 0; i < utt.length && pos + i < length; i++) clean[pos + i] = utt[i] * gain;
     pos += utt.length + Math.round(rng.uniform(0.2, 0.8) * fs);
   }
+  // A long scenario outlasts the target talkers: their utterances come round again (gains and pauses
+  // drawn afresh, from a generator of their own so that the rest of the scene stays as for a short one).
+  const loopRng = new Random(mix32(seed ^ 0x5bd1e995));
+  for (let k = 0; pos < length && used > 0; k++) {
+    const utt = opts.speech[order[k % used]];
+    const gain = 10 ** (loopRng.uniform(-3, 3) / 20);
+    for (let i = 0; i < utt.length && pos + i < length; i++) clean[pos + i] = utt[i] * gain;
+    pos += utt.length + Math.round(loopRng.uniform(0.2, 0.8) * fs);
+  }
   const voices = order.slice(used).map((i) => opts.speech[i]);
 
   // The change.

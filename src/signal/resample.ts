@@ -46,6 +46,23 @@ export function resample(x: Float32Array, fromRate: number, toRate: number): Flo
   if (x.length === 0) throw new ShapeError('resample: `x` must be non-empty. Received: length 0');
   if (fromRate === toRate) return Float32Array.from(x);
 
+  const { k, kernel } = designKernel(fromRate, toRate);
+  const n = x.length;
+  const integerRates = Number.isInteger(fromRate) && Number.isInteger(toRate);
+  if (integerRates) {
+    const g = gcd(fromRate, toRate);
+    const up = toRate / g; // phases
+    const down = fromRate / g;
+    const outLength = Math.floor((n * up + down - 1) / down);
+    if (up <= MAX_PHASES) return resamplePolyphase(x, outLength, up, down, k, polyphaseTable(up, k, kernel));
+    return resampleDirect(x, outLength, fromRate / toRate, k, kernel);
+  }
+  const outLength = Math.ceil((n * toRate) / fromRate);
+  return resampleDirect(x, outLength, fromRate / toRate, k, kernel);
+}
+
+/** The Kaiser-windowed sinc of {@link resample} for a rate pair: half-width `k` (input samples) and h(t). */
+function designKernel(fromRate: number, toRate: number): { k: number; kernel: (t: number) => number } {
   const lower = Math.min(fromRate, toRate);
   // Frequencies in cycles per input sample.
   const fc = (0.5 * (PASS_EDGE + 1) * (lower / 2)) / fromRate;
@@ -61,30 +78,11 @@ export function resample(x: Float32Array, fromRate: number, toRate: number): Flo
     const sinc = a === 0 ? 1 : Math.sin(Math.PI * a) / (Math.PI * a);
     return 2 * fc * sinc * (besselI0(KAISER_BETA * Math.sqrt(1 - u * u)) / i0Beta);
   };
-
-  const n = x.length;
-  const integerRates = Number.isInteger(fromRate) && Number.isInteger(toRate);
-  if (integerRates) {
-    const g = gcd(fromRate, toRate);
-    const up = toRate / g; // phases
-    const down = fromRate / g;
-    const outLength = Math.floor((n * up + down - 1) / down);
-    if (up <= MAX_PHASES) return resamplePolyphase(x, outLength, up, down, k, kernel);
-    return resampleDirect(x, outLength, fromRate / toRate, k, kernel);
-  }
-  const outLength = Math.ceil((n * toRate) / fromRate);
-  return resampleDirect(x, outLength, fromRate / toRate, k, kernel);
+  return { k, kernel };
 }
 
-/** Tabulated branches: y[m] = Σ_j x[k0 + j] · h_p[j], p = (m·down) mod up, k0 = ⌊m·down / up⌋. */
-function resamplePolyphase(
-  x: Float32Array,
-  outLength: number,
-  up: number,
-  down: number,
-  k: number,
-  kernel: (t: number) => number,
-): Float32Array {
+/** One normalised branch of 2k taps per phase: `table[p·2k + j + k − 1] = h(p/up − j) / Σ`. */
+function polyphaseTable(up: number, k: number, kernel: (t: number) => number): Float64Array {
   const width = 2 * k;
   const table = new Float64Array(up * width);
   for (let p = 0; p < up; p++) {
@@ -97,6 +95,36 @@ function resamplePolyphase(
     }
     for (let i = 0; i < width; i++) table[p * width + i] /= sum;
   }
+  return table;
+}
+
+/**
+ * The polyphase plan of {@link resample} for integer rates whose reduced output rate is at most 4096
+ * (every common audio rate pair), or `null` for the other ratios (evaluated directly by `resample`).
+ * A streaming resampler built on it gives `resample`'s output bit for bit.
+ */
+export function polyphasePlan(
+  fromRate: number,
+  toRate: number,
+): { readonly up: number; readonly down: number; readonly k: number; readonly table: Float64Array } | null {
+  if (!Number.isInteger(fromRate) || !Number.isInteger(toRate) || fromRate <= 0 || toRate <= 0) return null;
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g;
+  if (up > MAX_PHASES || fromRate === toRate) return null;
+  const { k, kernel } = designKernel(fromRate, toRate);
+  return { up, down: fromRate / g, k, table: polyphaseTable(up, k, kernel) };
+}
+
+/** Tabulated branches: y[m] = Σ_j x[k0 + j] · h_p[j], p = (m·down) mod up, k0 = ⌊m·down / up⌋. */
+function resamplePolyphase(
+  x: Float32Array,
+  outLength: number,
+  up: number,
+  down: number,
+  k: number,
+  table: Float64Array,
+): Float32Array {
+  const width = 2 * k;
   const n = x.length;
   const y = new Float32Array(outLength);
   const stepInt = Math.floor(down / up);

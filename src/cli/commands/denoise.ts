@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  assertReadableFile,
   cancelWithReference,
   denoiseSingleChannel,
   downmix,
@@ -9,7 +8,6 @@ import {
   type PipelineResult,
   REFERENCE_METHODS,
   type ReferenceMethod,
-  readAudioFile,
   SINGLE_CHANNEL_METHODS,
   type SingleChannelMethod,
   toRate,
@@ -17,6 +15,9 @@ import {
 } from '../../../pipelines/index.js';
 import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
 import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
+import { type CheckpointSession, openCheckpointSession } from '../checkpoint-session.js';
+import { checkOutputExtension, readDenoiseInputs } from '../denoise-inputs.js';
+import { denoiseStreaming } from '../denoise-stream.js';
 import {
   CliInterrupted,
   CliUsageError,
@@ -149,9 +150,27 @@ export const denoiseCommand: Command = {
       );
     }
     if (learns) checkLearnerFlags('denoise', learner, withReference ? 'reference' : 'single');
+    if (values.output !== undefined) checkOutputExtension(values.output);
+    if (values.output !== undefined && !learner.printConfig && method === 'online') {
+      const streamed = await denoiseStreaming(
+        {
+          input,
+          output: values.output,
+          method,
+          config: usageOnInvalid('denoise', () => singleChannelConfig(singleOverrides('denoise', learner))),
+          format,
+          needsWholeFile: [values.clean, values.reference, values.report, values.checkpoint].some(
+            (v) => v !== undefined,
+          ),
+          json: values.json === true,
+        },
+        ctx,
+      );
+      if (streamed !== null) return streamed;
+    }
 
-    for (const f of [input, values.reference, values.clean]) if (f !== undefined) await assertReadableFile(f);
-    const noisy = await readAudioFile(input);
+    const inputs = await readDenoiseInputs(input, values.clean, values.reference, ctx);
+    const { noisy, clean, reference: ref } = inputs;
     const rate = noisy.sampleRate;
     const config = !learns
       ? null
@@ -165,8 +184,6 @@ export const denoiseCommand: Command = {
       return 0;
     }
     const output = values.output!;
-    const clean = values.clean ? await readAudioFile(values.clean) : null;
-    const ref = values.reference ? await readAudioFile(values.reference) : null;
     const changeTime = changeFlag ?? sidecarChangeTime(input);
     const bar = new ProgressBar('denoise', 1000, ctx.io.stderr);
     const common = {
@@ -175,99 +192,124 @@ export const denoiseCommand: Command = {
       ...(changeTime !== undefined ? { changeTime } : {}),
       onProgress: (f: number) => bar.update(f * 1000),
     };
-    let result: PipelineResult;
+    const session = values.checkpoint !== undefined ? openCheckpointSession(values.checkpoint, output, ctx) : null;
     try {
-      result = await withInterrupt((signal) =>
-        ref
-          ? cancelWithReference({
-              ...common,
-              signal,
-              primary: noisy.channels,
-              reference: ref.channels,
-              referenceSampleRate: ref.sampleRate,
-              method: method as ReferenceMethod,
-              ...(config ? { config: config as ReferenceCancellerConfig } : {}),
-            })
-          : denoiseSingleChannel({
-              ...common,
-              signal,
-              input: noisy.channels,
-              method: method as SingleChannelMethod,
-              ...(config ? { config: config as SingleChannelConfig } : {}),
-              ...(values.checkpoint !== undefined
-                ? { checkpoint: { path: values.checkpoint, ...(every !== undefined ? { every } : {}) } }
-                : {}),
-            }),
-      );
-    } catch (e) {
-      if (isAbortError(e)) {
-        throw new CliInterrupted(
-          values.checkpoint !== undefined
-            ? `interrupted; run the same command again to resume from ${values.checkpoint}`
-            : 'interrupted; nothing was written',
-        );
-      }
-      throw e;
+      return await finish(await runPipeline(), session);
     } finally {
-      bar.done();
+      session?.release();
     }
-    const outFormat = format ?? noisy.wavEncoding ?? 'pcm16';
-    await writeAudioFile(output, [result.output], rate, outFormat);
-    let reportFiles: string[] = [];
-    if (values.report !== undefined) {
-      const report = toRunReport(result, {
-        title: `adamax-stream denoise — ${basename(input)}`,
-        command: ['adamax-stream', 'denoise', ...args].join(' '),
-        inputFile: input,
-        channels: noisy.channels.length,
-        output,
-      });
-      reportFiles = await writeReport(values.report, report);
+
+    async function runPipeline(): Promise<PipelineResult> {
+      let result: PipelineResult;
+      try {
+        result = await withInterrupt((signal) =>
+          ref
+            ? cancelWithReference({
+                ...common,
+                signal,
+                primary: noisy.channels,
+                reference: ref.channels,
+                referenceSampleRate: ref.sampleRate,
+                method: method as ReferenceMethod,
+                ...(config ? { config: config as ReferenceCancellerConfig } : {}),
+              })
+            : denoiseSingleChannel({
+                ...common,
+                signal,
+                input: noisy.channels,
+                method: method as SingleChannelMethod,
+                ...(config ? { config: config as SingleChannelConfig } : {}),
+                ...(values.checkpoint !== undefined
+                  ? {
+                      checkpoint: {
+                        path: values.checkpoint,
+                        ...(every !== undefined ? { every } : {}),
+                        lock: false,
+                        removeWhenDone: false,
+                      },
+                    }
+                  : {}),
+              }),
+        );
+      } catch (e) {
+        if (isAbortError(e)) {
+          throw new CliInterrupted(
+            values.checkpoint !== undefined
+              ? `interrupted; run the same command again to resume from ${values.checkpoint}`
+              : 'interrupted; nothing was written',
+          );
+        }
+        throw e;
+      } finally {
+        bar.done();
+      }
+      return result;
     }
-    const s = result.summary;
-    if (values.json) {
-      ctx.out(
-        JSON.stringify({
-          command: 'denoise',
-          input,
-          output,
-          reference: values.reference ?? null,
-          clean: values.clean ?? null,
-          report: reportFiles,
-          mode: result.mode,
-          model: result.model,
-          sampleRate: rate,
+
+    async function finish(result: PipelineResult, session: CheckpointSession | null): Promise<number> {
+      const resumed = result.summary.resumedFromFrame;
+      if (session && typeof resumed === 'number' && resumed > 0) session.resumed(resumed, result);
+      const outFormat = format ?? noisy.wavEncoding ?? 'pcm16';
+      await writeAudioFile(output, [result.output], rate, outFormat);
+      // Only now that the output is durable (fsync + rename + directory fsync) may the checkpoint go.
+      session?.done();
+      let reportFiles: string[] = [];
+      if (values.report !== undefined) {
+        const report = toRunReport(result, {
+          title: `adamax-stream denoise — ${basename(input)}`,
+          command: ['adamax-stream', 'denoise', ...args].join(' '),
+          inputFile: input,
           channels: noisy.channels.length,
-          frames: result.output.length,
-          format: outFormat,
-          changeTime: changeTime ?? null,
-          summary: s,
-          config,
-        }),
+          output,
+        });
+        reportFiles = await writeReport(values.report, report);
+      }
+      const s = result.summary;
+      if (values.json) {
+        ctx.out(
+          JSON.stringify({
+            command: 'denoise',
+            input,
+            output,
+            reference: values.reference ?? null,
+            clean: values.clean ?? null,
+            report: reportFiles,
+            mode: result.mode,
+            model: result.model,
+            sampleRate: rate,
+            channels: noisy.channels.length,
+            frames: result.output.length,
+            format: outFormat,
+            changeTime: changeTime ?? null,
+            nonFiniteSamples: inputs.nonFiniteSamples,
+            summary: s,
+            config,
+          }),
+        );
+        return 0;
+      }
+      ctx.out(
+        `denoised ${input} → ${output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
+          `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
+          `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
       );
+      const m = result.metrics;
+      if (m) {
+        ctx.out(`SI-SDR before ${fmtDb(m.siSdrIn)}, after ${fmtDb(m.siSdrOut)} (${fmtDelta(m.siSdrImprovement)})`);
+        ctx.out(`SNR    before ${fmtDb(m.snrIn)}, after ${fmtDb(m.snrOut)} (${fmtDelta(m.snrOut - m.snrIn)})`);
+        if (m.stoiIn !== null && m.stoiOut !== null) {
+          ctx.out(`STOI   before ${m.stoiIn.toFixed(3)}, after ${m.stoiOut.toFixed(3)}`);
+        }
+        if (m.t10 !== null) {
+          ctx.out(
+            `T10 after the noise change at ${changeTime?.toFixed(2)} s: ${Number.isFinite(m.t10) ? `${m.t10.toFixed(2)} s` : 'never'}`,
+          );
+        }
+      } else {
+        ctx.out('no --clean track: quality metrics skipped');
+      }
+      if (reportFiles.length > 0) ctx.out(`report: ${reportFiles.join(', ')}`);
       return 0;
     }
-    ctx.out(
-      `denoised ${input} → ${output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
-        `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
-        `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
-    );
-    const m = result.metrics;
-    if (m) {
-      ctx.out(`SI-SDR before ${fmtDb(m.siSdrIn)}, after ${fmtDb(m.siSdrOut)} (${fmtDelta(m.siSdrImprovement)})`);
-      ctx.out(`SNR    before ${fmtDb(m.snrIn)}, after ${fmtDb(m.snrOut)} (${fmtDelta(m.snrOut - m.snrIn)})`);
-      if (m.stoiIn !== null && m.stoiOut !== null) {
-        ctx.out(`STOI   before ${m.stoiIn.toFixed(3)}, after ${m.stoiOut.toFixed(3)}`);
-      }
-      if (m.t10 !== null) {
-        ctx.out(
-          `T10 after the noise change at ${changeTime?.toFixed(2)} s: ${Number.isFinite(m.t10) ? `${m.t10.toFixed(2)} s` : 'never'}`,
-        );
-      }
-    } else {
-      ctx.out('no --clean track: quality metrics skipped');
-    }
-    if (reportFiles.length > 0) ctx.out(`report: ${reportFiles.join(', ')}`);
-    return 0;
   },
 };

@@ -142,6 +142,7 @@ export const replayCommand: Command = {
             ...(values.out !== undefined ? { outDir: values.out } : {}),
             ...(values.state !== undefined ? { statePath: values.state } : {}),
             onFileStart: (_item, _i, count) => progress.start(count),
+            onStale: (item, reason) => ctx.err(`${item.name}: finished earlier, but ${reason}: processing it again`),
           }),
     ).finally(() => progress.close());
     const a = result.aggregate;

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Identity of a file's content and version: size, modification time and SHA-256 of the bytes. */
+export interface FileFingerprint {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly sha256: string;
+}
+
+/** The {@link FileFingerprint} of `path`, hashed in 1 MiB chunks (constant memory in the file size). */
+export function fileFingerprint(path: string): FileFingerprint {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pos = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      hash.update(buf.subarray(0, n));
+      pos += n;
+    }
+    return { size: st.size, mtimeMs: st.mtimeMs, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether two fingerprints describe the same content (and, with `mtime`, the same version of the file). */
+export function sameFingerprint(a: FileFingerprint, b: FileFingerprint, mtime = true): boolean {
+  return a.size === b.size && a.sha256 === b.sha256 && (!mtime || a.mtimeMs === b.mtimeMs);
+}
