@@ -51,7 +51,7 @@ beforeAll(() => {
     '--log-level=warning',
   ]);
   writeFileSync(join(dir, 'in.wav'), encodeWav([noisy(3, 1)], 16000, { format: 'float32' }));
-  writeFileSync(join(dir, 'long.wav'), encodeWav([noisy(30, 2)], 16000, { format: 'float32' }));
+  writeFileSync(join(dir, 'long.wav'), encodeWav([noisy(120, 2)], 16000, { format: 'float32' }));
   writeFileSync(join(dir, 'other.wav'), encodeWav([noisy(3, 3)], 16000, { format: 'float32' }));
   mkdirSync(join(dir, 'ds'));
   for (const [k, name] of ['a', 'b', 'c'].entries()) {
