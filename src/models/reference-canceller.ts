@@ -25,6 +25,14 @@ export interface ReferenceCancellerOptions {
    * the background's weight EMA (or copy-only without an EMA).
    */
   readonly foregroundOptimizer?: Adamax;
+  /**
+   * With a foreground learner: its lr is multiplied by `1 + (copyBoost − 1)·exp(−t / copyBoostSeconds)`,
+   * t = time since the start or the last copy, so a foreground that has just taken the background's
+   * coarse weights refines them quickly, then settles. Default 1 (off).
+   */
+  readonly copyBoost?: number;
+  /** Decay time constant of the copy boost (s). Default 0.5. */
+  readonly copyBoostSeconds?: number;
   /** Samples per block, a power of two. Default {@link ReferenceCanceller.blockSizeFor}(sampleRate). */
   readonly blockSize?: number;
   /** Filter length in milliseconds (rounded up to whole blocks). Default 64. */
@@ -75,6 +83,8 @@ const OPTION_KEYS = new Set([
   'sampleRate',
   'optimizer',
   'foregroundOptimizer',
+  'copyBoost',
+  'copyBoostSeconds',
   'blockSize',
   'filterMs',
   'twoPath',
@@ -107,7 +117,8 @@ const LR = 7; // this block's lr
 const RHO = 8; // this block's level ratio
 const LR_SET_F = 9; // last foreground lr written
 const FLOOR = 10; // slew-limited floor of the level ratio
-const SLOTS = 11;
+const BOOST = 11; // foreground lr boost above 1 (decays)
+const SLOTS = 12;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -121,10 +132,12 @@ function validate(options: ReferenceCancellerOptions): void {
   c.inRange('filterMs', options.filterMs, 0.1, 2000);
   c.boolean('twoPath', options.twoPath);
   c.inRange('copyDb', options.copyDb, 0, 60);
+  c.inRange('copyBoost', options.copyBoost, 1, 1e4);
   c.inRange('resetDb', options.resetDb, 0, 120);
   c.inRange('gateDb', options.gateDb, 0, 200);
   for (const k of [
     'copySeconds',
+    'copyBoostSeconds',
     'resetSeconds',
     'compareSeconds',
     'gateReleaseSeconds',
@@ -246,6 +259,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly activityFloor: number;
   private readonly maxGain: number;
   private readonly floorRise: number;
+  private readonly boostExtra: number;
+  private readonly boostDecay: number;
   private copyCount = 0;
   private resetCount = 0;
   private bypassCount = 0;
@@ -289,6 +304,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.maxGain = 10 ** ((options.maxGainDb ?? 6) / 10);
     this.floor = new MinimumTracker(4, blocks((options.floorSeconds ?? 1.5) / 4));
     this.floorRise = 10 ** ((options.floorRiseDbPerSecond ?? 3) / 10 / rate);
+    this.boostExtra = (options.copyBoost ?? 1) - 1;
+    this.boostDecay = decay(options.copyBoostSeconds ?? 0.5, rate);
     this.state = this.model.createState();
     const n = this.model.layout.size;
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
@@ -339,6 +356,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.s[LR_SET] = Number.NaN;
     this.s[LR_SET_F] = Number.NaN;
     this.s[FLOOR] = Number.POSITIVE_INFINITY;
+    this.s[BOOST] = this.boostExtra;
     this.floor.reset();
     this.frames = 0;
     this.copies = 0;
@@ -466,7 +484,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       // the foreground's gradient from its own error (on the same input spectra)
       this.model.lastError.set(this.fgError);
       this.model.gradientInto(this.state, fc.grads, null);
-      s[LR] = this.foregroundLearningRate * s[RHO];
+      s[LR] = this.foregroundLearningRate * s[RHO] * (1 + s[BOOST]);
+      s[BOOST] *= this.boostDecay;
       if (!(Math.abs(s[LR] - s[LR_SET_F]) <= 0.01 * s[LR_SET_F])) {
         this.foregroundOptimizer!.learningRate = s[LR];
         s[LR_SET_F] = s[LR];
@@ -483,6 +502,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       if (++this.copyCount >= this.copyBlocks) {
         this.fg.set(this.core.params);
         this.foregroundCore?.m.fill(0);
+        s[BOOST] = this.boostExtra;
         s[EF] = s[EB];
         this.copies++;
         this.copyCount = 0;

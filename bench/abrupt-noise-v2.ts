@@ -1,0 +1,345 @@
+/**
+ * abrupt-noise-v2: reference-microphone cancellation under noise changes, a fair benchmark.
+ *
+ * - Clips (`makeV2Scene`): 13 scene kinds (five v1 single changes, compound, 2–3 changes, drifting path,
+ *   stop/restart, −30 dB drop and return, music-like tonal noise, babble, reference sensor noise),
+ *   16 and 48 kHz, paths 2–43 ms, input SNR −9…5 dB. Speech is synthesised at bench time (espeak-ng
+ *   and Festival, gitignored cache): validation and test use different voices AND different texts.
+ * - Tuning: every method gets the SAME random-search budget over all its knobs (structure included),
+ *   on the 16 kHz validation clips only; criterion = (median whole-clip SI-SDR + median post-change
+ *   SI-SDR) / 2 − 2 dB per second of median recovery.
+ * - Scores on the test split (16 and 48 kHz), plus a per-clip oracle NLMS (best μ of a grid per clip).
+ * - Ablations of the two-path canceller on validation (16 and 48 kHz).
+ * - Prints the proposed defaults (JSON); never writes library source. `--write` replaces this
+ *   benchmark's section of BENCHMARKS.md.
+ *
+ * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { V2_SCENE_KINDS } from '../src/signal/abrupt-noise-v2-scene.js';
+import { writeMarkedSection } from './lib/benchmarks-md.js';
+import { median } from './lib/reference-metrics.js';
+import { loadV2Speech, V2_CACHE } from './lib/speech-v2.js';
+import { clipSpecs, type V2ClipSpec } from './lib/v2-clips.js';
+import {
+  CANCELLER_METHOD,
+  type CancellerKnobs,
+  FD_ADAMAX_METHOD,
+  FD_NLMS_METHOD,
+  NLMS_METHOD,
+  RLS_METHOD,
+  randomConfigs,
+  V1_DEFAULT_FD,
+  type V2Method,
+} from './lib/v2-methods.js';
+import { criterionV2, summarise, type V2ClipScore, type V2Summary } from './lib/v2-metrics.js';
+import { type V2Job, V2Pool } from './lib/v2-worker.js';
+
+interface Args {
+  quick: boolean;
+  budget: number;
+  workers: number;
+  seconds: number;
+  write: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const quick = argv.includes('--quick');
+  const num = (flag: string, dflt: number): number => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : dflt;
+  };
+  return {
+    quick,
+    budget: num('--budget', quick ? 2 : 4),
+    workers: num('--workers', Math.min(2, availableParallelism())),
+    seconds: num('--seconds', 8),
+    write: argv.includes('--write'),
+  };
+}
+
+const log = (s: string): void => {
+  process.stderr.write(`[v2 ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+};
+
+/** Runs (method, config) on every clip; returns the scores per run, in clip order. */
+async function evaluate(
+  pool: V2Pool,
+  clips: readonly V2ClipSpec[],
+  runs: readonly { method: string; config: unknown }[],
+): Promise<V2ClipScore[][]> {
+  const jobs: V2Job[] = clips.map((clip) => ({ clip, runs }));
+  const perClip = await pool.run(jobs);
+  return runs.map((_, r) => perClip.map((c) => c[r]));
+}
+
+interface Tuned {
+  readonly method: V2Method<unknown>;
+  readonly config: unknown;
+  readonly criterion: number;
+}
+
+async function tune(pool: V2Pool, clips: readonly V2ClipSpec[], budget: number): Promise<Tuned[]> {
+  const methods = [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD] as V2Method<unknown>[];
+  const runs: { method: string; config: unknown }[] = [];
+  methods.forEach((m, i) => {
+    for (const config of randomConfigs(m, budget, 4242 + i)) runs.push({ method: m.name, config });
+  });
+  const t0 = performance.now();
+  const scores = await evaluate(pool, clips, runs);
+  log(`search: ${runs.length} runs × ${clips.length} clips in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return methods.map((m) => {
+    let best: Tuned | null = null;
+    runs.forEach((r, i) => {
+      if (r.method !== m.name) return;
+      const c = criterionV2(scores[i]);
+      if (!best || c > best.criterion) best = { method: m, config: r.config, criterion: c };
+    });
+    return best!;
+  });
+}
+
+const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : v > 0 ? '∞' : 'n/a');
+const fmtS = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '∞');
+
+function row(name: string, s: V2Summary, extra = ''): string {
+  return `| ${name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${s.diverged} |${extra}`;
+}
+
+/** Per-clip oracle NLMS: for every clip, the best μ of a grid by whole-clip SI-SDR (an upper baseline). */
+async function oracleNlms(pool: V2Pool, clips: readonly V2ClipSpec[], grid: readonly number[]): Promise<V2ClipScore[]> {
+  const runs = grid.map((mu) => ({ method: NLMS_METHOD.name, config: { mu, regularization: 1e-8 } }));
+  const scores = await evaluate(pool, clips, runs);
+  return clips.map((_, c) => {
+    let best = scores[0][c];
+    for (let r = 1; r < runs.length; r++) if (scores[r][c].siSdr > best.siSdr) best = scores[r][c];
+    return best;
+  });
+}
+
+function perKindTable(named: readonly { name: string; scores: readonly V2ClipScore[] }[]): string[] {
+  const lines = [
+    `| scene kind | ${named.map((n) => n.name).join(' | ')} |`,
+    `|---|${named.map(() => '---').join('|')}|`,
+  ];
+  for (const kind of V2_SCENE_KINDS) {
+    const cells = named.map((n) => {
+      const s = summarise(n.scores.filter((c) => c.kind === kind));
+      return `${fmt(s.siSdr)} / ${fmt(s.siSdrPost)} / ${fmtS(s.recoveryMedian)}–${fmtS(s.recoveryP90)}`;
+    });
+    lines.push(`| ${kind} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** Ablations of the chosen two-path configuration: one design choice changed at a time. */
+function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[] {
+  return [
+    { name: 'chosen', config: k },
+    { name: 'no reference gate (gateDb 0)', config: { ...k, gateDb: 0 } },
+    { name: 'single path (no copy/reset)', config: { ...k, twoPath: false } },
+    { name: 'long β2 (0.5 s)', config: { ...k, beta2Seconds: 0.5 } },
+    { name: 'foreground = EMA of the background', config: { ...k, foreground: 'ema', twoPath: true } },
+    { name: 'foreground = own slow learner', config: { ...k, foreground: 'learner', twoPath: true } },
+    { name: 'foreground = copies only (Speex)', config: { ...k, foreground: 'copy', twoPath: true } },
+    { name: "level ratio from the primary's power", config: { ...k, levelNormalization: 'primary' } },
+    { name: 'no level normalisation', config: { ...k, levelNormalization: 'off' } },
+    { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
+    { name: 'foreground-learner lr ×4 after each copy', config: { ...k, copyBoost: 4, copyBoostSeconds: 0.5 } },
+  ];
+}
+
+function delta(a: readonly V2ClipScore[], b: readonly V2ClipScore[], key: 'siSdr' | 'siSdrPost'): number {
+  return median(a.map((s, i) => s[key] - b[i][key]));
+}
+
+/** Re-renders the report from a dumped run (`--render FILE [--seconds-taken S]`): no re-run. */
+function render(file: string, taken: number): Results {
+  const raw = JSON.parse(readFileSync(file, 'utf8'), (_k, v) => (v === null ? Number.POSITIVE_INFINITY : v));
+  const byName = new Map(
+    [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD].map((m) => [m.name, m as V2Method<unknown>]),
+  );
+  const tuned: Tuned[] = raw.tuned.map((t: { name: string; config: unknown; criterion: number }) => ({
+    method: byName.get(t.name)!,
+    config: t.config,
+    criterion: t.criterion,
+  }));
+  const canceller = tuned[tuned.length - 1].config as CancellerKnobs;
+  return {
+    tuned,
+    rows: raw.rows,
+    rows48: raw.rows.filter((r: { method: string }) => r.method !== NLMS_METHOD.name),
+    testScores16: raw.testScores16,
+    testScores48: raw.testScores48,
+    oracle: raw.oracle,
+    test16: clipSpecs('test', [16000], 1, raw.args.seconds),
+    test48: clipSpecs('test', [48000], 1, raw.args.seconds),
+    abl: ablations(canceller),
+    ablScores: raw.ablScores,
+    seconds: taken || raw.seconds || 0,
+    canceller,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const ri = process.argv.indexOf('--render');
+  if (ri >= 0) {
+    const si = process.argv.indexOf('--seconds-taken');
+    const r = render(process.argv[ri + 1], si >= 0 ? Number(process.argv[si + 1]) : 0);
+    const md = report(args, r);
+    process.stdout.write(`${md}\n\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(r.canceller, null, 2)}\n`);
+    if (args.write) log(`wrote ${writeMarkedSection('abrupt-noise-v2', md)}`);
+    return;
+  }
+  const t0 = performance.now();
+  // synthesise the speech once here (cache), before the workers read it
+  for (const split of ['validation', 'test'] as const) loadV2Speech(split, 16000);
+  log(`speech ready (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const pool = new V2Pool(args.workers);
+  const val16 = clipSpecs('validation', [16000], 1, args.seconds);
+  const val48 = clipSpecs('validation', [48000], 1, args.seconds);
+  const test16 = clipSpecs('test', [16000], 1, args.seconds);
+  const test48 = clipSpecs('test', [48000], 1, args.seconds);
+  log(`clips: validation ${val16.length}+${val48.length}, test ${test16.length}+${test48.length}; budget ${args.budget}; workers ${args.workers}`);
+  const tuned = await tune(pool, val16, args.budget);
+  for (const t of tuned) log(`tuned ${t.method.name}: crit ${t.criterion.toFixed(2)} ${JSON.stringify(t.config)}`);
+  const canceller = tuned[tuned.length - 1].config as CancellerKnobs;
+  const rows = [
+    ...tuned.map((t) => ({ name: t.method.name, method: t.method.name, config: t.config })),
+    { name: "today's default (v1 FD-Adamax+EMA, 64 ms)", method: FD_ADAMAX_METHOD.name, config: V1_DEFAULT_FD },
+  ];
+  const testScores16 = await evaluate(pool, test16, rows);
+  log('test 16 kHz scored');
+  const oracle = await oracleNlms(pool, test16, args.quick ? [0.01, 0.1] : [0.01, 0.05, 0.2]);
+  log('oracle scored');
+  // 48 kHz: every method but the time-domain NLMS (3072 taps per sample: ~20 s of CPU per clip here)
+  const rows48 = rows.filter((r) => r.method !== NLMS_METHOD.name);
+  const testScores48 = await evaluate(pool, test48, rows48);
+  log('test 48 kHz scored');
+  const abl = ablations(canceller);
+  const ablScores = await evaluate(
+    pool,
+    [...val16, ...val48],
+    abl.map((a) => ({ method: CANCELLER_METHOD.name, config: a.config })),
+  );
+  log('ablations scored');
+  await pool.close();
+  const seconds = (performance.now() - t0) / 1000;
+  const md = report(args, { tuned, rows, rows48, testScores16, testScores48, oracle, test16, test48, abl, ablScores, seconds, canceller });
+  process.stdout.write(`${md}\n`);
+  process.stdout.write(`\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(canceller, null, 2)}\n`);
+  if (args.write) log(`wrote ${writeMarkedSection('abrupt-noise-v2', md)}`);
+  const dump = join(V2_CACHE, '..', `run-${args.quick ? 'quick' : 'full'}.json`);
+  writeFileSync(
+    dump,
+    JSON.stringify({ args, seconds, tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })), rows, testScores16, testScores48, oracle, ablScores }),
+  );
+  log(`raw scores: ${dump}`);
+}
+
+interface Results {
+  tuned: Tuned[];
+  rows: { name: string; method: string; config: unknown }[];
+  rows48: { name: string; method: string; config: unknown }[];
+  testScores16: V2ClipScore[][];
+  testScores48: V2ClipScore[][];
+  oracle: V2ClipScore[];
+  test16: V2ClipSpec[];
+  test48: V2ClipSpec[];
+  abl: { name: string; config: CancellerKnobs }[];
+  ablScores: V2ClipScore[][];
+  seconds: number;
+  canceller: CancellerKnobs;
+}
+
+function report(args: Args, r: Results): string {
+  const cmd = `node --import tsx bench/abrupt-noise-v2.ts${args.quick ? ' --quick' : ''} --budget ${args.budget} --seconds ${args.seconds} --workers ${args.workers}`;
+  const L: string[] = [];
+  L.push('## Quality under noise changes: abrupt-noise-v2 (reference track)', '');
+  L.push(`Command: \`${cmd} --write\` (${(r.seconds / 60).toFixed(1)} min on this machine, ${args.workers} worker threads).`, '');
+  L.push(
+    `Clips (\`makeV2Scene\`): ${V2_SCENE_KINDS.length} scene kinds (${V2_SCENE_KINDS.join(', ')}); ${args.seconds} s each (multi: ×1.2), paths 2–43 ms, input SNR −9…5 dB, reference sensor noise −40…−30 dB (sensor-noise kind: −20…−10 dB). ` +
+      'Speech synthesised at bench time (espeak-ng and Festival): validation voices en-us, en-gb-x-rp+f2, en-gb-scotland+m3, en-029+f4, Festival kal; test voices en-gb+f3, en-us-nyc+m5, en-gb-x-gbclan+f1, en-gb-x-gbcwmd+m2, Festival cmu_us_slt; disjoint Harvard sentence sets. ' +
+      `Every method runs at the native rate with a ${64} ms filter (RLS: ≤ 64 taps), blocks of 4 ms (64 at 16 kHz, 128 at 48 kHz), prequentially. ` +
+      `Tuning: the same random-search budget (${args.budget} configurations over all knobs, structure included; the first is a hand-given start for every method: v1's tuned μ/λ for NLMS, FD-NLMS and RLS, today's default for FD-Adamax, the hand-picked setting for the two-path canceller) for every method on the ${V2_SCENE_KINDS.length} validation clips at 16 kHz (one per kind); criterion = (median whole-clip SI-SDR + median post-change SI-SDR)/2 − 2 dB per s of median recovery. ` +
+      `Test: ${r.test16.length} clips at 16 kHz and ${r.test48.length} at 48 kHz (one per kind and rate); validation ${r.test16.length} + ${r.test48.length} more (48 kHz validation clips serve the ablations only). ` +
+      'Recovery: first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes.',
+    '',
+  );
+  L.push('Per-clip oracle NLMS: best μ of {0.01, 0.05, 0.2} per clip by whole-clip SI-SDR.',
+    '',
+  );
+  const head = ['| method | SI-SDR whole | SI-SDR 2 s post-change | recovery median / p90 (s) | worst clip | diverged |', '|---|---|---|---|---|---|'];
+  L.push(`Test split, 16 kHz (${r.test16.length} clips):`, '', ...head);
+  r.rows.forEach((row_, i) => {
+    L.push(row(row_.name, summarise(r.testScores16[i])));
+  });
+  L.push(row('NLMS, per-clip oracle μ', summarise(r.oracle)), '');
+  L.push(`Test split, 48 kHz (${r.test48.length} clips; the time-domain NLMS, 3072 taps per sample, is left out for CPU time):`, '', ...head);
+  r.rows48.forEach((row_, i) => {
+    L.push(row(row_.name, summarise(r.testScores48[i])));
+  });
+  L.push('');
+  const ci = r.rows.findIndex((x) => x.method === CANCELLER_METHOD.name);
+  const newScores = r.testScores16[ci];
+  const ci48 = r.rows48.findIndex((x) => x.method === CANCELLER_METHOD.name);
+  L.push('Per scene kind (test, 16 kHz; whole SI-SDR / post-change SI-SDR / recovery median–p90 s; one clip per kind):', '');
+  L.push(
+    ...perKindTable([
+      { name: 'two-path (new)', scores: newScores },
+      { name: "today's default", scores: r.testScores16[r.rows.length - 1] },
+      { name: 'oracle NLMS', scores: r.oracle },
+      { name: 'tuned NLMS', scores: r.testScores16[0] },
+    ]),
+    '',
+  );
+  L.push('Per scene kind (test, 48 kHz):', '');
+  L.push(
+    ...perKindTable([
+      { name: 'two-path (new)', scores: r.testScores48[ci48] },
+      { name: "today's default", scores: r.testScores48[r.rows48.length - 1] },
+      { name: 'tuned FD-NLMS', scores: r.testScores48[r.rows48.findIndex((x) => x.method === FD_NLMS_METHOD.name)] },
+    ]),
+    '',
+  );
+  L.push(...targets(newScores, r.oracle), '');
+  L.push('Ablations of the two-path canceller (validation, 16 + 48 kHz, one change at a time):', '');
+  L.push('| variant | SI-SDR whole | SI-SDR post | recovery median / p90 (s) | worst | Δ whole vs chosen (median paired) |');
+  L.push('|---|---|---|---|---|---|');
+  r.abl.forEach((a, i) => {
+    const s = summarise(r.ablScores[i]);
+    L.push(
+      `| ${a.name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${fmt(delta(r.ablScores[i], r.ablScores[0], 'siSdr'), 2)} |`,
+    );
+  });
+  L.push('', 'Tuned configurations (validation picks):', '');
+  for (const t of r.tuned) L.push(`- ${t.method.name} (criterion ${t.criterion.toFixed(2)}): \`${JSON.stringify(t.config)}\``);
+  return L.join('\n');
+}
+
+function targets(nw: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): string[] {
+  const s = summarise(nw);
+  const o = summarise(oracle);
+  const worstGap = Math.min(...nw.map((c, i) => c.siSdr - oracle[i].siSdr));
+  const kinds = V2_SCENE_KINDS.map((k) => ({ k, s: summarise(nw.filter((c) => c.kind === k)) }));
+  const recOk = kinds.filter((x) => x.s.recoveryMedian <= 0.5 && x.s.recoveryP90 <= 1.5).map((x) => x.k);
+  const yes = (b: boolean): string => (b ? 'yes' : '**no**');
+  return [
+    'Targets (two-path canceller, test split, 16 kHz where the oracle NLMS ran):',
+    '',
+    '| target | value | met |',
+    '|---|---|---|',
+    `| median whole-clip SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdr)} vs ${fmt(o.siSdr)} (Δ ${fmt(s.siSdr - o.siSdr)}) | ${yes(s.siSdr >= o.siSdr + 3)} |`,
+    `| median post-change SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdrPost)} vs ${fmt(o.siSdrPost)} (Δ ${fmt(s.siSdrPost - o.siSdrPost)}) | ${yes(s.siSdrPost >= o.siSdrPost + 3)} |`,
+    `| recovery median ≤ 0.5 s and p90 ≤ 1.5 s for every change kind | met for ${recOk.length} of ${kinds.length} kinds${recOk.length < kinds.length ? ` (missed: ${kinds.filter((x) => !recOk.includes(x.k)).map((x) => `${x.k} ${fmtS(x.s.recoveryMedian)}/${fmtS(x.s.recoveryP90)}`).join(', ')})` : ''} | ${yes(recOk.length === kinds.length)} |`,
+    `| worst clip ≥ its oracle NLMS − 1 dB | worst paired gap ${fmt(worstGap)} dB | ${yes(worstGap >= -1)} |`,
+  ];
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

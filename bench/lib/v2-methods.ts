@@ -1,0 +1,281 @@
+import { Random } from '../../src/core/random.js';
+import type { AdaptiveFilter } from '../../src/models/adaptive-filter.js';
+import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
+import { Nlms } from '../../src/models/baselines/nlms.js';
+import { Rls } from '../../src/models/baselines/rls.js';
+import { type LevelNormalization, ReferenceCanceller } from '../../src/models/reference-canceller.js';
+import { betaFromTimeConstant } from '../../src/models/tracking/time-constants.js';
+import { Adamax } from '../../src/optim/adamax.js';
+import { type FdAdamaxConfig, makeFdAdamax } from './reference-methods.js';
+
+/** Filter length of every method of the v2 benchmark (ms), except RLS (O(L²) per sample). */
+export const V2_FILTER_MS = 64;
+
+/** Block size at a rate: the largest power of two ≤ 4 ms (64 at 16 kHz, 128 at 48 kHz). */
+export const v2BlockSize = (fs: number): number => ReferenceCanceller.blockSizeFor(fs);
+
+/** Knobs of the two-path canceller (rate-free: seconds and dB). */
+export interface CancellerKnobs {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2Seconds: number;
+  readonly epsilon: number;
+  /** 'ema': the background's weight EMA; 'learner': its own slow Adamax; 'copy': copies only. */
+  readonly foreground: 'ema' | 'learner' | 'copy';
+  readonly emaSeconds: number;
+  readonly fgLr: number;
+  readonly fgBeta2Seconds: number;
+  readonly twoPath: boolean;
+  readonly copyDb: number;
+  readonly copySeconds: number;
+  readonly resetDb: number;
+  readonly resetSeconds: number;
+  readonly compareSeconds: number;
+  readonly gateDb: number;
+  readonly gateReleaseSeconds: number;
+  readonly levelNormalization: LevelNormalization;
+  readonly floorSeconds: number;
+  readonly floorRiseDbPerSecond: number;
+  readonly filterMs?: number;
+  /** Foreground-learner lr boost after each copy (1 = off) and its decay (s). */
+  readonly copyBoost?: number;
+  readonly copyBoostSeconds?: number;
+}
+
+export function makeCanceller(fs: number, k: CancellerKnobs): ReferenceCanceller {
+  const B = v2BlockSize(fs);
+  const rate = fs / B;
+  const ema = k.foreground === 'ema' || (!k.twoPath && k.foreground !== 'learner');
+  const optimizer = new Adamax({
+    learningRate: k.lr,
+    beta1: k.beta1,
+    beta2: betaFromTimeConstant(k.beta2Seconds, rate),
+    epsilon: k.epsilon,
+    useEma: ema,
+    emaMomentum: ema ? betaFromTimeConstant(k.emaSeconds, rate) : 0.99,
+  });
+  const fg =
+    k.foreground === 'learner'
+      ? new Adamax({ learningRate: k.fgLr, beta1: k.beta1, beta2: betaFromTimeConstant(k.fgBeta2Seconds, rate) })
+      : undefined;
+  return new ReferenceCanceller({
+    sampleRate: fs,
+    optimizer,
+    ...(fg ? { foregroundOptimizer: fg } : {}),
+    blockSize: B,
+    filterMs: k.filterMs ?? V2_FILTER_MS,
+    twoPath: k.twoPath,
+    copyDb: k.copyDb,
+    copySeconds: k.copySeconds,
+    resetDb: k.resetDb,
+    resetSeconds: k.resetSeconds,
+    compareSeconds: k.compareSeconds,
+    gateDb: k.gateDb,
+    gateReleaseSeconds: k.gateReleaseSeconds,
+    levelNormalization: k.levelNormalization,
+    floorSeconds: k.floorSeconds,
+    floorRiseDbPerSecond: k.floorRiseDbPerSecond,
+    ...(k.copyBoost !== undefined ? { copyBoost: k.copyBoost, copyBoostSeconds: k.copyBoostSeconds ?? 0.5 } : {}),
+  });
+}
+
+/** A method of the benchmark: a knob space sampled by random search, and a builder. */
+export interface V2Method<K = Record<string, unknown>> {
+  readonly name: string;
+  /** Random configuration (all knobs, structure included). */
+  readonly sample: (rng: Random) => K;
+  readonly make: (fs: number, k: K) => AdaptiveFilter;
+  /** A hand-given starting configuration (counts against the budget), e.g. today's defaults. */
+  readonly seedConfig?: K;
+}
+
+const logU = (rng: Random, lo: number, hi: number): number => Math.exp(rng.uniform(Math.log(lo), Math.log(hi)));
+const pick = <T>(rng: Random, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
+
+const taps = (fs: number, ms = V2_FILTER_MS): number => {
+  const B = v2BlockSize(fs);
+  return Math.ceil((ms * fs) / 1000 / B) * B;
+};
+
+export interface NlmsKnobs {
+  readonly mu: number;
+  readonly regularization: number;
+}
+export const NLMS_METHOD: V2Method<NlmsKnobs> = {
+  name: 'NLMS',
+  sample: (rng) => ({ mu: logU(rng, 0.002, 0.5), regularization: logU(rng, 1e-10, 1e-5) }),
+  make: (fs, k) =>
+    new Nlms({ taps: taps(fs), frameSize: v2BlockSize(fs), stepSize: k.mu, regularization: k.regularization }),
+  seedConfig: { mu: 0.01, regularization: 1e-8 },
+};
+
+export interface FdNlmsKnobs {
+  readonly mu: number;
+  readonly smoothing: number;
+  readonly regularization: number;
+  readonly constrained: boolean;
+}
+export const FD_NLMS_METHOD: V2Method<FdNlmsKnobs> = {
+  name: 'FD-NLMS',
+  sample: (rng) => ({
+    mu: logU(rng, 0.01, 1),
+    smoothing: rng.uniform(0.5, 0.99),
+    regularization: logU(rng, 1e-10, 1e-5),
+    constrained: rng.next() < 0.5,
+  }),
+  make: (fs, k) =>
+    new FdNlms({
+      blockSize: v2BlockSize(fs),
+      partitions: taps(fs) / v2BlockSize(fs),
+      stepSize: k.mu,
+      smoothing: k.smoothing,
+      regularization: k.regularization,
+      constrained: k.constrained,
+    }),
+  seedConfig: { mu: 0.05, smoothing: 0.9, regularization: 1e-8, constrained: true },
+};
+
+export interface RlsKnobs {
+  readonly lambda: number;
+  readonly taps: number;
+  readonly delta: number;
+}
+export const RLS_METHOD: V2Method<RlsKnobs> = {
+  name: 'RLS (≤ 64 taps)',
+  sample: (rng) => ({ lambda: 1 - logU(rng, 5e-5, 1e-2), taps: pick(rng, [16, 32, 64]), delta: logU(rng, 0.01, 10) }),
+  make: (fs, k) => new Rls({ taps: k.taps, frameSize: v2BlockSize(fs), forgetting: k.lambda, delta: k.delta }),
+  seedConfig: { lambda: 0.9999, taps: 32, delta: 1 },
+};
+
+/** Today's FD-Adamax (the OptimizedFilter adapter) with every structural knob open. */
+export const FD_ADAMAX_METHOD: V2Method<FdAdamaxConfig> = {
+  name: 'FD-Adamax (one path)',
+  sample: (rng) => {
+    const ema = rng.next() < 0.6 ? logU(rng, 0.05, 1.5) : 0;
+    return {
+      lr: logU(rng, 0.001, 0.1),
+      beta1: pick(rng, [0.8, 0.9, 0.95]),
+      beta2Seconds: logU(rng, 0.02, 2),
+      emaSeconds: ema,
+      emaWarmupSeconds: ema > 0 ? pick(rng, [0, 0.5, 1]) : 0,
+      constrained: true,
+      alternateConstraint: rng.next() < 0.5,
+      projectGradient: rng.next() < 0.5,
+      levelNormalizedLr: rng.next() < 0.7,
+      warmupBoost: pick(rng, [1, 4, 16]),
+      warmupSeconds: logU(rng, 0.1, 1),
+      tracker:
+        rng.next() < 0.3
+          ? {
+              statistic: 'error-power',
+              delta: 0.5,
+              threshold: rng.uniform(5, 30),
+              lrBoost: pick(rng, [2, 4, 8]),
+              boostSeconds: rng.uniform(0.2, 1),
+              resetMoments: rng.next() < 0.5,
+              emaHoldSeconds: rng.uniform(0, 1),
+            }
+          : null,
+    };
+  },
+  make: (fs, c) => makeFdAdamax({ sampleRate: fs, blockSize: v2BlockSize(fs), taps: taps(fs), rlsTaps: 32 }, c),
+  seedConfig: {
+    lr: 0.005,
+    beta1: 0.9,
+    beta2Seconds: 0.25,
+    emaSeconds: 0.3,
+    emaWarmupSeconds: 1,
+    constrained: true,
+    alternateConstraint: true,
+    projectGradient: false,
+    levelNormalizedLr: true,
+    warmupBoost: 16,
+    warmupSeconds: 0.25,
+    tracker: null,
+  },
+};
+
+/** The two-path canceller with every knob open (structure: foreground kind, two-path, gate, level ratio). */
+export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
+  name: 'FD-Adamax two-path (new)',
+  sample: (rng) => ({
+    lr: logU(rng, 0.005, 0.15),
+    beta1: pick(rng, [0.8, 0.9, 0.95]),
+    beta2Seconds: logU(rng, 0.01, 0.5),
+    epsilon: 1e-7,
+    foreground: pick(rng, ['ema', 'learner', 'copy'] as const),
+    emaSeconds: logU(rng, 0.1, 3),
+    fgLr: logU(rng, 0.001, 0.03),
+    fgBeta2Seconds: logU(rng, 0.05, 1),
+    twoPath: rng.next() < 0.8,
+    copyDb: rng.uniform(0.3, 4),
+    copySeconds: logU(rng, 0.008, 0.1),
+    resetDb: rng.uniform(3, 12),
+    resetSeconds: logU(rng, 0.03, 0.5),
+    compareSeconds: logU(rng, 0.02, 0.3),
+    gateDb: rng.next() < 0.8 ? rng.uniform(8, 30) : 0,
+    gateReleaseSeconds: logU(rng, 0.1, 2),
+    levelNormalization: rng.next() < 0.75 ? 'residual' : 'primary',
+    floorSeconds: logU(rng, 0.5, 3),
+    floorRiseDbPerSecond: logU(rng, 1, 10),
+  }),
+  make: makeCanceller,
+  /** The hand-picked starting point (the class defaults, a slow learner as the foreground). */
+  seedConfig: {
+    lr: 0.03,
+    beta1: 0.9,
+    beta2Seconds: 0.05,
+    epsilon: 1e-7,
+    foreground: 'learner',
+    emaSeconds: 0.5,
+    fgLr: 0.005,
+    fgBeta2Seconds: 0.25,
+    twoPath: true,
+    copyDb: 1,
+    copySeconds: 0.02,
+    resetDb: 6,
+    resetSeconds: 0.15,
+    compareSeconds: 0.05,
+    gateDb: 20,
+    gateReleaseSeconds: 0.5,
+    levelNormalization: 'residual',
+    floorSeconds: 1.5,
+    floorRiseDbPerSecond: 3,
+  },
+};
+
+/** `count` random configurations of a method (the seed config first when it has one), reproducible. */
+export function randomConfigs<K>(m: V2Method<K>, count: number, seed: number): K[] {
+  const rng = new Random(seed);
+  const out: K[] = m.seedConfig ? [m.seedConfig] : [];
+  while (out.length < count) out.push(m.sample(rng));
+  return out;
+}
+
+/** Today's default structure (abrupt-noise-v1 validation pick), as a fixed FD-Adamax configuration. */
+export const V1_DEFAULT_FD: FdAdamaxConfig = {
+  lr: 0.005,
+  beta1: 0.9,
+  beta2Seconds: 0.25,
+  emaSeconds: 0.3,
+  emaWarmupSeconds: 1,
+  constrained: true,
+  alternateConstraint: true,
+  projectGradient: false,
+  levelNormalizedLr: true,
+  warmupBoost: 16,
+  warmupSeconds: 0.25,
+  tracker: null,
+};
+
+/** Every method by name (workers look them up; configs travel as plain objects). */
+/** A method with its config type erased (configs are plain JSON objects between threads). */
+export type AnyV2Method = V2Method<unknown>;
+
+export const V2_METHODS: Record<string, AnyV2Method> = {
+  [NLMS_METHOD.name]: NLMS_METHOD as unknown as AnyV2Method,
+  [FD_NLMS_METHOD.name]: FD_NLMS_METHOD as unknown as AnyV2Method,
+  [RLS_METHOD.name]: RLS_METHOD as unknown as AnyV2Method,
+  [FD_ADAMAX_METHOD.name]: FD_ADAMAX_METHOD as unknown as AnyV2Method,
+  [CANCELLER_METHOD.name]: CANCELLER_METHOD as unknown as AnyV2Method,
+};

@@ -1,0 +1,110 @@
+import type { V2Scene } from '../../src/signal/abrupt-noise-v2-scene.js';
+import { siSdr } from '../../src/signal/si-sdr.js';
+import { isDiverged, median, quantile } from './reference-metrics.js';
+
+/** Scores of one method on one v2 clip. */
+export interface V2ClipScore {
+  readonly id: string;
+  readonly kind: string;
+  readonly sampleRate: number;
+  /** Whole-clip SI-SDR (dB). */
+  readonly siSdr: number;
+  /** SI-SDR of the primary (the input), whole clip. */
+  readonly siSdrIn: number;
+  /** Mean over the clip's changes of the SI-SDR in the 2 s after the change. */
+  readonly siSdrPost: number;
+  /** Recovery time per change (s; Infinity = not within the clip). */
+  readonly recovery: readonly number[];
+  readonly diverged: boolean;
+}
+
+const WINDOW = 0.25;
+
+/** Noise reduction per 250 ms window: 10·log10(Σ v² / Σ (ŝ − s)²). */
+export function windowNr(sc: V2Scene, out: Float32Array): Float64Array {
+  const w = Math.round(WINDOW * sc.sampleRate);
+  const n = Math.floor(out.length / w);
+  const nr = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let pv = 0;
+    let pe = 0;
+    for (let i = j * w; i < (j + 1) * w; i++) {
+      pv += sc.noiseAtPrimary[i] ** 2;
+      const e = out[i] - sc.clean[i];
+      pe += e * e;
+    }
+    nr[j] = 10 * Math.log10((pv + 1e-20) / (pe + 1e-20));
+  }
+  return nr;
+}
+
+/**
+ * Recovery time of one change: the first window start t ≥ change where the median of the next
+ * 0.5 s of 250 ms windows (two windows) is within 3 dB of the median noise reduction over the
+ * change's pre-change span (2 s before it). Infinity when that never happens in the clip.
+ */
+export function recoveryTime(nr: Float64Array, fs: number, at: number, preStart: number, preEnd: number): number {
+  const w = Math.round(WINDOW * fs);
+  const pre: number[] = [];
+  for (let j = Math.ceil(preStart / w); (j + 1) * w <= preEnd; j++) pre.push(nr[j]);
+  const target = median(pre) - 3;
+  for (let j = Math.floor(at / w); j + 1 < nr.length; j++) {
+    if ((nr[j] + nr[j + 1]) / 2 >= target) return Math.max(0, (j * w - at) / fs);
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
+  const fs = sc.sampleRate;
+  const diverged = isDiverged(out, sc.primary);
+  const nr = windowNr(sc, out);
+  const post: number[] = [];
+  const recovery: number[] = [];
+  for (const c of sc.changes) {
+    const b = Math.min(out.length, c.at + Math.round(2 * fs));
+    post.push(diverged ? -50 : siSdr(sc.clean.subarray(c.at, b), out.subarray(c.at, b)));
+    recovery.push(diverged ? Number.POSITIVE_INFINITY : recoveryTime(nr, fs, c.at, c.preStart, c.preEnd));
+  }
+  const whole = diverged ? -50 : siSdr(sc.clean, out);
+  return {
+    id: sc.id,
+    kind: sc.kind,
+    sampleRate: fs,
+    siSdr: Number.isFinite(whole) ? whole : -50,
+    siSdrIn: siSdr(sc.clean, sc.primary),
+    siSdrPost: post.length ? post.reduce((a, v) => a + v, 0) / post.length : Number.NaN,
+    recovery,
+    diverged,
+  };
+}
+
+/** Summary over clips: medians of SI-SDR, pooled recovery median and p90 over changes. */
+export interface V2Summary {
+  readonly clips: number;
+  readonly siSdr: number;
+  readonly siSdrPost: number;
+  readonly recoveryMedian: number;
+  readonly recoveryP90: number;
+  readonly worst: number;
+  readonly diverged: number;
+}
+
+export function summarise(scores: readonly V2ClipScore[]): V2Summary {
+  const rec = scores.flatMap((s) => s.recovery);
+  return {
+    clips: scores.length,
+    siSdr: median(scores.map((s) => s.siSdr)),
+    siSdrPost: median(scores.map((s) => s.siSdrPost)),
+    recoveryMedian: median(rec),
+    recoveryP90: quantile(rec, 0.9),
+    worst: Math.min(...scores.map((s) => s.siSdr)),
+    diverged: scores.filter((s) => s.diverged).length,
+  };
+}
+
+/** Tuning criterion: mean of the median whole-clip and median post-change SI-SDR, minus 2 dB per second of median recovery. */
+export function criterionV2(scores: readonly V2ClipScore[]): number {
+  const s = summarise(scores);
+  const rec = Number.isFinite(s.recoveryMedian) ? s.recoveryMedian : 10;
+  return (s.siSdr + s.siSdrPost) / 2 - 2 * rec;
+}
