@@ -159,7 +159,10 @@ function delta(a: readonly V2ClipScore[], b: readonly V2ClipScore[], key: 'siSdr
 function render(file: string, taken: number): Results {
   const raw = JSON.parse(readFileSync(file, 'utf8'), (_k, v) => (v === null ? Number.POSITIVE_INFINITY : v));
   const byName = new Map(
-    [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD].map((m) => [m.name, m as V2Method<unknown>]),
+    [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD].map((m) => [
+      m.name,
+      m as V2Method<unknown>,
+    ]),
   );
   const tuned: Tuned[] = raw.tuned.map((t: { name: string; config: unknown; criterion: number }) => ({
     method: byName.get(t.name)!,
@@ -190,7 +193,9 @@ async function main(): Promise<void> {
     const si = process.argv.indexOf('--seconds-taken');
     const r = render(process.argv[ri + 1], si >= 0 ? Number(process.argv[si + 1]) : 0);
     const md = report(args, r);
-    process.stdout.write(`${md}\n\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(r.canceller, null, 2)}\n`);
+    process.stdout.write(
+      `${md}\n\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(r.canceller, null, 2)}\n`,
+    );
     if (args.write) log(`wrote ${writeMarkedSection('abrupt-noise-v2', md)}`);
     return;
   }
@@ -203,7 +208,9 @@ async function main(): Promise<void> {
   const val48 = clipSpecs('validation', [48000], 1, args.seconds);
   const test16 = clipSpecs('test', [16000], 1, args.seconds);
   const test48 = clipSpecs('test', [48000], 1, args.seconds);
-  log(`clips: validation ${val16.length}+${val48.length}, test ${test16.length}+${test48.length}; budget ${args.budget}; workers ${args.workers}`);
+  log(
+    `clips: validation ${val16.length}+${val48.length}, test ${test16.length}+${test48.length}; budget ${args.budget}; workers ${args.workers}`,
+  );
   const tuned = await tune(pool, val16, args.budget);
   for (const t of tuned) log(`tuned ${t.method.name}: crit ${t.criterion.toFixed(2)} ${JSON.stringify(t.config)}`);
   const canceller = tuned[tuned.length - 1].config as CancellerKnobs;
@@ -228,14 +235,38 @@ async function main(): Promise<void> {
   log('ablations scored');
   await pool.close();
   const seconds = (performance.now() - t0) / 1000;
-  const md = report(args, { tuned, rows, rows48, testScores16, testScores48, oracle, test16, test48, abl, ablScores, seconds, canceller });
+  const md = report(args, {
+    tuned,
+    rows,
+    rows48,
+    testScores16,
+    testScores48,
+    oracle,
+    test16,
+    test48,
+    abl,
+    ablScores,
+    seconds,
+    canceller,
+  });
   process.stdout.write(`${md}\n`);
-  process.stdout.write(`\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(canceller, null, 2)}\n`);
+  process.stdout.write(
+    `\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(canceller, null, 2)}\n`,
+  );
   if (args.write) log(`wrote ${writeMarkedSection('abrupt-noise-v2', md)}`);
   const dump = join(V2_CACHE, '..', `run-${args.quick ? 'quick' : 'full'}.json`);
   writeFileSync(
     dump,
-    JSON.stringify({ args, seconds, tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })), rows, testScores16, testScores48, oracle, ablScores }),
+    JSON.stringify({
+      args,
+      seconds,
+      tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })),
+      rows,
+      testScores16,
+      testScores48,
+      oracle,
+      ablScores,
+    }),
   );
   log(`raw scores: ${dump}`);
 }
@@ -259,7 +290,10 @@ function report(args: Args, r: Results): string {
   const cmd = `node --import tsx bench/abrupt-noise-v2.ts${args.quick ? ' --quick' : ''} --budget ${args.budget} --seconds ${args.seconds} --workers ${args.workers}`;
   const L: string[] = [];
   L.push('## Quality under noise changes: abrupt-noise-v2 (reference track)', '');
-  L.push(`Command: \`${cmd} --write\` (${(r.seconds / 60).toFixed(1)} min on this machine, ${args.workers} worker threads).`, '');
+  L.push(
+    `Command: \`${cmd} --write\` (${(r.seconds / 60).toFixed(1)} min on this machine, ${args.workers} worker threads).`,
+    '',
+  );
   L.push(
     `Clips (\`makeV2Scene\`): ${V2_SCENE_KINDS.length} scene kinds (${V2_SCENE_KINDS.join(', ')}); ${args.seconds} s each (multi: ×1.2), paths 2–43 ms, input SNR −9…5 dB, reference sensor noise −40…−30 dB (sensor-noise kind: −20…−10 dB). ` +
       'Speech synthesised at bench time (espeak-ng and Festival): validation voices en-us, en-gb-x-rp+f2, en-gb-scotland+m3, en-029+f4, Festival kal; test voices en-gb+f3, en-us-nyc+m5, en-gb-x-gbclan+f1, en-gb-x-gbcwmd+m2, Festival cmu_us_slt; disjoint Harvard sentence sets. ' +
@@ -269,16 +303,21 @@ function report(args: Args, r: Results): string {
       'Recovery: first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes.',
     '',
   );
-  L.push('Per-clip oracle NLMS: best μ of {0.01, 0.05, 0.2} per clip by whole-clip SI-SDR.',
-    '',
-  );
-  const head = ['| method | SI-SDR whole | SI-SDR 2 s post-change | recovery median / p90 (s) | worst clip | diverged |', '|---|---|---|---|---|---|'];
+  L.push('Per-clip oracle NLMS: best μ of {0.01, 0.05, 0.2} per clip by whole-clip SI-SDR.', '');
+  const head = [
+    '| method | SI-SDR whole | SI-SDR 2 s post-change | recovery median / p90 (s) | worst clip | diverged |',
+    '|---|---|---|---|---|---|',
+  ];
   L.push(`Test split, 16 kHz (${r.test16.length} clips):`, '', ...head);
   r.rows.forEach((row_, i) => {
     L.push(row(row_.name, summarise(r.testScores16[i])));
   });
   L.push(row('NLMS, per-clip oracle μ', summarise(r.oracle)), '');
-  L.push(`Test split, 48 kHz (${r.test48.length} clips; the time-domain NLMS, 3072 taps per sample, is left out for CPU time):`, '', ...head);
+  L.push(
+    `Test split, 48 kHz (${r.test48.length} clips; the time-domain NLMS, 3072 taps per sample, is left out for CPU time):`,
+    '',
+    ...head,
+  );
   r.rows48.forEach((row_, i) => {
     L.push(row(row_.name, summarise(r.testScores48[i])));
   });
@@ -286,7 +325,10 @@ function report(args: Args, r: Results): string {
   const ci = r.rows.findIndex((x) => x.method === CANCELLER_METHOD.name);
   const newScores = r.testScores16[ci];
   const ci48 = r.rows48.findIndex((x) => x.method === CANCELLER_METHOD.name);
-  L.push('Per scene kind (test, 16 kHz; whole SI-SDR / post-change SI-SDR / recovery median–p90 s; one clip per kind):', '');
+  L.push(
+    'Per scene kind (test, 16 kHz; whole SI-SDR / post-change SI-SDR / recovery median–p90 s; one clip per kind):',
+    '',
+  );
   L.push(
     ...perKindTable([
       { name: 'two-path (new)', scores: newScores },
@@ -307,7 +349,9 @@ function report(args: Args, r: Results): string {
   );
   L.push(...targets(newScores, r.oracle), '');
   L.push('Ablations of the two-path canceller (validation, 16 + 48 kHz, one change at a time):', '');
-  L.push('| variant | SI-SDR whole | SI-SDR post | recovery median / p90 (s) | worst | Δ whole vs chosen (median paired) |');
+  L.push(
+    '| variant | SI-SDR whole | SI-SDR post | recovery median / p90 (s) | worst | Δ whole vs chosen (median paired) |',
+  );
   L.push('|---|---|---|---|---|---|');
   r.abl.forEach((a, i) => {
     const s = summarise(r.ablScores[i]);
@@ -316,7 +360,8 @@ function report(args: Args, r: Results): string {
     );
   });
   L.push('', 'Tuned configurations (validation picks):', '');
-  for (const t of r.tuned) L.push(`- ${t.method.name} (criterion ${t.criterion.toFixed(2)}): \`${JSON.stringify(t.config)}\``);
+  for (const t of r.tuned)
+    L.push(`- ${t.method.name} (criterion ${t.criterion.toFixed(2)}): \`${JSON.stringify(t.config)}\``);
   return L.join('\n');
 }
 
@@ -334,7 +379,14 @@ function targets(nw: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): st
     '|---|---|---|',
     `| median whole-clip SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdr)} vs ${fmt(o.siSdr)} (Δ ${fmt(s.siSdr - o.siSdr)}) | ${yes(s.siSdr >= o.siSdr + 3)} |`,
     `| median post-change SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdrPost)} vs ${fmt(o.siSdrPost)} (Δ ${fmt(s.siSdrPost - o.siSdrPost)}) | ${yes(s.siSdrPost >= o.siSdrPost + 3)} |`,
-    `| recovery median ≤ 0.5 s and p90 ≤ 1.5 s for every change kind | met for ${recOk.length} of ${kinds.length} kinds${recOk.length < kinds.length ? ` (missed: ${kinds.filter((x) => !recOk.includes(x.k)).map((x) => `${x.k} ${fmtS(x.s.recoveryMedian)}/${fmtS(x.s.recoveryP90)}`).join(', ')})` : ''} | ${yes(recOk.length === kinds.length)} |`,
+    `| recovery median ≤ 0.5 s and p90 ≤ 1.5 s for every change kind | met for ${recOk.length} of ${kinds.length} kinds${
+      recOk.length < kinds.length
+        ? ` (missed: ${kinds
+            .filter((x) => !recOk.includes(x.k))
+            .map((x) => `${x.k} ${fmtS(x.s.recoveryMedian)}/${fmtS(x.s.recoveryP90)}`)
+            .join(', ')})`
+        : ''
+    } | ${yes(recOk.length === kinds.length)} |`,
     `| worst clip ≥ its oracle NLMS − 1 dB | worst paired gap ${fmt(worstGap)} dB | ${yes(worstGap >= -1)} |`,
   ];
 }

@@ -10,10 +10,16 @@
  */
 import { loadavg } from 'node:os';
 import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
+import { makeFdAdamax } from './lib/reference-methods.js';
 import { median } from './lib/reference-metrics.js';
 import { makeSpeedSignal } from './lib/speed-signal.js';
-import { CANCELLER_METHOD, type CancellerKnobs, FD_NLMS_METHOD, makeCanceller, V1_DEFAULT_FD } from './lib/v2-methods.js';
-import { makeFdAdamax } from './lib/reference-methods.js';
+import {
+  CANCELLER_METHOD,
+  type CancellerKnobs,
+  FD_NLMS_METHOD,
+  makeCanceller,
+  V1_DEFAULT_FD,
+} from './lib/v2-methods.js';
 
 const argv = process.argv.slice(2);
 const num = (f: string, d: number): number => (argv.includes(f) ? Number(argv[argv.indexOf(f) + 1]) : d);
@@ -28,7 +34,10 @@ const taps43 = Math.ceil((43 * FS) / 1000 / B) * B;
 const cases: [string, () => AdaptiveFilter][] = [
   ['two-path canceller, 43 ms', () => makeCanceller(FS, { ...knobs, filterMs: 43 })],
   ['two-path canceller, 64 ms (default length)', () => makeCanceller(FS, { ...knobs, filterMs: 64 })],
-  ['v1 FD-Adamax+EMA, 43 ms', () => makeFdAdamax({ sampleRate: FS, blockSize: B, taps: taps43, rlsTaps: 32 }, V1_DEFAULT_FD)],
+  [
+    'v1 FD-Adamax+EMA, 43 ms',
+    () => makeFdAdamax({ sampleRate: FS, blockSize: B, taps: taps43, rlsTaps: 32 }, V1_DEFAULT_FD),
+  ],
   [
     'FD-NLMS (constrained), 43 ms',
     () => FD_NLMS_METHOD.make(FS, { mu: 0.1, smoothing: 0.9, regularization: 1e-8, constrained: true }),
@@ -89,7 +98,11 @@ function heapPerBlock(d: Float32Array, x: Float32Array): { bytesPerBlock: number
 const { d, x } = makeSpeedSignal(FS);
 const load0 = loadavg()[0];
 const runs: Row[][] = cases.map(() => []);
-for (let r = 0; r < repeats; r++) cases.forEach(([, make], c) => runs[c].push(timeCase(make, d, x)));
+for (let r = 0; r < repeats; r++) {
+  cases.forEach(([, make], c) => {
+    runs[c].push(timeCase(make, d, x));
+  });
+}
 const heap = heapPerBlock(d, x);
 const load1 = loadavg()[0];
 const base = median(runs[3].map((r) => r.p99));
@@ -100,7 +113,9 @@ console.log('| filter | p50 | p99 | p99.9 | p99 / FD-NLMS p99 |');
 console.log('|---|---|---|---|---|');
 cases.forEach(([name], c) => {
   const m = (k: keyof Row): number => median(runs[c].map((r) => r[k]));
-  console.log(`| ${name} | ${m('p50').toFixed(1)} | ${m('p99').toFixed(1)} | ${m('p999').toFixed(1)} | ${(m('p99') / base).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${m('p50').toFixed(1)} | ${m('p99').toFixed(1)} | ${m('p999').toFixed(1)} | ${(m('p99') / base).toFixed(2)} |`,
+  );
 });
 console.log(
   `\nHeap growth of the canceller (43 ms) over ${heap.blocks} steady-state blocks: ${heap.bytesPerBlock.toFixed(2)} B/block${(globalThis as { gc?: unknown }).gc ? '' : ' (run with --expose-gc for forced GCs around it)'}.`,

@@ -21,8 +21,8 @@ import {
   type AdaptiveFilter,
   createReferenceCanceller,
   Nlms,
-  type OptimizedFilter,
   type ReferenceCancellerConfig,
+  type ReferenceCancellerFilter,
   type ReferenceCancellerOverrides,
   referenceCancellerConfig,
   referencePartitions,
@@ -76,7 +76,7 @@ export interface ReferenceFilter {
   readonly config: ReferenceCancellerConfig;
   readonly settings: Record<string, unknown>;
   /** The Adamax adapter (FD-Adamax only): its `core` gives the raw and EMA weights for the traces. */
-  readonly optimized: OptimizedFilter | null;
+  readonly optimized: ReferenceCancellerFilter | null;
 }
 
 /**

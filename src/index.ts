@@ -41,7 +41,7 @@ export { Rls, type RlsOptions } from './models/baselines/rls.js';
 export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
 export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
 export { createPriorDenoiser } from './models/create-prior-denoiser.js';
-export { createReferenceCanceller } from './models/create-reference-canceller.js';
+export { createReferenceCanceller, type ReferenceCancellerFilter } from './models/create-reference-canceller.js';
 export { createSingleChannelDenoiser } from './models/create-single-channel-denoiser.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
 export { SINGLE_CHANNEL_DEFAULTS } from './models/defaults/single-channel-defaults.js';
@@ -83,6 +83,7 @@ export {
   type ReferenceCancellerOverrides,
   type ReferenceModelConfig,
   type ReferenceTrackerConfig,
+  type ReferenceTwoPathConfig,
   referenceCancellerConfig,
   referencePartitions,
 } from './models/reference-canceller-config.js';

@@ -83,6 +83,7 @@ export function fdOverrides(g: Geometry, c: FdAdamaxConfig): ReferenceCancellerO
     beta2Seconds: c.beta2Seconds,
     emaSeconds: c.emaSeconds,
     model: {
+      design: 'one-path',
       filterMs: (g.taps * 1000) / g.sampleRate,
       blockSize: g.blockSize,
       constrained: c.constrained,
@@ -99,7 +100,10 @@ export function fdOverrides(g: Geometry, c: FdAdamaxConfig): ReferenceCancellerO
 
 /** FD-Adamax through the one factory (`createReferenceCanceller`), as the CLI builds it. */
 export function makeFdAdamax(g: Geometry, c: FdAdamaxConfig): OptimizedFilter {
-  return createReferenceCanceller(referenceCancellerConfig(g.sampleRate, fdOverrides(g, c)), g.sampleRate);
+  const f = createReferenceCanceller(referenceCancellerConfig(g.sampleRate, fdOverrides(g, c)), g.sampleRate);
+  if (!(f instanceof OptimizedFilter))
+    throw new Error('makeFdAdamax: the one-path design must build an OptimizedFilter');
+  return f;
 }
 
 export function makeTdAdamax(g: Geometry, lr: number, beta2Seconds = 0.25): OptimizedFilter {

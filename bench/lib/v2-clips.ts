@@ -38,7 +38,10 @@ function bank(spec: V2ClipSpec): VoiceBank {
   const key = `${spec.speech}-${spec.split}-${spec.sampleRate}`;
   let b = banks.get(key);
   if (!b) {
-    b = spec.speech === 'synth' ? loadV2Speech(spec.split, spec.sampleRate) : fixtureV2Speech(spec.split, spec.sampleRate);
+    b =
+      spec.speech === 'synth'
+        ? loadV2Speech(spec.split, spec.sampleRate)
+        : fixtureV2Speech(spec.split, spec.sampleRate);
     banks.set(key, b);
   }
   return b;

@@ -3,7 +3,12 @@ import type { AdaptiveFilter } from '../../src/models/adaptive-filter.js';
 import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
 import { Nlms } from '../../src/models/baselines/nlms.js';
 import { Rls } from '../../src/models/baselines/rls.js';
+import { createReferenceCanceller } from '../../src/models/create-reference-canceller.js';
 import { type LevelNormalization, ReferenceCanceller } from '../../src/models/reference-canceller.js';
+import {
+  type ReferenceCancellerOverrides,
+  referenceCancellerConfig,
+} from '../../src/models/reference-canceller-config.js';
 import { betaFromTimeConstant } from '../../src/models/tracking/time-constants.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import { type FdAdamaxConfig, makeFdAdamax } from './reference-methods.js';
@@ -42,7 +47,46 @@ export interface CancellerKnobs {
   readonly copyBoostSeconds?: number;
 }
 
-export function makeCanceller(fs: number, k: CancellerKnobs): ReferenceCanceller {
+/** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
+export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCancellerOverrides {
+  const ema = k.foreground === 'ema' || (!k.twoPath && k.foreground !== 'learner');
+  return {
+    optimizer: { learning_rate: k.lr, beta_1: k.beta1, epsilon: k.epsilon },
+    beta2Seconds: k.beta2Seconds,
+    emaSeconds: ema ? k.emaSeconds : 0,
+    model: {
+      design: 'two-path',
+      filterMs: k.filterMs ?? V2_FILTER_MS,
+      blockSize: v2BlockSize(fs),
+      twoPath: {
+        foreground: k.foreground,
+        copyAndReset: k.twoPath,
+        foregroundLearningRate: k.fgLr,
+        foregroundBeta2Seconds: k.fgBeta2Seconds,
+        copyDb: k.copyDb,
+        copySeconds: k.copySeconds,
+        resetDb: k.resetDb,
+        resetSeconds: k.resetSeconds,
+        compareSeconds: k.compareSeconds,
+        gateDb: k.gateDb,
+        gateReleaseSeconds: k.gateReleaseSeconds,
+        levelNormalization: k.levelNormalization,
+        floorSeconds: k.floorSeconds,
+        floorRiseDbPerSecond: k.floorRiseDbPerSecond,
+        copyBoost: k.copyBoost ?? 1,
+        copyBoostSeconds: k.copyBoostSeconds ?? 0.5,
+      },
+    },
+  };
+}
+
+/** The two-path canceller through the ONE factory (`createReferenceCanceller`), as the CLI builds it. */
+export function makeCanceller(fs: number, k: CancellerKnobs): AdaptiveFilter {
+  return createReferenceCanceller(referenceCancellerConfig(fs, cancellerOverrides(fs, k)), fs);
+}
+
+/** The same canceller assembled by hand (the test asserts both are bit-identical). */
+export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCanceller {
   const B = v2BlockSize(fs);
   const rate = fs / B;
   const ema = k.foreground === 'ema' || (!k.twoPath && k.foreground !== 'learner');

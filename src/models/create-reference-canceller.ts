@@ -1,10 +1,69 @@
+import type { Adamax as AdamaxType } from '../optim/adamax.js';
 import { Adamax } from '../optim/adamax.js';
+import type { AdamaxCore } from '../optim/adamax-core.js';
+import type { AdaptiveFilter } from './adaptive-filter.js';
+import type { AdaptiveModel } from './adaptive-model.js';
 import { OptimizedFilter } from './optimized-filter.js';
 import { PartitionedFdFilter } from './partitioned-fd-filter.js';
+import { ReferenceCanceller } from './reference-canceller.js';
 import { checkModel, type ReferenceCancellerConfig, referencePartitions } from './reference-canceller-config.js';
 import { PageHinkley } from './tracking/page-hinkley.js';
 import { betaFromTimeConstant } from './tracking/time-constants.js';
 import { Tracker } from './tracking/tracker.js';
+
+/** What the factory returns, whichever design: an adaptive filter with its Adamax and counters. */
+export interface ReferenceCancellerFilter extends AdaptiveFilter {
+  /** The model (a `PartitionedFdFilter`: its `layout`, `blockSize`, `taps`). */
+  readonly model: AdaptiveModel;
+  /** The (background) learner. */
+  readonly optimizer: AdamaxType;
+  readonly core: AdamaxCore;
+  /** Blocks whose output the watchdog replaced by the primary. */
+  readonly bypassed: number;
+  /** Watchdog resets (one-path) or restorations of the last good weights (two-path). */
+  readonly resets: number;
+  /** Blocks without learning because the reference was quiet. */
+  readonly gated: number;
+}
+
+/** The two-path design: background = `config.optimizer`, foreground per `model.twoPath`. */
+function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): ReferenceCanceller {
+  const m = config.model;
+  const t = m.twoPath;
+  const blockRate = sampleRate / m.blockSize;
+  const o = config.optimizer;
+  const foregroundOptimizer =
+    t.foreground === 'learner'
+      ? new Adamax({
+          learningRate: t.foregroundLearningRate,
+          beta1: o.beta_1,
+          beta2: betaFromTimeConstant(t.foregroundBeta2Seconds, blockRate),
+          epsilon: o.epsilon,
+        })
+      : undefined;
+  return new ReferenceCanceller({
+    sampleRate,
+    optimizer: Adamax.fromConfig(o),
+    ...(foregroundOptimizer ? { foregroundOptimizer } : {}),
+    blockSize: m.blockSize,
+    filterMs: m.filterMs,
+    twoPath: t.copyAndReset,
+    copyDb: t.copyDb,
+    copySeconds: t.copySeconds,
+    resetDb: t.resetDb,
+    resetSeconds: t.resetSeconds,
+    compareSeconds: t.compareSeconds,
+    gateDb: t.gateDb,
+    gateReleaseSeconds: t.gateReleaseSeconds,
+    levelNormalization: t.levelNormalization,
+    floorSeconds: t.floorSeconds,
+    floorRiseDbPerSecond: t.floorRiseDbPerSecond,
+    copyBoost: t.copyBoost,
+    copyBoostSeconds: t.copyBoostSeconds,
+    activityFloor: m.activityFloor,
+    maxGainDb: m.maxGainDb,
+  });
+}
 
 /**
  * The ONE factory of the reference-microphone canceller: a partitioned frequency-domain filter
@@ -21,9 +80,13 @@ import { Tracker } from './tracking/tracker.js';
  * f.process([primaryBlock, referenceBlock], cleanedBlock);
  * @throws InvalidOptionError for a config that does not validate (same messages as the API).
  */
-export function createReferenceCanceller(config: ReferenceCancellerConfig, sampleRate: number): OptimizedFilter {
+export function createReferenceCanceller(
+  config: ReferenceCancellerConfig,
+  sampleRate: number,
+): ReferenceCancellerFilter {
   const m = config.model;
   checkModel(m);
+  if (m.design === 'two-path') return createTwoPath(config, sampleRate);
   const blockRate = sampleRate / m.blockSize;
   const model = new PartitionedFdFilter({
     blockSize: m.blockSize,

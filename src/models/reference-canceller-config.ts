@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../core/errors.js';
 import { IssueCollector, pyRepr } from '../core/validate.js';
 import { Adamax, type AdamaxConfig } from '../optim/adamax.js';
 import { REFERENCE_DEFAULTS } from './defaults/reference-defaults.js';
+import type { LevelNormalization } from './reference-canceller.js';
 import { betaFromTimeConstant } from './tracking/time-constants.js';
 
 /** Change tracker of the reference canceller (Page–Hinkley on a per-block statistic). */
@@ -15,8 +16,41 @@ export interface ReferenceTrackerConfig {
   readonly emaHoldSeconds: number;
 }
 
+/**
+ * The two-path canceller's own knobs (used when `design` is `'two-path'`): see `ReferenceCanceller`.
+ * The optimizer section is the background learner's; `foreground: 'ema'` uses its weight EMA.
+ */
+export interface ReferenceTwoPathConfig {
+  /** 'learner': the foreground learns with its own slow Adamax; 'ema': the background's weight EMA; 'copy': copies only. */
+  readonly foreground: 'learner' | 'ema' | 'copy';
+  /** Copy/reset between the paths (false: one path with the gate and level ratio, an ablation). */
+  readonly copyAndReset: boolean;
+  /** The foreground learner's (relative) learning rate and β2 time constant (s). */
+  readonly foregroundLearningRate: number;
+  readonly foregroundBeta2Seconds: number;
+  readonly copyDb: number;
+  readonly copySeconds: number;
+  readonly resetDb: number;
+  readonly resetSeconds: number;
+  readonly compareSeconds: number;
+  /** Reference-activity gate depth (dB below the recent reference level; 0 = off) and release (s). */
+  readonly gateDb: number;
+  readonly gateReleaseSeconds: number;
+  readonly levelNormalization: LevelNormalization;
+  readonly floorSeconds: number;
+  readonly floorRiseDbPerSecond: number;
+  readonly copyBoost: number;
+  readonly copyBoostSeconds: number;
+}
+
 /** The structure of the canceller (everything but the optimizer), rate-free except `blockSize`. */
 export interface ReferenceModelConfig {
+  /**
+   * 'two-path': the foreground/background `ReferenceCanceller` (its knobs in `twoPath`);
+   * 'one-path': the v1 `OptimizedFilter` (EMA output, start-up boost, optional tracker).
+   */
+  readonly design: 'two-path' | 'one-path';
+  readonly twoPath: ReferenceTwoPathConfig;
   /** Filter length in ms; the filter has ⌈filterMs · rate / 1000 / blockSize⌉ partitions of `blockSize` taps. */
   readonly filterMs: number;
   /** Block (frame) size in samples, a power of two; the FFT size is twice it. */
@@ -56,6 +90,8 @@ export interface ReferenceCancellerOverrides {
 }
 
 const MODEL_KEYS: ReadonlySet<string> = new Set([
+  'design',
+  'twoPath',
   'filterMs',
   'blockSize',
   'constrained',
@@ -99,6 +135,8 @@ export function referenceCancellerConfig(
   c.unknownKeys(mo, MODEL_KEYS, 'Model argument(s) not recognized');
   c.throwIfAny();
   const model: ReferenceModelConfig = {
+    design: d.design,
+    twoPath: { ...d.twoPath, ...(mo.twoPath ?? {}) },
     filterMs: d.filterMs,
     blockSize: defaultBlockSize(sampleRate),
     constrained: d.constrained,
@@ -111,7 +149,7 @@ export function referenceCancellerConfig(
     tracker: d.tracker,
     activityFloor: d.activityFloor,
     maxGainDb: d.maxGainDb,
-    ...mo,
+    ...withoutTwoPath(mo),
   };
   checkModel(model);
   const blockRate = sampleRate / model.blockSize;
@@ -151,6 +189,51 @@ export function referenceCancellerConfig(
   return { optimizer: Adamax.fromConfig(opt).getConfig(), model };
 }
 
+function withoutTwoPath(mo: Partial<ReferenceModelConfig>): Partial<ReferenceModelConfig> {
+  const { twoPath: _t, ...rest } = mo;
+  return rest;
+}
+
+const TWO_PATH_KEYS: ReadonlySet<string> = new Set(Object.keys(REFERENCE_DEFAULTS.twoPath));
+
+function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+    c.add('twoPath', `\`twoPath\` must be an object. Received: twoPath=${pyRepr(t)}`);
+    return;
+  }
+  c.unknownKeys(t, TWO_PATH_KEYS, 'twoPath argument(s) not recognized');
+  if (!['learner', 'ema', 'copy'].includes(t.foreground)) {
+    c.add(
+      'twoPath.foreground',
+      `\`foreground\` must be 'learner', 'ema' or 'copy'. Received: foreground=${pyRepr(t.foreground)}`,
+    );
+  }
+  if (!['residual', 'primary', 'off'].includes(t.levelNormalization)) {
+    c.add(
+      'twoPath.levelNormalization',
+      `\`levelNormalization\` must be 'residual', 'primary' or 'off'. Received: levelNormalization=${pyRepr(t.levelNormalization)}`,
+    );
+  }
+  c.boolean('twoPath.copyAndReset', t.copyAndReset);
+  c.inRange('twoPath.foregroundLearningRate', t.foregroundLearningRate, 0, 10, false);
+  c.inRange('twoPath.copyDb', t.copyDb, 0, 60, false);
+  c.inRange('twoPath.resetDb', t.resetDb, 0, 120, false);
+  c.inRange('twoPath.gateDb', t.gateDb, 0, 200, false);
+  c.inRange('twoPath.copyBoost', t.copyBoost, 1, 1e4, false);
+  for (const k of [
+    'foregroundBeta2Seconds',
+    'copySeconds',
+    'resetSeconds',
+    'compareSeconds',
+    'gateReleaseSeconds',
+    'floorSeconds',
+    'copyBoostSeconds',
+  ] as const) {
+    c.inRange(`twoPath.${k}`, t[k], 1e-4, 3600, false);
+  }
+  c.inRange('twoPath.floorRiseDbPerSecond', t.floorRiseDbPerSecond, 0, 1000, false);
+}
+
 function secondsToBeta(option: string, seconds: number, blockRate: number): number {
   if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) {
     throw new InvalidOptionError([
@@ -175,6 +258,10 @@ function checkRate(sampleRate: number): void {
 export function checkModel(model: ReferenceModelConfig): void {
   const c = new IssueCollector();
   c.unknownKeys(model, MODEL_KEYS, 'Model argument(s) not recognized');
+  if (model.design !== 'two-path' && model.design !== 'one-path') {
+    c.add('design', `\`design\` must be 'two-path' or 'one-path'. Received: design=${pyRepr(model.design)}`);
+  }
+  checkTwoPath(c, model.twoPath);
   c.inRange('filterMs', model.filterMs, 0.1, 10000, false);
   c.integer('blockSize', model.blockSize, 16);
   const b = model.blockSize;

@@ -315,6 +315,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.reset();
   }
 
+  /** Same as {@link restores} (the factory's common counter name). */
+  get resets(): number {
+    return this.restores;
+  }
+
   /** The foreground weights (the output's). */
   get foregroundWeights(): Float32Array {
     return this.fg;

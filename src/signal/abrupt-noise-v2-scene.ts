@@ -181,14 +181,25 @@ function change(rng: Random, what: string, prev: Segment, start: number, paths: 
     next.path = paths.n++;
   };
   if (what === 'path') newPath();
-  else if (what === 'colour') next.noise = pick(rng, COLOURS.filter((t) => t !== prev.noise));
+  else if (what === 'colour')
+    next.noise = pick(
+      rng,
+      COLOURS.filter((t) => t !== prev.noise),
+    );
   else if (what === 'level+10') next.gainDb = prev.gainDb + 10;
   else if (what === 'level-20') next.gainDb = prev.gainDb - 20;
-  else if (what === 'type') next.noise = pick(rng, TYPES.filter((t) => t !== prev.noise));
+  else if (what === 'type')
+    next.noise = pick(
+      rng,
+      TYPES.filter((t) => t !== prev.noise),
+    );
   else if (what === 'compound') {
     newPath();
     next.gainDb = prev.gainDb + (rng.next() < 0.5 ? 10 : -10);
-    next.noise = pick(rng, TYPES.filter((t) => t !== prev.noise));
+    next.noise = pick(
+      rng,
+      TYPES.filter((t) => t !== prev.noise),
+    );
   }
   return next;
 }
@@ -205,8 +216,16 @@ interface Plan {
 function plan(kind: V2SceneKind, rng: Random, length: number, fs: number): Plan {
   const s = (sec: number) => Math.round(sec * fs);
   const first: Noise =
-    kind === 'tonal' ? 'tonal' : kind === 'babble' ? 'babble' : kind === 'colour' ? pick(rng, COLOURS) : pick(rng, TYPES);
-  const segments: Segment[] = [{ start: 0, noise: kind === 'sensor-noise' ? pick(rng, COLOURS) : first, gainDb: 0, path: 0 }];
+    kind === 'tonal'
+      ? 'tonal'
+      : kind === 'babble'
+        ? 'babble'
+        : kind === 'colour'
+          ? pick(rng, COLOURS)
+          : pick(rng, TYPES);
+  const segments: Segment[] = [
+    { start: 0, noise: kind === 'sensor-noise' ? pick(rng, COLOURS) : first, gainDb: 0, path: 0 },
+  ];
   const paths = { n: 1 };
   const changes: Plan['changes'] = [];
   let drift: Plan['drift'] = null;
@@ -249,10 +268,16 @@ function plan(kind: V2SceneKind, rng: Random, length: number, fs: number): Plan 
 function validate(o: V2SceneOptions): void {
   const issues: { option: string; message: string }[] = [];
   if (!V2_SCENE_KINDS.includes(o.kind)) {
-    issues.push({ option: 'kind', message: `\`kind\` must be one of ${V2_SCENE_KINDS.join(', ')}. Received: ${o.kind}` });
+    issues.push({
+      option: 'kind',
+      message: `\`kind\` must be one of ${V2_SCENE_KINDS.join(', ')}. Received: ${o.kind}`,
+    });
   }
   if (!(o.sampleRate >= 8000 && o.sampleRate <= 192000)) {
-    issues.push({ option: 'sampleRate', message: `\`sampleRate\` must be in [8000, 192000]. Received: ${o.sampleRate}` });
+    issues.push({
+      option: 'sampleRate',
+      message: `\`sampleRate\` must be in [8000, 192000]. Received: ${o.sampleRate}`,
+    });
   }
   if (!(o.talker?.length >= 1) || !(o.others?.length >= 1)) {
     issues.push({ option: 'talker', message: '`talker` and `others` need at least one utterance each.' });

@@ -1,8 +1,8 @@
 import type { AdaptiveModel } from '../models/adaptive-model.js';
+import type { ReferenceCancellerFilter } from '../models/create-reference-canceller.js';
 import { createReferenceCanceller } from '../models/create-reference-canceller.js';
 import { createSingleChannelDenoiser } from '../models/create-single-channel-denoiser.js';
 import type { OnlineDenoiser, OnlineDenoiserState } from '../models/online-denoiser.js';
-import type { OptimizedFilter } from '../models/optimized-filter.js';
 import { referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import { singleChannelConfig } from '../models/single-channel-config.js';
 import { betaFromTimeConstant } from '../models/tracking/time-constants.js';
@@ -55,7 +55,7 @@ export class DenoiserEngine {
   /** Running sums, see {@link Stat}. */
   readonly stats = new Float64Array(8);
   private readonly optimizer: Adamax;
-  private readonly filter: OptimizedFilter | null;
+  private readonly filter: ReferenceCancellerFilter | null;
   private readonly model: OnlineDenoiser | null;
   private readonly state: OnlineDenoiserState | null;
   private readonly frame: Float32Array[];

@@ -46,7 +46,10 @@ describe('referenceCancellerConfig / createReferenceCanceller', () => {
 
   it('carries every default (projectGradient false, start-up boost, raw output while the EMA catches up)', () => {
     const rate = 16000;
-    const f = createReferenceCanceller(referenceCancellerConfig(rate), rate);
+    const f = createReferenceCanceller(
+      referenceCancellerConfig(rate, { model: { design: 'one-path' } }),
+      rate,
+    ) as OptimizedFilter;
     const pfd = f.model as PartitionedFdFilter;
     expect(pfd.projectGradient).toBe(false);
     expect(pfd.constrained).toBe(true);

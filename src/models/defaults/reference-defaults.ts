@@ -11,6 +11,27 @@
  * benchmark (16 kHz, never the test split). A benchmark prints proposed values; a commit applies them.
  */
 export const REFERENCE_DEFAULTS = Object.freeze({
+  /** 'two-path': foreground/background `ReferenceCanceller`; 'one-path': the v1 `OptimizedFilter`. */
+  design: 'one-path' as 'two-path' | 'one-path',
+  /** Knobs of the two-path design (see `ReferenceCanceller`). */
+  twoPath: Object.freeze({
+    foreground: 'learner' as 'learner' | 'ema' | 'copy',
+    copyAndReset: true,
+    foregroundLearningRate: 0.005,
+    foregroundBeta2Seconds: 0.25,
+    copyDb: 1,
+    copySeconds: 0.02,
+    resetDb: 6,
+    resetSeconds: 0.15,
+    compareSeconds: 0.05,
+    gateDb: 20,
+    gateReleaseSeconds: 0.5,
+    levelNormalization: 'residual' as 'residual' | 'primary' | 'off',
+    floorSeconds: 1.5,
+    floorRiseDbPerSecond: 3,
+    copyBoost: 1,
+    copyBoostSeconds: 0.5,
+  }),
   /** Filter length in ms: the taps cover at least this (64 ms models room paths at every rate). */
   filterMs: 64,
   /** Block duration in ms: the block size is the largest power of two ≤ blockMs · rate (64 at 16 kHz, 128 at 48 kHz). */
