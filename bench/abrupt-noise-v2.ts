@@ -13,15 +13,15 @@
  * - Prints the proposed defaults (JSON); never writes library source. `--write` replaces this
  *   benchmark's section of BENCHMARKS.md.
  *
- * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write]
+ * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write] [--dump]
+ *      node --import tsx bench/abrupt-noise-v2.ts --render FILE [--seconds-taken S] [--write]   (re-render a --dump output)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { V2_SCENE_KINDS } from '../src/signal/abrupt-noise-v2-scene.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 import { median } from './lib/reference-metrics.js';
-import { loadV2Speech, V2_CACHE } from './lib/speech-v2.js';
+import { loadV2Speech } from './lib/speech-v2.js';
 import { clipSpecs, type V2ClipSpec } from './lib/v2-clips.js';
 import {
   CANCELLER_METHOD,
@@ -157,7 +157,9 @@ function delta(a: readonly V2ClipScore[], b: readonly V2ClipScore[], key: 'siSdr
 
 /** Re-renders the report from a dumped run (`--render FILE [--seconds-taken S]`): no re-run. */
 function render(file: string, taken: number): Results {
-  const raw = JSON.parse(readFileSync(file, 'utf8'), (_k, v) => (v === null ? Number.POSITIVE_INFINITY : v));
+  const text = readFileSync(file, 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith('RAW ') || l.startsWith('{'))!;
+  const raw = JSON.parse(line.replace(/^RAW /, ''), (_k, v) => (v === null ? Number.POSITIVE_INFINITY : v));
   const byName = new Map(
     [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD].map((m) => [
       m.name,
@@ -254,21 +256,12 @@ async function main(): Promise<void> {
     `\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(canceller, null, 2)}\n`,
   );
   if (args.write) log(`wrote ${writeMarkedSection('abrupt-noise-v2', md)}`);
-  const dump = join(V2_CACHE, '..', `run-${args.quick ? 'quick' : 'full'}.json`);
-  writeFileSync(
-    dump,
-    JSON.stringify({
-      args,
-      seconds,
-      tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })),
-      rows,
-      testScores16,
-      testScores48,
-      oracle,
-      ablScores,
-    }),
-  );
-  log(`raw scores: ${dump}`);
+  if (process.argv.includes('--dump')) {
+    // raw scores for `--render` (redirect stdout to a file)
+    process.stdout.write(
+      `\nRAW ${JSON.stringify({ args, seconds, tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })), rows, testScores16, testScores48, oracle, ablScores })}\n`,
+    );
+  }
 }
 
 interface Results {
