@@ -118,7 +118,14 @@ const RHO = 8; // this block's level ratio
 const LR_SET_F = 9; // last foreground lr written
 const FLOOR = 10; // slew-limited floor of the level ratio
 const BOOST = 11; // foreground lr boost above 1 (decays)
-const SLOTS = 12;
+// this block's powers (passed to the helpers through the array: a double argument would be boxed)
+const F_PD = 12;
+const F_PX = 13;
+const F_PY = 14;
+const F_EF = 15;
+const F_EB = 16;
+const RATIO = 17; // level ratio pushed to the floor tracker
+const SLOTS = 18;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -423,9 +430,15 @@ export class ReferenceCanceller implements AdaptiveFilter {
       return;
     }
     if (this.foregroundCore) this.fgError.set(output);
-    if (this.watchdog(ef, pd, d, output)) return;
-    this.track(pd, px, py, ef, eb);
-    if (this.frames % this.snapshotBlocks === 0 && this.s[EF] < this.s[PD] && ef <= pd) this.good.set(this.fg);
+    const s = this.s;
+    s[F_PD] = pd;
+    s[F_PX] = px;
+    s[F_PY] = py;
+    s[F_EF] = ef;
+    s[F_EB] = eb;
+    if (this.watchdog(d, output)) return;
+    this.track();
+    if (this.frames % this.snapshotBlocks === 0 && s[EF] < s[PD] && ef <= pd) this.good.set(this.fg);
     if (px < this.activityFloor || px < this.gateRatio * this.s[REC]) {
       this.gated++;
       return;
@@ -435,8 +448,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   }
 
   /** Output louder than the primary: bypass; sustained → restore the last good weights. True when restored. */
-  private watchdog(ef: number, pd: number, d: Float32Array, output: Float32Array): boolean {
-    if (ef > this.maxGain * pd + 1e-10) {
+  private watchdog(d: Float32Array, output: Float32Array): boolean {
+    if (this.s[F_EF] > this.maxGain * this.s[F_PD] + 1e-10) {
       output.set(d);
       this.bypassed++;
       if (++this.bypassCount >= this.watchdogBlocks) {
@@ -450,14 +463,20 @@ export class ReferenceCanceller implements AdaptiveFilter {
   }
 
   /** Level, gate and comparison statistics (before learning on the block). */
-  private track(pd: number, px: number, py: number, ef: number, eb: number): void {
+  private track(): void {
     const s = this.s;
+    const pd = s[F_PD];
+    const px = s[F_PX];
+    const py = s[F_PY];
+    const ef = s[F_EF];
+    const eb = s[F_EB];
     const a = this.frames === 1 ? 0 : this.aLevel;
     s[PD] = a * s[PD] + (1 - a) * pd;
     s[PX] = a * s[PX] + (1 - a) * px;
     s[PY] = a * s[PY] + (1 - a) * py;
     s[REC] = s[PX] > s[REC] ? s[PX] : this.aRelease * s[REC] + (1 - this.aRelease) * s[PX];
-    this.floor.push(s[PD] / (s[PX] + this.activityFloor));
+    s[RATIO] = s[PD] / (s[PX] + this.activityFloor);
+    this.floor.pushFrom(s, RATIO);
     s[FLOOR] = Math.min(this.floor.value, s[FLOOR] * this.floorRise);
     const c = this.frames === 1 ? 0 : this.aCompare;
     s[EF] = c * s[EF] + (1 - c) * ef;

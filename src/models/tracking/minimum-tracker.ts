@@ -21,8 +21,8 @@ export class MinimumTracker {
   readonly subWindows: number;
   readonly framesPerSub: number;
   private readonly ring: Float64Array;
-  /** [0] current sub-window minimum, [1] frames in it, [2] next ring slot, [3] value. */
-  private readonly s = new Float64Array(4);
+  /** [0] current sub-window minimum, [1] frames in it, [2] next ring slot, [3] value, [4] input. */
+  private readonly s = new Float64Array(5);
 
   constructor(subWindows: number, framesPerSub: number) {
     if (!(Number.isInteger(subWindows) && subWindows >= 1 && Number.isInteger(framesPerSub) && framesPerSub >= 1)) {
@@ -52,8 +52,20 @@ export class MinimumTracker {
     this.s[3] = Number.POSITIVE_INFINITY;
   }
 
+  /** {@link push} of `source[index]` (no double argument to box in a hot loop). */
+  pushFrom(source: Float64Array, index: number): void {
+    this.s[4] = source[index];
+    this.update();
+  }
+
   push(x: number): void {
+    this.s[4] = x;
+    this.update();
+  }
+
+  private update(): void {
     const s = this.s;
+    const x = s[4];
     if (x < s[0]) s[0] = x;
     if (++s[1] >= this.framesPerSub) {
       this.ring[s[2]] = s[0];
