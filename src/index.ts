@@ -59,6 +59,10 @@ export {
   type PartitionedFdFilterOptions,
   type PartitionedFdState,
 } from './models/partitioned-fd-filter.js';
+export type { GainNetwork } from './models/prior/gain-network.js';
+export { type HopAnalyzer, priorFftSize } from './models/prior/hop-analyzer.js';
+export { type PriorBandMap, priorBandEdges } from './models/prior/prior-bands.js';
+export type { PriorFeatureConfig, PriorFeatures } from './models/prior/prior-features.js';
 export type { PriorStream } from './models/prior/prior-stream.js';
 export {
   decodePriorWeights,

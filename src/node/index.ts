@@ -10,4 +10,5 @@
  * @module adamax-stream/node
  */
 export * from '../../pipelines/index.js';
+export type { FileFingerprint } from '../io/file-fingerprint.js';
 export * from './io.js';
