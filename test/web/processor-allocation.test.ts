@@ -20,6 +20,8 @@ interface Probe {
   readonly blocks: number;
   readonly gcs: number;
   readonly long: number;
+  /** (long − short) / (2 · blocks): heap growth per call with the constant start-up cost cancelled. */
+  readonly bytesPerCall: number;
 }
 
 async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe & { perCall: number }> {
@@ -41,13 +43,16 @@ describe('denoiser processor allocation', () => {
     async (mode) => {
       const r = await probe(mode);
       expect(r.gcs, JSON.stringify(r)).toBe(0);
-      expect(r.perCall, JSON.stringify(r)).toBeLessThan(8);
+      // Resolution of the probe: 0 scavenges with a 1 MB young generation over 3 × 3750 calls rules out ≈ 90 B or
+      // more per call; the heap-growth difference (long run − short run, start-up cost cancelled) is noisy by a few
+      // tens of bytes between V8 versions and runs, so it bounds the rest at 64 B per call.
+      expect(r.bytesPerCall, JSON.stringify(r)).toBeLessThan(64);
     },
     60_000,
   );
 
   it('the probe catches one small allocation per call', async () => {
     const r = await probe('control');
-    expect(r.gcs > 0 || r.perCall >= 8, JSON.stringify(r)).toBe(true);
+    expect(r.gcs > 0 || r.bytesPerCall >= 64, JSON.stringify(r)).toBe(true);
   }, 60_000);
 });
