@@ -581,12 +581,12 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   }
   const resumed = items.filter((it) => finished[it.name] !== undefined);
   for (const item of resumed) options.onFileDone?.(item, { kind: 'skipped', result: finished[item.name]! });
-  const todo = items.map((item, index) => ({ item, index })).filter(({ item }) => finished[item.name] === undefined);
-  const lanes = Math.min(workers, todo.length);
+  const pending = items.map((item, index) => ({ item, index })).filter(({ item }) => finished[item.name] === undefined);
+  const lanes = Math.min(workers, pending.length);
   const pool = lanes > 1 ? await (await import('./replay-pool.js')).createReplayPool(lanes) : null;
   let interrupted = false;
   try {
-    interrupted = await runLanes(todo, items.length, lanes, options, pool?.run ?? replayItem, {
+    interrupted = await runLanes(pending, items.length, lanes, options, pool?.run ?? replayItem, {
       done: (item, r) => {
         finished[item.name] = r;
         save();
@@ -616,11 +616,11 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
 }
 
 /**
- * Runs `todo` on `lanes` concurrent lanes, each taking the next file in dataset order when it is
+ * Runs `pending` on `lanes` concurrent lanes, each taking the next file in dataset order when it is
  * free. Resolves true when the signal stopped the run before the end.
  */
 async function runLanes(
-  todo: readonly { item: DatasetItem; index: number }[],
+  pending: readonly { item: DatasetItem; index: number }[],
   total: number,
   lanes: number,
   options: ReplayOptions,
@@ -632,12 +632,12 @@ async function runLanes(
   let next = 0;
   let interrupted = false;
   const lane = async () => {
-    while (next < todo.length) {
+    while (next < pending.length) {
       if (signal?.aborted || interrupted) {
         interrupted = true;
         return;
       }
-      const { item, index } = todo[next++]!;
+      const { item, index } = pending[next++]!;
       options.onFileStart?.(item, index, total);
       const onProgress = options.onProgress;
       try {
@@ -656,5 +656,5 @@ async function runLanes(
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
-  return interrupted || (signal?.aborted === true && next < todo.length);
+  return interrupted || (signal?.aborted === true && next < pending.length);
 }
