@@ -1,3 +1,4 @@
+import { arenaFloatBytes } from '../core/wasm/kernel-arena.js';
 import { type AdamaxCore, StepOutcome } from './adamax-core.js';
 
 /** What a guarded optimizer path does with a step whose result would not be finite. */
@@ -35,6 +36,16 @@ export class FiniteStep {
   rejected = 0;
   private readonly live: Float32Array[];
   private readonly saved: Float32Array[];
+  /**
+   * Small engines whose buffers lie back to back in the arena (params, grads, m, u[, average][, acc]):
+   * one view over all of them and one backup, so the save is one copy instead of one per buffer
+   * (per-call costs dominate a step of a few parameters). Null: save buffer by buffer.
+   */
+  private readonly span: Float32Array | null;
+  private readonly savedSpan: Float32Array | null;
+  /** Byte pointers and lengths of the ranges the post-step scan covers (params; m … last buffer when contiguous). */
+  private readonly scanPtr: Int32Array;
+  private readonly scanLen: Int32Array;
 
   constructor(core: AdamaxCore) {
     this.core = core;
@@ -42,21 +53,39 @@ export class FiniteStep {
     if (core.average) live.push(core.average);
     if (core.acc) live.push(core.acc);
     this.live = live;
-    this.saved = live.map((a) => new Float32Array(a.length));
+    const tail = live.slice(1);
+    const tailContiguous = contiguous(tail);
+    const spanBytes = live.at(-1)!.byteOffset + live.at(-1)!.byteLength - core.params.byteOffset;
+    if (contiguous([core.params, core.grads, ...tail]) && spanBytes <= SMALL_SPAN_BYTES) {
+      const base = core.params.byteOffset;
+      this.span = new Float32Array(core.params.buffer, base, spanBytes >> 2);
+      this.savedSpan = new Float32Array(this.span.length);
+      this.saved = live.map((a) =>
+        this.savedSpan!.subarray((a.byteOffset - base) >> 2, (a.byteOffset - base + a.byteLength) >> 2),
+      );
+    } else {
+      this.span = null;
+      this.savedSpan = null;
+      this.saved = live.map((a) => new Float32Array(a.length));
+    }
+    const ranges = tailContiguous ? [core.params, spanOf(tail)] : live;
+    this.scanPtr = Int32Array.from(ranges, (a) => a.byteOffset);
+    this.scanLen = Int32Array.from(ranges, (a) => a.length);
   }
 
   /** One step of the core, rolled back (and reported as `SkippedNonFinite`) if its result is not finite. */
   step(): StepOutcome {
     const core = this.core;
-    const { live, saved } = this;
-    for (let i = 0; i < live.length; i++) saved[i]!.set(live[i]!);
+    const { live, saved, scanPtr, scanLen } = this;
+    if (this.span) this.savedSpan!.set(this.span);
+    else for (let i = 0; i < live.length; i++) saved[i]!.set(live[i]!);
     const raw = core.rawIterations;
     const lastLr = core.lastLearningRate;
     const outcome = core.step();
     let ok = true;
     // the scan runs in the engine's kernels (wasm SIMD when available): the buffers live in its arena
     const scan = core.arena.kernels.firstNonFinite;
-    for (let i = 0; i < live.length && ok; i++) ok = scan(live[i]!.byteOffset, live[i]!.length) < 0;
+    for (let i = 0; i < scanPtr.length && ok; i++) ok = scan(scanPtr[i]!, scanLen[i]!) < 0;
     if (ok) return outcome;
     const lr = core.lastLearningRate;
     this.rejectedLearningRate = outcome === StepOutcome.Applied && lr - lr !== 0 ? lr : null;
@@ -74,4 +103,29 @@ export class FiniteStep {
       ? `The step at raw iteration ${raw} would have made the weights or moments non-finite (NaN or Infinity: a non-finite gradient, or an overflow in clipping, accumulation or the update); it was rolled back.`
       : `The learning rate at raw iteration ${raw} is ${this.rejectedLearningRate}; the step would have made the weights non-finite and was rolled back.`;
   }
+}
+
+/** Up to this many bytes of engine buffers are saved with one copy (grads and padding included). */
+const SMALL_SPAN_BYTES = 64 * 1024;
+
+/**
+ * Whether the views lie back to back in one buffer, each starting where the previous one's arena
+ * slot ends (its length rounded up to 16 bytes). The padding between them is zero and no kernel
+ * writes it (their scalar tails stop at the length), so scanning it finds nothing.
+ */
+function contiguous(views: readonly Float32Array[]): boolean {
+  for (let i = 1; i < views.length; i++) {
+    const prev = views[i - 1]!;
+    if (views[i]!.buffer !== prev.buffer || views[i]!.byteOffset !== prev.byteOffset + arenaFloatBytes(prev.length)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One view from the first to the end of the last of contiguous views. */
+function spanOf(views: readonly Float32Array[]): Float32Array {
+  const first = views[0]!;
+  const last = views.at(-1)!;
+  return new Float32Array(first.buffer, first.byteOffset, (last.byteOffset + last.byteLength - first.byteOffset) >> 2);
 }

@@ -52,6 +52,8 @@ export function replayFrames<T = Float32Array[]>(
   const batch = options.batch ?? 256;
   const scheduler = options.scheduler ?? immediateScheduler;
 
+  // Arrays are read by index (no iterator result object per frame); other iterables through their iterator.
+  if (Array.isArray(frames)) return replayArray(frames as readonly T[], batch, scheduler);
   return new Observable<T>((subscriber) => {
     let iterator: Iterator<T> | null = null;
     let done = false;
@@ -83,5 +85,25 @@ export function replayFrames<T = Float32Array[]>(
       }
       iterator = null;
     };
+  });
+}
+
+/** {@link replayFrames} of an array: the same batches and pacing, frames read by index (length read live, as an array iterator does). */
+function replayArray<T>(frames: readonly T[], batch: number, scheduler: SchedulerLike): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let next = 0;
+    const task = scheduler.schedule(function pull() {
+      const end = next + batch;
+      while (next < end) {
+        if (subscriber.closed) return;
+        if (next >= frames.length) {
+          subscriber.complete();
+          return;
+        }
+        subscriber.next(frames[next++]!);
+      }
+      if (!subscriber.closed) this.schedule();
+    });
+    return () => task.unsubscribe();
   });
 }

@@ -4,10 +4,11 @@ import { pyRepr } from '../../core/validate.js';
 import type { AdaptiveModel, ModelState } from '../../models/adaptive-model.js';
 import type { Adamax } from '../../optim/adamax.js';
 import { type AdamaxCore, StepOutcome } from '../../optim/adamax-core.js';
+import type { FiniteStep } from '../../optim/finite-step.js';
 import { LossScaleOptimizer } from '../../optim/loss-scale-optimizer.js';
 import type { Checkpoint, ModelSnapshot, NonFinitePolicy, StepEvent, StepSource, StreamOptimizer } from '../events.js';
 import { restoreModelState } from './model-state.js';
-import { firstNonFinite, isStreamOptimizer, loadOptimizerState } from './optimizer.js';
+import { isStreamOptimizer, loadOptimizerState } from './optimizer.js';
 import { stepEvent } from './step-event.js';
 
 /** Settings of one `learn` operator, shared by its subscriptions. */
@@ -37,6 +38,8 @@ export class LearnRun<S extends ModelState> {
   private droppedAtStart = 0;
   private readonly lso: LossScaleOptimizer | null;
   private readonly checksFinite: boolean;
+  /** The transactional step of a plain Adamax (when non-finite results are checked). */
+  private readonly guard: FiniteStep | null;
   private readonly out: Float32Array;
 
   /** @throws when the factory does not return a fresh optimizer, or the resume checkpoint does not load */
@@ -65,6 +68,7 @@ export class LearnRun<S extends ModelState> {
     if (settings.resume) this.resumeFrom(settings.resume);
     this.lso = opt instanceof LossScaleOptimizer ? opt : null;
     this.checksFinite = this.lso === null && settings.policy !== 'propagate';
+    this.guard = this.checksFinite ? (opt as Adamax).finiteStep : null;
     this.out = new Float32Array(model.frameSize);
     this.source = this.stepSource();
   }
@@ -138,12 +142,13 @@ export class LearnRun<S extends ModelState> {
     if (this.lso) return this.lso.stepFlat(this.settings.policy);
     if (!this.checksFinite) return core.step();
     const error = this.settings.policy === 'error';
-    if (firstNonFinite(core.grads, 0, this.model.layout.size) >= 0) {
+    // the scan runs in the engine's kernels (wasm SIMD when available): the gradients live in its arena
+    if (core.arena.kernels.firstNonFinite(core.grads.byteOffset, core.grads.length) >= 0) {
       if (!error) return StepOutcome.SkippedNonFinite;
       subscriber.error(new NonFiniteGradientError(core.rawIterations));
       return null;
     }
-    const guard = (this.opt as Adamax).finiteStep;
+    const guard = this.guard!;
     const outcome = guard.step();
     if (outcome === StepOutcome.SkippedNonFinite && error) {
       subscriber.error(new NonFiniteGradientError(core.rawIterations, guard.describeRejection()));
@@ -155,13 +160,7 @@ export class LearnRun<S extends ModelState> {
   private emit(outcome: StepOutcome, loss: number): void {
     if (outcome === StepOutcome.SkippedNonFinite) this.skipped++;
     this.step++;
-    const event = stepEvent(
-      outcome,
-      this.step,
-      this.opt,
-      { dropped: this.dropped(), skipped: this.skipped },
-      this.source,
-    );
+    const event = stepEvent(outcome, this.step, this.core, this.dropped(), this.skipped, this.source);
     event.loss = loss;
     if (this.settings.emitOutput) event.output = this.out.slice();
     this.subscriber.next(event);

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, Subscriber } from 'rxjs';
 
 /** What an operator does with its source, for one subscription (see {@link operate}). */
 export interface OperatorBody<T> {
@@ -8,6 +8,54 @@ export interface OperatorBody<T> {
   complete?(): void;
   /** Teardown (unsubscribe, error or completion): release timers, queues and buffers. */
   finalize?(): void;
+}
+
+/**
+ * The subscriber an operator puts on its source: a `Subscriber` subclass (as RxJS's own
+ * `OperatorSubscriber`), so that `source.subscribe` uses it as is — no `SafeSubscriber` and
+ * partial-observer wrapper per value on the hot path.
+ */
+class BodySubscriber<T, R> extends Subscriber<T> {
+  constructor(
+    private readonly out: Subscriber<R>,
+    private readonly body: OperatorBody<T>,
+  ) {
+    super();
+  }
+
+  protected override _next(value: T): void {
+    const out = this.out;
+    if (out.closed) return;
+    try {
+      this.body.next(value);
+    } catch (e) {
+      out.error(e);
+    }
+  }
+
+  protected override _error(e: unknown): void {
+    try {
+      this.out.error(e);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  protected override _complete(): void {
+    const out = this.out;
+    try {
+      if (out.closed) return;
+      try {
+        this.body.complete?.();
+      } catch (e) {
+        out.error(e);
+        return;
+      }
+      if (!out.closed) out.complete();
+    } finally {
+      this.unsubscribe();
+    }
+  }
 }
 
 /**
@@ -23,27 +71,7 @@ export function operate<T, R>(init: (subscriber: Subscriber<R>) => OperatorBody<
   return (source) =>
     new Observable<R>((subscriber) => {
       const body = init(subscriber);
-      const subscription = source.subscribe({
-        next: (value) => {
-          if (subscriber.closed) return;
-          try {
-            body.next(value);
-          } catch (e) {
-            subscriber.error(e);
-          }
-        },
-        error: (e) => subscriber.error(e),
-        complete: () => {
-          if (subscriber.closed) return;
-          try {
-            body.complete?.();
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          if (!subscriber.closed) subscriber.complete();
-        },
-      });
+      const subscription = source.subscribe(new BodySubscriber(subscriber, body));
       return () => {
         subscription.unsubscribe();
         body.finalize?.();
