@@ -94,9 +94,29 @@ export function encodeWav(
   options: EncodeWavOptions,
 ): Uint8Array<ArrayBuffer> {
   validate(channels, sampleRate, options);
-  const numChannels = channels.length;
-  const frames = channels[0].length;
-  const float = options.format === 'float32';
+  const layout = wavLayout(channels.length, channels[0].length, sampleRate, options.format === 'float32');
+  const out = new Uint8Array(layout.headerBytes + layout.dataBytes);
+  const view = new DataView(out.buffer);
+  const dataOffset = writeHeader(view, layout, sampleRate);
+  if (layout.float) writeFloat32Samples(out, view, channels, dataOffset);
+  else writePcm16Samples(out, view, channels, dataOffset);
+  return out;
+}
+
+/** Sizes of a WAV file: pcm16 has a 44-byte header, float32 a 58-byte one (18-byte fmt + fact chunk). */
+interface WavLayout {
+  readonly float: boolean;
+  readonly numChannels: number;
+  readonly frames: number;
+  readonly bytesPerSample: number;
+  readonly blockAlign: number;
+  readonly dataBytes: number;
+  readonly headerBytes: number;
+  readonly byteRate: number;
+}
+
+/** The file's sizes; throws when the RIFF 32-bit size fields cannot hold them. */
+function wavLayout(numChannels: number, frames: number, sampleRate: number, float: boolean): WavLayout {
   const bytesPerSample = float ? 4 : 2;
   const blockAlign = numChannels * bytesPerSample;
   const dataBytes = frames * blockAlign;
@@ -115,63 +135,82 @@ export function encodeWav(
       },
     ]);
   }
+  return { float, numChannels, frames, bytesPerSample, blockAlign, dataBytes, headerBytes, byteRate };
+}
 
-  const out = new Uint8Array(headerBytes + dataBytes);
-  const view = new DataView(out.buffer);
+/** Writes the RIFF, fmt (and for float32 the fact) chunks and the data chunk header; returns the data offset. */
+function writeHeader(view: DataView, l: WavLayout, sampleRate: number): number {
   writeAscii(view, 0, 'RIFF');
-  view.setUint32(4, headerBytes - 8 + dataBytes, true);
+  view.setUint32(4, l.headerBytes - 8 + l.dataBytes, true);
   writeAscii(view, 8, 'WAVE');
   writeAscii(view, 12, 'fmt ');
-  view.setUint32(16, float ? 18 : 16, true);
-  view.setUint16(20, float ? 3 : 1, true);
-  view.setUint16(22, numChannels, true);
+  view.setUint32(16, l.float ? 18 : 16, true);
+  view.setUint16(20, l.float ? 3 : 1, true);
+  view.setUint16(22, l.numChannels, true);
   view.setUint32(24, sampleRate, true);
-  view.setUint32(28, byteRate, true);
-  view.setUint16(32, blockAlign, true);
-  view.setUint16(34, bytesPerSample * 8, true);
+  view.setUint32(28, l.byteRate, true);
+  view.setUint16(32, l.blockAlign, true);
+  view.setUint16(34, l.bytesPerSample * 8, true);
   let at = 36;
-  if (float) {
+  if (l.float) {
     view.setUint16(36, 0, true); // cbSize
     writeAscii(view, 38, 'fact');
     view.setUint32(42, 4, true);
-    view.setUint32(46, frames, true); // dwSampleLength: frames per channel
+    view.setUint32(46, l.frames, true); // dwSampleLength: frames per channel
     at = 50;
   }
   writeAscii(view, at, 'data');
-  view.setUint32(at + 4, dataBytes, true);
-  const dataOffset = at + 8;
+  view.setUint32(at + 4, l.dataBytes, true);
+  return at + 8;
+}
 
-  if (float) {
-    // 58 is not 4-aligned, so interleave into an aligned scratch array and copy its bytes.
-    let interleaved: Float32Array;
-    if (numChannels === 1) {
-      interleaved = channels[0];
-    } else {
-      interleaved = new Float32Array(frames * numChannels);
-      for (let c = 0; c < numChannels; c++) {
-        const ch = channels[c];
-        for (let i = 0, j = c; i < frames; i++, j += numChannels) interleaved[j] = ch[i];
-      }
-    }
-    if (LITTLE_ENDIAN) {
-      out.set(new Uint8Array(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength), dataOffset);
-    } else {
-      for (let i = 0; i < interleaved.length; i++) view.setFloat32(dataOffset + 4 * i, interleaved[i], true);
-    }
+/** float32 samples: bits copied unchanged, interleaved frame-major. */
+function writeFloat32Samples(
+  out: Uint8Array,
+  view: DataView,
+  channels: readonly Float32Array[],
+  dataOffset: number,
+): void {
+  const numChannels = channels.length;
+  const frames = channels[0].length;
+  // 58 is not 4-aligned, so interleave into an aligned scratch array and copy its bytes.
+  let interleaved: Float32Array;
+  if (numChannels === 1) {
+    interleaved = channels[0];
   } else {
-    // 44 is 2-aligned: write Int16 straight into the output when the platform is little-endian.
-    const pcm = LITTLE_ENDIAN ? new Int16Array(out.buffer, dataOffset, frames * numChannels) : undefined;
+    interleaved = new Float32Array(frames * numChannels);
     for (let c = 0; c < numChannels; c++) {
       const ch = channels[c];
-      for (let i = 0, j = c; i < frames; i++, j += numChannels) {
-        let s = Math.round(ch[i] * 32768);
-        if (s > 32767) s = 32767;
-        else if (s < -32768) s = -32768;
-        else if (Number.isNaN(s)) s = 0;
-        if (pcm !== undefined) pcm[j] = s;
-        else view.setInt16(dataOffset + 2 * j, s, true);
-      }
+      for (let i = 0, j = c; i < frames; i++, j += numChannels) interleaved[j] = ch[i];
     }
   }
-  return out;
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength), dataOffset);
+  } else {
+    for (let i = 0; i < interleaved.length; i++) view.setFloat32(dataOffset + 4 * i, interleaved[i], true);
+  }
+}
+
+/** pcm16 samples: s = clamp(round(x · 32768), −32768, 32767), NaN → 0, interleaved frame-major. */
+function writePcm16Samples(
+  out: Uint8Array<ArrayBuffer>,
+  view: DataView,
+  channels: readonly Float32Array[],
+  dataOffset: number,
+): void {
+  const numChannels = channels.length;
+  const frames = channels[0].length;
+  // 44 is 2-aligned: write Int16 straight into the output when the platform is little-endian.
+  const pcm = LITTLE_ENDIAN ? new Int16Array(out.buffer, dataOffset, frames * numChannels) : undefined;
+  for (let c = 0; c < numChannels; c++) {
+    const ch = channels[c];
+    for (let i = 0, j = c; i < frames; i++, j += numChannels) {
+      let s = Math.round(ch[i] * 32768);
+      if (s > 32767) s = 32767;
+      else if (s < -32768) s = -32768;
+      else if (Number.isNaN(s)) s = 0;
+      if (pcm !== undefined) pcm[j] = s;
+      else view.setInt16(dataOffset + 2 * j, s, true);
+    }
+  }
 }

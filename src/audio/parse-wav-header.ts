@@ -80,58 +80,7 @@ export function parseWavHeader(bytes: Uint8Array, options: ParseWavHeaderOptions
         : `not a RIFF/WAVE file (expected "RIFF....WAVE" in the first 12 bytes; the file has ${bytes.length} bytes)`;
     throw new AudioDecodeError(file, reason);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let fmt:
-    | {
-        formatCode: number;
-        extensible: boolean;
-        channels: number;
-        sampleRate: number;
-        blockAlign: number;
-        bitsPerSample: number;
-      }
-    | undefined;
-  let data: { offset: number; declared: number } | undefined;
-
-  let pos = 12;
-  while (pos + 8 <= bytes.length) {
-    const id = fourCC(bytes, pos);
-    const size = view.getUint32(pos + 4, true);
-    const body = pos + 8;
-    if (id === 'fmt ') {
-      if (size < 16 || body + 16 > bytes.length) {
-        throw new AudioDecodeError(
-          file,
-          `malformed WAV: the "fmt " chunk has ${Math.min(size, bytes.length - body)} bytes, at least 16 are needed`,
-        );
-      }
-      let formatCode = view.getUint16(body, true);
-      const extensible = formatCode === WAVE_FORMAT_EXTENSIBLE;
-      if (extensible) {
-        // WAVEFORMATEXTENSIBLE: cbSize(2) validBits(2) channelMask(4) SubFormat GUID(16) whose first 2 bytes are the code.
-        if (size < 40 || body + 26 > bytes.length) {
-          throw new AudioDecodeError(
-            file,
-            `malformed WAV: WAVE_FORMAT_EXTENSIBLE "fmt " chunk has ${size} bytes, 40 are needed`,
-          );
-        }
-        formatCode = view.getUint16(body + 24, true);
-      }
-      fmt = {
-        formatCode,
-        extensible,
-        channels: view.getUint16(body + 2, true),
-        sampleRate: view.getUint32(body + 4, true),
-        blockAlign: view.getUint16(body + 12, true),
-        bitsPerSample: view.getUint16(body + 14, true),
-      };
-    } else if (id === 'data') {
-      data = { offset: body, declared: size };
-      if (size === UNKNOWN_SIZE || body + size > bytes.length) break; // runs to (or past) the end of the file
-    }
-    pos = body + size + (size & 1);
-  }
-
+  const { fmt, data } = walkChunks(bytes, file);
   if (fmt === undefined) {
     const where = data === undefined ? 'before the end of the file' : 'before the "data" chunk';
     throw new AudioDecodeError(file, `malformed WAV: no "fmt " chunk found ${where} (file has ${bytes.length} bytes)`);
@@ -148,7 +97,83 @@ export function parseWavHeader(bytes: Uint8Array, options: ParseWavHeaderOptions
       `malformed WAV: "fmt " declares channels=${fmt.channels}, sampleRate=${fmt.sampleRate}`,
     );
   }
-  const present = Math.max(0, bytes.length - data.offset);
+  return toHeader(fmt, data, bytes.length);
+}
+
+/** The fields of a `fmt ` chunk, with the sub-format's code for WAVE_FORMAT_EXTENSIBLE. */
+interface FmtChunk {
+  readonly formatCode: number;
+  readonly extensible: boolean;
+  readonly channels: number;
+  readonly sampleRate: number;
+  readonly blockAlign: number;
+  readonly bitsPerSample: number;
+}
+
+/** Where the `data` chunk's samples start and the size its header declares. */
+interface DataChunk {
+  readonly offset: number;
+  readonly declared: number;
+}
+
+/**
+ * Walks the chunks after the 12-byte RIFF/WAVE header, skipping unknown ones (and the pad byte after
+ * odd-sized chunks), until the end of the input or a `data` chunk that runs to (or past) the end.
+ */
+function walkChunks(bytes: Uint8Array, file: string): { fmt?: FmtChunk; data?: DataChunk } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let fmt: FmtChunk | undefined;
+  let data: DataChunk | undefined;
+  let pos = 12;
+  while (pos + 8 <= bytes.length) {
+    const id = fourCC(bytes, pos);
+    const size = view.getUint32(pos + 4, true);
+    const body = pos + 8;
+    if (id === 'fmt ') {
+      fmt = readFmtChunk(view, body, size, file);
+    } else if (id === 'data') {
+      data = { offset: body, declared: size };
+      if (size === UNKNOWN_SIZE || body + size > bytes.length) break; // runs to (or past) the end of the file
+    }
+    pos = body + size + (size & 1);
+  }
+  return { ...(fmt !== undefined ? { fmt } : {}), ...(data !== undefined ? { data } : {}) };
+}
+
+/** Reads a `fmt ` chunk of `size` bytes whose body starts at `body`; throws when it is too short. */
+function readFmtChunk(view: DataView, body: number, size: number, file: string): FmtChunk {
+  const length = view.byteLength;
+  if (size < 16 || body + 16 > length) {
+    throw new AudioDecodeError(
+      file,
+      `malformed WAV: the "fmt " chunk has ${Math.min(size, length - body)} bytes, at least 16 are needed`,
+    );
+  }
+  let formatCode = view.getUint16(body, true);
+  const extensible = formatCode === WAVE_FORMAT_EXTENSIBLE;
+  if (extensible) {
+    // WAVEFORMATEXTENSIBLE: cbSize(2) validBits(2) channelMask(4) SubFormat GUID(16) whose first 2 bytes are the code.
+    if (size < 40 || body + 26 > length) {
+      throw new AudioDecodeError(
+        file,
+        `malformed WAV: WAVE_FORMAT_EXTENSIBLE "fmt " chunk has ${size} bytes, 40 are needed`,
+      );
+    }
+    formatCode = view.getUint16(body + 24, true);
+  }
+  return {
+    formatCode,
+    extensible,
+    channels: view.getUint16(body + 2, true),
+    sampleRate: view.getUint32(body + 4, true),
+    blockAlign: view.getUint16(body + 12, true),
+    bitsPerSample: view.getUint16(body + 14, true),
+  };
+}
+
+/** The header from the two chunks, with the sample bytes actually present in an input of `length` bytes. */
+function toHeader(fmt: FmtChunk, data: DataChunk, length: number): WavHeader {
+  const present = Math.max(0, length - data.offset);
   const declared = data.declared === UNKNOWN_SIZE ? present : data.declared;
   const available = Math.min(declared, present);
   const blockAlign = fmt.blockAlign > 0 ? fmt.blockAlign : Math.ceil(fmt.bitsPerSample / 8) * fmt.channels;

@@ -108,6 +108,24 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   const lrInput = (o.learningRate ?? ADAMAX_DEFAULTS.learningRate) as LearningRateInput;
   const lrProblem = LearningRate.validate(lrInput);
   if (lrProblem) c.add('learningRate', lrProblem);
+  checkMoments(c, o);
+  checkClipsAndScaling(c, o);
+  checkEma(c, o);
+  checkHostOptions(c, o);
+  c.throwIfAny();
+  const warnings: string[] = [];
+  if (isSet(o.decay)) warnings.push('Argument `decay` is no longer supported and will be ignored.');
+  return {
+    hp: hyperParameters(o),
+    learningRate: new LearningRate(lrInput),
+    name: (o.name as string | null | undefined) ?? null,
+    backend: (o.backend as AdamaxBackend | undefined) ?? 'auto',
+    warnings,
+  };
+}
+
+/** β1, β2 in [0, 1] (β1 < 1) and ε ≥ 0, finite. */
+function checkMoments(c: IssueCollector, o: Record<string, unknown>): void {
   c.inRange('beta1', o.beta1, 0, 1);
   if (o.beta1 === 1) {
     // 1 − β1^t = 0: every update would divide by zero.
@@ -118,6 +136,10 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   if (typeof o.epsilon === 'number' && o.epsilon < 0) {
     c.add('epsilon', `\`epsilon\` must be >= 0. Received: epsilon=${pyRepr(o.epsilon)}`);
   }
+}
+
+/** Weight decay and the clips finite, at most one clip, loss scale > 0, accumulation an integer ≥ 2. */
+function checkClipsAndScaling(c: IssueCollector, o: Record<string, unknown>): void {
   for (const k of ['weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm']) c.finite(k, o[k], true);
   const clips = ['clipnorm', 'clipvalue', 'globalClipnorm'].filter((k) => isSet(o[k]));
   if (clips.length > 1) {
@@ -143,23 +165,29 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
       );
     }
   }
+}
+
+/** `useEma` a boolean; with EMA on, momentum in [0, 1] and the overwrite frequency an integer ≥ 1. */
+function checkEma(c: IssueCollector, o: Record<string, unknown>): void {
   c.boolean('useEma', o.useEma);
-  const useEma = o.useEma === true;
-  if (useEma) {
-    const mom = o.emaMomentum ?? ADAMAX_DEFAULTS.emaMomentum;
-    if (typeof mom !== 'number' || !(mom >= 0 && mom <= 1)) {
-      c.add('emaMomentum', `\`emaMomentum\` must be in the range [0, 1]. Received: emaMomentum=${pyRepr(mom)}`);
-    }
-    const freq = o.emaOverwriteFrequency;
-    if (isSet(freq) && freq !== 0) {
-      if (typeof freq !== 'number' || !Number.isInteger(freq) || freq < 1) {
-        c.add(
-          'emaOverwriteFrequency',
-          `\`emaOverwriteFrequency\` must be an integer >= 1 or None. Received: emaOverwriteFrequency=${pyRepr(freq)}`,
-        );
-      }
+  if (o.useEma !== true) return;
+  const mom = o.emaMomentum ?? ADAMAX_DEFAULTS.emaMomentum;
+  if (typeof mom !== 'number' || !(mom >= 0 && mom <= 1)) {
+    c.add('emaMomentum', `\`emaMomentum\` must be in the range [0, 1]. Received: emaMomentum=${pyRepr(mom)}`);
+  }
+  const freq = o.emaOverwriteFrequency;
+  if (isSet(freq) && freq !== 0) {
+    if (typeof freq !== 'number' || !Number.isInteger(freq) || freq < 1) {
+      c.add(
+        'emaOverwriteFrequency',
+        `\`emaOverwriteFrequency\` must be an integer >= 1 or None. Received: emaOverwriteFrequency=${pyRepr(freq)}`,
+      );
     }
   }
+}
+
+/** The options that are not hyper-parameters: name, warning sink, kernel backend, powf flavour. */
+function checkHostOptions(c: IssueCollector, o: Record<string, unknown>): void {
   c.string('name', o.name);
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
     c.add('onWarning', `\`onWarning\` must be a function. Received: onWarning=${pyRepr(o.onWarning)}`);
@@ -170,30 +198,24 @@ export function resolveAdamaxOptions(options: AdamaxOptions): ResolvedAdamaxOpti
   if (o.powf !== undefined && o.powf !== 'libm' && o.powf !== 'svml') {
     c.add('powf', `\`powf\` must be one of 'libm', 'svml'. Received: powf=${pyRepr(o.powf)}`);
   }
-  c.throwIfAny();
-  const warnings: string[] = [];
-  if (isSet(o.decay)) warnings.push('Argument `decay` is no longer supported and will be ignored.');
+}
+
+/** The validated hyper-parameters with the defaults filled in (unset optional ones are null). */
+function hyperParameters(o: Record<string, unknown>): AdamaxHyperParameters {
   const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-  const freq = num(o.emaOverwriteFrequency);
   return {
-    hp: {
-      beta1: num(o.beta1) ?? ADAMAX_DEFAULTS.beta1,
-      beta2: num(o.beta2) ?? ADAMAX_DEFAULTS.beta2,
-      epsilon: num(o.epsilon) ?? ADAMAX_DEFAULTS.epsilon,
-      weightDecay: num(o.weightDecay),
-      clipnorm: num(o.clipnorm),
-      clipvalue: num(o.clipvalue),
-      globalClipnorm: num(o.globalClipnorm),
-      useEma,
-      emaMomentum: num(o.emaMomentum) ?? ADAMAX_DEFAULTS.emaMomentum,
-      emaOverwriteFrequency: freq,
-      lossScaleFactor: num(o.lossScaleFactor),
-      gradientAccumulationSteps: num(gas) || null,
-      powf: (o.powf as PowfFlavour | undefined) ?? 'libm',
-    },
-    learningRate: new LearningRate(lrInput),
-    name: (o.name as string | null | undefined) ?? null,
-    backend: (o.backend as AdamaxBackend | undefined) ?? 'auto',
-    warnings,
+    beta1: num(o.beta1) ?? ADAMAX_DEFAULTS.beta1,
+    beta2: num(o.beta2) ?? ADAMAX_DEFAULTS.beta2,
+    epsilon: num(o.epsilon) ?? ADAMAX_DEFAULTS.epsilon,
+    weightDecay: num(o.weightDecay),
+    clipnorm: num(o.clipnorm),
+    clipvalue: num(o.clipvalue),
+    globalClipnorm: num(o.globalClipnorm),
+    useEma: o.useEma === true,
+    emaMomentum: num(o.emaMomentum) ?? ADAMAX_DEFAULTS.emaMomentum,
+    emaOverwriteFrequency: num(o.emaOverwriteFrequency),
+    lossScaleFactor: num(o.lossScaleFactor),
+    gradientAccumulationSteps: num(o.gradientAccumulationSteps) || null,
+    powf: (o.powf as PowfFlavour | undefined) ?? 'libm',
   };
 }

@@ -153,6 +153,49 @@ function meanSquare(x: Float32Array, from: number, to: number): number {
  * @throws InvalidOptionError for fewer than 4 speech fixtures or bad options.
  */
 export function makeScenario(opts: ScenarioOptions): Scenario {
+  checkScenarioOptions(opts);
+  const splitSalt = opts.split === 'validation' ? 0x5bd1e995 : 0x27d4eb2f;
+  const trackSalt = opts.track === 'reference' ? 0x165667b1 : 0x9e3779b1;
+  const seed = mix32(mix32(mix32((opts.seed >>> 0) ^ splitSalt) + opts.index) ^ trackSalt);
+  const rng = new Random(seed);
+  const fs = opts.sampleRate;
+  const duration = opts.durationSec ?? rng.uniform(8, 10);
+  const length = Math.round(duration * fs);
+  // Every random draw below comes in a fixed order from `rng`: the same (seed, split, index) gives the same clip.
+  const { clean, voices } = placeSpeech(opts.speech, rng, seed, length, fs);
+  const changeAt = Math.round(rng.uniform(0.4, 0.6) * length);
+  const { changeKind, before, after } = drawChange(rng);
+  const source = noiseSource(changeKind, before, after, changeAt, length, rng, fs, voices);
+  const { noise: unscaled, pathTaps } = acousticPaths(source, changeKind, changeAt, rng);
+  // Level: input SNR before the change against the whole-clip speech energy.
+  const snrLo = opts.track === 'reference' ? -5 : 0;
+  const inputSnrDb = rng.uniform(snrLo, 5);
+  const ps = meanSquare(clean, 0, length);
+  const pv = meanSquare(unscaled, 0, changeAt);
+  const g = Math.sqrt(ps / (10 ** (inputSnrDb / 10) * pv));
+  const noise = new Float32Array(length);
+  for (let i = 0; i < length; i++) noise[i] = unscaled[i] * g;
+  const primary = new Float32Array(length);
+  for (let i = 0; i < length; i++) primary[i] = clean[i] + noise[i];
+  const reference = opts.track === 'reference' ? referenceTrack(source, rng) : null;
+  return {
+    id: `${opts.split}-${opts.seed}-${opts.index}`,
+    sampleRate: fs,
+    clean,
+    noiseAtPrimary: noise,
+    primary,
+    reference,
+    changeAt,
+    changeKind,
+    noiseBefore: before,
+    noiseAfter: after,
+    inputSnrDb,
+    pathTaps,
+  };
+}
+
+/** Throws one InvalidOptionError listing every bad option of {@link makeScenario}. */
+function checkScenarioOptions(opts: ScenarioOptions): void {
   const issues = [];
   if (!Array.isArray(opts.speech) || opts.speech.length < 4) {
     issues.push({
@@ -185,17 +228,20 @@ export function makeScenario(opts: ScenarioOptions): Scenario {
     });
   }
   if (issues.length > 0) throw new InvalidOptionError(issues);
+}
 
-  const splitSalt = opts.split === 'validation' ? 0x5bd1e995 : 0x27d4eb2f;
-  const trackSalt = opts.track === 'reference' ? 0x165667b1 : 0x9e3779b1;
-  const seed = mix32(mix32(mix32((opts.seed >>> 0) ^ splitSalt) + opts.index) ^ trackSalt);
-  const rng = new Random(seed);
-  const fs = opts.sampleRate;
-  const duration = opts.durationSec ?? rng.uniform(8, 10);
-  const length = Math.round(duration * fs);
-
-  // Speech: a random order of the fixtures; the target talkers come first, the rest make babble.
-  const order = opts.speech.map((_, i) => i);
+/**
+ * The clean track: a random order of the fixtures; the target talkers come first (gain ±3 dB,
+ * pauses 0.2–0.8 s), the rest (at least 3) are returned as the babble voices.
+ */
+function placeSpeech(
+  speech: readonly Float32Array[],
+  rng: Random,
+  seed: number,
+  length: number,
+  fs: number,
+): { clean: Float32Array; voices: Float32Array[] } {
+  const order = speech.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [order[i], order[j]] = [order[j], order[i]];
@@ -203,9 +249,9 @@ export function makeScenario(opts: ScenarioOptions): Scenario {
   const clean = new Float32Array(length);
   let pos = Math.round(rng.uniform(0.1, 0.5) * fs);
   let used = 0;
-  const maxTalkers = opts.speech.length - 3;
+  const maxTalkers = speech.length - 3;
   while (pos < length && used < maxTalkers) {
-    const utt = opts.speech[order[used++]];
+    const utt = speech[order[used++]];
     const gain = 10 ** (rng.uniform(-3, 3) / 20);
     for (let i = 0; i < utt.length && pos + i < length; i++) clean[pos + i] = utt[i] * gain;
     pos += utt.length + Math.round(rng.uniform(0.2, 0.8) * fs);
@@ -214,35 +260,41 @@ export function makeScenario(opts: ScenarioOptions): Scenario {
   // drawn afresh, from a generator of their own so that the rest of the scene stays as for a short one).
   const loopRng = new Random(mix32(seed ^ 0x5bd1e995));
   for (let k = 0; pos < length && used > 0; k++) {
-    const utt = opts.speech[order[k % used]];
+    const utt = speech[order[k % used]];
     const gain = 10 ** (loopRng.uniform(-3, 3) / 20);
     for (let i = 0; i < utt.length && pos + i < length; i++) clean[pos + i] = utt[i] * gain;
     pos += utt.length + Math.round(loopRng.uniform(0.2, 0.8) * fs);
   }
-  const voices = order.slice(used).map((i) => opts.speech[i]);
+  return { clean, voices: order.slice(used).map((i) => speech[i]) };
+}
 
-  // The change.
-  const changeAt = Math.round(rng.uniform(0.4, 0.6) * length);
+/** The kind of change and the noise types before and after it (different only for 'colour' and 'type'). */
+function drawChange(rng: Random): { changeKind: ScenarioChange; before: ScenarioNoise; after: ScenarioNoise } {
   const changeKind = pick(rng, CHANGES);
-  let before: ScenarioNoise;
-  let after: ScenarioNoise;
-  if (changeKind === 'colour') {
-    before = pick(rng, COLOURS);
-    after = pick(
+  if (changeKind === 'colour' || changeKind === 'type') {
+    const kinds = changeKind === 'colour' ? COLOURS : NOISES;
+    const before = pick(rng, kinds);
+    const after = pick(
       rng,
-      COLOURS.filter((c) => c !== before),
+      kinds.filter((c) => c !== before),
     );
-  } else if (changeKind === 'type') {
-    before = pick(rng, NOISES);
-    after = pick(
-      rng,
-      NOISES.filter((c) => c !== before),
-    );
-  } else {
-    before = pick(rng, NOISES);
-    after = before;
+    return { changeKind, before, after };
   }
-  // The source n: one continuous noise, or two spliced at the change.
+  const before = pick(rng, NOISES);
+  return { changeKind, before, after: before };
+}
+
+/** The source n: one continuous noise, or two spliced at the change; a level change scales the tail. */
+function noiseSource(
+  changeKind: ScenarioChange,
+  before: ScenarioNoise,
+  after: ScenarioNoise,
+  changeAt: number,
+  length: number,
+  rng: Random,
+  fs: number,
+  voices: readonly Float32Array[],
+): Float32Array {
   let source: Float32Array;
   if (before === after) {
     source = makeNoise(before, length, rng, fs, voices);
@@ -257,49 +309,31 @@ export function makeScenario(opts: ScenarioOptions): Scenario {
     const g = 10 ** ((changeKind === 'level+10' ? 10 : -20) / 20);
     for (let i = changeAt; i < length; i++) source[i] *= g;
   }
-  // Paths.
+  return source;
+}
+
+/** v = h ⊛ n, with h replaced by a second random path from the change on for a 'path' change. */
+function acousticPaths(
+  source: Float32Array,
+  changeKind: ScenarioChange,
+  changeAt: number,
+  rng: Random,
+): { noise: Float32Array; pathTaps: number } {
   const taps1 = rng.int(32, 512);
-  const path1 = randomPath(rng, taps1);
-  let noise = convolve(source, path1);
-  let pathTaps = taps1;
-  if (changeKind === 'path') {
-    const taps2 = rng.int(32, 512);
-    const path2 = randomPath(rng, taps2);
-    const noise2 = convolve(source, path2);
-    noise.set(noise2.subarray(changeAt), changeAt);
-    pathTaps = Math.max(taps1, taps2);
-  }
-  // Level: input SNR before the change against the whole-clip speech energy.
-  const snrLo = opts.track === 'reference' ? -5 : 0;
-  const inputSnrDb = rng.uniform(snrLo, 5);
-  const ps = meanSquare(clean, 0, length);
-  const pv = meanSquare(noise, 0, changeAt);
-  const g = Math.sqrt(ps / (10 ** (inputSnrDb / 10) * pv));
-  const scaled = new Float32Array(length);
-  for (let i = 0; i < length; i++) scaled[i] = noise[i] * g;
-  noise = scaled;
-  const primary = new Float32Array(length);
-  for (let i = 0; i < length; i++) primary[i] = clean[i] + noise[i];
-  let reference: Float32Array | null = null;
-  if (opts.track === 'reference') {
-    const level = 10 ** (rng.uniform(-35, -15) / 20);
-    const sensor = level * 10 ** (-rng.uniform(30, 40) / 20);
-    // the source's RMS before the change is 1 by construction
-    reference = new Float32Array(length);
-    for (let i = 0; i < length; i++) reference[i] = source[i] * level + sensor * rng.gaussian();
-  }
-  return {
-    id: `${opts.split}-${opts.seed}-${opts.index}`,
-    sampleRate: fs,
-    clean,
-    noiseAtPrimary: noise,
-    primary,
-    reference,
-    changeAt,
-    changeKind,
-    noiseBefore: before,
-    noiseAfter: after,
-    inputSnrDb,
-    pathTaps,
-  };
+  const noise = convolve(source, randomPath(rng, taps1));
+  if (changeKind !== 'path') return { noise, pathTaps: taps1 };
+  const taps2 = rng.int(32, 512);
+  const noise2 = convolve(source, randomPath(rng, taps2));
+  noise.set(noise2.subarray(changeAt), changeAt);
+  return { noise, pathTaps: Math.max(taps1, taps2) };
+}
+
+/** x = n·a + sensor noise, a a random level of −35…−15 dBFS (the source's RMS before the change is 1). */
+function referenceTrack(source: Float32Array, rng: Random): Float32Array {
+  const length = source.length;
+  const level = 10 ** (rng.uniform(-35, -15) / 20);
+  const sensor = level * 10 ** (-rng.uniform(30, 40) / 20);
+  const reference = new Float32Array(length);
+  for (let i = 0; i < length; i++) reference[i] = source[i] * level + sensor * rng.gaussian();
+  return reference;
 }

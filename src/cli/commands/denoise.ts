@@ -16,16 +16,18 @@ import {
 import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
 import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
 import { type CheckpointSession, openCheckpointSession } from '../checkpoint-session.js';
-import { checkOutputExtension, readDenoiseInputs } from '../denoise-inputs.js';
+import { checkOutputExtension, type DenoiseInputs, readDenoiseInputs } from '../denoise-inputs.js';
 import { denoiseStreaming } from '../denoise-stream.js';
 import {
   CliInterrupted,
   CliUsageError,
   type Command,
+  type CommandContext,
   choiceFlag,
   fmtDb,
   fmtDelta,
   numberFlag,
+  type ParsedFlags,
   parseCommandArgs,
   withInterrupt,
 } from '../io.js';
@@ -33,6 +35,7 @@ import {
   checkLearnerFlags,
   LEARNER_FLAGS,
   LEARNER_HELP,
+  type LearnerFlags,
   parseLearnerFlags,
   referenceOverrides,
   singleOverrides,
@@ -89,76 +92,69 @@ function sidecarChangeTime(input: string): number | undefined {
   return undefined;
 }
 
+const FLAGS = {
+  output: { type: 'string', short: 'o' },
+  reference: { type: 'string', short: 'r' },
+  clean: { type: 'string', short: 'c' },
+  report: { type: 'string' },
+  model: { type: 'string' },
+  format: { type: 'string' },
+  'change-time': { type: 'string' },
+  checkpoint: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...LEARNER_FLAGS,
+} as const;
+
+type DenoiseValues = ParsedFlags<typeof FLAGS>;
+
+/** What one `denoise` run does, from its flags, checked for usage errors. */
+interface DenoisePlan {
+  readonly args: string[];
+  readonly values: DenoiseValues;
+  readonly input: string;
+  readonly learner: LearnerFlags;
+  readonly method: SingleChannelMethod | ReferenceMethod;
+  /** Whether the method learns with Adamax (the learner flags apply). */
+  readonly learns: boolean;
+  readonly withReference: boolean;
+  readonly format: 'pcm16' | 'float32' | undefined;
+  readonly changeFlag: number | undefined;
+  readonly every: number | undefined;
+}
+
+/** A plan with its inputs read and its learner configuration resolved. */
+interface DenoiseRun extends DenoisePlan {
+  readonly inputs: DenoiseInputs;
+  readonly config: SingleChannelConfig | ReferenceCancellerConfig | null;
+  readonly output: string;
+  readonly changeTime: number | undefined;
+}
+
 export const denoiseCommand: Command = {
   name: 'denoise',
   summary: 'denoise a recording (single-channel, or with a noise reference)',
   help: HELP,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'denoise',
-      args,
-      {
-        output: { type: 'string', short: 'o' },
-        reference: { type: 'string', short: 'r' },
-        clean: { type: 'string', short: 'c' },
-        report: { type: 'string' },
-        model: { type: 'string' },
-        format: { type: 'string' },
-        'change-time': { type: 'string' },
-        checkpoint: { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...LEARNER_FLAGS,
-      },
-      { min: 1, max: 1, names: 'the <input> file' },
-    );
+    const { values, positionals } = parseCommandArgs('denoise', args, FLAGS, {
+      min: 1,
+      max: 1,
+      names: 'the <input> file',
+    });
     if (values.help) {
       ctx.out(HELP);
       return 0;
     }
-    const input = positionals[0]!;
-    const learner = await parseLearnerFlags('denoise', values);
-    if (values.output === undefined && !learner.printConfig)
-      throw new CliUsageError('denoise: missing --output <file>.');
-    const model = choiceFlag('denoise', 'model', values.model, MODELS);
-    const format = choiceFlag('denoise', 'format', values.format, ['pcm16', 'float32'] as const);
-    const changeFlag = numberFlag('denoise', 'change-time', values['change-time'], { min: 0 });
-    const every = numberFlag('denoise', 'checkpoint-every', values['checkpoint-every'], { integer: true, min: 1 });
-    checkReportPath('denoise', values.report);
-    const withReference = values.reference !== undefined;
-    if (model && withReference && !(REFERENCE_METHODS as readonly string[]).includes(model)) {
-      throw new CliUsageError(`denoise: --model ${model} is single-channel; with --reference use fd-adamax or nlms.`);
-    }
-    if (model && !withReference && (REFERENCE_METHODS as readonly string[]).includes(model)) {
-      throw new CliUsageError(`denoise: --model ${model} needs --reference <file>.`);
-    }
-    const method = model ?? (withReference ? 'fd-adamax' : 'online');
-    if (values.checkpoint !== undefined && method !== 'online') {
-      throw new CliUsageError(`denoise: --checkpoint works with the online model only (got ${method}).`);
-    }
-    if (every !== undefined && values.checkpoint === undefined) {
-      throw new CliUsageError('denoise: --checkpoint-every needs --checkpoint <file>.');
-    }
-    if (values.output !== undefined && resolve(values.output) === resolve(input)) {
-      throw new CliUsageError('denoise: --output must not be the input file.');
-    }
-    const learns = method === 'fd-adamax' || method === 'online';
-    if ((learner.any || learner.printConfig) && !learns) {
-      throw new CliUsageError(
-        `denoise: the learner options need an Adamax model (fd-adamax or online; got ${method}).`,
-      );
-    }
-    if (learns) checkLearnerFlags('denoise', learner, withReference ? 'reference' : 'single');
-    if (values.output !== undefined) checkOutputExtension(values.output);
-    if (values.output !== undefined && !learner.printConfig && method === 'online') {
+    const plan = await planDenoise(args, values, positionals[0]!);
+    if (values.output !== undefined && !plan.learner.printConfig && plan.method === 'online') {
       const streamed = await denoiseStreaming(
         {
-          input,
+          input: plan.input,
           output: values.output,
-          method,
-          config: usageOnInvalid('denoise', () => singleChannelConfig(singleOverrides('denoise', learner))),
-          format,
+          method: plan.method,
+          config: usageOnInvalid('denoise', () => singleChannelConfig(singleOverrides('denoise', plan.learner))),
+          format: plan.format,
           needsWholeFile: [values.clean, values.reference, values.report, values.checkpoint].some(
             (v) => v !== undefined,
           ),
@@ -168,148 +164,206 @@ export const denoiseCommand: Command = {
       );
       if (streamed !== null) return streamed;
     }
-
-    const inputs = await readDenoiseInputs(input, values.clean, values.reference, ctx);
-    const { noisy, clean, reference: ref } = inputs;
-    const rate = noisy.sampleRate;
-    const config = !learns
-      ? null
-      : usageOnInvalid('denoise', () =>
-          withReference
-            ? referenceCancellerConfig(rate, referenceOverrides(learner))
-            : singleChannelConfig(singleOverrides('denoise', learner)),
-        );
-    if (learner.printConfig) {
+    const inputs = await readDenoiseInputs(plan.input, values.clean, values.reference, ctx);
+    const config = learnerConfig(plan, inputs.noisy.sampleRate);
+    if (plan.learner.printConfig) {
       ctx.out(JSON.stringify(config, null, 2));
       return 0;
     }
-    const output = values.output!;
-    const changeTime = changeFlag ?? sidecarChangeTime(input);
-    const bar = new ProgressBar('denoise', 1000, ctx.io.stderr);
-    const common = {
-      sampleRate: rate,
-      ...(clean ? { clean: toRate(downmix(clean.channels), clean.sampleRate, rate) } : {}),
-      ...(changeTime !== undefined ? { changeTime } : {}),
-      onProgress: (f: number) => bar.update(f * 1000),
+    const run: DenoiseRun = {
+      ...plan,
+      inputs,
+      config,
+      output: values.output!,
+      changeTime: plan.changeFlag ?? sidecarChangeTime(plan.input),
     };
-    const session = values.checkpoint !== undefined ? openCheckpointSession(values.checkpoint, output, ctx) : null;
+    const session = values.checkpoint !== undefined ? openCheckpointSession(values.checkpoint, run.output, ctx) : null;
     try {
-      return await finish(await runPipeline(), session);
+      return await finish(run, await runPipeline(run, ctx), session, ctx);
     } finally {
       session?.release();
     }
-
-    async function runPipeline(): Promise<PipelineResult> {
-      let result: PipelineResult;
-      try {
-        result = await withInterrupt((signal) =>
-          ref
-            ? cancelWithReference({
-                ...common,
-                signal,
-                primary: noisy.channels,
-                reference: ref.channels,
-                referenceSampleRate: ref.sampleRate,
-                method: method as ReferenceMethod,
-                ...(config ? { config: config as ReferenceCancellerConfig } : {}),
-              })
-            : denoiseSingleChannel({
-                ...common,
-                signal,
-                input: noisy.channels,
-                method: method as SingleChannelMethod,
-                ...(config ? { config: config as SingleChannelConfig } : {}),
-                ...(values.checkpoint !== undefined
-                  ? {
-                      checkpoint: {
-                        path: values.checkpoint,
-                        ...(every !== undefined ? { every } : {}),
-                        lock: false,
-                        removeWhenDone: false,
-                      },
-                    }
-                  : {}),
-              }),
-        );
-      } catch (e) {
-        if (isAbortError(e)) {
-          throw new CliInterrupted(
-            values.checkpoint !== undefined
-              ? `interrupted; run the same command again to resume from ${values.checkpoint}`
-              : 'interrupted; nothing was written',
-          );
-        }
-        throw e;
-      } finally {
-        bar.done();
-      }
-      return result;
-    }
-
-    async function finish(result: PipelineResult, session: CheckpointSession | null): Promise<number> {
-      const resumed = result.summary.resumedFromFrame;
-      if (session && typeof resumed === 'number' && resumed > 0) session.resumed(resumed, result);
-      const outFormat = format ?? noisy.wavEncoding ?? 'pcm16';
-      await writeAudioFile(output, [result.output], rate, outFormat);
-      // Only now that the output is durable (fsync + rename + directory fsync) may the checkpoint go.
-      session?.done();
-      let reportFiles: string[] = [];
-      if (values.report !== undefined) {
-        const report = toRunReport(result, {
-          title: `adamax-stream denoise — ${basename(input)}`,
-          command: ['adamax-stream', 'denoise', ...args].join(' '),
-          inputFile: input,
-          channels: noisy.channels.length,
-          output,
-        });
-        reportFiles = await writeReport(values.report, report);
-      }
-      const s = result.summary;
-      if (values.json) {
-        ctx.out(
-          JSON.stringify({
-            command: 'denoise',
-            input,
-            output,
-            reference: values.reference ?? null,
-            clean: values.clean ?? null,
-            report: reportFiles,
-            mode: result.mode,
-            model: result.model,
-            sampleRate: rate,
-            channels: noisy.channels.length,
-            frames: result.output.length,
-            format: outFormat,
-            changeTime: changeTime ?? null,
-            nonFiniteSamples: inputs.nonFiniteSamples,
-            summary: s,
-            config,
-          }),
-        );
-        return 0;
-      }
-      ctx.out(
-        `denoised ${input} → ${output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
-          `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
-          `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
-      );
-      const m = result.metrics;
-      if (m) {
-        ctx.out(`SI-SDR before ${fmtDb(m.siSdrIn)}, after ${fmtDb(m.siSdrOut)} (${fmtDelta(m.siSdrImprovement)})`);
-        ctx.out(`SNR    before ${fmtDb(m.snrIn)}, after ${fmtDb(m.snrOut)} (${fmtDelta(m.snrOut - m.snrIn)})`);
-        if (m.stoiIn !== null && m.stoiOut !== null) {
-          ctx.out(`STOI   before ${m.stoiIn.toFixed(3)}, after ${m.stoiOut.toFixed(3)}`);
-        }
-        if (m.t10 !== null) {
-          ctx.out(
-            `T10 after the noise change at ${changeTime?.toFixed(2)} s: ${Number.isFinite(m.t10) ? `${m.t10.toFixed(2)} s` : 'never'}`,
-          );
-        }
-      } else {
-        ctx.out('no --clean track: quality metrics skipped');
-      }
-      if (reportFiles.length > 0) ctx.out(`report: ${reportFiles.join(', ')}`);
-      return 0;
-    }
   },
 };
+
+/** Reads the flags into a plan; throws CliUsageError for every combination that cannot run. */
+async function planDenoise(args: string[], values: DenoiseValues, input: string): Promise<DenoisePlan> {
+  const learner = await parseLearnerFlags('denoise', values);
+  if (values.output === undefined && !learner.printConfig) throw new CliUsageError('denoise: missing --output <file>.');
+  const model = choiceFlag('denoise', 'model', values.model, MODELS);
+  const format = choiceFlag('denoise', 'format', values.format, ['pcm16', 'float32'] as const);
+  const changeFlag = numberFlag('denoise', 'change-time', values['change-time'], { min: 0 });
+  const every = numberFlag('denoise', 'checkpoint-every', values['checkpoint-every'], { integer: true, min: 1 });
+  checkReportPath('denoise', values.report);
+  const withReference = values.reference !== undefined;
+  if (model && withReference && !(REFERENCE_METHODS as readonly string[]).includes(model)) {
+    throw new CliUsageError(`denoise: --model ${model} is single-channel; with --reference use fd-adamax or nlms.`);
+  }
+  if (model && !withReference && (REFERENCE_METHODS as readonly string[]).includes(model)) {
+    throw new CliUsageError(`denoise: --model ${model} needs --reference <file>.`);
+  }
+  const method = model ?? (withReference ? 'fd-adamax' : 'online');
+  if (values.checkpoint !== undefined && method !== 'online') {
+    throw new CliUsageError(`denoise: --checkpoint works with the online model only (got ${method}).`);
+  }
+  if (every !== undefined && values.checkpoint === undefined) {
+    throw new CliUsageError('denoise: --checkpoint-every needs --checkpoint <file>.');
+  }
+  if (values.output !== undefined && resolve(values.output) === resolve(input)) {
+    throw new CliUsageError('denoise: --output must not be the input file.');
+  }
+  const learns = method === 'fd-adamax' || method === 'online';
+  if ((learner.any || learner.printConfig) && !learns) {
+    throw new CliUsageError(`denoise: the learner options need an Adamax model (fd-adamax or online; got ${method}).`);
+  }
+  if (learns) checkLearnerFlags('denoise', learner, withReference ? 'reference' : 'single');
+  if (values.output !== undefined) checkOutputExtension(values.output);
+  return { args, values, input, learner, method, learns, withReference, format, changeFlag, every };
+}
+
+/** The learner configuration of an Adamax method at the input's rate (null for the others). */
+function learnerConfig(plan: DenoisePlan, rate: number): SingleChannelConfig | ReferenceCancellerConfig | null {
+  if (!plan.learns) return null;
+  return usageOnInvalid('denoise', () =>
+    plan.withReference
+      ? referenceCancellerConfig(rate, referenceOverrides(plan.learner))
+      : singleChannelConfig(singleOverrides('denoise', plan.learner)),
+  );
+}
+
+/** Runs the pipeline (reference cancellation or single-channel) with a progress bar; Ctrl-C → CliInterrupted. */
+async function runPipeline(run: DenoiseRun, ctx: CommandContext): Promise<PipelineResult> {
+  const { values, method, config, every } = run;
+  const { noisy, clean, reference: ref } = run.inputs;
+  const rate = noisy.sampleRate;
+  const bar = new ProgressBar('denoise', 1000, ctx.io.stderr);
+  const common = {
+    sampleRate: rate,
+    ...(clean ? { clean: toRate(downmix(clean.channels), clean.sampleRate, rate) } : {}),
+    ...(run.changeTime !== undefined ? { changeTime: run.changeTime } : {}),
+    onProgress: (f: number) => bar.update(f * 1000),
+  };
+  try {
+    return await withInterrupt((signal) =>
+      ref
+        ? cancelWithReference({
+            ...common,
+            signal,
+            primary: noisy.channels,
+            reference: ref.channels,
+            referenceSampleRate: ref.sampleRate,
+            method: method as ReferenceMethod,
+            ...(config ? { config: config as ReferenceCancellerConfig } : {}),
+          })
+        : denoiseSingleChannel({
+            ...common,
+            signal,
+            input: noisy.channels,
+            method: method as SingleChannelMethod,
+            ...(config ? { config: config as SingleChannelConfig } : {}),
+            ...(values.checkpoint !== undefined
+              ? {
+                  checkpoint: {
+                    path: values.checkpoint,
+                    ...(every !== undefined ? { every } : {}),
+                    lock: false,
+                    removeWhenDone: false,
+                  },
+                }
+              : {}),
+          }),
+    );
+  } catch (e) {
+    if (isAbortError(e)) {
+      throw new CliInterrupted(
+        values.checkpoint !== undefined
+          ? `interrupted; run the same command again to resume from ${values.checkpoint}`
+          : 'interrupted; nothing was written',
+      );
+    }
+    throw e;
+  } finally {
+    bar.done();
+  }
+}
+
+/** Writes the output (then drops the checkpoint), the report, and the summary (JSON or text). */
+async function finish(
+  run: DenoiseRun,
+  result: PipelineResult,
+  session: CheckpointSession | null,
+  ctx: CommandContext,
+): Promise<number> {
+  const { values, input, output } = run;
+  const { noisy } = run.inputs;
+  const rate = noisy.sampleRate;
+  const resumed = result.summary.resumedFromFrame;
+  if (session && typeof resumed === 'number' && resumed > 0) session.resumed(resumed, result);
+  const outFormat = run.format ?? noisy.wavEncoding ?? 'pcm16';
+  await writeAudioFile(output, [result.output], rate, outFormat);
+  // Only now that the output is durable (fsync + rename + directory fsync) may the checkpoint go.
+  session?.done();
+  let reportFiles: string[] = [];
+  if (values.report !== undefined) {
+    const report = toRunReport(result, {
+      title: `adamax-stream denoise — ${basename(input)}`,
+      command: ['adamax-stream', 'denoise', ...run.args].join(' '),
+      inputFile: input,
+      channels: noisy.channels.length,
+      output,
+    });
+    reportFiles = await writeReport(values.report, report);
+  }
+  if (values.json) {
+    ctx.out(
+      JSON.stringify({
+        command: 'denoise',
+        input,
+        output,
+        reference: values.reference ?? null,
+        clean: values.clean ?? null,
+        report: reportFiles,
+        mode: result.mode,
+        model: result.model,
+        sampleRate: rate,
+        channels: noisy.channels.length,
+        frames: result.output.length,
+        format: outFormat,
+        changeTime: run.changeTime ?? null,
+        nonFiniteSamples: run.inputs.nonFiniteSamples,
+        summary: result.summary,
+        config: run.config,
+      }),
+    );
+    return 0;
+  }
+  printSummary(run, result, ctx);
+  if (reportFiles.length > 0) ctx.out(`report: ${reportFiles.join(', ')}`);
+  return 0;
+}
+
+/** The human-readable summary: what was done, and the quality metrics when there is a clean track. */
+function printSummary(run: DenoiseRun, result: PipelineResult, ctx: CommandContext): void {
+  const { noisy } = run.inputs;
+  const rate = noisy.sampleRate;
+  ctx.out(
+    `denoised ${run.input} → ${run.output} (${result.mode}, ${result.model}; ${(result.output.length / rate).toFixed(2)} s at ${rate} Hz` +
+      `${noisy.channels.length > 1 ? `, ${noisy.channels.length} channels downmixed` : ''}; ` +
+      `${result.elapsedSec.toFixed(2)} s, real-time factor ${result.realTimeFactor.toFixed(3)})`,
+  );
+  const m = result.metrics;
+  if (!m) {
+    ctx.out('no --clean track: quality metrics skipped');
+    return;
+  }
+  ctx.out(`SI-SDR before ${fmtDb(m.siSdrIn)}, after ${fmtDb(m.siSdrOut)} (${fmtDelta(m.siSdrImprovement)})`);
+  ctx.out(`SNR    before ${fmtDb(m.snrIn)}, after ${fmtDb(m.snrOut)} (${fmtDelta(m.snrOut - m.snrIn)})`);
+  if (m.stoiIn !== null && m.stoiOut !== null) {
+    ctx.out(`STOI   before ${m.stoiIn.toFixed(3)}, after ${m.stoiOut.toFixed(3)}`);
+  }
+  if (m.t10 !== null) {
+    ctx.out(
+      `T10 after the noise change at ${run.changeTime?.toFixed(2)} s: ${Number.isFinite(m.t10) ? `${m.t10.toFixed(2)} s` : 'never'}`,
+    );
+  }
+}
