@@ -475,20 +475,35 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     if (params.length < this.layout.size) {
       throw new ShapeError(`OnlineDenoiser expects ${this.layout.size} parameters. Received ${params.length}.`);
     }
-    const { bins: k, buf, re, im, power, gain, resid, window, gammaBuf, xiBuf, presence } = this;
+    const { buf, re, im } = this;
     // 1. analysis
-    wolaFrame.analyze(state.history, x, window, buf);
+    wolaFrame.analyze(state.history, x, this.window, buf);
     this.fft.realForward(buf, re, im);
-    // 2. noise estimate and gain
+    // 2. noise estimate, SNRs and gain
+    this.estimateNoise(params, state);
+    if (this.gainRule === 'omlsa') this.omLsaGain(state);
+    else this.wienerGain();
+    this.applyGain(state);
+    // 3. synthesis (WOLA)
+    this.fft.realInverse(re, im, buf);
+    wolaFrame.synthesize(buf, this.synthesisWindow, state.overlap, output);
+    state.frames++;
+  }
+
+  /**
+   * Per bin: periodogram P_k, ln P_k, residuals against θ_k + b and the median, the smoothed noise
+   * estimate λ_k (bias-compensated, fast-fall ceiling), then γ_k and the decision-directed ξ_k
+   * into the scratch buffers.
+   */
+  private estimateNoise(params: Float32Array, state: OnlineDenoiserState): void {
+    const { bins: k, re, im, power, resid, gammaBuf, xiBuf, residMedian } = this;
     const level = params[k]!;
     const alpha = this.ddAlpha;
-    const floor = this.gainFloor;
     const prev = state.prevClean;
     const smooth = state.smoothTheta;
     const mu = this.noiseSmoothing;
     const first = state.frames === 0;
     const tonal = this.tonal;
-    const residMedian = this.residMedian;
     const beta = this.fastFall;
     const ceil = state.smoothPower;
     for (let j = 0; j < k; j++) {
@@ -527,34 +542,52 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       gammaBuf[j] = gamma;
       xiBuf[j] = xi;
     }
-    if (this.gainRule === 'omlsa') {
-      const q = this.qBuf;
-      const view = this.absenceView; // reused: no object per hop
-      view.zeta = state.zeta;
-      view.frame = state.zetaFrame;
-      this.absence.update(view, state.prevXi, q, first);
-      const logFloor = Math.log(floor);
-      for (let j = 0; j < k; j++) {
-        const xi = xiBuf[j]!;
-        const gamma = gammaBuf[j]!;
-        const pr = speechPresence(xi, gamma, q[j]!);
-        const gh1 = lsaGain(xi, gamma);
-        presence[j] = pr;
-        state.prevXi[j] = xi;
-        const lg = gh1 > floor ? Math.log(gh1) : logFloor;
-        gain[j] = Math.exp(pr * lg + (1 - pr) * logFloor);
-        // decision-directed memory uses the gain under speech presence (Cohen 2001)
-        gammaBuf[j] = Math.max(gh1, floor);
-      }
-    } else {
-      for (let j = 0; j < k; j++) {
-        const xi = xiBuf[j]!;
-        const g = xi / (1 + xi);
-        gain[j] = Math.max(g, floor);
-        gammaBuf[j] = gain[j]!;
-        presence[j] = g;
-      }
+  }
+
+  /**
+   * OM-LSA gain G = G_H1^p · G_min^(1−p) into `gain`; `gammaBuf` then holds max(G_H1, G_min), the
+   * gain of the decision-directed memory (Cohen 2001).
+   */
+  private omLsaGain(state: OnlineDenoiserState): void {
+    const { bins: k, gain, gammaBuf, xiBuf, presence } = this;
+    const floor = this.gainFloor;
+    const q = this.qBuf;
+    const view = this.absenceView; // reused: no object per hop
+    view.zeta = state.zeta;
+    view.frame = state.zetaFrame;
+    this.absence.update(view, state.prevXi, q, state.frames === 0);
+    const logFloor = Math.log(floor);
+    for (let j = 0; j < k; j++) {
+      const xi = xiBuf[j]!;
+      const gamma = gammaBuf[j]!;
+      const pr = speechPresence(xi, gamma, q[j]!);
+      const gh1 = lsaGain(xi, gamma);
+      presence[j] = pr;
+      state.prevXi[j] = xi;
+      const lg = gh1 > floor ? Math.log(gh1) : logFloor;
+      gain[j] = Math.exp(pr * lg + (1 - pr) * logFloor);
+      // decision-directed memory uses the gain under speech presence (Cohen 2001)
+      gammaBuf[j] = Math.max(gh1, floor);
     }
+  }
+
+  /** Wiener gain max(ξ/(1 + ξ), G_min) into `gain` and `gammaBuf` (the decision-directed memory's gain). */
+  private wienerGain(): void {
+    const { bins: k, gain, gammaBuf, xiBuf, presence } = this;
+    const floor = this.gainFloor;
+    for (let j = 0; j < k; j++) {
+      const xi = xiBuf[j]!;
+      const g = xi / (1 + xi);
+      gain[j] = Math.max(g, floor);
+      gammaBuf[j] = gain[j]!;
+      presence[j] = g;
+    }
+  }
+
+  /** Optional spectral smoothing of G, the decision-directed memory |Ŝ_k|², and X_k ← G_k·X_k. */
+  private applyGain(state: OnlineDenoiserState): void {
+    const { bins: k, re, im, power, gain, gammaBuf } = this;
+    const prev = state.prevClean;
     const s = this.spectralSmoothing;
     if (s > 0) {
       let left = gain[0]!;
@@ -572,10 +605,6 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       re[j] = re[j]! * g;
       im[j] = im[j]! * g;
     }
-    // 3. synthesis (WOLA)
-    this.fft.realInverse(re, im, buf);
-    wolaFrame.synthesize(buf, this.synthesisWindow, state.overlap, output);
-    state.frames++;
   }
 
   step(

@@ -12,9 +12,11 @@ import {
   CliInterrupted,
   CliUsageError,
   type Command,
+  type CommandContext,
   choiceFlag,
   fmtDelta,
   numberFlag,
+  type ParsedFlags,
   parseCommandArgs,
   table,
   withInterrupt,
@@ -65,33 +67,38 @@ type FileOutcome = { kind: 'done' | 'skipped'; result: ReplayFileResult } | { ki
 
 const num = (v: number | null, d = 2) => (v === null ? '—' : Number.isFinite(v) ? v.toFixed(d) : String(v));
 
+const FLAGS = {
+  out: { type: 'string' },
+  state: { type: 'string' },
+  model: { type: 'string' },
+  'reference-model': { type: 'string' },
+  'no-stoi': { type: 'boolean' },
+  workers: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...LEARNER_FLAGS,
+} as const;
+
+type ReplayValues = ParsedFlags<typeof FLAGS>;
+type ReplayResult = Awaited<ReturnType<typeof replayDataset>>;
+
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'denoise a dataset (folder or manifest) with metrics, resumable',
   help: HELP,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'replay',
-      args,
-      {
-        out: { type: 'string' },
-        state: { type: 'string' },
-        model: { type: 'string' },
-        'reference-model': { type: 'string' },
-        'no-stoi': { type: 'boolean' },
-        workers: { type: 'string' },
-        redis: { type: 'string' },
-        queue: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...LEARNER_FLAGS,
-      },
-      { min: 1, max: 1, names: 'the <folder|manifest>' },
-    );
+    const { values, positionals } = parseCommandArgs('replay', args, FLAGS, {
+      min: 1,
+      max: 1,
+      names: 'the <folder|manifest>',
+    });
     if (values.help) {
       ctx.out(HELP);
       return 0;
     }
+    const source = positionals[0]!;
     const singleMethod = choiceFlag('replay', 'model', values.model, SINGLE_CHANNEL_METHODS);
     const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
     const workers = numberFlag('replay', 'workers', values.workers, { integer: true, min: 1, max: 1024 });
@@ -100,12 +107,12 @@ export const replayCommand: Command = {
     const flags = await parseLearnerFlags('replay', values);
     const learner = replayLearner(flags, methods);
     if (flags.printConfig) {
-      ctx.out(await replayPrintConfig(positionals[0]!, learner, methods));
+      ctx.out(await replayPrintConfig(source, learner, methods));
       return 0;
     }
     const progress = new ReplayProgress(ctx.io.stderr, values.redis ? 'replay (queue)' : 'replay');
     const common = {
-      source: positionals[0]!,
+      source,
       ...(singleMethod ? { singleMethod } : {}),
       ...(referenceMethod ? { referenceMethod } : {}),
       ...(values['no-stoi'] ? { skipStoi: true } : {}),
@@ -118,13 +125,7 @@ export const replayCommand: Command = {
       },
     };
     const redis = values.redis;
-    if (redis !== undefined) checkRedisUrl('replay', redis);
-    if (redis !== undefined && values.out === undefined) {
-      throw new CliUsageError('replay: --redis needs --out (a folder every worker can write).');
-    }
-    if (redis !== undefined && (values.state !== undefined || values.workers !== undefined)) {
-      throw new CliUsageError('replay: --redis keeps its state in the queue; drop --state and --workers.');
-    }
+    checkRedisFlags(values);
     const result = await withInterrupt((signal) =>
       redis !== undefined
         ? replayDistributed({
@@ -145,56 +146,81 @@ export const replayCommand: Command = {
             onStale: (item, reason) => ctx.err(`${item.name}: finished earlier, but ${reason}: processing it again`),
           }),
     ).finally(() => progress.close());
-    const a = result.aggregate;
-    if (json) {
-      ctx.out(
-        JSON.stringify({
-          command: 'replay',
-          source: positionals[0],
-          out: values.out ?? null,
-          state: values.state ?? null,
-          interrupted: result.interrupted,
-          skipped: result.skipped,
-          files: result.results,
-          failures: result.failures,
-          aggregate: a,
-        }),
-      );
-    } else {
-      const resumed = new Set(result.resumed);
-      const rows = result.results.map((r) => row(r, resumed.has(r.name)));
-      const header = ['file', 'mode', 'model', 'sec', 'SI-SDR in', 'SI-SDR out', 'SI-SDRi', 'STOI in', 'STOI out', ''];
-      for (const line of table([header, ...rows])) ctx.out(line);
-      ctx.out(
-        `${a.finished}/${a.files} files done (${result.skipped} from an earlier run), ${a.failed} failed; ` +
-          `${a.audioSec.toFixed(1)} s of audio, real-time factor ${num(a.realTimeFactor, 3)}`,
-      );
-      if (a.withClean > 0) {
-        ctx.out(
-          `SI-SDR improvement over ${a.withClean} files with a clean track: median ${fmtDelta(a.siSdrImprovementMedian)}, ` +
-            `mean ${fmtDelta(a.siSdrImprovementMean)}; SNR improvement mean ${fmtDelta(a.snrImprovementMean)}; ` +
-            `STOI out mean ${num(a.stoiOutMean, 3)}`,
-        );
-      }
-    }
-    if (result.interrupted) {
-      throw new CliInterrupted(
-        `interrupted after ${a.finished} of ${a.files} files${
-          values.state
-            ? `; run again with --state ${values.state} to resume`
-            : redis
-              ? '; the jobs stay queued: run the same command again to wait for them'
-              : ''
-        }`,
-      );
-    }
-    if (result.failures.length > 0) {
-      ctx.err(`adamax-stream: ${result.failures.length} of ${a.files} files failed`);
-      return 1;
-    }
-    return 0;
+    if (json) printJson(source, values, result, ctx);
+    else printTable(result, ctx);
+    return outcome(values, result, ctx);
   },
 };
+
+/** --redis: a valid URL, with --out, and without the local-only --state / --workers. */
+function checkRedisFlags(values: ReplayValues): void {
+  const redis = values.redis;
+  if (redis === undefined) return;
+  checkRedisUrl('replay', redis);
+  if (values.out === undefined) {
+    throw new CliUsageError('replay: --redis needs --out (a folder every worker can write).');
+  }
+  if (values.state !== undefined || values.workers !== undefined) {
+    throw new CliUsageError('replay: --redis keeps its state in the queue; drop --state and --workers.');
+  }
+}
+
+function printJson(source: string, values: ReplayValues, result: ReplayResult, ctx: CommandContext): void {
+  ctx.out(
+    JSON.stringify({
+      command: 'replay',
+      source,
+      out: values.out ?? null,
+      state: values.state ?? null,
+      interrupted: result.interrupted,
+      skipped: result.skipped,
+      files: result.results,
+      failures: result.failures,
+      aggregate: result.aggregate,
+    }),
+  );
+}
+
+/** One row per file, then the aggregate lines. */
+function printTable(result: ReplayResult, ctx: CommandContext): void {
+  const a = result.aggregate;
+  const resumed = new Set(result.resumed);
+  const rows = result.results.map((r) => row(r, resumed.has(r.name)));
+  const header = ['file', 'mode', 'model', 'sec', 'SI-SDR in', 'SI-SDR out', 'SI-SDRi', 'STOI in', 'STOI out', ''];
+  for (const line of table([header, ...rows])) ctx.out(line);
+  ctx.out(
+    `${a.finished}/${a.files} files done (${result.skipped} from an earlier run), ${a.failed} failed; ` +
+      `${a.audioSec.toFixed(1)} s of audio, real-time factor ${num(a.realTimeFactor, 3)}`,
+  );
+  if (a.withClean > 0) {
+    ctx.out(
+      `SI-SDR improvement over ${a.withClean} files with a clean track: median ${fmtDelta(a.siSdrImprovementMedian)}, ` +
+        `mean ${fmtDelta(a.siSdrImprovementMean)}; SNR improvement mean ${fmtDelta(a.snrImprovementMean)}; ` +
+        `STOI out mean ${num(a.stoiOutMean, 3)}`,
+    );
+  }
+}
+
+/** The exit code: CliInterrupted (130) when stopped, 1 when a file failed, else 0. */
+function outcome(values: ReplayValues, result: ReplayResult, ctx: CommandContext): number {
+  const a = result.aggregate;
+  if (result.interrupted) {
+    throw new CliInterrupted(
+      `interrupted after ${a.finished} of ${a.files} files${
+        values.state
+          ? `; run again with --state ${values.state} to resume`
+          : values.redis
+            ? '; the jobs stay queued: run the same command again to wait for them'
+            : ''
+      }`,
+    );
+  }
+  if (result.failures.length > 0) {
+    ctx.err(`adamax-stream: ${result.failures.length} of ${a.files} files failed`);
+    return 1;
+  }
+  return 0;
+}
 
 function row(r: ReplayFileResult, skipped: boolean): string[] {
   return [
