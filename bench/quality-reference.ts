@@ -1,5 +1,5 @@
 /**
- * Reference-track benchmark of issue #4 (abrupt-noise-v1, Track R; design note dsp.md §8):
+ * Reference-track benchmark (abrupt-noise-v1, Track R: a noise reference microphone is available):
  * Widrow reference-microphone noise cancellation with ONE abrupt change per clip.
  *
  * 1. Tune every method on the VALIDATION split with a grid of the same size (6 values each);
