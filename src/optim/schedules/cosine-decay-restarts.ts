@@ -1,3 +1,4 @@
+import { cosfNumpy } from '../../core/cosf-numpy.js';
 import { powfLibm } from '../../core/powf-libm.js';
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
@@ -66,7 +67,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
       fraction = f32(f32(fraction - sumR) / tPow);
     }
     const mFac = powfLibm(mMul, i);
-    const cosineDecayed = f32(f32(0.5 * mFac) * f32(1 + f32(Math.cos(f32(PI32 * fraction)))));
+    const cosineDecayed = f32(f32(0.5 * mFac) * f32(1 + cosfNumpy(f32(PI32 * fraction))));
     const decayed = f32(f32(f32(1 - alpha) * cosineDecayed) + alpha);
     return f32(lr0 * decayed);
   }

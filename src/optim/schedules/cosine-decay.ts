@@ -1,3 +1,4 @@
+import { cosfNumpy } from '../../core/cosf-numpy.js';
 import { LearningRateSchedule } from './learning-rate-schedule.js';
 import { camelCaseKeys, checkScheduleOptions } from './schedule-options.js';
 
@@ -49,7 +50,7 @@ export class CosineDecay extends LearningRateSchedule {
 
   private decay(step: number, decaySteps: number, from: number): number {
     const fraction = f32(step / decaySteps);
-    const cosineDecayed = f32(0.5 * f32(1 + f32(Math.cos(f32(PI32 * fraction)))));
+    const cosineDecayed = f32(0.5 * f32(1 + cosfNumpy(f32(PI32 * fraction))));
     const decayed = f32(f32(f32(1 - this.alpha) * cosineDecayed) + f32(this.alpha));
     return f32(from * decayed);
   }
