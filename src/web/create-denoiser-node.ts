@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { type Observable, Subject } from 'rxjs';
 import { AudioUnavailableError } from '../core/errors.js';
 import { defaultBlockSize } from '../models/reference-canceller-config.js';
+import { type Observable, portStreams } from '../rx/port-streams.js';
 import { type DenoiserConfig, type DenoiserNodeOptions, resolveDenoiserConfig } from './denoiser-config.js';
 import {
   DENOISER_PROCESSOR,
@@ -124,43 +124,41 @@ export async function createDenoiserNode(
     channelInterpretation: reference ? 'discrete' : 'speakers',
     processorOptions: { config },
   });
-  const stats = new Subject<DenoiserStats>();
-  const snapshots = new Subject<DenoiserSnapshot>();
   let groups: readonly { name: string; offset: number; length: number }[] = [];
+  const bridge = portStreams<{ stats: DenoiserStats; snapshots: DenoiserSnapshot }>(
+    ['stats', 'snapshots'],
+    (data, emit) => {
+      const m = data as DenoiserMessage;
+      if (m.type === 'error') emit.fail(new AudioUnavailableError(`The denoiser processor failed: ${m.message}`));
+      else if (m.type === 'ready') groups = m.groups;
+      else if (m.type === 'report') {
+        emit.stats(m.stats);
+        if (m.weights !== null) {
+          emit.snapshots({
+            time: m.stats.time,
+            iterations: m.iterations,
+            weights: splitWeights(m.weights, groups),
+            groups: groups.map((g) => g.name),
+          });
+        }
+      }
+    },
+  );
   const port = node.port;
-  const fail = (error: Error) => {
-    stats.error(error);
-    snapshots.error(error);
-  };
   node.onprocessorerror = () =>
-    fail(
+    bridge.fail(
       new AudioUnavailableError(
         'The denoiser processor threw in process() or its constructor and stopped; the node now outputs silence.',
       ),
     );
-  port.onmessage = (event: MessageEvent) => {
-    const m = event.data as DenoiserMessage;
-    if (m.type === 'error') fail(new AudioUnavailableError(`The denoiser processor failed: ${m.message}`));
-    else if (m.type === 'ready') groups = m.groups;
-    else if (m.type === 'report') {
-      stats.next(m.stats);
-      if (m.weights !== null) {
-        snapshots.next({
-          time: m.stats.time,
-          iterations: m.iterations,
-          weights: splitWeights(m.weights, groups),
-          groups: groups.map((g) => g.name),
-        });
-      }
-    }
-  };
+  port.onmessage = (event: MessageEvent) => bridge.receive(event.data);
   let disposed = false;
   return {
     node,
     config,
     latency: denoiserLatency(config),
-    stats$: stats.asObservable(),
-    snapshots$: snapshots.asObservable(),
+    stats$: bridge.streams.stats,
+    snapshots$: bridge.streams.snapshots,
     dispose() {
       if (disposed) return;
       disposed = true;
@@ -168,8 +166,7 @@ export async function createDenoiserNode(
       port.postMessage(stop);
       port.onmessage = null;
       node.disconnect();
-      stats.complete();
-      snapshots.complete();
+      bridge.complete();
     },
   };
 }

@@ -1,9 +1,11 @@
 // Allocation probe of the shipped denoiser processor (the esbuild bundle), run in a fresh Node
 // process: a stub AudioWorkletGlobalScope captures the registered class, one processor is built,
-// warmed up (30 s), and then `process()` is called for `seconds` and for 3 × `seconds` of 48 kHz
-// audio (no report messages); the growth that scales with the calls is (long − short) / (2·blocks).
-// Young-generation semi-space is 1 MB (--max-semi-space-size=1), so any per-call allocation shows
-// up as scavenges (PerformanceObserver 'gc' entries) and heap growth.
+// warmed up (30 s of 48 kHz audio plus 2 unmeasured windows: the JIT settles), and then
+// `process()` is called in WINDOWS consecutive windows of `seconds` each (no report messages). Each
+// window starts from a collected heap and records its GC events (PerformanceObserver 'gc', with
+// their kinds: 1 = scavenge, 2 = mark-compact, 4 = incremental marking, 8 = weak callbacks) and its
+// heap growth. The young generation's semi-space is 1 MB (--max-semi-space-size=1), so ~1 MB of
+// allocation in a window shows up as a scavenge, and less shows up as heap growth.
 // Usage: node --expose-gc --max-semi-space-size=1 alloc-probe.mjs <processor.js> <reference|single|control> [seconds]
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -38,42 +40,57 @@ for (let i = 0; i < loop.length; i++) {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   loop[i] = (seed / 0x7fffffff - 0.5) * 0.2 + 0.1 * Math.sin(i * 0.05);
 }
+// The input blocks are cut once, up front: the driving loop only copies whole blocks (`set`), so it
+// allocates nothing even when V8 runs it unoptimised (an interpreted per-sample copy would box every
+// sample and be counted against process()).
+const cycle = (loop.length - q) / q;
+const blocksA = [];
+const blocksB = [];
+for (let j = 0; j < cycle; j++) {
+  const off = j * q;
+  const ba = new Float32Array(q);
+  const bb = new Float32Array(q);
+  for (let i = 0; i < q; i++) {
+    ba[i] = loop[off + i];
+    bb[i] = loop[(off + 7 * q + i) % loop.length];
+  }
+  blocksA.push(ba);
+  blocksB.push(bb);
+}
 const a = new Float32Array(q);
 const b = new Float32Array(q);
 const inputs = [[a, b]];
 const out = [[new Float32Array(q)]];
 function drive(blocks, start) {
   for (let k = start; k < start + blocks; k++) {
-    const off = (k * q) % (loop.length - q);
-    for (let i = 0; i < q; i++) {
-      a[i] = loop[off + i];
-      b[i] = loop[(off + 7 * q + i) % loop.length];
-    }
+    a.set(blocksA[k % cycle]);
+    b.set(blocksB[k % cycle]);
     proc.process(inputs, out);
   }
 }
 const blocks = Math.round((seconds * sampleRate) / q);
 drive(Math.round((30 * sampleRate) / q), 0); // warm-up: 30 s, the JIT settles
-let gcs = 0;
+const WINDOWS = 5;
+let kinds = [];
 const obs = new PerformanceObserver((list) => {
-  gcs += list.getEntries().length;
+  for (const e of list.getEntries()) kinds.push(e.detail?.kind ?? e.kind ?? 0);
 });
-/** Heap growth over `n` blocks, from a collected heap; GC events counted. */
+/** One window of `n` blocks from a collected heap: its GC events (kinds) and heap growth in bytes. */
 async function window(n, start) {
   globalThis.gc();
   globalThis.gc();
   await new Promise((r) => setTimeout(r, 10));
+  kinds = [];
   obs.observe({ entryTypes: ['gc'] });
   const before = process.memoryUsage().heapUsed;
   drive(n, start);
   const after = process.memoryUsage().heapUsed;
   await new Promise((r) => setTimeout(r, 10));
   obs.disconnect();
-  return after - before;
+  return { gcs: kinds.length, kinds, bytes: after - before };
 }
-await window(blocks, 500); // unmeasured: one-off growth of the first measured run lands here
-const short = await window(blocks, 1000);
-const long = await window(3 * blocks, 1000 + blocks);
-// one-off growth (optimised code, feedback vectors) is in both windows; what scales with the
-// number of calls is the difference
-console.log(JSON.stringify({ mode, blocks, gcs, short, long, bytesPerCall: (long - short) / (2 * blocks) }));
+await window(blocks, 500); // unmeasured: one-off growth (optimised code, feedback vectors) lands here
+await window(blocks, 500 + blocks);
+const windows = [];
+for (let w = 0; w < WINDOWS; w++) windows.push(await window(blocks, 1000 + (w + 2) * blocks));
+console.log(JSON.stringify({ mode, blocks, windows }));

@@ -1,9 +1,24 @@
 /**
  * Zero allocations in the shipped processor's `process()`: the esbuild bundle of
  * denoiser-processor.js runs under a stub AudioWorkletGlobalScope in fresh Node processes with a
- * 1 MB young generation (test/web/alloc-probe.mjs). Steady state, no reports: no GC event and less
- * than 8 bytes of heap growth per call over 30 s of 48 kHz audio (3 × 10 s windows). The probe is
- * calibrated: the same processor plus one escaping `Float32Array(4)` per call must be caught.
+ * 1 MB young generation (test/web/alloc-probe.mjs). After a warm-up (30 s of 48 kHz audio and two
+ * unmeasured windows) it runs 5 consecutive windows of 10 s (3750 calls each), each from a collected
+ * heap. Claim, as asserted: in the steady state `process()` allocates nothing per call — a majority
+ * of the windows (3 of 5) have no GC event at all, and the median window's heap growth is under
+ * 8 bytes per call (Node 20 and 22). Node 24 (V8 13.6) is the exception, measured and bounded, not
+ * zero: the optimizer's per-step functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single
+ * mode) stay in V8's mid tier (Maglev), whose code boxes the numbers it passes to the wasm kernel and
+ * to `Math.fround`: ≈ 16–22 bytes per call in single mode (≈ 6–8 after 300 s), ≈ 5 in reference
+ * mode, still without a GC in a 1 MB young generation over 10 s; asserted under 64 bytes per call
+ * there (the previous bound) until the kernel takes its scalars from memory. Resolution: the smallest heap object is 12–16 bytes, so an allocation made by
+ * every call shows in every window and cannot pass; allocations rarer than that (once per model
+ * step, say) averaging under 8 bytes per call are below what the probe can see. Measured steady
+ * windows grow by 0.07–3.6 bytes per call (one-off V8 bookkeeping, not proportional to the calls).
+ * A transient — a branch first taken late (the canceller's watchdog bypass, say) deoptimises
+ * `process()`, and until V8 re-optimises it interpreted code boxes numbers: megabytes, more while the
+ * compiler thread is starved on a loaded machine — reaches one window, which the log reports. The
+ * probe is calibrated: the same processor plus one escaping `Float32Array(4)` per call (≈ 216 bytes
+ * per call measured) must fail the same verdict.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,22 +31,42 @@ import { buildWeb } from '../../scripts/build-web.mjs';
 const dir = mkdtempSync(join(tmpdir(), 'adamax-alloc-'));
 const PROBE = new URL('./alloc-probe.mjs', import.meta.url).pathname;
 
-interface Probe {
-  readonly blocks: number;
+interface Window {
+  /** GC events in the window and their kinds (1 = scavenge, 2 = mark-compact, 4 = incremental, 8 = weak callbacks). */
   readonly gcs: number;
-  readonly long: number;
-  /** (long − short) / (2 · blocks): heap growth per call with the constant start-up cost cancelled. */
-  readonly bytesPerCall: number;
+  readonly kinds: readonly number[];
+  /** Heap growth over the window, bytes. */
+  readonly bytes: number;
+}
+interface Probe {
+  readonly mode: string;
+  readonly blocks: number;
+  readonly windows: readonly Window[];
 }
 
-async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe & { perCall: number }> {
+const WINDOWS = 5;
+const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--expose-gc', '--max-semi-space-size=1', PROBE, join(dir, 'denoiser-processor.js'), mode, '10'],
-    { timeout: 50_000 },
+    { timeout: 80_000 },
   );
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as Probe;
-  return { ...r, perCall: r.long / (3 * r.blocks) };
+  expect(r.windows).toHaveLength(WINDOWS);
+  return r;
+}
+
+/** Node 24's mid-tier boxing (see above) is bounded, not zero; elsewhere the bound is the probe's resolution. */
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+const BYTES_PER_CALL = NODE_MAJOR >= 24 ? 64 : 8;
+
+/** The claim's verdict: a majority of windows without any GC event, and median growth under the bound. */
+function verdict(r: Probe, bound = 8): { clean: boolean; cleanWindows: number; medianBytesPerCall: number } {
+  const cleanWindows = r.windows.filter((w) => w.gcs === 0).length;
+  const medianBytesPerCall = median(r.windows.map((w) => w.bytes)) / r.blocks;
+  return { clean: cleanWindows > WINDOWS / 2 && medianBytesPerCall < bound, cleanWindows, medianBytesPerCall };
 }
 
 describe('denoiser processor allocation', () => {
@@ -42,17 +77,23 @@ describe('denoiser processor allocation', () => {
     '%s mode: process() allocates nothing in the steady state',
     async (mode) => {
       const r = await probe(mode);
-      expect(r.gcs, JSON.stringify(r)).toBe(0);
-      // Resolution of the probe: 0 scavenges with a 1 MB young generation over 3 × 3750 calls rules out ≈ 90 B or
-      // more per call; the heap-growth difference (long run − short run, start-up cost cancelled) is noisy by a few
-      // tens of bytes between V8 versions and runs, so it bounds the rest at 64 B per call.
-      expect(r.bytesPerCall, JSON.stringify(r)).toBeLessThan(64);
+      const v = verdict(r, BYTES_PER_CALL);
+      const transient = r.windows.filter((w) => w.gcs > 0);
+      if (transient.length > 0 && v.clean)
+        console.log(
+          `${mode}: ${transient.length} of ${WINDOWS} windows saw GC events (transient): ${JSON.stringify(r)}`,
+        );
+      expect(v.cleanWindows, JSON.stringify(r)).toBeGreaterThan(WINDOWS / 2);
+      console.log(
+        `${mode} on Node ${NODE_MAJOR}: median ${v.medianBytesPerCall.toFixed(2)} B/call, ${v.cleanWindows}/${WINDOWS} windows without GC`,
+      );
+      expect(v.medianBytesPerCall, JSON.stringify(r)).toBeLessThan(BYTES_PER_CALL);
     },
-    60_000,
+    90_000,
   );
 
   it('the probe catches one small allocation per call', async () => {
     const r = await probe('control');
-    expect(r.gcs > 0 || r.bytesPerCall >= 64, JSON.stringify(r)).toBe(true);
-  }, 60_000);
+    expect(verdict(r, BYTES_PER_CALL).clean, JSON.stringify(r)).toBe(false);
+  }, 90_000);
 });
