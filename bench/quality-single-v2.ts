@@ -51,7 +51,7 @@ function grids(rnnoise: boolean): [Method, Candidate[]][] {
     };
   };
   const out: [Method, Candidate[]][] = [
-    ['prior+adapt', [-20, -30, -40].flatMap((f) => [prior(f, true, 0.0005), prior(f, true, 0.002)])],
+    ['prior+adapt', [-20, -30, -40].flatMap((f) => [prior(f, true, 0.0002), prior(f, true, 0.0005)])],
     ['prior', [-15, -20, -25, -30, -40, -50].map((f) => prior(f, false))],
     [
       'online',
@@ -113,7 +113,12 @@ function finite(y: Float32Array): boolean {
 }
 
 /** Clips of one split: every kind at both rates, `perCell` each. */
-function clips(split: 'validation' | 'test', perCell: number, speech16: Float32Array[], seed: number): NoisySpeech[] {
+export function clips(
+  split: 'validation' | 'test',
+  perCell: number,
+  speech16: Float32Array[],
+  seed: number,
+): NoisySpeech[] {
   const out: NoisySpeech[] = [];
   const cache = new Map<number, Float32Array[]>();
   const at = (fs: number): Float32Array[] => {

@@ -1,7 +1,12 @@
 /**
  * Offline training of the single-channel speech prior (the gain network of PriorDenoiser).
  *
- *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1] [--write [--out file.ts]]
+ *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1]
+ *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--write [--out file.ts]]
+ *
+ * --bands/--min-width set the band layout (finer low-frequency resolution: more bands of the minimum
+ * width, one FFT bin at 16 kHz), --context the frames of band-energy context, --averages the EMA
+ * coefficients of the running averages (a longer memory); all are stored with the weights.
  *
  * Needs Festival (`text2wave`, voices kal_diphone + cmu_us_slt_arctic_hts), `espeak-ng` and `sox`
  * to synthesise the training speech once (cached in .tmp/prior-speech). With --write it replaces
@@ -45,8 +50,12 @@ const CLIPS = Number(arg('--clips', '120'));
 const EPOCHS = Number(arg('--epochs', '6'));
 const HIDDEN = arg('--hidden', '128,96').split(',').map(Number);
 const SEED = Number(arg('--seed', '1'));
-const BANDS = { count: 40, minWidthHz: 62.5 };
-const FEATURES = DEFAULT_PRIOR_FEATURES;
+const BANDS = { count: Number(arg('--bands', '40')), minWidthHz: Number(arg('--min-width', '62.5')) };
+const FEATURES = {
+  ...DEFAULT_PRIOR_FEATURES,
+  context: Number(arg('--context', String(DEFAULT_PRIOR_FEATURES.context))),
+  averages: arg('--averages', DEFAULT_PRIOR_FEATURES.averages.join(',')).split(',').map(Number),
+};
 const CLIP_SEC = 6;
 /** λ of the energy-weighted term λ·w_b·(ĝ − g)² (w_b = band energy over the clip's mean): the output's spectral error, which SI-SDR measures. */
 const ENERGY_WEIGHT = Number(arg('--energy-weight', '1'));
@@ -396,7 +405,7 @@ function save(epochs: number): void {
     std,
     weights: W.map((w) => Float32Array.from(w)),
     biases: Bv.map((b) => Float32Array.from(b)),
-    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED}; best epoch ${epochs}; ${trainSet.n} frames; validation loss ${best.toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
+    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED} --bands ${BANDS.count} --min-width ${BANDS.minWidthHz} --context ${FEATURES.context} --averages ${FEATURES.averages.join(',')}; best epoch ${epochs}; ${trainSet.n} frames; validation loss ${best.toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
   };
   const bytes = encodePriorWeights(weights);
   console.error(`${weights.info}; ${bytes.length} bytes; ${((performance.now() - t0) / 1000).toFixed(0)} s total`);

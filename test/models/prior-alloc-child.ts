@@ -1,7 +1,7 @@
 /**
  * Child process of the allocation test (run with --expose-gc --max-semi-space-size=1): counts the
  * young-generation collections (scavenges) during 8 000 hops (64 s of audio) of the PriorDenoiser
- * stream at 16 kHz with adaptation on, after a 4 000-hop warm-up and two forced GCs. With a 1 MB young
+ * stream at 16 kHz (argv[3] === '48000': at 48 kHz) with adaptation on, after a 4 000-hop warm-up and two forced GCs. With a 1 MB young
  * generation, a few hundred bytes per hop would force scavenges; argv[2] === 'control' also allocates a
  * 64-number array per hop, ≈ 0.5 kB (the calibration: it must show scavenges). Prints one JSON line.
  */
@@ -15,7 +15,7 @@ if (!gc) throw new Error('run with --expose-gc');
 const control = process.argv[2] === 'control';
 const stream = new PriorDenoiser(
   process.argv[2] === 'none' ? { adaptation: null } : SINGLE_CHANNEL_DEFAULTS.prior,
-).createStream(16000);
+).createStream(process.argv[3] === '48000' ? 48000 : 16000);
 const h = stream.hop;
 const rng = new Random(3);
 const signal = new Float32Array(16000);

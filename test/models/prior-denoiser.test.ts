@@ -142,22 +142,25 @@ describe('PriorDenoiser stream', () => {
 
   // Runs on every Node major. Earlier Node 22/24 runs under load showed 16–18 scavenges: they came from the probe's own
   // loop running in the interpreter until on-stack replacement, not from the stream (see prior-alloc-child.ts).
-  it('allocates nothing per hop in steady state (adaptation on; child process, calibrated)', () => {
-    const probe = (mode: string): { gcs: number; finite: boolean } => {
+  it('allocates nothing per hop in steady state at 16 and 48 kHz (adaptation on; child process, calibrated)', () => {
+    const probe = (mode: string, rate = '16000'): { gcs: number; finite: boolean } => {
       const child = spawnSync(
         process.execPath,
-        ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', join(here, 'prior-alloc-child.ts'), mode],
+        ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', join(here, 'prior-alloc-child.ts'), mode, rate],
         { encoding: 'utf8', timeout: 120_000 },
       );
       expect(child.status, child.stderr).toBe(0);
       return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { gcs: number; finite: boolean };
     };
     const prior = probe('prior');
+    const prior48 = probe('prior', '48000');
     const control = probe('control');
     expect(prior.finite).toBe(true);
     // the control allocates a 64-number array (≈ 0.5 kB) per hop: it must show scavenges; the stream none
     expect(control.gcs).toBeGreaterThanOrEqual(2);
     expect(prior.gcs).toBe(0);
+    expect(prior48.finite).toBe(true);
+    expect(prior48.gcs).toBe(0);
   });
 
   it('quality smoke test: > 5 dB SI-SDRi and ahead of the prior-free online denoiser (16 kHz, 4 noise kinds)', () => {
