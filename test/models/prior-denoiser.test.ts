@@ -147,7 +147,7 @@ describe('PriorDenoiser stream', () => {
       const child = spawnSync(
         process.execPath,
         ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', join(here, 'prior-alloc-child.ts'), mode, rate],
-        { encoding: 'utf8', timeout: 120_000 },
+        { encoding: 'utf8', timeout: 240_000 },
       );
       expect(child.status, child.stderr).toBe(0);
       return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { gcs: number; finite: boolean };
@@ -161,7 +161,7 @@ describe('PriorDenoiser stream', () => {
     expect(prior.gcs).toBe(0);
     expect(prior48.finite).toBe(true);
     expect(prior48.gcs).toBe(0);
-  });
+  }, 600_000);
 
   it('quality smoke test: > 5 dB SI-SDRi and ahead of the prior-free online denoiser (16 kHz, 4 noise kinds)', () => {
     const speech = loadSpeechFixtures();
