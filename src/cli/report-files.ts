@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { PipelineResult } from '../../pipelines/index.js';
 import { renderHtmlReport } from '../report/render-html-report.js';
-import type { RunReport } from '../report/run-report.js';
+import type { ReportAudio, RunReport } from '../report/run-report.js';
 import { CliUsageError } from './io.js';
 
 /** Checks a `--report` path (`.html` or `.json`). */
@@ -57,17 +57,17 @@ export function reportJson(report: RunReport): string {
 }
 
 /**
- * Writes the report: `.html` → the HTML file and the same numbers as `<name>.json` next to it;
- * `.json` → JSON only. Returns the files written.
+ * Writes the report: `.html` → the HTML file (with `audio`: before/after players and spectrograms) and
+ * the same numbers as `<name>.json` next to it; `.json` → JSON only. Returns the files written.
  */
-export async function writeReport(path: string, report: RunReport): Promise<string[]> {
+export async function writeReport(path: string, report: RunReport, audio?: ReportAudio): Promise<string[]> {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') {
     await writeAtomic(path, reportJson(report));
     return [path];
   }
   const jsonPath = `${path.slice(0, path.length - ext.length)}.json`;
-  await writeAtomic(path, renderHtmlReport(report));
+  await writeAtomic(path, renderHtmlReport(report, audio));
   await writeAtomic(jsonPath, reportJson(report));
   return [path, jsonPath];
 }

@@ -1,8 +1,8 @@
-import type { ReportSeries, RunReport } from './run-report.js';
+import { audioPlayers } from './audio-players.js';
+import { escapeXml as esc } from './escape-xml.js';
+import type { ReportAudio, ReportSeries, RunReport } from './run-report.js';
+import { spectrogramFigures } from './spectrogram-figures.js';
 import { type ChartSeries, svgLineChart } from './svg-line-chart.js';
-
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const fmtValue = (v: unknown): string => {
   if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(5))) : String(v);
@@ -93,68 +93,51 @@ function headline(summary: RunReport['summary']): string {
   return items.length > 0 ? `<div class="kpis">${items.join('')}</div>` : '';
 }
 
-/**
- * A self-contained HTML report (inline CSS and SVG, no scripts, no external resources): the summary numbers,
- * quality and level over time, the loss per step (smoothed, the raw loss faint behind it), the learning rate on a
- * log axis, weight norm and EMA vs raw weights — the noise-change marks on every axis (per-step charts convert
- * them to steps), gaps in the data drawn as shaded bands, legends above the plots, charts that scale with the
- * page — and the full report as JSON at the end.
- */
-export function renderHtmlReport(report: RunReport): string {
-  const rows = Object.entries(report.summary)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(fmtValue(v))}</td></tr>`)
-    .join('');
-  const settings = Object.entries(report.settings)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(fmtValue(v))}</td></tr>`)
-    .join('');
+/** The line charts: quality, level, loss, learning rate, weight norm and EMA − raw, with the change marks. */
+function lineCharts(report: RunReport): string {
   const marks = report.changeTimes;
-  const time: readonly [number, number] = [0, report.input.durationSec];
   const dur = report.input.durationSec;
+  const time: readonly [number, number] = [0, dur];
   const q = report.quality;
   const qualityNames = q ? Object.keys(q.lines) : [];
-  const hasSiSdr = qualityNames.some((n) => n.startsWith('SI-SDR'));
-  const hasSnr = qualityNames.some((n) => n.startsWith('SNR'));
-  const qualityCharts =
-    hasSiSdr && hasSnr
-      ? [
-          chart('SI-SDR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
-            xDomain: time,
-            only: (n) => n.startsWith('SI-SDR'),
-          }),
-          chart('SNR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
-            xDomain: time,
-            only: (n) => n.startsWith('SNR'),
-          }),
-        ]
-      : [chart('Quality over time', q, 'time (s)', 'dB', marks, { xDomain: time })];
+  const split = qualityNames.some((n) => n.startsWith('SI-SDR')) && qualityNames.some((n) => n.startsWith('SNR'));
+  const qualityCharts = split
+    ? [
+        chart('SI-SDR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
+          xDomain: time,
+          only: (n) => n.startsWith('SI-SDR'),
+        }),
+        chart('SNR over time (0.5 s windows)', q, 'time (s)', 'dB', marks, {
+          xDomain: time,
+          only: (n) => n.startsWith('SNR'),
+        }),
+      ]
+    : [chart('Quality over time', q, 'time (s)', 'dB', marks, { xDomain: time })];
   const weightTitle =
     report.weightNorm && Object.keys(report.weightNorm.lines).length > 1 ? 'Weight norm (raw and EMA)' : 'Weight norm';
-  const charts = [
+  const perStep = (s: ReportSeries | undefined) => stepMarks(marks, s, dur);
+  return [
     ...qualityCharts,
     chart('Level over time', report.levels, 'time (s)', 'dBFS', marks, { xDomain: time }),
-    chart('Loss per step', report.loss, 'step', 'loss', stepMarks(marks, report.loss, dur), {
-      logY: true,
-      smooth: true,
-    }),
+    chart('Loss per step', report.loss, 'step', 'loss', perStep(report.loss), { logY: true, smooth: true }),
     chart(
       'Learning rate per step (log axis)',
       report.learningRate,
       'step',
       'learning rate',
-      stepMarks(marks, report.learningRate, dur),
+      perStep(report.learningRate),
       {
         logY: true,
       },
     ),
-    chart(weightTitle, report.weightNorm, 'step', '‖w‖', stepMarks(marks, report.weightNorm, dur)),
-    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', stepMarks(marks, report.emaVsRaw, dur)),
+    chart(weightTitle, report.weightNorm, 'step', '‖w‖', perStep(report.weightNorm)),
+    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', perStep(report.emaVsRaw)),
   ]
     .filter(Boolean)
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(report.title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px auto;padding:0 16px;max-width:1100px;color:#222;font-size:16px}
+}
+
+const PAGE_STYLE = `body{font-family:system-ui,sans-serif;margin:24px auto;padding:0 16px;max-width:1100px;color:#222;font-size:16px}
 h1{font-size:20px;margin-bottom:4px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #eee;padding-bottom:4px}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:14px}
 th{background:#f4f4f4;font-weight:600}td{font-variant-numeric:tabular-nums}
@@ -165,19 +148,49 @@ figure{margin:16px 0}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:
 .kpi{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:180px;background:#fcfcfc}
 .kpi .label{font-size:12px;color:#666}.kpi .value{font-size:17px;margin:2px 0}
 .kpi .delta{font-size:13px;font-weight:600}.kpi .up{color:#1a7f37}.kpi .down{color:#c62828}
+.players{display:flex;flex-wrap:wrap;gap:24px}.players figure{margin:4px 0}.players audio{width:min(420px,90vw)}
+figcaption{font-size:14px;font-weight:600;margin-bottom:4px}`;
+
+const tableRows = (o: Record<string, unknown>): string =>
+  Object.entries(o)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(fmtValue(v))}</td></tr>`)
+    .join('');
+
+/**
+ * A self-contained HTML report (inline CSS, SVG and media, no scripts, no external resources): the summary
+ * numbers; with `audio`, before/after players (an excerpt of at most 10 s at ≤ 16 kHz, embedded as base64
+ * WAV) and spectrograms of the input, the output and what was removed on one time axis; quality and level
+ * over time, the loss per step (smoothed, the raw loss faint behind it), the learning rate on a log axis,
+ * weight norm and EMA vs raw weights — the noise-change marks on every time axis (per-step charts convert
+ * them to steps), gaps in the data drawn as shaded bands, legends above the plots, charts that scale with the
+ * page — and the report as JSON at the end (the audio is not in it).
+ *
+ * @param report the run's numbers.
+ * @param audio the input (primary channel) and the aligned output, for the players and spectrograms.
+ */
+export function renderHtmlReport(report: RunReport, audio?: ReportAudio): string {
+  const r = report;
+  const listen = audio
+    ? `<h2>Listen</h2>\n${audioPlayers(audio, r.changeTimes)}\n<h2>Spectrograms</h2>\n${spectrogramFigures(audio, r.changeTimes, r.input.durationSec)}`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(r.title)}</title>
+<style>
+${PAGE_STYLE}
 </style></head>
 <body>
-<h1>${esc(report.title)}</h1>
-<p class="meta">${esc(report.createdAt)} · <code>${esc(report.command)}</code></p>
-<p>Input <code>${esc(report.input.file)}</code>: ${report.input.channels} channel(s), ${report.input.sampleRate} Hz, ${report.input.durationSec.toFixed(2)} s${report.output ? ` → output <code>${esc(report.output)}</code>` : ''}. Mode: ${esc(report.mode)}.</p>
-${headline(report.summary)}
+<h1>${esc(r.title)}</h1>
+<p class="meta">${esc(r.createdAt)} · <code>${esc(r.command)}</code></p>
+<p>Input <code>${esc(r.input.file)}</code>: ${r.input.channels} channel(s), ${r.input.sampleRate} Hz, ${r.input.durationSec.toFixed(2)} s${r.output ? ` → output <code>${esc(r.output)}</code>` : ''}. Mode: ${esc(r.mode)}.</p>
+${headline(r.summary)}
 <div class="tables">
-<div><h2>Summary</h2><table id="summary">${rows}</table></div>
-<div><h2>Settings</h2><table id="settings">${settings}</table></div>
+<div><h2>Summary</h2><table id="summary">${tableRows(r.summary)}</table></div>
+<div><h2>Settings</h2><table id="settings">${tableRows(r.settings)}</table></div>
 </div>
+${listen}
 <h2>Plots</h2>
-${charts}
-<h2>Data</h2><pre id="data">${esc(JSON.stringify(report))}</pre>
+${lineCharts(r)}
+<h2>Data</h2><pre id="data">${esc(JSON.stringify(r))}</pre>
 </body></html>
 `;
 }

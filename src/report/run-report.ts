@@ -39,3 +39,15 @@ export interface RunReport {
   /** ‖EMA − raw‖ per step. */
   readonly emaVsRaw?: ReportSeries;
 }
+
+/**
+ * The audio behind a report, for its players and spectrograms (not part of the JSON): the input (the
+ * primary channel, or the downmix) and the output aligned with it, at one rate.
+ */
+export interface ReportAudio {
+  readonly sampleRate: number;
+  readonly input: Float32Array;
+  readonly output: Float32Array;
+  /** Length of the embedded before/after excerpt, s: at most 10 (the default). */
+  readonly maxSeconds?: number;
+}

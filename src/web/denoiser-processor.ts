@@ -21,6 +21,34 @@ function db(energy: number, samples: number): number {
   return samples > 0 ? 10 * Math.log10(energy / samples) : Number.NaN;
 }
 
+/** The report of the interval that just ended (stats, and a copy of the EMA weights with snapshots on). */
+function reportMessage(e: DenoiserEngine, time: number): DenoiserMessage {
+  const st = e.stats;
+  const w = e.snapshotWeights;
+  let norm = 0;
+  for (let i = 0; i < w.length; i++) norm += w[i]! * w[i]!;
+  const inputDb = db(st[Stat.InputEnergy]!, st[Stat.Samples]!);
+  const outputDb = db(st[Stat.OutputEnergy]!, st[Stat.Samples]!);
+  return {
+    type: 'report',
+    stats: {
+      time,
+      inputDb,
+      outputDb,
+      reductionDb: inputDb - outputDb,
+      loss: st[Stat.Frames]! > 0 ? st[Stat.LossSum]! / st[Stat.Frames]! : Number.NaN,
+      learningRate: e.learningRate,
+      weightNorm: Math.sqrt(norm),
+      steps: st[Stat.TotalFrames]!,
+      bypassed: e.bypassed,
+      resets: e.resets,
+      nonFinite: st[Stat.NonFinite]!,
+    },
+    iterations: e.core.iterations,
+    weights: e.config.snapshots ? w.slice() : null,
+  };
+}
+
 function defineProcessor(base: NonNullable<AudioWorkletScope['AudioWorkletProcessor']>): ProcessorClass {
   return class DenoiserProcessor extends base {
     private readonly engine: DenoiserEngine;
@@ -82,32 +110,8 @@ function defineProcessor(base: NonNullable<AudioWorkletScope['AudioWorkletProces
 
     /** Posts one report (allocates: the message and, with snapshots, a copy of the weights). */
     private report(): void {
-      const e = this.engine;
-      const st = e.stats;
-      const w = e.snapshotWeights;
-      let norm = 0;
-      for (let i = 0; i < w.length; i++) norm += w[i]! * w[i]!;
-      const inputDb = db(st[Stat.InputEnergy]!, st[Stat.Samples]!);
-      const outputDb = db(st[Stat.OutputEnergy]!, st[Stat.Samples]!);
-      const message: DenoiserMessage = {
-        type: 'report',
-        stats: {
-          time: (scope.currentFrame ?? this.frame) / e.config.sampleRate,
-          inputDb,
-          outputDb,
-          reductionDb: inputDb - outputDb,
-          loss: st[Stat.Frames]! > 0 ? st[Stat.LossSum]! / st[Stat.Frames]! : Number.NaN,
-          learningRate: e.learningRate,
-          weightNorm: Math.sqrt(norm),
-          steps: st[Stat.TotalFrames]!,
-          bypassed: e.bypassed,
-          resets: e.resets,
-          nonFinite: st[Stat.NonFinite]!,
-        },
-        iterations: e.core.iterations,
-        weights: e.config.snapshots ? w.slice() : null,
-      };
-      e.clearInterval();
+      const message = reportMessage(this.engine, (scope.currentFrame ?? this.frame) / this.engine.config.sampleRate);
+      this.engine.clearInterval();
       this.port.postMessage(message);
     }
   };

@@ -17,11 +17,6 @@ const KNOWN_LONG: Readonly<Record<string, string>> = {
     'per-block hot loop of the optimized filter; being split by the speed work on the same file',
   'src/models/optimized-filter.ts Constructor':
     'wires the optimizer, gates and scratch buffers; being split by the speed work on the same file',
-  'src/report/svg-line-chart.ts svgLineChart': 'SVG chart writer; being split by the web/report work on the same file',
-  'src/report/render-html-report.ts renderHtmlReport':
-    'HTML report template; being split by the web/report work on the same file',
-  'src/web/denoiser-processor.ts defineProcessor':
-    'AudioWorklet processor definition; being split by the web/report work on the same file',
 };
 
 describe('function length in src/', () => {

@@ -47,4 +47,26 @@ async function runScene(mode: 'reference' | 'single', seconds: number): Promise<
   return { mode, seconds, renderMs, ...m, reports: stats.length, lastStats: stats.at(-1) ?? null, snapshots };
 }
 
-(globalThis as { adamaxTest?: unknown }).adamaxTest = { runScene };
+/**
+ * Render time only (benchmark): a `seconds` clip of the scene of `mode` through the denoiser in an
+ * OfflineAudioContext at 48 kHz, timed around `startRendering()`; `'none'` renders the same source
+ * straight to the destination (the context's own cost, the baseline).
+ */
+async function renderMs(mode: 'reference' | 'single' | 'none', seconds: number): Promise<number> {
+  const sampleRate = 48000;
+  const scene = mode === 'reference' ? twoMicScene(sampleRate, seconds) : singleChannelScene(sampleRate, seconds);
+  const n = scene.primary.length;
+  const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: n, sampleRate });
+  const buffer = ctx.createBuffer(scene.reference ? 2 : 1, n, sampleRate);
+  buffer.copyToChannel(scene.primary as Float32Array<ArrayBuffer>, 0);
+  if (scene.reference) buffer.copyToChannel(scene.reference as Float32Array<ArrayBuffer>, 1);
+  const source = new AudioBufferSourceNode(ctx, { buffer });
+  if (mode === 'none') source.connect(ctx.destination);
+  else source.connect((await createDenoiserNode(ctx, { mode, reportIntervalMs: 100 })).node).connect(ctx.destination);
+  source.start();
+  const t0 = performance.now();
+  await ctx.startRendering();
+  return performance.now() - t0;
+}
+
+(globalThis as { adamaxTest?: unknown }).adamaxTest = { runScene, renderMs };

@@ -312,7 +312,12 @@ async function finish(
       channels: noisy.channels.length,
       output,
     });
-    reportFiles = await writeReport(values.report, report);
+    // the audio behind the players and spectrograms: the input as the pipeline saw it and the aligned output
+    reportFiles = await writeReport(values.report, report, {
+      sampleRate: rate,
+      input: downmix(noisy.channels),
+      output: result.output,
+    });
   }
   if (values.json) {
     ctx.out(
