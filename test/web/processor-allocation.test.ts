@@ -8,15 +8,20 @@
  * 8 bytes per call (Node 20 and 22). Node 24 (V8 13.6) is the exception, measured and bounded, not
  * zero: the optimizer's per-step functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single
  * mode) stay in V8's mid tier (Maglev), whose code boxes the numbers it passes to the wasm kernel and
- * to `Math.fround`: ≈ 16–22 bytes per call in single mode (≈ 6–8 after 300 s), ≈ 5 in reference
- * mode, still without a GC in a 1 MB young generation over 10 s; asserted under 64 bytes per call
- * there (the previous bound) until the kernel takes its scalars from memory. Resolution: the smallest heap object is 12–16 bytes, so an allocation made by
- * every call shows in every window and cannot pass; allocations rarer than that (once per model
+ * to `Math.fround`: ≈ 11–13 bytes per call in single mode with this probe (16–22 with the
+ * concurrent compiler, 6–8 after 300 s), ≈ 1–5 in reference mode, without a GC in a 1 MB young
+ * generation over 10 s; asserted under 64 bytes per call there (the previous bound) until the kernel
+ * takes its scalars from memory. Resolution: the smallest heap object is 12–16 bytes, so an
+ * allocation made by every call shows in every window and cannot pass; allocations rarer than that (once per model
  * step, say) averaging under 8 bytes per call are below what the probe can see. Measured steady
  * windows grow by 0.07–3.6 bytes per call (one-off V8 bookkeeping, not proportional to the calls).
  * A transient — a branch first taken late (the canceller's watchdog bypass, say) deoptimises
  * `process()`, and until V8 re-optimises it interpreted code boxes numbers: megabytes, more while the
  * compiler thread is starved on a loaded machine — reaches one window, which the log reports. The
+ * probe runs V8's optimizing compiler on the main thread (`--no-concurrent-recompilation
+ * --no-concurrent-osr`): re-optimisation then comes after a number of calls, not after the compiler
+ * thread gets CPU time, so a transient stays in one window on a loaded machine (with the concurrent
+ * compiler, at load average 16–19, it spread over 3 windows). The
  * probe is calibrated: the same processor plus one escaping `Float32Array(4)` per call (≈ 216 bytes
  * per call measured) must fail the same verdict.
  */
@@ -50,7 +55,16 @@ const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[Math.flo
 async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--expose-gc', '--max-semi-space-size=1', PROBE, join(dir, 'denoiser-processor.js'), mode, '10'],
+    [
+      '--expose-gc',
+      '--max-semi-space-size=1',
+      '--no-concurrent-recompilation',
+      '--no-concurrent-osr',
+      PROBE,
+      join(dir, 'denoiser-processor.js'),
+      mode,
+      '10',
+    ],
     { timeout: 80_000 },
   );
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as Probe;
