@@ -33,6 +33,7 @@ export {
   replayFailure,
   replayItem,
 } from './dataset-replay.js';
+export { FilterState } from './filter-state.js';
 export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';
 export {
   cancelWithReference,
@@ -78,6 +79,7 @@ export {
   RemoteStream,
   type RemoteStreamOptions,
 } from './stream-client.js';
+export { REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
 export {
   DEFAULT_INPUT_CAP,
   FRAME_SIZE,

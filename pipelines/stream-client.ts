@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { AdamaxStreamError } from '../src/index.js';
+import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
 import {
   DEFAULT_INPUT_CAP,
   entryFields,
@@ -31,7 +32,13 @@ export interface RemoteStreamOptions {
   readonly id?: string;
   /** Rate of the audio in Hz. */
   readonly sampleRate: number;
-  /** Interleaved channels of the audio written (downmixed by the server). Default 1. */
+  /**
+   * The server's model: `'single'` (default) the single-channel online denoiser (multichannel
+   * audio is downmixed); `'reference'` the reference canceller on two channels, 0 the noisy primary
+   * and 1 the noise reference (rates up to 127 999 Hz).
+   */
+  readonly model?: StreamModelKind;
+  /** Interleaved channels of the audio written. Default 1 (`'reference'`: 2, the only value allowed). */
   readonly channels?: number;
   /** Key prefix. Default `adamax`. */
   readonly prefix?: string;
@@ -56,6 +63,7 @@ export class RemoteStream {
   private buffered: Float32Array;
   private fill = 0;
   private readonly channels: number;
+  private readonly model: StreamModelKind;
   /** Frames dropped by back-pressure, known once the output ended (else null). */
   dropped: number | null = null;
 
@@ -65,7 +73,20 @@ export class RemoteStream {
   ) {
     this.id = options.id ?? randomUUID();
     this.keys = streamKeys(this.id, options.prefix ?? STREAM_PREFIX);
-    this.channels = options.channels ?? 1;
+    this.model = options.model ?? 'single';
+    if (!isStreamModelKind(this.model)) {
+      throw new AdamaxStreamError(
+        'invalid_argument',
+        `model must be 'single' or 'reference'. Received: ${String(options.model)}`,
+      );
+    }
+    this.channels = options.channels ?? (this.model === 'reference' ? 2 : 1);
+    if (this.model === 'reference' && (this.channels !== 2 || options.sampleRate > REFERENCE_MAX_RATE)) {
+      throw new AdamaxStreamError(
+        'invalid_argument',
+        `A 'reference' stream has 2 channels (primary, reference) at a rate up to ${REFERENCE_MAX_RATE} Hz. Received: channels=${this.channels}, sampleRate=${options.sampleRate}`,
+      );
+    }
     if (!(Number.isInteger(this.channels) && this.channels >= 1 && this.channels <= 32)) {
       throw new AdamaxStreamError(
         'invalid_argument',
@@ -136,6 +157,8 @@ export class RemoteStream {
         this.options.sampleRate,
         'ch',
         this.channels,
+        'model',
+        this.model,
         'pcm',
         pcmBytes(pcm),
       );
@@ -186,7 +209,7 @@ export class RemoteStream {
     });
   }
 
-  /** The denoised frames ({@link FRAME_SIZE} mono samples each, in `seq` order); completes at the end. */
+  /** The denoised (or cancelled) frames ({@link FRAME_SIZE} mono samples each, in `seq` order); completes at the end. */
   output(): Observable<Float32Array> {
     return this.read(this.keys.output, (f) => pcmSamples(f.get('pcm') ?? Buffer.alloc(0)), true);
   }

@@ -1,6 +1,6 @@
 /**
- * One live stream owned by a server: the online denoiser learning through `learn` (the product's
- * stream path), fed frame by frame in sequence order, with duplicate suppression by `seq`, the
+ * One live stream owned by a server: the stream's model (`StreamModel`: the single-channel online
+ * denoiser or the reference canceller, chosen by the first frame), fed frame by frame in sequence order, with duplicate suppression by `seq`, the
  * drop count of back-pressure, periodic checkpoints and smoothed-model snapshots.
  *
  * Exactly-once output: an output frame is written only when its `seq` is above the last `seq`
@@ -8,17 +8,9 @@
  * that covers them (one fenced script), so a successor continues from that checkpoint with the
  * still-pending entries and reproduces — bit for bit — any output the dead owner wrote after it.
  */
-import { Subject, type Subscription } from 'rxjs';
-import {
-  Adamax,
-  type Checkpoint,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  learn,
-  OnlineDenoiser,
-  SINGLE_CHANNEL_DEFAULTS,
-  type StepEvent,
-} from '../src/index.js';
+import { ReferenceStreamModel } from './reference-stream-model.js';
+import { SingleChannelStreamModel } from './single-channel-stream-model.js';
+import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModel, type StreamModelKind } from './stream-model.js';
 import { FRAME_SIZE, pcmBytes, pcmSamples } from './stream-protocol.js';
 
 /** Writes an owner asks for after a batch of input (applied in order, fenced by the lease). */
@@ -29,41 +21,49 @@ export interface OwnerWrites {
   snapshots: [number, number, Buffer][];
   /**
    * A checkpoint covering every input up to `seq` (`state` null: nothing learned yet, only the
-   * acknowledgements), and the input entry ids it acknowledges.
+   * acknowledgements), its model and rate, and the input entry ids it acknowledges.
    */
-  checkpoint: { seq: number; state: Buffer | null; rate: number; dropped: number; ack: Buffer[] } | null;
+  checkpoint: {
+    seq: number;
+    state: Buffer | null;
+    model: StreamModelKind;
+    rate: number;
+    dropped: number;
+    ack: Buffer[];
+  } | null;
   /** The client ended the stream (after all outputs above). */
   ended: boolean;
 }
 
 export interface OwnerResume {
-  /** The saved learner, its rate and the last input `seq` it covers (null: a new stream). */
-  readonly checkpoint: { state: Buffer | null; seq: number; rate: number; dropped: number } | null;
+  /** The saved learner, its model, rate and the last input `seq` it covers (null: a new stream). */
+  readonly checkpoint: {
+    state: Buffer | null;
+    model: StreamModelKind;
+    seq: number;
+    rate: number;
+    dropped: number;
+  } | null;
   /** The highest `seq` already in the output stream (−1: none). */
   readonly lastOutputSeq: number;
 }
 
-/** Mean of `ch` interleaved channels into `out`. */
-function downmixInto(pcm: Float32Array, ch: number, out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) {
-    let s = 0;
-    for (let c = 0; c < ch; c++) s += pcm[i * ch + c]!;
-    out[i] = s / ch;
-  }
+/** The model of `kind` at `rate`, resumed from `state` when given. */
+function createModel(kind: StreamModelKind, rate: number, state: Uint8Array | null): StreamModel {
+  return kind === 'reference' ? new ReferenceStreamModel(rate, state) : new SingleChannelStreamModel(rate, state);
 }
 
 export class StreamOwner {
-  private readonly frames = new Subject<Float32Array[]>();
-  private subscription: Subscription | null = null;
-  private event: StepEvent | null = null;
+  private model: StreamModel | null = null;
+  private kind: StreamModelKind = 'single';
   private rate = 0;
+  private stepped = false;
   private lastSeq: number;
   private lastOutputSeq: number;
   private dropped: number;
   private sinceCheckpoint = 0;
   private sinceSnapshot = 0;
   private unacked: Buffer[] = [];
-  private readonly mono = new Float32Array(FRAME_SIZE);
   /** The checkpoint this owner resumed from, until its learner steps again. */
   private resumedState: Buffer | null = null;
 
@@ -78,31 +78,27 @@ export class StreamOwner {
     this.lastOutputSeq = resume.lastOutputSeq;
     if (cp?.state) {
       this.resumedState = cp.state;
-      this.start(cp.rate, decodeCheckpoint(new Uint8Array(cp.state)));
+      this.start(cp.model, cp.rate, new Uint8Array(cp.state));
     }
   }
 
-  /** Builds the learner at `rate` (the first frame's), resumed from `checkpoint` when given. */
-  private start(rate: number, checkpoint: Checkpoint | null): void {
+  /** Builds the learner (the first frame's model and rate), resumed from `state` when given. */
+  private start(kind: StreamModelKind, rate: number, state: Uint8Array | null): void {
+    this.kind = kind;
     this.rate = rate;
-    const den = new OnlineDenoiser({ ...SINGLE_CHANNEL_DEFAULTS.online, sampleRate: rate });
-    if (den.frameSize !== FRAME_SIZE) throw new Error(`denoiser hop ${den.frameSize} != frame size ${FRAME_SIZE}`);
-    this.subscription = this.frames
-      .pipe(
-        learn(den, new Adamax(den.optimizerOptions), {
-          emitOutput: true,
-          ...(checkpoint ? { resume: checkpoint } : {}),
-        }),
-      )
-      .subscribe((e) => {
-        this.event = e;
-      });
+    this.model = createModel(kind, rate, state);
   }
 
   /** Frames between checkpoints / snapshots at the stream's rate. */
   private every(sec: number): number {
     if (this.rate === 0) return 1;
     return Math.max(1, Math.round((sec * this.rate) / FRAME_SIZE));
+  }
+
+  /** Whether a frame of this model, rate and channels can start a stream. */
+  private static fitsNew(kind: StreamModelKind, rate: number, ch: number): boolean {
+    if (!(Number.isInteger(rate) && rate >= 8000 && rate <= 192_000 && Number.isInteger(ch) && ch >= 1)) return false;
+    return kind === 'single' || (ch === 2 && rate <= REFERENCE_MAX_RATE);
   }
 
   /**
@@ -122,47 +118,51 @@ export class StreamOwner {
       if (!Number.isInteger(seq) || seq <= this.lastSeq) continue;
       const rate = Number(f.get('rate')?.toString());
       const ch = Number(f.get('ch')?.toString());
+      const kind = f.get('model')?.toString() ?? 'single';
       const pcm = pcmSamples(f.get('pcm') ?? Buffer.alloc(0));
-      if (this.rate === 0) this.start(rate, null);
-      // A frame that does not fit the stream (rate change, wrong length) is dropped and counted.
+      if (this.model === null && isStreamModelKind(kind) && StreamOwner.fitsNew(kind, rate, ch)) {
+        this.start(kind, rate, null);
+      }
+      // A frame that does not fit the stream (model or rate change, wrong length) is dropped and counted.
       this.dropped += seq - this.lastSeq - 1;
       this.lastSeq = seq;
-      if (rate !== this.rate || !(ch >= 1) || pcm.length !== FRAME_SIZE * ch) {
+      const m = this.model;
+      const fits = m !== null && kind === this.kind && rate === this.rate && (m.channels === 0 || ch === m.channels);
+      if (!fits || !(ch >= 1) || pcm.length !== FRAME_SIZE * ch) {
         this.dropped++;
         continue;
       }
-      this.step(seq, pcm, ch, writes);
+      this.step(m, seq, pcm, ch, writes);
     }
     if (ended || forceCheckpoint || this.sinceCheckpoint >= this.every(this.period.checkpointSec)) {
       this.sinceCheckpoint = 0;
-      const state = this.event ? Buffer.from(encodeCheckpoint(this.event.source.checkpoint())) : this.resumedState;
-      writes.checkpoint = { seq: this.lastSeq, state, rate: this.rate, dropped: this.dropped, ack: this.unacked };
+      const state = this.stepped ? Buffer.from(this.model!.checkpoint()) : this.resumedState;
+      writes.checkpoint = {
+        seq: this.lastSeq,
+        state,
+        model: this.kind,
+        rate: this.rate,
+        dropped: this.dropped,
+        ack: this.unacked,
+      };
       this.unacked = [];
     }
     writes.ended = ended;
     return writes;
   }
 
-  private step(seq: number, pcm: Float32Array, ch: number, writes: OwnerWrites): void {
-    downmixInto(pcm, ch, this.mono);
-    this.frames.next([this.mono]);
-    const e = this.event!;
+  private step(model: StreamModel, seq: number, pcm: Float32Array, ch: number, writes: OwnerWrites): void {
+    const out = model.step(pcm, ch);
+    this.stepped = true;
     if (seq > this.lastOutputSeq) {
-      writes.outputs.push([seq, pcmBytes(e.output!)]);
+      writes.outputs.push([seq, pcmBytes(out)]);
       this.lastOutputSeq = seq;
     }
     this.sinceCheckpoint++;
     if (++this.sinceSnapshot >= this.every(this.period.snapshotSec)) {
       this.sinceSnapshot = 0;
-      const m = e.source.snapshot();
-      const n = m.weights.reduce((a, w) => a + w.length, 0);
-      const all = new Float32Array(n);
-      let o = 0;
-      for (const w of m.weights) {
-        all.set(w, o);
-        o += w.length;
-      }
-      writes.snapshots.push([seq, m.iterations, pcmBytes(all)]);
+      const snap = model.snapshot();
+      writes.snapshots.push([seq, snap.iterations, pcmBytes(snap.weights)]);
     }
   }
 
@@ -173,11 +173,11 @@ export class StreamOwner {
 
   /** Whether a frame was processed (a checkpoint can be taken). */
   get started(): boolean {
-    return this.event !== null;
+    return this.stepped;
   }
 
   stop(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+    this.model?.stop();
+    this.model = null;
   }
 }

@@ -4,13 +4,14 @@
  * Keys of a stream `<id>` under a prefix (default `adamax`):
  * - `<p>:streams` — set of the open stream ids (servers look here for work).
  * - `<p>:s:<id>:in` — input frames (XADD by the client, `MAXLEN ~ cap`; consumer group `denoisers`).
- *   Fields: `seq` (0, 1, 2 …), `rate` (Hz), `ch` (channels), `pcm` (float32 little-endian,
- *   interleaved, {@link FRAME_SIZE} samples per channel); the last entry has `end` = `1`.
+ *   Fields: `seq` (0, 1, 2 …), `rate` (Hz), `ch` (channels), `model` (`single`, the default when
+ *   absent, or `reference`: channel 0 the primary, 1 the reference), `pcm` (float32
+ *   little-endian, interleaved, {@link FRAME_SIZE} samples per channel); the last entry has `end` = `1`.
  * - `<p>:s:<id>:out` — denoised frames: `seq` (the input frame's), `pcm` (float32 mono, one frame);
  *   finally an entry with `end` = `1` and the count of frames `dropped` by back-pressure.
  * - `<p>:s:<id>:model` — smoothed-model snapshots: `seq`, `iterations`, `weights` (float32).
- * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`encodeCheckpoint`), the last input `seq` it
- *   covers, `dropped`.
+ * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`single`: `encodeCheckpoint`; `reference`:
+ *   `FilterState`), its `model` and `rate`, the last input `seq` it covers, `dropped`.
  * - `<p>:s:<id>:lease` — the owning server's id, with a TTL renewed while it is alive.
  */
 import { endianness } from 'node:os';

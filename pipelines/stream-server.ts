@@ -67,11 +67,11 @@ export interface StreamServer {
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-/** KEYS: lease, out, model, ckpt, in. ARGV: me, cap, group, nOut, nSnap, nAck, ckptSeq|'' , state|'', rate, dropped, then outputs (seq, pcm)…, snapshots (seq, it, w)…, ack ids…, end flag */
+/** KEYS: lease, out, model, ckpt, in. ARGV: me, cap, group, nOut, nSnap, nAck, ckptSeq|'', state|'', rate, dropped, end flag, model kind, then outputs (seq, pcm)…, snapshots (seq, it, w)…, ack ids… */
 const WRITE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local nOut, nSnap, nAck = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local i = 12
+local i = 13
 for _ = 1, nOut do
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'seq', ARGV[i], 'pcm', ARGV[i + 1]); i = i + 2
 end
@@ -79,7 +79,7 @@ for _ = 1, nSnap do
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', '64', '*', 'seq', ARGV[i], 'iterations', ARGV[i + 1], 'weights', ARGV[i + 2]); i = i + 3
 end
 if ARGV[7] ~= '' then
-  if ARGV[8] ~= '' then redis.call('HSET', KEYS[4], 'state', ARGV[8], 'rate', ARGV[9]) end
+  if ARGV[8] ~= '' then redis.call('HSET', KEYS[4], 'state', ARGV[8], 'rate', ARGV[9], 'model', ARGV[12]) end
   redis.call('HSET', KEYS[4], 'seq', ARGV[7], 'dropped', ARGV[10])
 end
 for _ = 1, nAck do redis.call('XACK', KEYS[5], ARGV[3], ARGV[i]); i = i + 1 end
@@ -219,6 +219,7 @@ class Server implements StreamServer {
       checkpoint: ck.seq
         ? {
             state: ck.state && ck.state.length > 0 ? ck.state : null,
+            model: ck.model?.toString() === 'reference' ? 'reference' : 'single',
             seq: Number(ck.seq.toString()),
             rate: Number(ck.rate?.toString() ?? 0),
             dropped: Number(ck.dropped?.toString() ?? 0),
@@ -306,6 +307,7 @@ class Server implements StreamServer {
       cp ? cp.rate : 0,
       cp ? cp.dropped : s.owner.droppedFrames,
       w.ended ? '1' : '0',
+      cp ? cp.model : 'single',
     ];
     for (const [seq, pcm] of w.outputs) args.push(seq, pcm);
     for (const [seq, it, weights] of w.snapshots) args.push(seq, it, weights);

@@ -139,4 +139,23 @@ describe('distributed CLI usage', () => {
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain('Not a Redis URL');
   });
+
+  it('serve parses the same way (one helper): --redis required and checked, knobs bounded, -h prints the help', async () => {
+    const { runCli } = await import('../cli/helpers.js');
+    const r1 = await runCli(['serve']);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain('serve: --redis <url> is required.');
+    const r2 = await runCli(['serve', '--redis', 'http://127.0.0.1:1']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('Not a Redis URL');
+    const r3 = await runCli(['serve', '--redis', 'redis://127.0.0.1:1', '--lease-ms', '5']);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain('serve: --lease-ms must be an integer in [100, 3600000]. Received: 5');
+    const r4 = await runCli(['worker', '--redis', 'redis://127.0.0.1:1', '--checkpoint-every', '0.5']);
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toContain('worker: --checkpoint-every must be an integer >= 1. Received: 0.5');
+    const r5 = await runCli(['serve', '-h']);
+    expect(r5.code).toBe(0);
+    expect(r5.stdout).toContain('Usage: adamax-stream serve');
+  });
 });

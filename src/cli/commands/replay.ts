@@ -22,9 +22,9 @@ import {
   withInterrupt,
 } from '../io.js';
 import { LEARNER_FLAGS, LEARNER_HELP, parseLearnerFlags } from '../learner-flags.js';
+import { checkRedisUrl } from '../redis-service.js';
 import { replayLearner, replayPrintConfig } from '../replay-learner.js';
 import { ReplayProgress } from '../replay-progress.js';
-import { checkRedisUrl } from './worker.js';
 
 const HELP = `Usage: adamax-stream replay <folder|manifest> [options]
 

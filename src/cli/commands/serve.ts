@@ -1,6 +1,6 @@
 import { serveStreams } from '../../../pipelines/index.js';
-import { CliUsageError, type Command, numberFlag, parseCommandArgs } from '../io.js';
-import { checkRedisUrl } from './worker.js';
+import type { Command } from '../io.js';
+import { parseRedisService, runUntilStopped } from '../redis-service.js';
 
 const HELP = `Usage: adamax-stream serve --redis redis://HOST:PORT [options]
 
@@ -23,47 +23,26 @@ Options:
 Prints one line per stream taken over, ended or lost. Runs until Ctrl-C or SIGTERM, which
 checkpoint and release the streams (another server takes them over at once).`;
 
+/** The numeric knobs of `serve`, by `serveStreams` option. */
+const KNOBS = {
+  leaseMs: { flag: 'lease-ms', integer: true, min: 100, max: 3_600_000 },
+  scanMs: { flag: 'scan-ms', integer: true, min: 10, max: 3_600_000 },
+  maxStreams: { flag: 'max-streams', integer: true, min: 1, max: 3_600_000 },
+  checkpointSec: { flag: 'checkpoint-sec', min: 0.01, max: 3600 },
+  snapshotSec: { flag: 'snapshot-sec', min: 0.01, max: 3600 },
+} as const;
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve live denoising streams over Redis Streams (leases, checkpoints, failover)',
   help: HELP,
   async run(args, ctx) {
-    const { values } = parseCommandArgs(
-      'serve',
-      args,
-      {
-        redis: { type: 'string' },
-        prefix: { type: 'string' },
-        'lease-ms': { type: 'string' },
-        'scan-ms': { type: 'string' },
-        'checkpoint-sec': { type: 'string' },
-        'snapshot-sec': { type: 'string' },
-        'max-streams': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      { min: 0, max: 0, names: '' },
-    );
-    if (values.help) {
-      ctx.out(HELP);
-      return 0;
-    }
-    if (values.redis === undefined) throw new CliUsageError('serve: --redis <url> is required.');
-    checkRedisUrl('serve', values.redis);
-    const opt = (flag: 'lease-ms' | 'scan-ms' | 'max-streams', min: number) =>
-      numberFlag('serve', flag, values[flag], { integer: true, min, max: 3_600_000 });
-    const sec = (flag: 'checkpoint-sec' | 'snapshot-sec') =>
-      numberFlag('serve', flag, values[flag], { min: 0.01, max: 3600 });
-    const knobs = {
-      leaseMs: opt('lease-ms', 100),
-      scanMs: opt('scan-ms', 10),
-      maxStreams: opt('max-streams', 1),
-      checkpointSec: sec('checkpoint-sec'),
-      snapshotSec: sec('snapshot-sec'),
-    };
+    const parsed = parseRedisService('serve', args, ctx, HELP, KNOBS, ['prefix']);
+    if (!parsed) return 0;
     const server = await serveStreams({
-      redis: values.redis,
-      ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
-      ...Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
+      redis: parsed.redis,
+      ...parsed.knobs,
+      ...parsed.strings,
       onEvent: (e) => {
         if (e.kind === 'owned') {
           const from = e.resumedFromSeq === null ? 'new' : `checkpoint at seq ${e.resumedFromSeq}`;
@@ -73,16 +52,6 @@ export const serveCommand: Command = {
       },
     });
     ctx.err(`adamax-stream serve ${server.name}: serving (Ctrl-C to stop)`);
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.removeListener('SIGINT', stop);
-        process.removeListener('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    await server.close();
-    return 0;
+    return runUntilStopped(() => server.close());
   },
 };

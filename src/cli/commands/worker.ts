@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { redisConnection, startReplayWorker } from '../../../pipelines/index.js';
-import { CliUsageError, type Command, numberFlag, parseCommandArgs } from '../io.js';
+import { startReplayWorker } from '../../../pipelines/index.js';
+import type { Command } from '../io.js';
+import { parseRedisService, runUntilStopped } from '../redis-service.js';
 
 const HELP = `Usage: adamax-stream worker --redis redis://HOST:PORT [options]
 
@@ -21,57 +22,26 @@ Options:
 
 Prints one line per file done or failed. Exit codes: 0 stopped cleanly, 1 cannot connect, 2 usage error.`;
 
-/** A malformed `--redis` URL is a usage error (exit 2). */
-export function checkRedisUrl(command: string, url: string): void {
-  try {
-    redisConnection(url);
-  } catch (e) {
-    throw new CliUsageError(`${command}: --redis: ${(e as Error).message}`);
-  }
-}
+/** The numeric knobs of `worker`, by `startReplayWorker` option. */
+const KNOBS = {
+  concurrency: { flag: 'concurrency', integer: true, min: 1, max: 1024 },
+  lockDurationMs: { flag: 'lock-duration', integer: true, min: 100, max: 3_600_000 },
+  stalledIntervalMs: { flag: 'stalled-interval', integer: true, min: 100, max: 3_600_000 },
+  checkpointEvery: { flag: 'checkpoint-every', integer: true, min: 1 },
+} as const;
 
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'process files of distributed replays from a Redis (BullMQ) queue',
   help: HELP,
   async run(args, ctx) {
-    const { values } = parseCommandArgs(
-      'worker',
-      args,
-      {
-        redis: { type: 'string' },
-        concurrency: { type: 'string' },
-        queue: { type: 'string' },
-        'lock-duration': { type: 'string' },
-        'stalled-interval': { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      { min: 0, max: 0, names: '' },
-    );
-    if (values.help) {
-      ctx.out(HELP);
-      return 0;
-    }
-    if (values.redis === undefined) throw new CliUsageError('worker: --redis <url> is required.');
-    checkRedisUrl('worker', values.redis);
-    const ms = (flag: 'lock-duration' | 'stalled-interval') =>
-      numberFlag('worker', flag, values[flag], { integer: true, min: 100, max: 3_600_000 });
-    const lockDurationMs = ms('lock-duration');
-    const stalledIntervalMs = ms('stalled-interval');
-    const checkpointEvery = numberFlag('worker', 'checkpoint-every', values['checkpoint-every'], {
-      integer: true,
-      min: 1,
-    });
+    const parsed = parseRedisService('worker', args, ctx, HELP, KNOBS, ['queue']);
+    if (!parsed) return 0;
     const worker = await startReplayWorker({
-      redis: values.redis,
-      concurrency:
-        numberFlag('worker', 'concurrency', values.concurrency, { integer: true, min: 1, max: 1024 }) ??
-        availableParallelism(),
-      ...(values.queue !== undefined ? { queue: values.queue } : {}),
-      ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
-      ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
-      ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+      redis: parsed.redis,
+      concurrency: availableParallelism(),
+      ...parsed.knobs,
+      ...parsed.strings,
       onJob: (e) => {
         if (e.kind === 'done') {
           const from = e.result.resumedFromFrame === null ? '' : ` (resumed from frame ${e.result.resumedFromFrame})`;
@@ -80,16 +50,6 @@ export const workerCommand: Command = {
       },
     });
     ctx.err(`adamax-stream worker ${worker.name}: waiting for jobs (Ctrl-C to stop)`);
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.removeListener('SIGINT', stop);
-        process.removeListener('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    await worker.close();
-    return 0;
+    return runUntilStopped(() => worker.close());
   },
 };

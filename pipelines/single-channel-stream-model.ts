@@ -1,0 +1,79 @@
+/**
+ * The `single` model of a live stream: the online single-channel denoiser, built by
+ * `createSingleChannelDenoiser(singleChannelConfig(...))` (the CLI's factory and defaults) at the
+ * stream's rate, learning through `learn` (the product's stream path). It starts cold (no
+ * look-ahead warm start: a live stream has no future); multichannel frames are downmixed. Its
+ * output for frame `seq` lags the input by the model's latency (one hop, {@link FRAME_SIZE}).
+ */
+import { Subject, type Subscription } from 'rxjs';
+import {
+  Adamax,
+  createSingleChannelDenoiser,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  learn,
+  type StepEvent,
+  singleChannelConfig,
+} from '../src/index.js';
+import type { StreamModel } from './stream-model.js';
+import { FRAME_SIZE } from './stream-protocol.js';
+
+/** Mean of `ch` interleaved channels into `out`. */
+function downmixInto(pcm: Float32Array, ch: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let c = 0; c < ch; c++) s += pcm[i * ch + c]!;
+    out[i] = s / ch;
+  }
+}
+
+export class SingleChannelStreamModel implements StreamModel {
+  readonly kind = 'single';
+  readonly channels = 0;
+  private readonly frames = new Subject<Float32Array[]>();
+  private readonly subscription: Subscription;
+  private event: StepEvent | null = null;
+  private readonly mono = new Float32Array(FRAME_SIZE);
+
+  /** A new learner at `rate`, or the one saved in `checkpoint`. */
+  constructor(rate: number, checkpoint: Uint8Array | null) {
+    const den = createSingleChannelDenoiser(singleChannelConfig({ model: { sampleRate: rate } }));
+    if (den.frameSize !== FRAME_SIZE) throw new Error(`denoiser hop ${den.frameSize} != frame size ${FRAME_SIZE}`);
+    this.subscription = this.frames
+      .pipe(
+        learn(den, new Adamax(den.optimizerOptions), {
+          emitOutput: true,
+          ...(checkpoint ? { resume: decodeCheckpoint(checkpoint) } : {}),
+        }),
+      )
+      .subscribe((e) => {
+        this.event = e;
+      });
+  }
+
+  step(pcm: Float32Array, ch: number): Float32Array {
+    if (ch === 1) this.mono.set(pcm);
+    else downmixInto(pcm, ch, this.mono);
+    this.frames.next([this.mono]);
+    return this.event!.output!;
+  }
+
+  checkpoint(): Uint8Array {
+    return encodeCheckpoint(this.event!.source.checkpoint());
+  }
+
+  snapshot(): { iterations: number; weights: Float32Array } {
+    const m = this.event!.source.snapshot();
+    const all = new Float32Array(m.weights.reduce((a, w) => a + w.length, 0));
+    let o = 0;
+    for (const w of m.weights) {
+      all.set(w, o);
+      o += w.length;
+    }
+    return { iterations: m.iterations, weights: all };
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}
