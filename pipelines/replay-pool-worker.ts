@@ -13,12 +13,14 @@ export interface PoolTask {
 }
 
 export type PoolReply =
+  | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly result: ReplayFileResult; readonly resumedFromFrame: number | null }
   | { readonly kind: 'aborted' }
   | { readonly kind: 'failed'; readonly error: string; readonly name: string; readonly code: string | null };
 
-/** Runs one file; never rejects (the outcome is in the reply). */
-export default async function replayPoolTask(task: PoolTask): Promise<PoolReply> {
+/** Runs one file; never rejects (the outcome is in the reply). `null`: a ping (the thread has loaded this module). */
+export default async function replayPoolTask(task: PoolTask | null): Promise<PoolReply> {
+  if (task === null) return { kind: 'ready' };
   const controller = new AbortController();
   task.port.on('message', (m: unknown) => {
     if (m === 'abort') controller.abort();

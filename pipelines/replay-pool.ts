@@ -19,15 +19,37 @@ import type { PoolReply, PoolTask } from './replay-pool-worker.js';
 export interface ReplayPool {
   /** Runs one file in a thread (same contract as `replayItem`). */
   readonly run: (item: DatasetItem, settings: ReplayItemSettings, hooks: ReplayItemHooks) => Promise<ReplayFileResult>;
+  /**
+   * Resolves once every thread has started and loaded the replay modules (they load at start;
+   * this only waits), so the first files do not pay for it.
+   */
+  readonly ready: () => Promise<void>;
   /** Waits for the threads to exit. */
   readonly close: () => Promise<void>;
 }
 
-/** The thread module next to this one, and the loader flags it needs. */
+/** Whether a Node flag (or the value after `--import` / `--loader`) loads tsx. */
+const isTsxFlag = (a: string) => /(^|[/\\=])tsx([/\\@.]|$)/.test(a);
+
+/**
+ * The thread module next to this one, and the loader flags it needs: the TypeScript sources need
+ * tsx in each thread; compiled `.js` needs none, so a parent started through tsx does not hand its
+ * loader to the threads (loading tsx doubles a thread's start-up).
+ */
 function workerModule(): { filename: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = new URL(`./replay-pool-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!fromSource) return { filename, execArgv: [...process.execArgv] };
+  if (!fromSource) {
+    const execArgv: string[] = [];
+    const args = process.execArgv;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if ((a === '--import' || a === '--loader' || a === '--require' || a === '-r') && isTsxFlag(args[i + 1] ?? ''))
+        i++;
+      else if (!isTsxFlag(a)) execArgv.push(a);
+    }
+    return { filename, execArgv };
+  }
   const tsx = new URL(`file://${createRequire(import.meta.url).resolve('tsx')}`).href;
   const inherited = process.execArgv.some((a) => a.includes('tsx'));
   return { filename, execArgv: inherited ? [...process.execArgv] : [...process.execArgv, '--import', tsx] };
@@ -36,7 +58,7 @@ function workerModule(): { filename: string; execArgv: string[] } {
 /** Starts a pool of `threads` worker threads. */
 export async function createReplayPool(threads: number): Promise<ReplayPool> {
   const { filename, execArgv } = workerModule();
-  const pool = new Piscina<PoolTask, PoolReply>({
+  const pool = new Piscina<PoolTask | null, PoolReply>({
     filename,
     execArgv,
     minThreads: threads,
@@ -53,7 +75,7 @@ export async function createReplayPool(threads: number): Promise<ReplayPool> {
     port1.on('message', (f: number) => hooks.onProgress?.(f));
     try {
       const reply = await pool.run({ item, settings, port: port2 }, { transferList: [port2] });
-      if (reply.kind === 'aborted') throw abortError(hooks.signal);
+      if (reply.kind === 'aborted' || reply.kind === 'ready') throw abortError(hooks.signal);
       if (reply.kind === 'failed') {
         // The thread's error, rebuilt with its name and code (classes do not cross threads).
         throw Object.assign(new Error(reply.error), { name: reply.name, ...(reply.code ? { code: reply.code } : {}) });
@@ -65,5 +87,9 @@ export async function createReplayPool(threads: number): Promise<ReplayPool> {
       port1.close();
     }
   };
-  return { run, close: () => pool.close() };
+  // One ping per thread, sent together: each idle thread takes one (one task per thread at a time).
+  const ready = async () => {
+    await Promise.all(Array.from({ length: threads }, () => pool.run(null)));
+  };
+  return { run, ready, close: () => pool.close() };
 }

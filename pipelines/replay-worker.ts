@@ -34,11 +34,12 @@ export interface ReplayWorkerOptions {
   readonly checkpointEvery?: number;
   /** Name reported with finished jobs. Default `<host>:<pid>`. */
   readonly name?: string;
-  /** A job finished or failed on this worker. */
+  /** A job started, finished or failed on this worker. */
   readonly onJob?: (event: ReplayWorkerEvent) => void;
 }
 
 export type ReplayWorkerEvent =
+  | { readonly kind: 'started'; readonly item: DatasetItem; readonly attempt: number }
   | { readonly kind: 'done'; readonly item: DatasetItem; readonly result: ReplayJobResult }
   | { readonly kind: 'failed'; readonly item: DatasetItem; readonly error: string; readonly final: boolean };
 
@@ -72,6 +73,8 @@ export async function startReplayWorker(options: ReplayWorkerOptions): Promise<R
   // Loaded on demand: the queue client is only needed by distributed runs.
   const { UnrecoverableError, Worker } = await import('bullmq');
   const pool = await (await import('./replay-pool.js')).createReplayPool(concurrency);
+  // Jobs are taken only once every thread has loaded the replay modules.
+  await pool.ready();
   const processor = async (job: Job<ReplayJobData, ReplayJobResult>): Promise<ReplayJobResult> => {
     const { item, settings } = job.data;
     const checkpointPath = settings.outDir ? join(settings.outDir, '.adamax-checkpoints', `${job.id}.ckpt`) : undefined;
@@ -111,6 +114,9 @@ export async function startReplayWorker(options: ReplayWorkerOptions): Promise<R
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: options.maxStalledCount ?? 3,
   });
+  worker.on('active', (job) =>
+    options.onJob?.({ kind: 'started', item: job.data.item, attempt: job.attemptsMade + 1 }),
+  );
   worker.on('completed', (job, result) => options.onJob?.({ kind: 'done', item: job.data.item, result }));
   worker.on('failed', (job, err) => {
     if (!job) return;

@@ -20,7 +20,7 @@ Options:
       --checkpoint-every <n>     frames between learner checkpoints (default ≈ 5 s of audio)
   -h, --help                     show this help
 
-Prints one line per file done or failed. Exit codes: 0 stopped cleanly, 1 cannot connect, 2 usage error.`;
+Prints one line per file started, done or failed. Exit codes: 0 stopped cleanly, 1 cannot connect, 2 usage error.`;
 
 /** The numeric knobs of `worker`, by `startReplayWorker` option. */
 const KNOBS = {
@@ -43,7 +43,8 @@ export const workerCommand: Command = {
       ...parsed.knobs,
       ...parsed.strings,
       onJob: (e) => {
-        if (e.kind === 'done') {
+        if (e.kind === 'started') ctx.out(`${e.item.name}: started`);
+        else if (e.kind === 'done') {
           const from = e.result.resumedFromFrame === null ? '' : ` (resumed from frame ${e.result.resumedFromFrame})`;
           ctx.out(`${e.item.name}: done${from}`);
         } else ctx.out(`${e.item.name}: failed${e.final ? '' : ' (will retry)'}: ${e.error}`);
