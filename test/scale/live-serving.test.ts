@@ -107,6 +107,9 @@ function expectResumed(log: string, id: string): void {
   expect(Number(last[2])).toBeGreaterThan(0);
 }
 
+/** Whether the server with this log owns stream `id` now (taken, and not lost since). */
+const owns = (log: string, id: string) => log.lastIndexOf(`${id}: owned`) > log.lastIndexOf(`${id}: lost its lease`);
+
 interface ServeProcess {
   readonly child: ChildProcess;
   readonly log: () => string;
@@ -190,7 +193,7 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
       await stream.send(frames.slice(k, k + 10));
       await until(() => outputs.length >= k + 10, 'the first outputs');
     }
-    const owner = [a, b].find((p) => p.log().includes('call-1: owned'))!;
+    const owner = [a, b].find((p) => owns(p.log(), 'call-1'))!;
     const survivor = owner === a ? b : a;
     owner.child.kill('SIGKILL');
     await owner.exited;
@@ -254,7 +257,7 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
       await stream.send(frames.slice(k, k + 10));
       await until(() => outputs.length >= k + 10, 'the first outputs');
     }
-    const owner = [a, b].find((p) => p.log().includes('ref-1: owned'))!;
+    const owner = [a, b].find((p) => owns(p.log(), 'ref-1'))!;
     const survivor = owner === a ? b : a;
     owner.child.kill('SIGKILL');
     await owner.exited;
