@@ -35,6 +35,20 @@ interface SameInputForward {
     grad: Float32Array,
   ): void;
   readonly lastLoss: Float64Array;
+  /**
+   * Optional fused form of `learn` + `forwardSameInput(outParams)`: one pass computes both outputs
+   * (the learning pass's into `learnOutput`, the other weights' into `output`), bit-identical to the
+   * two calls. Returns false, having done nothing, when it cannot (e.g. weights outside its memory).
+   */
+  learnWithOutput?(
+    params: Float32Array,
+    outParams: Float32Array,
+    state: ModelState,
+    frame: readonly Float32Array[],
+    learnOutput: Float32Array,
+    output: Float32Array,
+    grad: Float32Array,
+  ): boolean;
 }
 
 export interface OptimizedFilterOptions {
@@ -150,53 +164,14 @@ export class OptimizedFilter implements AdaptiveFilter {
   /**
    * Scalar state kept in a typed array so that per-frame updates never box a double:
    * [0] smoothed primary level, [1] smoothed gate level, [2] last lr set, [3] start-up boost above 1,
-   * [4] this frame's lr, [5..7] scratch.
+   * [4] this frame's lr, [5..7] scratch, [8] this frame's primary power, [9] its gate power, [10] its loss.
    */
-  private readonly sc = new Float64Array([0, 0, Number.NaN, 0, 0, 0, 0, 0]);
+  private readonly sc = new Float64Array([0, 0, Number.NaN, 0, 0, 0, 0, 0, 0, 0, 0]);
   private readonly warmupExtra: number;
   private readonly warmupDecay: number;
 
   constructor(options: OptimizedFilterOptions) {
-    const c = new IssueCollector();
-    c.unknownKeys(
-      options,
-      new Set([
-        'model',
-        'optimizer',
-        'emaOutput',
-        'emaHoldFrames',
-        'alternateConstraint',
-        'activityFloor',
-        'maxGainDb',
-        'watchdogFrames',
-        'tracker',
-        'trackerStatistic',
-        'levelNormalizedLr',
-        'levelFrames',
-        'warmupBoost',
-        'warmupFrames',
-        'emaWarmupFrames',
-      ]),
-    );
-    c.boolean('emaOutput', options.emaOutput);
-    c.boolean('alternateConstraint', options.alternateConstraint);
-    c.boolean('levelNormalizedLr', options.levelNormalizedLr);
-    c.integer('emaHoldFrames', options.emaHoldFrames, 0, undefined, true);
-    c.integer('emaWarmupFrames', options.emaWarmupFrames, 0, undefined, true);
-    c.integer('watchdogFrames', options.watchdogFrames, 1, undefined, true);
-    c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
-    c.inRange('maxGainDb', options.maxGainDb, 0, 400);
-    c.inRange('levelFrames', options.levelFrames, 1, Number.MAX_VALUE);
-    c.inRange('warmupBoost', options.warmupBoost, 1, 1e6);
-    c.inRange('warmupFrames', options.warmupFrames, 1, Number.MAX_VALUE);
-    const stat = options.trackerStatistic;
-    if (stat !== undefined && stat !== 'error-power' && stat !== 'reference-power' && stat !== 'coherence') {
-      c.add('trackerStatistic', `\`trackerStatistic\` must be 'error-power', 'reference-power' or 'coherence'.`);
-    }
-    if (options.emaOutput && !options.optimizer.hyperParameters.useEma) {
-      c.add('emaOutput', '`emaOutput: true` needs an optimizer created with `useEma: true`.');
-    }
-    c.throwIfAny();
+    const stat = checkOptions(options);
     const model = options.model;
     this.model = model;
     this.kind = `adamax-${model.kind}`;
@@ -281,6 +256,34 @@ export class OptimizedFilter implements AdaptiveFilter {
         `OptimizedFilter expects ${this.channels} channel(s) of ${n} samples and an output of ${n}; received ${frame.length} channel(s), output ${output.length}.`,
       );
     }
+    const sc = this.sc;
+    this.inputPowers(frame);
+    if (!Number.isFinite(sc[8] + sc[9])) {
+      // Non-finite input: output silence for the frame, keep learning state (skip the frame).
+      output.fill(0);
+      this.frames++;
+      this.nonFiniteInput++;
+      return;
+    }
+    this.runModel(frame, output);
+    this.frames++;
+    if (!this.watchdog(frame[0], output)) return;
+    if (sc[9] < this.activityFloor) {
+      this.gated++;
+      return;
+    }
+    this.setFrameLearningRate();
+    // Transactional: a step whose weights or moments would not be finite is rejected and counted.
+    if (this.guard.step() === StepOutcome.SkippedNonFinite) {
+      this.rejected++;
+      return;
+    }
+    this.afterUpdate();
+  }
+
+  /** Mean powers of the primary (sc[8]) and of the gating channel (sc[9]) of the frame. */
+  private inputPowers(frame: readonly Float32Array[]): void {
+    const n = this.frameSize;
     const d = frame[0];
     const gate = frame[this.channels >= 2 ? 1 : 0];
     let pd = 0;
@@ -289,80 +292,86 @@ export class OptimizedFilter implements AdaptiveFilter {
       pd += d[i] * d[i];
       px += gate[i] * gate[i];
     }
-    pd /= n;
-    px /= n;
-    const core = this.core;
-    const model = this.model;
-    if (!Number.isFinite(pd + px)) {
-      // Non-finite input: output silence for the frame, keep learning state (skip the frame).
-      output.fill(0);
-      this.frames++;
-      this.nonFiniteInput++;
+    this.sc[8] = pd / n;
+    this.sc[9] = px / n;
+  }
+
+  /**
+   * The frame through the model, prequentially: `output` with the output weights (EMA or raw), the
+   * loss into sc[10] and the gradient of the raw weights into `core.grads`.
+   */
+  private runModel(frame: readonly Float32Array[], output: Float32Array): void {
+    const { core, model, sc } = this;
+    const si = this.sameInput;
+    if (!this.emaOutput) {
+      if (si) {
+        si.learn(core.params, this.state, frame, output, core.grads);
+        sc[10] = si.lastLoss[0];
+      } else {
+        sc[10] = model.step(core.params, this.state, frame, output, core.grads);
+      }
       return;
     }
-    let loss: number;
-    let out: Float32Array;
-    if (this.emaOutput) {
-      const useRaw =
-        core.rawIterations < this.emaWarmupFrames ||
-        (this.tracker !== null && this.tracker.framesSinceDetection < this.emaHoldFrames);
-      const w = useRaw ? core.params : core.average!;
-      const si = this.sameInput;
-      if (si) {
-        // learning pass first (pushes the input), then the output weights on the same input spectra
-        si.learn(core.params, this.state, frame, this.scratch, core.grads);
-        loss = si.lastLoss[0];
-        if (useRaw) output.set(this.scratch);
-        else this.sameInput.forwardSameInput(w, this.state, frame, output);
-      } else {
-        model.forward(w, this.outState!, frame, output);
-        loss = model.step(core.params, this.state, frame, this.scratch, core.grads);
-      }
-      out = output;
-    } else if (this.sameInput) {
-      this.sameInput.learn(core.params, this.state, frame, output, core.grads);
-      loss = this.sameInput.lastLoss[0];
-      out = output;
-    } else {
-      loss = model.step(core.params, this.state, frame, output, core.grads);
-      out = output;
+    const useRaw =
+      core.rawIterations < this.emaWarmupFrames ||
+      (this.tracker !== null && this.tracker.framesSinceDetection < this.emaHoldFrames);
+    const w = useRaw ? core.params : core.average!;
+    if (!si) {
+      model.forward(w, this.outState!, frame, output);
+      sc[10] = model.step(core.params, this.state, frame, this.scratch, core.grads);
+      return;
     }
+    if (useRaw) {
+      si.learn(core.params, this.state, frame, this.scratch, core.grads);
+      output.set(this.scratch);
+    } else if (!si.learnWithOutput?.(core.params, w, this.state, frame, this.scratch, output, core.grads)) {
+      // learning pass first (pushes the input), then the output weights on the same input spectra
+      si.learn(core.params, this.state, frame, this.scratch, core.grads);
+      si.forwardSameInput(w, this.state, frame, output);
+    }
+    sc[10] = si.lastLoss[0];
+  }
+
+  /**
+   * Divergence watchdog on the frame's output: non-finite output or loss → primary out and full
+   * reset; output power above maxGain · P_d → primary out (bypass), `watchdogFrames` in a row → reset.
+   * Returns false when the frame ends here (no update).
+   */
+  private watchdog(d: Float32Array, output: Float32Array): boolean {
+    const n = this.frameSize;
     let po = 0;
-    for (let i = 0; i < n; i++) po += out[i] * out[i];
+    for (let i = 0; i < n; i++) po += output[i] * output[i];
     po /= n;
-    this.frames++;
-    if (!Number.isFinite(po) || !Number.isFinite(loss)) {
+    if (!Number.isFinite(po) || !Number.isFinite(this.sc[10])) {
       output.set(d);
       this.bypassed++;
       this.resets++;
       this.hardReset();
-      return;
+      return false;
     }
-    if (po > this.maxGain * pd + 1e-10) {
+    if (po > this.maxGain * this.sc[8] + 1e-10) {
       output.set(d);
       this.bypassed++;
       if (++this.consecutive >= this.watchdogFrames) {
         this.resets++;
         this.hardReset();
-        return;
+        return false;
       }
     } else {
       this.consecutive = 0;
     }
-    if (px < this.activityFloor) {
-      this.gated++;
-      return;
-    }
-    // learning rate, computed in the scalar array (sc[4]) so that no intermediate double is boxed
+    return true;
+  }
+
+  /** This frame's learning rate (computed in sc[4], so that no intermediate double is boxed) into the optimizer. */
+  private setFrameLearningRate(): void {
     const sc = this.sc;
     sc[4] = this.baseLearningRate;
     if (this.tracker) sc[4] *= this.tracker.lrMultiplier;
     if (this.levelNormalizedLr) {
       sc[5] = this.frames === 1 ? 0 : this.levelAlpha;
-      sc[6] = pd;
-      sc[7] = px;
-      sc[0] = sc[5] * sc[0] + (1 - sc[5]) * sc[6];
-      sc[1] = sc[5] * sc[1] + (1 - sc[5]) * sc[7];
+      sc[0] = sc[5] * sc[0] + (1 - sc[5]) * sc[8];
+      sc[1] = sc[5] * sc[1] + (1 - sc[5]) * sc[9];
       sc[4] *= Math.sqrt(sc[0] / (sc[1] + this.activityFloor));
     }
     if (sc[3] > 1e-6) {
@@ -375,33 +384,77 @@ export class OptimizedFilter implements AdaptiveFilter {
       this.optimizer.learningRate = sc[4];
       sc[2] = sc[4];
     }
-    // Transactional: a step whose weights or moments would not be finite is rolled back and counted.
-    if (this.guard.step() === StepOutcome.SkippedNonFinite) {
-      this.rejected++;
-      return;
-    }
+  }
+
+  /** After an applied update: the weight constraint, then the tracker's statistic. */
+  private afterUpdate(): void {
+    const core = this.core;
     const cm = this.constrainable;
     if (cm) {
       const parts = cm.partitions ?? 1;
       cm.constrain(core.params, this.alternate ? this.frames % parts : -1);
     }
-    if (this.tracker) {
-      let stat: number;
-      if (this.trackerStatistic === 'reference-power') stat = 10 * Math.log10(px + 1e-20);
-      else if (this.trackerStatistic === 'error-power') stat = 10 * Math.log10(2 * loss + 1e-20);
-      else {
-        let sm = 0;
-        let su = 0;
-        const { m, u } = core;
-        for (let i = 0; i < m.length; i++) {
-          sm += Math.abs(m[i]);
-          su += u[i];
-        }
-        stat = 10 * Math.log10((sm + 1e-30) / (su + 1e-30));
+    if (!this.tracker) return;
+    let stat: number;
+    if (this.trackerStatistic === 'reference-power') stat = 10 * Math.log10(this.sc[9] + 1e-20);
+    else if (this.trackerStatistic === 'error-power') stat = 10 * Math.log10(2 * this.sc[10] + 1e-20);
+    else {
+      let sm = 0;
+      let su = 0;
+      const { m, u } = core;
+      for (let i = 0; i < m.length; i++) {
+        sm += Math.abs(m[i]);
+        su += u[i];
       }
-      this.tracker.observe(stat, core);
+      stat = 10 * Math.log10((sm + 1e-30) / (su + 1e-30));
     }
+    this.tracker.observe(stat, core);
   }
+}
+
+/** Validates the options (all issues at once); returns the tracker statistic option. */
+function checkOptions(options: OptimizedFilterOptions): OptimizedFilterOptions['trackerStatistic'] {
+  const c = new IssueCollector();
+  c.unknownKeys(
+    options,
+    new Set([
+      'model',
+      'optimizer',
+      'emaOutput',
+      'emaHoldFrames',
+      'alternateConstraint',
+      'activityFloor',
+      'maxGainDb',
+      'watchdogFrames',
+      'tracker',
+      'trackerStatistic',
+      'levelNormalizedLr',
+      'levelFrames',
+      'warmupBoost',
+      'warmupFrames',
+      'emaWarmupFrames',
+    ]),
+  );
+  c.boolean('emaOutput', options.emaOutput);
+  c.boolean('alternateConstraint', options.alternateConstraint);
+  c.boolean('levelNormalizedLr', options.levelNormalizedLr);
+  c.integer('emaHoldFrames', options.emaHoldFrames, 0, undefined, true);
+  c.integer('emaWarmupFrames', options.emaWarmupFrames, 0, undefined, true);
+  c.integer('watchdogFrames', options.watchdogFrames, 1, undefined, true);
+  c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
+  c.inRange('maxGainDb', options.maxGainDb, 0, 400);
+  c.inRange('levelFrames', options.levelFrames, 1, Number.MAX_VALUE);
+  c.inRange('warmupBoost', options.warmupBoost, 1, 1e6);
+  c.inRange('warmupFrames', options.warmupFrames, 1, Number.MAX_VALUE);
+  const stat = options.trackerStatistic;
+  if (stat !== undefined && stat !== 'error-power' && stat !== 'reference-power' && stat !== 'coherence') {
+    c.add('trackerStatistic', `\`trackerStatistic\` must be 'error-power', 'reference-power' or 'coherence'.`);
+  }
+  if (options.emaOutput && !options.optimizer.hyperParameters.useEma) {
+    c.add('emaOutput', '`emaOutput: true` needs an optimizer created with `useEma: true`.');
+  }
+  c.throwIfAny();
+  return stat;
 }
 
 /** Zeroes every typed array and number of a model state in place (no allocation of the arrays). */

@@ -63,6 +63,9 @@ interface FdWorkspace {
   readonly yIm: number;
   readonly phiRe: number;
   readonly phiIm: number;
+  /** Spectrum of the second weight set of {@link PartitionedFdFilter.learnWithOutput}. */
+  readonly y2Re: number;
+  readonly y2Im: number;
   /** Staging for params/grads that live outside the arena (copied in / out). */
   readonly params: Float32Array;
   readonly grad: Float32Array;
@@ -163,7 +166,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     ]);
     const fb = arenaFloatBytes;
     this.workspaceBytes =
-      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 2 + fb(this.bins) * 7 + fb(this.layout.size) * 2 + fb(size) * 2;
+      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 2 + fb(this.bins) * 9 + fb(this.layout.size) * 2 + fb(size) * 2;
   }
 
   initParams(params: Float32Array): void {
@@ -208,6 +211,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       yIm: ptr(bins),
       phiRe: ptr(bins),
       phiIm: ptr(bins),
+      y2Re: ptr(bins),
+      y2Im: ptr(bins),
       params: arena.allocF32(this.layout.size),
       grad: arena.allocF32(this.layout.size),
       xPrev: arena.allocF32(B),
@@ -270,6 +275,16 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   }
 
   forward(params: Float32Array, state: PartitionedFdState, frame: readonly Float32Array[], output: Float32Array): void {
+    this.checkFrame(params, frame, output);
+    const ws = this.bind(state);
+    this.pushInput(ws, state, frame[1]);
+    this.predict(ws, params, state, frame[0], output, true);
+    this.unbind(state, ws);
+    state.frames++;
+  }
+
+  /** Throws a ShapeError unless the frame is [primary, reference] of B samples, with an output of B and enough params. */
+  private checkFrame(params: Float32Array, frame: readonly Float32Array[], output: Float32Array): void {
     if (frame.length < 2) {
       throw new ShapeError(
         `PartitionedFdFilter expects 2 channels per frame (primary, reference). Received ${frame.length}.`,
@@ -288,8 +303,11 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         `PartitionedFdFilter params: expected length ${this.layout.size}, received ${params.length}.`,
       );
     }
-    const ws = this.bind(state);
-    // 1. newest input spectrum into the ring: FFT([x_prev, x]) straight into the ring slot
+  }
+
+  /** The newest input spectrum into the ring: FFT([x_prev, x]) straight into the next ring slot. */
+  private pushInput(ws: FdWorkspace, state: PartitionedFdState, x: Float32Array): void {
+    const B = this.blockSize;
     const buf = ws.buf;
     buf.set(ws.xPrev);
     buf.set(x, B);
@@ -297,9 +315,6 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     state.head = (state.head + 1) % this.partitions;
     const o = state.head * this.bins * 4;
     ws.k.rfftForward(buf.byteOffset, ws.xRe.byteOffset + o, ws.xIm.byteOffset + o, ws.tab, B);
-    this.predict(ws, params, state, d, output, true);
-    this.unbind(state, ws);
-    state.frames++;
   }
 
   /**
@@ -332,10 +347,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     output: Float32Array,
     keepError: boolean,
   ): void {
-    const B = this.blockSize;
     const w = this.weightsPtr(ws, params);
-    const k = ws.k;
-    k.spectralMac(
+    ws.k.spectralMac(
       ws.yRe,
       ws.yIm,
       w,
@@ -346,8 +359,21 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       this.partitions,
       this.bins,
     );
+    this.emit(ws, ws.yRe, ws.yIm, d, output, keepError);
+  }
+
+  /** y = last B samples of IFFT(Y at yRe, yIm) → output (error or prediction); the error into `ws.e` when `keepError`. */
+  private emit(
+    ws: FdWorkspace,
+    yRe: number,
+    yIm: number,
+    d: Float32Array,
+    output: Float32Array,
+    keepError: boolean,
+  ): void {
+    const B = this.blockSize;
     const buf = ws.buf;
-    k.rfftInverse(ws.yRe, ws.yIm, buf.byteOffset, ws.tab, B);
+    ws.k.rfftInverse(yRe, yIm, buf.byteOffset, ws.tab, B);
     const e = ws.e;
     if (keepError) this.lastWs = ws;
     if (this.output === 'error') {
@@ -389,6 +415,58 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   ): void {
     this.forward(params, state, frame, output);
     this.gradientInto(state, grad, null);
+  }
+
+  /**
+   * {@link learn} on `params` and {@link forwardSameInput} on `outParams` in one call: the two
+   * spectral multiply-accumulates share one pass over the input ring (`spectralMac2`), bit-identical
+   * to the two calls (`learnOutput` gets the learning pass's output, `output` the other weights').
+   * Only for a state from {@link createState} whose arena holds both weight sets and `grad` (the
+   * zero-copy optimizer layout); returns false, having done nothing, otherwise.
+   */
+  learnWithOutput(
+    params: Float32Array,
+    outParams: Float32Array,
+    state: PartitionedFdState,
+    frame: readonly Float32Array[],
+    learnOutput: Float32Array,
+    output: Float32Array,
+    grad: Float32Array,
+  ): boolean {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws === undefined || ws.xRe !== state.xRe || ws.xIm !== state.xIm || ws.xPrev !== state.xPrev) return false;
+    const arena = ws.arena;
+    if (!arena.owns(params) || !arena.owns(outParams) || !arena.owns(grad)) return false;
+    this.checkFrame(params, frame, learnOutput);
+    if (output.length !== this.blockSize || outParams.length < this.layout.size) {
+      throw new ShapeError(
+        `PartitionedFdFilter.learnWithOutput: expected an output of ${this.blockSize} and ${this.layout.size} output params; received ${output.length}, ${outParams.length}.`,
+      );
+    }
+    this.pushInput(ws, state, frame[1]);
+    const w = params.byteOffset;
+    const w2 = outParams.byteOffset;
+    const im = 4 * this.imOffset;
+    ws.k.spectralMac2(
+      ws.yRe,
+      ws.yIm,
+      w,
+      w + im,
+      ws.y2Re,
+      ws.y2Im,
+      w2,
+      w2 + im,
+      ws.xRe.byteOffset,
+      ws.xIm.byteOffset,
+      state.head,
+      this.partitions,
+      this.bins,
+    );
+    this.emit(ws, ws.yRe, ws.yIm, frame[0], learnOutput, true);
+    state.frames++;
+    this.gradientInto(state, grad, null);
+    this.emit(ws, ws.y2Re, ws.y2Im, frame[0], output, false);
+    return true;
   }
 
   /**

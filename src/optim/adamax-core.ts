@@ -98,6 +98,11 @@ export class AdamaxCore {
   private readonly pAverage: number;
   /** Whether the groups tile [0, n) (then an update of every group touches every parameter). */
   private readonly tiled: boolean;
+  /**
+   * Whether {@link stepIfFinite} applies: no loss scaling, accumulation, clipping or weight decay,
+   * and the groups tile the buffer (the step is then one update kernel plus the EMA).
+   */
+  readonly checksAhead: boolean;
   private readonly pParams: number;
   private readonly pGrads: number;
   private readonly pM: number;
@@ -191,6 +196,14 @@ export class AdamaxCore {
     this.lsf = hp.lossScaleFactor === null ? 0 : f32(hp.lossScaleFactor);
     this.accSteps = hp.gradientAccumulationSteps ?? 0;
     this.accStepsF32 = f32(this.accSteps);
+    this.checksAhead =
+      this.tiled &&
+      !this.lsf &&
+      !this.accSteps &&
+      !this.clipnorm &&
+      !this.globalClip &&
+      !this.clipvalue &&
+      hp.weightDecay === null;
   }
 
   /** Real updates so far (Keras `optimizer.iterations` = floor(raw / N)). */
@@ -242,11 +255,11 @@ export class AdamaxCore {
           const end = offs[k]! + lens[k]!;
           for (let i = offs[k]!; i < end; i++) grads[i] = f32(f32(grads[i]! + acc[i]!) / nf);
         }
-        emaDone = this.update(Math.floor(raw / this.accSteps) + 1);
+        emaDone = this.update(Math.floor(raw / this.accSteps) + 1) === true;
         acc.fill(0);
       }
     } else {
-      emaDone = this.update(raw + 1);
+      emaDone = this.update(raw + 1) === true;
     }
     if (this.average) this.ema(emaDone);
     this.rawIterations = raw + 1;
@@ -254,11 +267,31 @@ export class AdamaxCore {
   }
 
   /**
+   * {@link step} that writes nothing when its result would not be finite. Only when
+   * {@link checksAhead} and every group is present ({@link allPresent}); callers check both. The
+   * update's look-ahead kernel (`adamaxFinite`) first runs the same float32 operations without
+   * storing; when a new weight, moment or average would be NaN or ±Infinity, no buffer is written,
+   * the counter does not advance and `SkippedNonFinite` is returned (`lastLearningRate` holds the
+   * rate that was read). Otherwise it is exactly `step()`. A transactional step then needs no backup
+   * of the buffers (see `FiniteStep`).
+   */
+  stepIfFinite(): StepOutcome {
+    const raw = this.rawIterations;
+    const emaDone = this.update(raw + 1, true);
+    if (emaDone === null) return StepOutcome.SkippedNonFinite;
+    if (this.average) this.ema(emaDone);
+    this.rawIterations = raw + 1;
+    return StepOutcome.Applied;
+  }
+
+  /**
    * Clip, weight decay and the Adamax update of the present groups. With the wasm backend, EMA on,
    * every group present and the groups tiling the buffer, the EMA of the updated weights runs in
    * the same kernel pass (per element the same float32 ops as {@link ema}); returns true then.
+   * With `lookAhead` ({@link stepIfFinite}): returns null, having written nothing, when the update
+   * (and EMA) would produce a non-finite value.
    */
-  private update(t: number): boolean {
+  private update(t: number, lookAhead = false): boolean | null {
     const { grads, params, present, offs, lens } = this;
     const nGroups = lens.length;
     this.clipGradients();
@@ -279,6 +312,29 @@ export class AdamaxCore {
     const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
     const mom = this.iterations !== 0 ? this.emaMomentum : 0;
     const om = f32(1 - mom);
+    if (lookAhead) {
+      const n = params.length;
+      const finite = this.arena.kernels.adamaxFinite;
+      if (
+        !finite(
+          this.pParams,
+          this.pGrads,
+          this.pM,
+          this.pU,
+          n,
+          lr,
+          this.c1,
+          this.b2,
+          this.eps,
+          kden,
+          this.pAverage,
+          mom,
+          om,
+        )
+      ) {
+        return null;
+      }
+    }
     for (let k = 0; k < nGroups; k++) {
       if (!present[k]) continue;
       const o = offs[k]!;
@@ -320,7 +376,8 @@ export class AdamaxCore {
     return fused;
   }
 
-  private allPresent(): boolean {
+  /** Whether every group has a gradient this step. */
+  allPresent(): boolean {
     const present = this.present;
     for (let k = 0; k < present.length; k++) if (!present[k]) return false;
     return true;

@@ -17,7 +17,10 @@ export function firstNonFinite(a: Float32Array, offset: number, length: number):
 
 /**
  * A transactional {@link AdamaxCore.step}: the step runs, and its result is kept only when every
- * buffer it wrote is finite.
+ * buffer it wrote is finite. For the plain configuration ({@link AdamaxCore.checksAhead}, every group
+ * present) the engine's look-ahead kernel decides before anything is written
+ * ({@link AdamaxCore.stepIfFinite}: same float32 operations, so the same verdict) and no backup is
+ * made; otherwise:
  * ```
  * saved ← (params, m, u, average, acc, raw, lastLr)
  * outcome ← core.step()
@@ -76,6 +79,13 @@ export class FiniteStep {
   /** One step of the core, rolled back (and reported as `SkippedNonFinite`) if its result is not finite. */
   step(): StepOutcome {
     const core = this.core;
+    if (core.checksAhead && core.allPresent()) {
+      // the engine checks before it writes: no backup, no scan
+      const lastLr = core.lastLearningRate;
+      const outcome = core.stepIfFinite();
+      if (outcome !== StepOutcome.SkippedNonFinite) return outcome;
+      return this.rejectStep(StepOutcome.Applied, core.rawIterations, lastLr);
+    }
     const { live, saved, scanPtr, scanLen } = this;
     if (this.span) this.savedSpan!.set(this.span);
     else for (let i = 0; i < live.length; i++) saved[i]!.set(live[i]!);
@@ -87,9 +97,15 @@ export class FiniteStep {
     const scan = core.arena.kernels.firstNonFinite;
     for (let i = 0; i < scanPtr.length && ok; i++) ok = scan(scanPtr[i]!, scanLen[i]!) < 0;
     if (ok) return outcome;
-    const lr = core.lastLearningRate;
-    this.rejectedLearningRate = outcome === StepOutcome.Applied && lr - lr !== 0 ? lr : null;
     for (let i = 0; i < live.length; i++) live[i]!.set(saved[i]!);
+    return this.rejectStep(outcome, raw, lastLr);
+  }
+
+  /** The bookkeeping of a rejected step (`attempted`: what the step would have been); restores the counter and the last rate. */
+  private rejectStep(attempted: StepOutcome, raw: number, lastLr: number): StepOutcome {
+    const core = this.core;
+    const lr = core.lastLearningRate;
+    this.rejectedLearningRate = attempted === StepOutcome.Applied && lr - lr !== 0 ? lr : null;
     core.rawIterations = raw;
     core.lastLearningRate = lastLr;
     this.rejected++;

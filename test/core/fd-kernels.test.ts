@@ -100,6 +100,45 @@ describe.skipIf(
       }
       expect(bits(w.yRe)).toEqual(bits(r.yRe));
       expect(bits(w.yIm)).toEqual(bits(r.yIm));
+      // the two-weight-set MAC (W → Y into phi, W2 = grad buffers → Y2 into g) equals two single MACs, bit for bit
+      fill(rnd, [w.gradRe, r.gradRe], [w.gradIm, r.gradIm]);
+      for (const [i, v] of [w, r].entries()) {
+        arenas[i]!.kernels.spectralMac2(
+          v.phiRe.byteOffset,
+          v.phiIm.byteOffset,
+          v.wRe.byteOffset,
+          v.wIm.byteOffset,
+          v.re.byteOffset,
+          v.im.byteOffset,
+          v.gradRe.byteOffset,
+          v.gradIm.byteOffset,
+          v.xRe.byteOffset,
+          v.xIm.byteOffset,
+          head,
+          parts,
+          bins,
+        );
+      }
+      expect(bits(w.phiRe)).toEqual(bits(r.yRe));
+      expect(bits(w.phiIm)).toEqual(bits(r.yIm));
+      expect(bits(r.phiRe)).toEqual(bits(r.yRe));
+      for (const [i, v] of [w, r].entries()) {
+        arenas[i]!.kernels.spectralMac(
+          v.yRe.byteOffset,
+          v.yIm.byteOffset,
+          v.gradRe.byteOffset,
+          v.gradIm.byteOffset,
+          v.xRe.byteOffset,
+          v.xIm.byteOffset,
+          head,
+          parts,
+          bins,
+        );
+      }
+      expect(bits(w.re)).toEqual(bits(r.yRe));
+      expect(bits(w.im)).toEqual(bits(r.yIm));
+      expect(bits(r.re)).toEqual(bits(r.yRe));
+      expect(bits(r.im)).toEqual(bits(r.yIm));
       for (const factor of [false, true]) {
         for (const project of [0, 1]) {
           for (const [i, v] of [w, r].entries()) {
@@ -247,4 +286,65 @@ describe.skipIf(!wasmSimdAvailable())('first_non_finite', () => {
       }
     }
   });
+});
+
+describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of what adamax(_ema) writes', () => {
+  it.each([1, 3, 4, 17, 130])(
+    'n = %i: same verdict as running the kernel and scanning, wasm and reference, stores nothing',
+    (n) => {
+      const bytes = 5 * arenaFloatBytes(n);
+      const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
+      const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+      const rnd = new Random(77 + n);
+      const f32 = Math.fround;
+      const bad = [Number.NaN, Number.POSITIVE_INFINITY, 3.4e38, -3.4e38, 1e-45];
+      let rejected = 0;
+      for (let trial = 0; trial < 60; trial++) {
+        const src = Array.from({ length: 5 }, () =>
+          Float32Array.from({ length: n }, () => rnd.gaussian() * 10 ** rnd.uniform(-3, 1)),
+        );
+        for (let i = 0; i < n; i++) src[3]![i] = Math.abs(src[3]![i]!);
+        // one poisoned value in some trials (in w, g, m, u or avg, at a random position)
+        if (trial % 2) src[trial % 5]![Math.floor(rnd.uniform(0, n))] = bad[trial % bad.length]!;
+        const lr = trial % 7 === 3 ? f32(1e38) : f32(0.01);
+        const k = f32(1 - f32(0.9 ** (1 + (trial % 5))));
+        for (const withAvg of [false, true]) {
+          const mom = f32(0.99);
+          const verdicts = arenas.map((a, j) => {
+            for (const [q, v] of bufs[j]!.entries()) v.set(src[q]!);
+            const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
+            return a.kernels.adamaxFinite(
+              w!,
+              g!,
+              m!,
+              u!,
+              n,
+              lr,
+              f32(0.1),
+              f32(0.999),
+              f32(1e-7),
+              k,
+              withAvg ? avg! : 0,
+              mom,
+              f32(1 - mom),
+            );
+          });
+          for (const [j] of arenas.entries()) {
+            for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[j]![q]!)).toEqual(canonicalBits(src[q]!));
+          }
+          // the truth: run the real kernel and scan what it wrote
+          const a = arenas[0]!;
+          const [w, g, m, u, avg] = bufs[0]!.map((v) => v.byteOffset);
+          if (withAvg)
+            a.kernels.adamaxEma(w!, g!, m!, u!, n, lr, f32(0.1), f32(0.999), f32(1e-7), k, avg!, mom, f32(1 - mom));
+          else a.kernels.adamax(w!, g!, m!, u!, n, lr, f32(0.1), f32(0.999), f32(1e-7), k);
+          const written = withAvg ? [0, 2, 3, 4] : [0, 2, 3];
+          const finite = written.every((q) => a.kernels.firstNonFinite(bufs[0]![q]!.byteOffset, n) < 0);
+          expect(verdicts).toEqual([finite ? 1 : 0, finite ? 1 : 0]);
+          if (!finite) rejected++;
+        }
+      }
+      expect(rejected).toBeGreaterThan(10);
+    },
+  );
 });

@@ -45,3 +45,45 @@ export function adamaxUpdate(
     w[wOff + i] = f32(wi - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
   }
 }
+
+/**
+ * Look-ahead of {@link adamaxUpdate} (and, with `avg`, of the EMA `avg ← mom · avg + om · w` of the
+ * updated weights, as `emaUpdate`): the same float32 operations on the same inputs, nothing stored.
+ * Returns true when every new m, u, w (and avg) would be finite. An engine that checks this first
+ * needs no backup of its buffers to reject a non-finite step.
+ */
+export function adamaxFinite(
+  w: Float32Array,
+  wOff: number,
+  g: Float32Array,
+  gOff: number,
+  m: Float32Array,
+  mOff: number,
+  u: Float32Array,
+  uOff: number,
+  n: number,
+  lr: number,
+  c1: number,
+  beta2: number,
+  eps: number,
+  k: number,
+  avg: Float32Array | null,
+  avgOff: number,
+  mom: number,
+  om: number,
+): boolean {
+  for (let i = 0; i < n; i++) {
+    const gi = g[gOff + i]!;
+    const mi = m[mOff + i]!;
+    const mNew = f32(mi + f32(f32(gi - mi) * c1));
+    const uNew = Math.max(f32(beta2 * u[uOff + i]!), Math.abs(gi));
+    const wNew = f32(w[wOff + i]! - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
+    // x − x is 0 for finite x and NaN for ±Infinity and NaN
+    if (mNew - mNew !== 0 || uNew - uNew !== 0 || wNew - wNew !== 0) return false;
+    if (avg !== null) {
+      const a = f32(f32(mom * avg[avgOff + i]!) + f32(om * wNew));
+      if (a - a !== 0) return false;
+    }
+  }
+  return true;
+}

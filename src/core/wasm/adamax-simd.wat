@@ -1,7 +1,7 @@
 ;; The SIMD kernel module (WebAssembly fixed-width SIMD, f32x4), built by scripts/build-wasm.mjs
 ;; into adamax-simd.generated.ts (npm run build:wasm). Every kernel is bit-identical to its scalar
-;; TypeScript reference: `adamax` to src/core/kernels/adamax-update.ts; the frequency-domain kernels
-;; (rfft_forward, rfft_inverse, spectral_mac, fd_gradient, project_partitions) to
+;; TypeScript reference: `adamax`, `adamax_finite` to src/core/kernels/adamax-update.ts; the frequency-domain
+;; kernels (rfft_forward, rfft_inverse, spectral_mac, spectral_mac2, fd_gradient, project_partitions) to
 ;; src/core/kernels/fd-kernels-reference.ts. No fused multiply-add, no flush to zero: each lane of
 ;; an f32x4 op is the IEEE float32 op the reference rounds with Math.fround.
 ;;
@@ -171,6 +171,182 @@
             (f32.mul (local.get $om) (local.get $sw))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sloop)))
+  )
+
+  ;; Look-ahead of `adamax` / `adamax_ema`: the same float32 ops on the same inputs, nothing
+  ;; stored; returns 1 when every new m, u, w (and, with $avg != 0, avg) would be finite, else 0.
+  ;; Per element t = (m' - m') + (u' - u') + (w' - w') [+ (a' - a')] is +0 for finite values and
+  ;; NaN as soon as one is NaN or +-Infinity; the sum over all elements stays +0 or becomes NaN.
+  (func (export "adamax_finite")
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
+    (param $lr f32) (param $c1 f32) (param $beta2 f32) (param $eps f32) (param $k f32)
+    (param $avg i32) (param $mom f32) (param $om f32) (result i32)
+    (local $i i32) (local $vecEnd i32) (local $end i32)
+    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
+    (local $vmom v128) (local $vom v128) (local $vg v128) (local $vm v128) (local $vu v128) (local $vw v128)
+    (local $vt v128) (local $vacc v128)
+    (local $sg f32) (local $sm f32) (local $su f32) (local $sw f32) (local $st f32) (local $sacc f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vb2 (f32x4.splat (local.get $beta2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vk (f32x4.splat (local.get $k)))
+    (local.set $vmom (f32x4.splat (local.get $mom)))
+    (local.set $vom (f32x4.splat (local.get $om)))
+    (block $vdone
+      (br_if $vdone (i32.eqz (local.get $vecEnd)))
+      (loop $vloop
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (local.get $i))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (f32x4.max
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+            (f32x4.abs (local.get $vg))))
+        (local.set $vw
+          (f32x4.sub
+            (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
+        (local.set $vt
+          (f32x4.add
+            (f32x4.add (f32x4.sub (local.get $vm) (local.get $vm)) (f32x4.sub (local.get $vu) (local.get $vu)))
+            (f32x4.sub (local.get $vw) (local.get $vw))))
+        (if (local.get $avg) (then
+          (local.set $vw
+            (f32x4.add
+              (f32x4.mul (local.get $vmom) (v128.load align=4 (i32.add (local.get $avg) (local.get $i))))
+              (f32x4.mul (local.get $vom) (local.get $vw))))
+          (local.set $vt (f32x4.add (local.get $vt) (f32x4.sub (local.get $vw) (local.get $vw))))))
+        (local.set $vacc (f32x4.add (local.get $vacc) (local.get $vt)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $vloop (i32.lt_u (local.get $i) (local.get $vecEnd)))))
+    (block $sdone
+      (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $sg (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $sm (f32.load (i32.add (local.get $m) (local.get $i))))
+        (local.set $sm
+          (f32.add (local.get $sm)
+            (f32.mul (f32.sub (local.get $sg) (local.get $sm)) (local.get $c1))))
+        (local.set $su
+          (f32.max
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (local.get $i))))
+            (f32.abs (local.get $sg))))
+        (local.set $sw
+          (f32.sub
+            (f32.load (i32.add (local.get $w) (local.get $i)))
+            (f32.div
+              (f32.mul (local.get $lr) (local.get $sm))
+              (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
+        (local.set $st
+          (f32.add
+            (f32.add (f32.sub (local.get $sm) (local.get $sm)) (f32.sub (local.get $su) (local.get $su)))
+            (f32.sub (local.get $sw) (local.get $sw))))
+        (if (local.get $avg) (then
+          (local.set $sw
+            (f32.add
+              (f32.mul (local.get $mom) (f32.load (i32.add (local.get $avg) (local.get $i))))
+              (f32.mul (local.get $om) (local.get $sw))))
+          (local.set $st (f32.add (local.get $st) (f32.sub (local.get $sw) (local.get $sw))))))
+        (local.set $sacc (f32.add (local.get $sacc) (local.get $st)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sloop)))
+    ;; all finite iff every lane of the vector sum and the scalar sum is still a number
+    (i32.and
+      (i32.eqz (v128.any_true (f32x4.ne (local.get $vacc) (local.get $vacc))))
+      (f32.eq (local.get $sacc) (local.get $sacc)))
+  )
+
+  ;; `spectral_mac` for two weight sets on the same input ring, one pass over X:
+  ;;   Y1[k] = sum_p W1_p[k] X_{s(p)}[k],  Y2[k] = sum_p W2_p[k] X_{s(p)}[k]
+  ;; Each accumulator sees exactly the ops (and order) of `spectral_mac`: both are bit-identical to it.
+  (func (export "spectral_mac2") (param $yRe i32) (param $yIm i32) (param $wRe i32) (param $wIm i32)
+    (param $y2Re i32) (param $y2Im i32) (param $w2Re i32) (param $w2Im i32)
+    (param $xRe i32) (param $xIm i32) (param $head i32) (param $parts i32) (param $bins i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $k4 i32) (local $p i32) (local $slot i32) (local $wo i32) (local $xo i32)
+    (local $accR v128) (local $accI v128) (local $acc2R v128) (local $acc2I v128)
+    (local $wr v128) (local $wi v128) (local $ar v128) (local $ai v128)
+    (local $sr f32) (local $si f32) (local $s2r f32) (local $s2i f32) (local $swr f32) (local $swi f32) (local $sar f32) (local $sai f32)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $vecEnd)))
+      (local.set $accR (v128.const i32x4 0 0 0 0))
+      (local.set $accI (v128.const i32x4 0 0 0 0))
+      (local.set $acc2R (v128.const i32x4 0 0 0 0))
+      (local.set $acc2I (v128.const i32x4 0 0 0 0))
+      (local.set $p (i32.const 0))
+      (local.set $slot (local.get $head))
+      (block $pd (loop $pl
+        (br_if $pd (i32.ge_u (local.get $p) (local.get $parts)))
+        (local.set $wo (i32.add (i32.mul (local.get $p) (local.get $bins4)) (local.get $k4)))
+        (local.set $xo (i32.add (i32.mul (local.get $slot) (local.get $bins4)) (local.get $k4)))
+        (local.set $ar (v128.load align=4 (i32.add (local.get $xRe) (local.get $xo))))
+        (local.set $ai (v128.load align=4 (i32.add (local.get $xIm) (local.get $xo))))
+        (local.set $wr (v128.load align=4 (i32.add (local.get $wRe) (local.get $wo))))
+        (local.set $wi (v128.load align=4 (i32.add (local.get $wIm) (local.get $wo))))
+        (local.set $accR (f32x4.add (local.get $accR)
+          (f32x4.sub (f32x4.mul (local.get $wr) (local.get $ar)) (f32x4.mul (local.get $wi) (local.get $ai)))))
+        (local.set $accI (f32x4.add (local.get $accI)
+          (f32x4.add (f32x4.mul (local.get $wr) (local.get $ai)) (f32x4.mul (local.get $wi) (local.get $ar)))))
+        (local.set $wr (v128.load align=4 (i32.add (local.get $w2Re) (local.get $wo))))
+        (local.set $wi (v128.load align=4 (i32.add (local.get $w2Im) (local.get $wo))))
+        (local.set $acc2R (f32x4.add (local.get $acc2R)
+          (f32x4.sub (f32x4.mul (local.get $wr) (local.get $ar)) (f32x4.mul (local.get $wi) (local.get $ai)))))
+        (local.set $acc2I (f32x4.add (local.get $acc2I)
+          (f32x4.add (f32x4.mul (local.get $wr) (local.get $ai)) (f32x4.mul (local.get $wi) (local.get $ar)))))
+        (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+          (i32.eqz (local.get $slot))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl)))
+      (v128.store align=4 (i32.add (local.get $yRe) (local.get $k4)) (local.get $accR))
+      (v128.store align=4 (i32.add (local.get $yIm) (local.get $k4)) (local.get $accI))
+      (v128.store align=4 (i32.add (local.get $y2Re) (local.get $k4)) (local.get $acc2R))
+      (v128.store align=4 (i32.add (local.get $y2Im) (local.get $k4)) (local.get $acc2I))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $bins4)))
+      (local.set $sr (f32.const 0))
+      (local.set $si (f32.const 0))
+      (local.set $s2r (f32.const 0))
+      (local.set $s2i (f32.const 0))
+      (local.set $p (i32.const 0))
+      (local.set $slot (local.get $head))
+      (block $pd2 (loop $pl2
+        (br_if $pd2 (i32.ge_u (local.get $p) (local.get $parts)))
+        (local.set $wo (i32.add (i32.mul (local.get $p) (local.get $bins4)) (local.get $k4)))
+        (local.set $xo (i32.add (i32.mul (local.get $slot) (local.get $bins4)) (local.get $k4)))
+        (local.set $sar (f32.load (i32.add (local.get $xRe) (local.get $xo))))
+        (local.set $sai (f32.load (i32.add (local.get $xIm) (local.get $xo))))
+        (local.set $swr (f32.load (i32.add (local.get $wRe) (local.get $wo))))
+        (local.set $swi (f32.load (i32.add (local.get $wIm) (local.get $wo))))
+        (local.set $sr (f32.add (local.get $sr)
+          (f32.sub (f32.mul (local.get $swr) (local.get $sar)) (f32.mul (local.get $swi) (local.get $sai)))))
+        (local.set $si (f32.add (local.get $si)
+          (f32.add (f32.mul (local.get $swr) (local.get $sai)) (f32.mul (local.get $swi) (local.get $sar)))))
+        (local.set $swr (f32.load (i32.add (local.get $w2Re) (local.get $wo))))
+        (local.set $swi (f32.load (i32.add (local.get $w2Im) (local.get $wo))))
+        (local.set $s2r (f32.add (local.get $s2r)
+          (f32.sub (f32.mul (local.get $swr) (local.get $sar)) (f32.mul (local.get $swi) (local.get $sai)))))
+        (local.set $s2i (f32.add (local.get $s2i)
+          (f32.add (f32.mul (local.get $swr) (local.get $sai)) (f32.mul (local.get $swi) (local.get $sar)))))
+        (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+          (i32.eqz (local.get $slot))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl2)))
+      (f32.store (i32.add (local.get $yRe) (local.get $k4)) (local.get $sr))
+      (f32.store (i32.add (local.get $yIm) (local.get $k4)) (local.get $si))
+      (f32.store (i32.add (local.get $y2Re) (local.get $k4)) (local.get $s2r))
+      (f32.store (i32.add (local.get $y2Im) (local.get $k4)) (local.get $s2i))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
   )
 
   ;; ===================================================================================

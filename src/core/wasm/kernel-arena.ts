@@ -1,5 +1,5 @@
 import { AdamaxStreamError } from '../errors.js';
-import { adamaxUpdate } from '../kernels/adamax-update.js';
+import { adamaxFinite, adamaxUpdate } from '../kernels/adamax-update.js';
 import { emaUpdate } from '../kernels/ema-update.js';
 import {
   type FdHeap,
@@ -37,6 +37,25 @@ export interface SimdKernels {
     om: number,
   ) => void;
   /**
+   * Look-ahead of `adamax` (with `avg` ≠ 0: of `adamaxEma`): 1 when every new m, u, w (and avg) would
+   * be finite, else 0; stores nothing (`adamaxFinite`).
+   */
+  readonly adamaxFinite: (
+    w: number,
+    g: number,
+    m: number,
+    u: number,
+    n: number,
+    lr: number,
+    c1: number,
+    beta2: number,
+    eps: number,
+    k: number,
+    avg: number,
+    mom: number,
+    om: number,
+  ) => number;
+  /**
    * Benchmark probe, not an optimizer: the Adamax update's memory traffic (4 loads, 3 stores per
    * element, in place) with trivial arithmetic (`w ← g − w`, `m ← g − m`, `u ← max(u, g)`), the floor
    * a same-size update is measured against. The TypeScript backend has none (`null`).
@@ -54,6 +73,22 @@ export interface SimdKernels {
     yIm: number,
     wRe: number,
     wIm: number,
+    xRe: number,
+    xIm: number,
+    head: number,
+    parts: number,
+    bins: number,
+  ) => void;
+  /** `spectralMac` for two weight sets (W → Y, W2 → Y2) in one pass over the ring; each bit-identical to it. */
+  readonly spectralMac2: (
+    yRe: number,
+    yIm: number,
+    wRe: number,
+    wIm: number,
+    y2Re: number,
+    y2Im: number,
+    w2Re: number,
+    w2Im: number,
     xRe: number,
     xIm: number,
     head: number,
@@ -154,11 +189,13 @@ export class KernelArena {
         const kernels: SimdKernels = {
           adamax: exports.adamax as SimdKernels['adamax'],
           adamaxEma: exports.adamax_ema as SimdKernels['adamaxEma'],
+          adamaxFinite: exports.adamax_finite as SimdKernels['adamaxFinite'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
           rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
           rfftInverse: exports.rfft_inverse as SimdKernels['rfftInverse'],
           spectralMac: exports.spectral_mac as SimdKernels['spectralMac'],
+          spectralMac2: exports.spectral_mac2 as SimdKernels['spectralMac2'],
           fdGradient: exports.fd_gradient as SimdKernels['fdGradient'],
           projectPartitions: exports.project_partitions as SimdKernels['projectPartitions'],
         };
@@ -229,6 +266,29 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       adamax(w, g, m, u, n, lr, c1, beta2, eps, k);
       emaUpdate(f, avg >> 2, f, w >> 2, n, mom, om);
     },
+    adamaxFinite: (w, g, m, u, n, lr, c1, beta2, eps, k, avg, mom, om) =>
+      adamaxFinite(
+        f,
+        w >> 2,
+        f,
+        g >> 2,
+        f,
+        m >> 2,
+        f,
+        u >> 2,
+        n,
+        lr,
+        c1,
+        beta2,
+        eps,
+        k,
+        avg ? f : null,
+        avg >> 2,
+        mom,
+        om,
+      )
+        ? 1
+        : 0,
     stream7Floor: null,
     firstNonFinite: (p, n) => {
       const o = p >> 2;
@@ -242,6 +302,10 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
     rfftInverse: (re, im, x, tab, m) => rfftInverse(heap, re, im, x, tab, m),
     spectralMac: (yRe, yIm, wRe, wIm, xRe, xIm, head, parts, bins) =>
       spectralMac(heap, yRe, yIm, wRe, wIm, xRe, xIm, head, parts, bins),
+    spectralMac2: (yRe, yIm, wRe, wIm, y2Re, y2Im, w2Re, w2Im, xRe, xIm, head, parts, bins) => {
+      spectralMac(heap, yRe, yIm, wRe, wIm, xRe, xIm, head, parts, bins);
+      spectralMac(heap, y2Re, y2Im, w2Re, w2Im, xRe, xIm, head, parts, bins);
+    },
     fdGradient: (gradRe, gradIm, xRe, xIm, gRe, gIm, fp, head, parts, bins, project, tab, buf, phiRe, phiIm) =>
       fdGradient(heap, gradRe, gradIm, xRe, xIm, gRe, gIm, fp, head, parts, bins, project, tab, buf, phiRe, phiIm),
     projectPartitions: (wRe, wIm, bins, from, to, tab, buf) =>
