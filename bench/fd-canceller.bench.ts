@@ -46,12 +46,16 @@ const B = 128;
 const configFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, { model: { blockSize: B, filterMs: (taps * 1000) / RATE } });
 
-type Impl = 'simd' | 'legacy';
-const IMPLS: readonly Impl[] = ['legacy', 'simd'];
+type Impl = 'simd' | 'unfused' | 'legacy';
+const IMPLS: readonly Impl[] = ['legacy', 'unfused', 'simd'];
 const LABEL: Record<Impl, string> = {
   simd: 'FD-Adamax, float32 SIMD kernels (library: `createReferenceCanceller`)',
+  unfused:
+    'the same, fusions off (two spectral MACs per block, backup-copy-and-scan transactional step: the previous library path)',
   legacy: 'FD-Adamax, float64 JS filter (before; baseline)',
 };
+/** Warm-up of the resident streams: V8 runs JS→wasm calls through its generic wrapper until an exported function has had ~1000 calls (per stream instance; one call per block ≈ 2.7 s at 48 kHz). */
+const WARM_SECONDS = quick ? 0.5 : 3;
 
 /**
  * The baseline: the same adapter and options as `createReferenceCanceller` builds, around the
@@ -82,8 +86,20 @@ function makeLegacy(config: ReferenceCancellerConfig): AdaptiveFilter {
   });
 }
 
+/** The library's canceller with its fused paths switched off (the previous path; bit-identical output, tested). */
+function makeUnfused(config: ReferenceCancellerConfig): AdaptiveFilter {
+  const f = createReferenceCanceller(config, RATE) as OptimizedFilter;
+  (f.model as unknown as { learnWithOutput?: unknown }).learnWithOutput = undefined;
+  (f.core as unknown as { checksAhead: boolean }).checksAhead = false;
+  return f;
+}
+
 const make = (impl: Impl, taps: number): AdaptiveFilter =>
-  impl === 'simd' ? createReferenceCanceller(configFor(taps), RATE) : makeLegacy(configFor(taps));
+  impl === 'simd'
+    ? createReferenceCanceller(configFor(taps), RATE)
+    : impl === 'unfused'
+      ? makeUnfused(configFor(taps))
+      : makeLegacy(configFor(taps));
 
 const { d, x } = makeSpeedSignal(RATE);
 
@@ -113,15 +129,26 @@ function feed(filters: AdaptiveFilter[], blocks: number, start: number): void {
   }
 }
 
-/** Streams per core of R resident streams over `seconds` of audio (after 0.25 s of warm-up). */
-function streamsPerCore(impl: Impl, seconds: number): { perCore: number; wallPerCore: number } {
-  const filters = Array.from({ length: STREAMS }, () => make(impl, 1024));
-  const warm = Math.round((0.25 * RATE) / B);
-  feed(filters, warm, 0);
+/** R resident streams per filter kind, built and warmed up once (WARM_SECONDS of audio each). */
+const resident = new Map<Impl, AdaptiveFilter[]>();
+function residentStreams(impl: Impl): AdaptiveFilter[] {
+  let filters = resident.get(impl);
+  if (!filters) {
+    filters = Array.from({ length: STREAMS }, () => make(impl, 1024));
+    feed(filters, Math.round((WARM_SECONDS * RATE) / B), 0);
+    resident.set(impl, filters);
+  }
+  return filters;
+}
+
+/** Streams per core of R resident streams over the next `seconds` of audio of repetition `rep`. */
+function streamsPerCore(impl: Impl, seconds: number, rep: number): { perCore: number; wallPerCore: number } {
+  const filters = residentStreams(impl);
   const blocks = Math.round((seconds * RATE) / B);
+  const start = Math.round((WARM_SECONDS * RATE) / B) + rep * blocks;
   const c0 = cpuMs();
   const w0 = performance.now();
-  feed(filters, blocks, warm);
+  feed(filters, blocks, start);
   const cpu = (cpuMs() - c0) / 1000;
   const wall = (performance.now() - w0) / 1000;
   const audio = (blocks * B) / RATE;
@@ -188,20 +215,21 @@ const spread = (s: { med: number; min: number; max: number }, digits = 1): strin
 
 const load0 = loadavg()[0]!;
 const seconds = quick ? 0.5 : 2;
-const per: Record<Impl, number[]> = { simd: [], legacy: [] };
-const perWall: Record<Impl, number[]> = { simd: [], legacy: [] };
+const per: Record<Impl, number[]> = { simd: [], unfused: [], legacy: [] };
+const perWall: Record<Impl, number[]> = { simd: [], unfused: [], legacy: [] };
 const lat: Record<string, { p50: number[]; p99: number[]; p999: number[] }> = {};
 const ratios: number[] = [];
+const fusedRatios: number[] = [];
 const clip = noisySpeech48k(quick ? 5 : 20);
 const rt: number[] = [];
 for (let r = 0; r < REPS; r++) {
-  const pair: Record<Impl, number> = { simd: 0, legacy: 0 };
+  const pair: Record<Impl, number> = { simd: 0, unfused: 0, legacy: 0 };
   for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
-    const s = streamsPerCore(impl, seconds);
+    const s = streamsPerCore(impl, seconds, r);
     per[impl].push(s.perCore);
     perWall[impl].push(s.wallPerCore);
     pair[impl] = s.perCore;
-    for (const taps of [1024, 2048]) {
+    for (const taps of impl === 'unfused' ? [] : [1024, 2048]) {
       const key = `${impl}/${taps}`;
       lat[key] ??= { p50: [], p99: [], p999: [] };
       const l = latency(impl, taps, quick ? 3 : 10);
@@ -211,8 +239,11 @@ for (let r = 0; r < REPS; r++) {
     }
   }
   ratios.push(pair.simd / pair.legacy);
+  fusedRatios.push(pair.simd / pair.unfused);
   rt.push(denoiserRealTime(clip));
-  console.log(`rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, legacy ${fmt(pair.legacy)}`);
+  console.log(
+    `rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, unfused ${fmt(pair.unfused)}, legacy ${fmt(pair.legacy)}`,
+  );
 }
 const load1 = loadavg()[0]!;
 
@@ -220,18 +251,21 @@ const lines: string[] = [];
 lines.push('## Audio path: FD canceller streams per core, block latency, single-channel real-time factor');
 lines.push('');
 lines.push(
-  `Command: \`${['node --import tsx bench/fd-canceller.bench.ts', ...args].join(' ')}\` — node ${process.version}, ${availableParallelism()} logical CPUs shared with other jobs (load average ${fmt(load0, 2)} before / ${fmt(load1, 2)} after). ${REPS} interleaved repetitions (the two filters alternate, order reversed every other repetition); median (min–max). CPU time = \`process.cpuUsage\` (user + system) of this single-threaded process, which counts only the time the process ran; wall time is inflated by the other jobs.`,
+  `Command: \`${['node --import tsx bench/fd-canceller.bench.ts', ...args].join(' ')}\` — node ${process.version}, ${availableParallelism()} logical CPUs shared with other jobs (load average ${fmt(load0, 2)} before / ${fmt(load1, 2)} after). ${REPS} interleaved repetitions (the filters alternate, order reversed every other repetition); median (min–max). CPU time = \`process.cpuUsage\` (user + system) of this single-threaded process, which counts only the time the process ran; wall time is inflated by the other jobs.`,
 );
 lines.push('');
 lines.push(
-  `48 kHz, 128-sample blocks (2,667 µs budget), the CLI's canceller (\`createReferenceCanceller\` from \`referenceCancellerConfig(48000)\`, REFERENCE_DEFAULTS with 128-sample blocks and the filter length of the row). ${STREAMS} resident streams fed block by block in turn, ${seconds} s of audio per repetition after 0.25 s of warm-up:`,
+  `48 kHz, 128-sample blocks (2,667 µs budget), the CLI's canceller (\`createReferenceCanceller\` from \`referenceCancellerConfig(48000)\`, REFERENCE_DEFAULTS with 128-sample blocks and the filter length of the row). ${STREAMS} resident streams per row, built once and warmed up with ${WARM_SECONDS} s of audio (V8 calls wasm through a generic JS-to-wasm wrapper until each exported function of each stream's instance has had ~1000 calls, ≈ 2.7 s of blocks: a long-running stream is measured, not its start-up), fed block by block in turn, ${seconds} s of audio per repetition:`,
 );
 lines.push('');
-lines.push('| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) |');
-lines.push('|---|---:|---:|---:|');
-for (const impl of ['simd', 'legacy'] as const) {
+lines.push(
+  '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × fusions off (paired) |',
+);
+lines.push('|---|---:|---:|---:|---:|');
+for (const impl of ['simd', 'unfused', 'legacy'] as const) {
+  const vsBase = impl === 'simd' ? spread(stats(ratios), 2) : impl === 'legacy' ? '1' : '—';
   lines.push(
-    `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${impl === 'simd' ? spread(stats(ratios), 2) : '1'} |`,
+    `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${vsBase} | ${impl === 'simd' ? spread(stats(fusedRatios), 2) : impl === 'unfused' ? '1' : '—'} |`,
   );
 }
 lines.push('');
