@@ -235,11 +235,15 @@ async function measure(
   const cpuTimes: number[][] = variants.map(() => []);
   const mem = variants.map(() => ({ before: Number.POSITIVE_INFINITY, max: 0, after: 0 }));
   const finals: (Float32Array | null)[] = variants.map(() => null);
-  for (let rep = -1; rep < reps; rep++) {
+  // rep −2: JIT warm-up (its weights are compared); rep −1: the heap figures, with gc forced before
+  // and after each run (`--expose-gc`); reps ≥ 0: timed, no forced gc (a forced full gc leaves
+  // concurrent sweeping that process.cpuUsage would count in the next timed run).
+  for (let rep = -2; rep < reps; rep++) {
     const order = variants.map((_, v) => v);
     if (rep % 2) order.reverse();
+    const heapRep = rep === -1;
     for (const v of order) {
-      gc?.();
+      if (heapRep) gc?.();
       const before = heap();
       const probe = new HeapProbe();
       const c0 = process.cpuUsage();
@@ -248,18 +252,17 @@ async function measure(
       const ms = performance.now() - t0;
       const c = process.cpuUsage(c0);
       probe.tick();
-      gc?.();
-      const after = heap();
-      if (rep < 0) {
-        finals[v] = w;
-        continue; // warm-up
+      if (heapRep) {
+        gc?.();
+        const m = mem[v]!;
+        m.before = before;
+        m.max = probe.max;
+        m.after = heap();
       }
+      if (rep === -2) finals[v] = w;
+      if (rep < 0) continue;
       times[v]!.push(ms);
       cpuTimes[v]!.push((c.user + c.system) / 1000);
-      const m = mem[v]!;
-      m.before = Math.min(m.before, before);
-      m.max = Math.max(m.max, probe.max);
-      m.after = Math.max(m.after, after);
     }
     if (rep >= 0) log(`rep ${rep + 1}/${reps}: ${variants.map((_, v) => times[v]!.at(-1)!.toFixed(0)).join(' / ')} ms`);
   }
@@ -379,7 +382,7 @@ function renderMarkdown(
     '',
     `Machine: node ${process.version} (V8 ${process.versions.v8}), ${cpu}, ${cpus().length} logical CPUs, ${process.platform} ${process.arch}. Single thread. Load average at the start / end: ${m.load0.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} (a shared machine: absolute wall times vary between repetitions; the overhead columns are medians of per-repetition paired ratios, and CPU time = \`process.cpuUsage\` of this process).`,
     '',
-    `Workload: ${m.seconds / 60} min of synthetic 16 kHz audio (${m.frames.toLocaleString('en-US')} frames of ${FRAME} samples): reference = seeded white noise, primary = the noise through a fixed random ${TAPS}-tap FIR path. Model FirFilter(${TAPS} taps), Adamax(lr ${LR}, backend auto). ${m.reps} timed repetitions after one warm-up; in each repetition the variants run back to back (order reversed every other repetition). Heap: \`process.memoryUsage().heapUsed\` before the run, max sampled every 256 frames, after the run${gc ? ' (gc forced before/after: `--expose-gc`)' : ' (no `--expose-gc`: before/after include garbage not yet collected)'}; the input signal (${((2 * m.frames * FRAME * 4) / 1048576).toFixed(0)} MiB of Float32Array, pre-generated so that synthesis is not timed) lives in ArrayBuffers outside the V8 heap and is not counted.`,
+    `Workload: ${m.seconds / 60} min of synthetic 16 kHz audio (${m.frames.toLocaleString('en-US')} frames of ${FRAME} samples): reference = seeded white noise, primary = the noise through a fixed random ${TAPS}-tap FIR path. Model FirFilter(${TAPS} taps), Adamax(lr ${LR}, backend auto). ${m.reps} timed repetitions after one warm-up and one heap run; in each repetition the variants run back to back (order reversed every other repetition). Heap (from the heap run, not timed): \`process.memoryUsage().heapUsed\` before the run, max sampled every 256 frames, after the run${gc ? ' (gc forced before/after: `--expose-gc`)' : ' (no `--expose-gc`: before/after include garbage not yet collected)'}; the input signal (${((2 * m.frames * FRAME * 4) / 1048576).toFixed(0)} MiB of Float32Array, pre-generated so that synthesis is not timed) lives in ArrayBuffers outside the V8 heap and is not counted.`,
     '',
     `Final weights bit-identical across all variants (both workloads): **${m.identical ? 'yes' : 'NO'}**.`,
     '',
