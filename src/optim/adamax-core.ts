@@ -295,15 +295,7 @@ export class AdamaxCore {
     const { grads, params, present, offs, lens } = this;
     const nGroups = lens.length;
     this.clipGradients();
-    if (this.hp.weightDecay !== null) {
-      const wd = this.wd;
-      for (let k = 0; k < nGroups; k++) {
-        if (!present[k] || !this.decayMask[k]) continue;
-        const lr = this.lr.read(this.rawIterations);
-        const end = offs[k]! + lens[k]!;
-        for (let i = offs[k]!; i < end; i++) params[i] = f32(params[i]! - f32(f32(params[i]! * wd) * lr));
-      }
-    }
+    if (this.hp.weightDecay !== null) this.decayWeights();
     const lr = this.lr.read(this.rawIterations);
     this.lastLearningRate = lr;
     const b1p = this.powf(this.b1, t);
@@ -312,29 +304,7 @@ export class AdamaxCore {
     const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
     const mom = this.iterations !== 0 ? this.emaMomentum : 0;
     const om = f32(1 - mom);
-    if (lookAhead) {
-      const n = params.length;
-      const finite = this.arena.kernels.adamaxFinite;
-      if (
-        !finite(
-          this.pParams,
-          this.pGrads,
-          this.pM,
-          this.pU,
-          n,
-          lr,
-          this.c1,
-          this.b2,
-          this.eps,
-          kden,
-          this.pAverage,
-          mom,
-          om,
-        )
-      ) {
-        return null;
-      }
-    }
+    if (lookAhead && !this.finiteAhead(lr, kden, mom, om)) return null;
     for (let k = 0; k < nGroups; k++) {
       if (!present[k]) continue;
       const o = offs[k]!;
@@ -374,6 +344,26 @@ export class AdamaxCore {
       }
     }
     return fused;
+  }
+
+  /** Weight decay `w ← w − (w · wd) · lr` of the present, not excluded groups (lr re-read per group, as Keras). */
+  private decayWeights(): void {
+    const { params, present, offs, lens } = this;
+    const wd = this.wd;
+    for (let k = 0; k < lens.length; k++) {
+      if (!present[k] || !this.decayMask[k]) continue;
+      const lr = this.lr.read(this.rawIterations);
+      const end = offs[k]! + lens[k]!;
+      for (let i = offs[k]!; i < end; i++) params[i] = f32(params[i]! - f32(f32(params[i]! * wd) * lr));
+    }
+  }
+
+  /** The look-ahead kernel over the whole buffer: whether the update (and EMA) with these scalars stays finite. */
+  private finiteAhead(lr: number, kden: number, mom: number, om: number): boolean {
+    const finite = this.arena.kernels.adamaxFinite;
+    const n = this.params.length;
+    const { c1, b2, eps } = this;
+    return finite(this.pParams, this.pGrads, this.pM, this.pU, n, lr, c1, b2, eps, kden, this.pAverage, mom, om) !== 0;
   }
 
   /** Whether every group has a gradient this step. */
