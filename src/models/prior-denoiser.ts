@@ -22,7 +22,7 @@ export interface PriorDenoiserOptions {
 
 /** Default online adaptation of the prior's last layer. */
 export const DEFAULT_PRIOR_ADAPTATION: PriorAdaptationOptions = Object.freeze({
-  learningRate: 0.0005,
+  learningRate: 0.0002,
   accumulation: 4,
   emaMomentum: 0.98,
   weightDecay: 0,
@@ -42,7 +42,7 @@ export function bundledPriorWeights(): PriorWeights {
  *
  * A small gain network (trained offline by `scripts/train-prior.ts` with this project's Adamax on
  * synthetic speech plus generated noises) maps 40 band log-energies (62.5 Hz bands below ~600 Hz,
- * ERB-like above, to 8 kHz), 5 frames of context, two running averages and the band noise
+ * ERB-like above, to 8 kHz), 8 frames of context, three running averages and the band noise
  * tracker's estimate to per-band gains. It runs at the input's own rate (8–48 kHz, full-band output;
  * above 8 kHz a Wiener gain on the tracked noise capped by the top band's gain), latency N/2
  * samples (≤ 10.7 ms). The online adaptation (on by default) corrects the last layer while
