@@ -81,8 +81,13 @@ export interface ReferenceCancellerConfig {
 export interface ReferenceCancellerOverrides {
   /** Keras-style optimizer arguments (snake_case, as `Adamax.getConfig()`); they win over the defaults. */
   readonly optimizer?: Partial<AdamaxConfig>;
-  /** Model structure. `blockSize` absent: the largest power of two ≤ `REFERENCE_DEFAULTS.blockMs` at the rate. */
-  readonly model?: Partial<ReferenceModelConfig>;
+  /**
+   * Model structure. `blockSize` absent: the largest power of two ≤ `REFERENCE_DEFAULTS.blockMs` at
+   * the rate. `twoPath` may give only some knobs (the rest from the defaults).
+   */
+  readonly model?: Partial<Omit<ReferenceModelConfig, 'twoPath'>> & {
+    readonly twoPath?: Partial<ReferenceTwoPathConfig>;
+  };
   /** β2 as a time constant in seconds (wins over `optimizer.beta_2`). */
   readonly beta2Seconds?: number;
   /** EMA output time constant in seconds, 0 = raw weights (wins over `optimizer.use_ema` / `ema_momentum`). */
@@ -189,7 +194,7 @@ export function referenceCancellerConfig(
   return { optimizer: Adamax.fromConfig(opt).getConfig(), model };
 }
 
-function withoutTwoPath(mo: Partial<ReferenceModelConfig>): Partial<ReferenceModelConfig> {
+function withoutTwoPath(mo: NonNullable<ReferenceCancellerOverrides['model']>): Partial<ReferenceModelConfig> {
   const { twoPath: _t, ...rest } = mo;
   return rest;
 }

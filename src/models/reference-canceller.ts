@@ -1,7 +1,7 @@
 import { ShapeError } from '../core/errors.js';
 import { IssueCollector } from '../core/validate.js';
 import type { Adamax } from '../optim/adamax.js';
-import type { AdamaxCore } from '../optim/adamax-core.js';
+import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import { PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
@@ -112,10 +112,10 @@ const PY = 2; // smoothed background prediction power
 const REC = 3; // recent reference level (gate)
 const EF = 4; // smoothed foreground error energy
 const EB = 5; // smoothed background error energy
-const LR_SET = 6; // last lr written to the optimizer
+const LR_CAP = 6; // largest lr handed to an optimizer (float32-safe)
 const LR = 7; // this block's lr
 const RHO = 8; // this block's level ratio
-const LR_SET_F = 9; // last foreground lr written
+// slot 9: unused
 const FLOOR = 10; // slew-limited floor of the level ratio
 const BOOST = 11; // foreground lr boost above 1 (decays)
 // this block's powers (passed to the helpers through the array: a double argument would be boxed)
@@ -287,10 +287,21 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.taps = B * partitions;
     this.model = new PartitionedFdFilter({ blockSize: B, partitions, constrained: true, projectGradient: false });
     this.optimizer = options.optimizer;
-    this.core = options.optimizer.buildFlat(this.model.layout);
-    this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundOptimizer = options.foregroundOptimizer ?? null;
-    this.foregroundCore = this.foregroundOptimizer?.buildFlat(this.model.layout) ?? null;
+    // One arena for the filter's state and both learners: the kernels read the weights and write
+    // the gradients in place, and both Adamax cores call the same wasm function (a call site that
+    // sees two wasm instances is polymorphic and boxes its double arguments: an allocation per step).
+    const n0 = this.model.layout.size;
+    const fo = this.foregroundOptimizer;
+    const reserve =
+      AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
+      (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0);
+    this.state = this.model.createState(reserve);
+    const arena = this.model.arenaOf(this.state);
+    const where = arena ? { arena } : {};
+    this.core = options.optimizer.buildFlat(this.model.layout, where);
+    this.baseLearningRate = options.optimizer.learningRate;
+    this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
     this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
     this.twoPath = options.twoPath ?? true;
     this.levelNormalization = options.levelNormalization ?? 'residual';
@@ -313,7 +324,6 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.floorRise = 10 ** ((options.floorRiseDbPerSecond ?? 3) / 10 / rate);
     this.boostExtra = (options.copyBoost ?? 1) - 1;
     this.boostDecay = decay(options.copyBoostSeconds ?? 0.5, rate);
-    this.state = this.model.createState();
     const n = this.model.layout.size;
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
@@ -365,8 +375,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     st.head = 0;
     st.frames = 0;
     this.s.fill(0);
-    this.s[LR_SET] = Number.NaN;
-    this.s[LR_SET_F] = Number.NaN;
+    this.s[LR_CAP] = 1e6;
     this.s[FLOOR] = Number.POSITIVE_INFINITY;
     this.s[BOOST] = this.boostExtra;
     this.floor.reset();
@@ -493,12 +502,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
     } else if (this.levelNormalization === 'primary') {
       s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
     }
-    // re-set an optimizer's rate only when it moved by more than 1 % (the setter boxes its argument)
+    // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO];
-    if (!(Math.abs(s[LR] - s[LR_SET]) <= 0.01 * s[LR_SET])) {
-      this.optimizer.learningRate = s[LR];
-      s[LR_SET] = s[LR];
-    }
+    if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
+    this.optimizer.setLearningRateFrom(s, LR);
     const core = this.core;
     const part = this.frames % this.model.partitions;
     core.step();
@@ -510,10 +517,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       this.model.gradientInto(this.state, fc.grads, null);
       s[LR] = this.foregroundLearningRate * s[RHO] * (1 + s[BOOST]);
       s[BOOST] *= this.boostDecay;
-      if (!(Math.abs(s[LR] - s[LR_SET_F]) <= 0.01 * s[LR_SET_F])) {
-        this.foregroundOptimizer!.learningRate = s[LR];
-        s[LR_SET_F] = s[LR];
-      }
+      if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
+      this.foregroundOptimizer!.setLearningRateFrom(s, LR);
       fc.step();
       this.model.constrain(fc.params, part);
     }

@@ -154,6 +154,15 @@ export class Adamax {
     this.lr.set(value);
   }
 
+  /**
+   * Sets a number learning rate to `source[index]` without boxing a double (for per-block rates in
+   * audio loops; allocation-free). Throws for an optimizer whose learning rate is a schedule or a
+   * callable, or for a non-finite value (the rate is then unchanged).
+   */
+  setLearningRateFrom(source: Float64Array, index: number): void {
+    this.lr.setValueFrom(source, index);
+  }
+
   /** Sets the learning rate to a number, a schedule or a function (same rules as the setter). */
   setLearningRate(value: LearningRateInput): void {
     this.lr.set(value);

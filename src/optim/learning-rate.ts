@@ -56,6 +56,22 @@ export class LearningRate {
     }
   }
 
+  /**
+   * Sets a number learning rate from `source[index]` (float32-rounded), for audio loops: the value
+   * is read from a typed array, so no double is boxed to pass it. Only for a learning rate that is
+   * already a number; throws (without changing it) for a schedule, a callable or a non-finite value.
+   */
+  setValueFrom(source: Float64Array, index: number): void {
+    const v = f32(source[index]);
+    if (this.kind !== 'value' || !Number.isFinite(v)) {
+      throw new AdamaxStreamError(
+        'not_settable',
+        `setLearningRateFrom needs a number learning rate (not a schedule or a callable) and a finite float32 value. Received: ${this.kind} learning rate, value ${source[index]}`,
+      );
+    }
+    this.value = v;
+  }
+
   /** The value used at raw micro-step `raw` (float32). Calls a callable once per read. */
   read(raw: number): number {
     if (this.kind === 'value') return this.value;

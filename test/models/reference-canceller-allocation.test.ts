@@ -1,0 +1,63 @@
+/**
+ * The two-path reference canceller's `process()` allocates nothing in the steady state: each design
+ * runs in a fresh Node process with a 1 MB young generation (reference-canceller-alloc-child.ts),
+ * 48 kHz, 128-sample blocks, 64 ms filter, a scene whose level, colour and path change (copies,
+ * resets and the gate all run). Allocation-free = a window of 33 750 blocks with no scavenge and
+ * < 4 B of heap growth per block (any per-block object is ≥ 12 B). Calibrated: the same loop plus
+ * one escaping Float32Array(16) per block must be caught. Holds on Node 20, 22 and 24 (run by hand
+ * with `npx -y node@22` / `node@24`).
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Probe {
+  readonly bytesPerBlock: number | null;
+  readonly finite: boolean;
+  readonly copies: number;
+  readonly backgroundResets: number;
+  readonly gated: number;
+}
+
+function probe(mode: string): Probe {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--max-semi-space-size=1',
+      '--import',
+      'tsx',
+      join(here, 'reference-canceller-alloc-child.ts'),
+      mode,
+      '10',
+    ],
+    { encoding: 'utf8', timeout: 170_000 },
+  );
+  expect(child.status, child.stderr).toBe(0);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Probe;
+}
+
+describe('ReferenceCanceller allocation (child process, calibrated)', () => {
+  it.each(['learner', 'ema', 'copy'] as const)(
+    'two-path, foreground %s: process() allocates nothing in the steady state',
+    (mode) => {
+      const r = probe(mode);
+      expect(r.finite).toBe(true);
+      // every path of the two-path logic ran in the measured loop
+      expect(r.copies, JSON.stringify(r)).toBeGreaterThan(0);
+      expect(r.gated, JSON.stringify(r)).toBeGreaterThan(0);
+      if (mode !== 'copy') expect(r.backgroundResets, JSON.stringify(r)).toBeGreaterThan(0);
+      expect(r.bytesPerBlock, JSON.stringify(r)).not.toBeNull();
+      expect(r.bytesPerBlock!, JSON.stringify(r)).toBeLessThan(4);
+    },
+    180_000,
+  );
+
+  it('the probe catches one small allocation per block', () => {
+    const r = probe('control');
+    expect(r.bytesPerBlock === null || r.bytesPerBlock >= 16, JSON.stringify(r)).toBe(true);
+  }, 180_000);
+});
