@@ -34,7 +34,7 @@ import {
   V1_DEFAULT_FD,
   type V2Method,
 } from './lib/v2-methods.js';
-import { criterionV2, summarise, type V2ClipScore, type V2Summary } from './lib/v2-metrics.js';
+import { criterionV2, summarise, type V2ClipScore, type V2Summary, withFairRecovery } from './lib/v2-metrics.js';
 import { type V2Job, V2Pool } from './lib/v2-worker.js';
 
 interface Args {
@@ -104,13 +104,41 @@ async function tune(pool: V2Pool, clips: readonly V2ClipSpec[], budget: number):
 const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : v > 0 ? '∞' : 'n/a');
 const fmtS = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : '∞');
 
-function row(name: string, s: V2Summary, extra = ''): string {
-  return `| ${name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${s.diverged} |${extra}`;
+function row(name: string, s: V2Summary, fair: V2Summary): string {
+  return `| ${name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmtS(fair.recoveryMedian)} / ${fmtS(fair.recoveryP90)} | ${fmt(s.worst)} | ${s.diverged} |`;
 }
+
+/** Summary of the same scores with the fair recovery variant (target capped by the oracle's post-change steady state). */
+const fairOf = (scores: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): V2Summary =>
+  summarise(withFairRecovery(scores, oracle));
 
 /** Per-clip oracle NLMS: for every clip, the best μ of a grid by whole-clip SI-SDR (an upper baseline). */
 async function oracleNlms(pool: V2Pool, clips: readonly V2ClipSpec[], grid: readonly number[]): Promise<V2ClipScore[]> {
-  const runs = grid.map((mu) => ({ method: NLMS_METHOD.name, config: { mu, regularization: 1e-8 } }));
+  return oracle(
+    pool,
+    clips,
+    grid.map((mu) => ({ method: NLMS_METHOD.name, config: { mu, regularization: 1e-8 } })),
+  );
+}
+
+/** 48 kHz proxy of the oracle: a per-clip oracle FD-NLMS (constrained, 64 ms), best μ of a grid. */
+async function oracleFdNlms(pool: V2Pool, clips: readonly V2ClipSpec[]): Promise<V2ClipScore[]> {
+  return oracle(
+    pool,
+    clips,
+    FD_ORACLE_GRID.map((mu) => ({
+      method: FD_NLMS_METHOD.name,
+      config: { mu, smoothing: 0.9, regularization: 1e-8, constrained: true },
+    })),
+  );
+}
+const FD_ORACLE_GRID = [0.05, 0.2, 0.5] as const;
+
+async function oracle(
+  pool: V2Pool,
+  clips: readonly V2ClipSpec[],
+  runs: readonly { method: string; config: unknown }[],
+): Promise<V2ClipScore[]> {
   const scores = await evaluate(pool, clips, runs);
   return clips.map((_, c) => {
     let best = scores[0][c];
@@ -136,8 +164,14 @@ function perKindTable(named: readonly { name: string; scores: readonly V2ClipSco
 
 /** Ablations of the chosen two-path configuration: one design choice changed at a time. */
 function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[] {
+  const convex = k.combination === 'convex';
   return [
     { name: 'chosen', config: k },
+    convex
+      ? { name: 'no convex combination (output = foreground)', config: { ...k, combination: 'none' } }
+      : { name: 'per-bin convex combination (mixing lr 0.03)', config: { ...k, combination: 'convex', mixLr: 0.03 } },
+    { name: 'convex mixing lr ×3', config: { ...k, combination: 'convex', mixLr: 3 * (k.mixLr ?? 0.03) } },
+    { name: 'no copy boost (copyBoost 1)', config: { ...k, copyBoost: 1 } },
     { name: 'no reference gate (gateDb 0)', config: { ...k, gateDb: 0 } },
     { name: 'single path (no copy/reset)', config: { ...k, twoPath: false } },
     { name: 'long β2 (0.5 s)', config: { ...k, beta2Seconds: 0.5 } },
@@ -147,7 +181,6 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
     { name: "level ratio from the primary's power", config: { ...k, levelNormalization: 'primary' } },
     { name: 'no level normalisation', config: { ...k, levelNormalization: 'off' } },
     { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
-    { name: 'foreground-learner lr ×4 after each copy', config: { ...k, copyBoost: 4, copyBoostSeconds: 0.5 } },
   ];
 }
 
@@ -179,6 +212,7 @@ function render(file: string, taken: number): Results {
     testScores16: raw.testScores16,
     testScores48: raw.testScores48,
     oracle: raw.oracle,
+    oracle48: raw.oracle48,
     test16: clipSpecs('test', [16000], 1, raw.args.seconds),
     test48: clipSpecs('test', [48000], 1, raw.args.seconds),
     abl: ablations(canceller),
@@ -228,6 +262,8 @@ async function main(): Promise<void> {
   const rows48 = rows.filter((r) => r.method !== NLMS_METHOD.name);
   const testScores48 = await evaluate(pool, test48, rows48);
   log('test 48 kHz scored');
+  const oracle48 = await oracleFdNlms(pool, test48);
+  log('oracle FD-NLMS 48 kHz scored');
   const abl = ablations(canceller);
   const ablScores = await evaluate(
     pool,
@@ -244,6 +280,7 @@ async function main(): Promise<void> {
     testScores16,
     testScores48,
     oracle,
+    oracle48,
     test16,
     test48,
     abl,
@@ -259,7 +296,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--dump')) {
     // raw scores for `--render` (redirect stdout to a file)
     process.stdout.write(
-      `\nRAW ${JSON.stringify({ args, seconds, tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })), rows, testScores16, testScores48, oracle, ablScores })}\n`,
+      `\nRAW ${JSON.stringify({ args, seconds, tuned: tuned.map((t) => ({ name: t.method.name, config: t.config, criterion: t.criterion })), rows, testScores16, testScores48, oracle, oracle48, ablScores })}\n`,
     );
   }
 }
@@ -271,6 +308,8 @@ interface Results {
   testScores16: V2ClipScore[][];
   testScores48: V2ClipScore[][];
   oracle: V2ClipScore[];
+  /** 48 kHz: per-clip oracle FD-NLMS (the proxy of the oracle NLMS there). */
+  oracle48: V2ClipScore[];
   test16: V2ClipSpec[];
   test48: V2ClipSpec[];
   abl: { name: string; config: CancellerKnobs }[];
@@ -293,28 +332,39 @@ function report(args: Args, r: Results): string {
       `Every method runs at the native rate with a ${64} ms filter (RLS: ≤ 64 taps), blocks of 4 ms (64 at 16 kHz, 128 at 48 kHz), prequentially. ` +
       `Tuning: the same random-search budget (${args.budget} configurations over all knobs, structure included; the first is a hand-given start for every method: v1's tuned μ/λ for NLMS, FD-NLMS and RLS, today's default for FD-Adamax, the hand-picked setting for the two-path canceller) for every method on the ${V2_SCENE_KINDS.length} validation clips at 16 kHz (one per kind); criterion = (median whole-clip SI-SDR + median post-change SI-SDR)/2 − 2 dB per s of median recovery. ` +
       `Test: ${r.test16.length} clips at 16 kHz and ${r.test48.length} at 48 kHz (one per kind and rate); validation ${r.test16.length} + ${r.test48.length} more (48 kHz validation clips serve the ablations only). ` +
-      'Recovery: first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes.',
+      "Recovery (the issue's definition): first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes. " +
+      "**Fair recovery** (a second, clearly separate variant): the same, but the target is min(pre-change level, the per-clip oracle's post-change steady state = its median noise reduction over the last 1 s before the next change or the clip end) − 3 dB. Reason: the reference carries its own sensor noise at a fixed absolute level, so after a −20 dB drop of the noise source the reference's SNR falls by 20 dB and the pre-change noise reduction is unreachable for every method (the issue's definition then gives ∞ to all, the oracle included). The oracle is the per-clip oracle NLMS at 16 kHz and the per-clip oracle FD-NLMS at 48 kHz.",
     '',
   );
-  L.push('Per-clip oracle NLMS: best μ of {0.01, 0.05, 0.2} per clip by whole-clip SI-SDR.', '');
+  L.push(
+    `Per-clip oracle NLMS (16 kHz): best μ of {0.01, 0.05, 0.2} per clip by whole-clip SI-SDR. At 48 kHz the time-domain NLMS (3072 taps per sample) is too slow for this machine, so a **per-clip oracle FD-NLMS** (constrained, 64 ms, best μ of {${FD_ORACLE_GRID.join(', ')}}) stands in as a clearly labelled proxy.`,
+    '',
+  );
   const head = [
-    '| method | SI-SDR whole | SI-SDR 2 s post-change | recovery median / p90 (s) | worst clip | diverged |',
-    '|---|---|---|---|---|---|',
+    '| method | SI-SDR whole | SI-SDR 2 s post-change | recovery median / p90 (s) | fair recovery median / p90 (s) | worst clip | diverged |',
+    '|---|---|---|---|---|---|---|',
   ];
   L.push(`Test split, 16 kHz (${r.test16.length} clips):`, '', ...head);
   r.rows.forEach((row_, i) => {
-    L.push(row(row_.name, summarise(r.testScores16[i])));
+    L.push(row(row_.name, summarise(r.testScores16[i]), fairOf(r.testScores16[i], r.oracle)));
   });
-  L.push(row('NLMS, per-clip oracle μ', summarise(r.oracle)), '');
+  L.push(row('NLMS, per-clip oracle μ', summarise(r.oracle), fairOf(r.oracle, r.oracle)), '');
   L.push(
     `Test split, 48 kHz (${r.test48.length} clips; the time-domain NLMS, 3072 taps per sample, is left out for CPU time):`,
     '',
     ...head,
   );
   r.rows48.forEach((row_, i) => {
-    L.push(row(row_.name, summarise(r.testScores48[i])));
+    L.push(row(row_.name, summarise(r.testScores48[i]), fairOf(r.testScores48[i], r.oracle48)));
   });
-  L.push('');
+  L.push(
+    row(
+      'FD-NLMS, per-clip oracle μ (48 kHz proxy of the oracle NLMS)',
+      summarise(r.oracle48),
+      fairOf(r.oracle48, r.oracle48),
+    ),
+    '',
+  );
   const ci = r.rows.findIndex((x) => x.method === CANCELLER_METHOD.name);
   const newScores = r.testScores16[ci];
   const ci48 = r.rows48.findIndex((x) => x.method === CANCELLER_METHOD.name);
@@ -325,7 +375,8 @@ function report(args: Args, r: Results): string {
   L.push(
     ...perKindTable([
       { name: 'two-path (new)', scores: newScores },
-      { name: "today's default", scores: r.testScores16[r.rows.length - 1] },
+      { name: 'two-path, fair recovery', scores: withFairRecovery(newScores, r.oracle) },
+      { name: 'v1 default (one-path)', scores: r.testScores16[r.rows.length - 1] },
       { name: 'oracle NLMS', scores: r.oracle },
       { name: 'tuned NLMS', scores: r.testScores16[0] },
     ]),
@@ -335,21 +386,23 @@ function report(args: Args, r: Results): string {
   L.push(
     ...perKindTable([
       { name: 'two-path (new)', scores: r.testScores48[ci48] },
-      { name: "today's default", scores: r.testScores48[r.rows48.length - 1] },
+      { name: 'two-path, fair recovery', scores: withFairRecovery(r.testScores48[ci48], r.oracle48) },
+      { name: 'v1 default (one-path)', scores: r.testScores48[r.rows48.length - 1] },
+      { name: 'oracle FD-NLMS (proxy)', scores: r.oracle48 },
       { name: 'tuned FD-NLMS', scores: r.testScores48[r.rows48.findIndex((x) => x.method === FD_NLMS_METHOD.name)] },
     ]),
     '',
   );
-  L.push(...targets(newScores, r.oracle), '');
+  L.push(...targets(newScores, r.oracle, r.testScores48[ci48], r.oracle48), '');
   L.push('Ablations of the two-path canceller (validation, 16 + 48 kHz, one change at a time):', '');
   L.push(
-    '| variant | SI-SDR whole | SI-SDR post | recovery median / p90 (s) | worst | Δ whole vs chosen (median paired) |',
+    '| variant | SI-SDR whole | SI-SDR post | recovery median / p90 (s) | worst | Δ whole vs chosen (median paired) | Δ post vs chosen |',
   );
-  L.push('|---|---|---|---|---|---|');
+  L.push('|---|---|---|---|---|---|---|');
   r.abl.forEach((a, i) => {
     const s = summarise(r.ablScores[i]);
     L.push(
-      `| ${a.name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${fmt(delta(r.ablScores[i], r.ablScores[0], 'siSdr'), 2)} |`,
+      `| ${a.name} | ${fmt(s.siSdr)} | ${fmt(s.siSdrPost)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${fmt(delta(r.ablScores[i], r.ablScores[0], 'siSdr'), 2)} | ${fmt(delta(r.ablScores[i], r.ablScores[0], 'siSdrPost'), 2)} |`,
     );
   });
   L.push('', 'Tuned configurations (validation picks):', '');
@@ -358,28 +411,41 @@ function report(args: Args, r: Results): string {
   return L.join('\n');
 }
 
-function targets(nw: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): string[] {
+function recoveryRow(label: string, scores: readonly V2ClipScore[]): string {
+  const yes = (b: boolean): string => (b ? 'yes' : '**no**');
+  const kinds = V2_SCENE_KINDS.map((k) => ({ k, s: summarise(scores.filter((c) => c.kind === k)) }));
+  const ok = kinds.filter((x) => x.s.recoveryMedian <= 0.5 && x.s.recoveryP90 <= 1.5).map((x) => x.k);
+  const missed = kinds
+    .filter((x) => !ok.includes(x.k))
+    .map((x) => `${x.k} ${fmtS(x.s.recoveryMedian)}/${fmtS(x.s.recoveryP90)}`)
+    .join(', ');
+  return `| ${label} | met for ${ok.length} of ${kinds.length} kinds${missed ? ` (missed: ${missed})` : ''} | ${yes(ok.length === kinds.length)} |`;
+}
+
+function targets(
+  nw: readonly V2ClipScore[],
+  oracle: readonly V2ClipScore[],
+  nw48: readonly V2ClipScore[],
+  oracle48: readonly V2ClipScore[],
+): string[] {
   const s = summarise(nw);
   const o = summarise(oracle);
   const worstGap = Math.min(...nw.map((c, i) => c.siSdr - oracle[i].siSdr));
-  const kinds = V2_SCENE_KINDS.map((k) => ({ k, s: summarise(nw.filter((c) => c.kind === k)) }));
-  const recOk = kinds.filter((x) => x.s.recoveryMedian <= 0.5 && x.s.recoveryP90 <= 1.5).map((x) => x.k);
   const yes = (b: boolean): string => (b ? 'yes' : '**no**');
   return [
-    'Targets (two-path canceller, test split, 16 kHz where the oracle NLMS ran):',
+    'Targets (two-path canceller, test split; 16 kHz against the oracle NLMS, recovery also at 48 kHz):',
     '',
     '| target | value | met |',
     '|---|---|---|',
     `| median whole-clip SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdr)} vs ${fmt(o.siSdr)} (Δ ${fmt(s.siSdr - o.siSdr)}) | ${yes(s.siSdr >= o.siSdr + 3)} |`,
     `| median post-change SI-SDR ≥ oracle NLMS + 3 dB | ${fmt(s.siSdrPost)} vs ${fmt(o.siSdrPost)} (Δ ${fmt(s.siSdrPost - o.siSdrPost)}) | ${yes(s.siSdrPost >= o.siSdrPost + 3)} |`,
-    `| recovery median ≤ 0.5 s and p90 ≤ 1.5 s for every change kind | met for ${recOk.length} of ${kinds.length} kinds${
-      recOk.length < kinds.length
-        ? ` (missed: ${kinds
-            .filter((x) => !recOk.includes(x.k))
-            .map((x) => `${x.k} ${fmtS(x.s.recoveryMedian)}/${fmtS(x.s.recoveryP90)}`)
-            .join(', ')})`
-        : ''
-    } | ${yes(recOk.length === kinds.length)} |`,
+    recoveryRow("recovery median ≤ 0.5 s and p90 ≤ 1.5 s for every change kind (issue's definition, 16 kHz)", nw),
+    recoveryRow('the same, 48 kHz', nw48),
+    recoveryRow('the same with the FAIR recovery variant, 16 kHz', withFairRecovery(nw, oracle)),
+    recoveryRow(
+      'the same with the FAIR recovery variant, 48 kHz (oracle FD-NLMS proxy)',
+      withFairRecovery(nw48, oracle48),
+    ),
     `| worst clip ≥ its oracle NLMS − 1 dB | worst paired gap ${fmt(worstGap)} dB | ${yes(worstGap >= -1)} |`,
   ];
 }

@@ -45,6 +45,10 @@ export interface CancellerKnobs {
   /** Foreground-learner lr boost after each copy (1 = off) and its decay (s). */
   readonly copyBoost?: number;
   readonly copyBoostSeconds?: number;
+  /** Per-bin convex combination of the two paths ('none' when absent), its logits' lr and β2 (s). */
+  readonly combination?: 'none' | 'convex';
+  readonly mixLr?: number;
+  readonly mixBeta2Seconds?: number;
 }
 
 /** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
@@ -75,6 +79,9 @@ export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCanc
         floorRiseDbPerSecond: k.floorRiseDbPerSecond,
         copyBoost: k.copyBoost ?? 1,
         copyBoostSeconds: k.copyBoostSeconds ?? 0.5,
+        combination: k.combination ?? 'none',
+        mixLearningRate: k.mixLr ?? 0.1,
+        mixBeta2Seconds: k.mixBeta2Seconds ?? 0.05,
       },
     },
   };
@@ -102,10 +109,19 @@ export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCan
     k.foreground === 'learner'
       ? new Adamax({ learningRate: k.fgLr, beta1: k.beta1, beta2: betaFromTimeConstant(k.fgBeta2Seconds, rate) })
       : undefined;
+  const mix =
+    k.combination === 'convex'
+      ? new Adamax({
+          learningRate: k.mixLr ?? 0.1,
+          beta1: k.beta1,
+          beta2: betaFromTimeConstant(k.mixBeta2Seconds ?? 0.05, rate),
+        })
+      : undefined;
   return new ReferenceCanceller({
     sampleRate: fs,
     optimizer,
     ...(fg ? { foregroundOptimizer: fg } : {}),
+    ...(mix ? { mixOptimizer: mix } : {}),
     blockSize: B,
     filterMs: k.filterMs ?? V2_FILTER_MS,
     twoPath: k.twoPath,
@@ -262,9 +278,17 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     levelNormalization: rng.next() < 0.75 ? 'residual' : 'primary',
     floorSeconds: logU(rng, 0.5, 3),
     floorRiseDbPerSecond: logU(rng, 1, 10),
+    copyBoost: pick(rng, [1, 2, 4, 8]),
+    copyBoostSeconds: logU(rng, 0.2, 1),
+    combination: rng.next() < 0.6 ? 'convex' : 'none',
+    mixLr: logU(rng, 0.01, 0.3),
+    mixBeta2Seconds: logU(rng, 0.02, 0.5),
   }),
   make: makeCanceller,
-  /** The hand-picked starting point (the class defaults, a slow learner as the foreground). */
+  /**
+   * The hand-picked starting point: a slow learner as the foreground, its lr ×4 after each copy
+   * (decaying in 0.5 s), and the per-bin convex combination of the two paths (mixing lr 0.03).
+   */
   seedConfig: {
     lr: 0.03,
     beta1: 0.9,
@@ -285,6 +309,11 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     levelNormalization: 'residual',
     floorSeconds: 1.5,
     floorRiseDbPerSecond: 3,
+    copyBoost: 4,
+    copyBoostSeconds: 0.5,
+    combination: 'convex',
+    mixLr: 0.03,
+    mixBeta2Seconds: 0.05,
   },
 };
 

@@ -16,6 +16,13 @@ export interface V2ClipScore {
   /** Recovery time per change (s; Infinity = not within the clip). */
   readonly recovery: readonly number[];
   readonly diverged: boolean;
+  /** Noise reduction per 250 ms window (dB), kept to re-score recovery against another target. */
+  readonly nr: readonly number[];
+  /** Per change: its sample index, the median NR over its pre-change span, and the median NR over
+   * the last 1 s before the next change (or the clip's end): the post-change steady state. */
+  readonly changeAt: readonly number[];
+  readonly preLevel: readonly number[];
+  readonly steady: readonly number[];
 }
 
 const WINDOW = 0.25;
@@ -44,14 +51,41 @@ export function windowNr(sc: V2Scene, out: Float32Array): Float64Array {
  * change's pre-change span (2 s before it). Infinity when that never happens in the clip.
  */
 export function recoveryTime(nr: Float64Array, fs: number, at: number, preStart: number, preEnd: number): number {
+  return recoveryTo(nr, fs, at, preMedian(nr, fs, preStart, preEnd) - 3);
+}
+
+/** Median NR over the windows inside [from, to) (samples). */
+export function preMedian(nr: ArrayLike<number>, fs: number, from: number, to: number): number {
   const w = Math.round(WINDOW * fs);
-  const pre: number[] = [];
-  for (let j = Math.ceil(preStart / w); (j + 1) * w <= preEnd; j++) pre.push(nr[j]);
-  const target = median(pre) - 3;
+  const xs: number[] = [];
+  for (let j = Math.ceil(from / w); (j + 1) * w <= to && j < nr.length; j++) xs.push(nr[j]);
+  return median(xs);
+}
+
+/** First time after `at` where the mean of two consecutive windows reaches `target` dB (∞: never). */
+export function recoveryTo(nr: ArrayLike<number>, fs: number, at: number, target: number): number {
+  const w = Math.round(WINDOW * fs);
   for (let j = Math.floor(at / w); j + 1 < nr.length; j++) {
     if ((nr[j] + nr[j + 1]) / 2 >= target) return Math.max(0, (j * w - at) / fs);
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The FAIR recovery variant: the target of each change is min(pre-change level, the per-clip
+ * oracle's post-change steady state) − 3 dB, so a level the scene makes unreachable after the
+ * change (e.g. the reference's own sensor noise after a −20 dB drop of the source) is not required.
+ * Returns copies of `scores` whose `recovery` is re-scored that way (`oracle[i]` = the same clip).
+ */
+export function withFairRecovery(scores: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): V2ClipScore[] {
+  return scores.map((sc, i) => {
+    if (sc.diverged) return sc;
+    const o = oracle[i];
+    const recovery = sc.changeAt.map((at, c) =>
+      recoveryTo(sc.nr, sc.sampleRate, at, Math.min(sc.preLevel[c], o.steady[c]) - 3),
+    );
+    return { ...sc, recovery };
+  });
 }
 
 export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
@@ -60,11 +94,16 @@ export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
   const nr = windowNr(sc, out);
   const post: number[] = [];
   const recovery: number[] = [];
-  for (const c of sc.changes) {
+  const preLevel: number[] = [];
+  const steady: number[] = [];
+  sc.changes.forEach((c, ci) => {
     const b = Math.min(out.length, c.at + Math.round(2 * fs));
     post.push(diverged ? -50 : siSdr(sc.clean.subarray(c.at, b), out.subarray(c.at, b)));
-    recovery.push(diverged ? Number.POSITIVE_INFINITY : recoveryTime(nr, fs, c.at, c.preStart, c.preEnd));
-  }
+    preLevel.push(preMedian(nr, fs, c.preStart, c.preEnd));
+    recovery.push(diverged ? Number.POSITIVE_INFINITY : recoveryTo(nr, fs, c.at, preLevel[ci] - 3));
+    const end = ci + 1 < sc.changes.length ? sc.changes[ci + 1].at : out.length;
+    steady.push(preMedian(nr, fs, Math.max(c.at, end - fs), end));
+  });
   const whole = diverged ? -50 : siSdr(sc.clean, out);
   return {
     id: sc.id,
@@ -75,6 +114,10 @@ export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
     siSdrPost: post.length ? post.reduce((a, v) => a + v, 0) / post.length : Number.NaN,
     recovery,
     diverged,
+    nr: Array.from(nr, (v) => Math.round(v * 1000) / 1000),
+    changeAt: sc.changes.map((c) => c.at),
+    preLevel,
+    steady,
   };
 }
 

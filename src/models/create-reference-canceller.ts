@@ -41,10 +41,20 @@ function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): Re
           epsilon: o.epsilon,
         })
       : undefined;
+  const mixOptimizer =
+    t.combination === 'convex'
+      ? new Adamax({
+          learningRate: t.mixLearningRate,
+          beta1: o.beta_1,
+          beta2: betaFromTimeConstant(t.mixBeta2Seconds, blockRate),
+          epsilon: o.epsilon,
+        })
+      : undefined;
   return new ReferenceCanceller({
     sampleRate,
     optimizer: Adamax.fromConfig(o),
     ...(foregroundOptimizer ? { foregroundOptimizer } : {}),
+    ...(mixOptimizer ? { mixOptimizer } : {}),
     blockSize: m.blockSize,
     filterMs: m.filterMs,
     twoPath: t.copyAndReset,

@@ -41,6 +41,11 @@ export interface ReferenceTwoPathConfig {
   readonly floorRiseDbPerSecond: number;
   readonly copyBoost: number;
   readonly copyBoostSeconds: number;
+  /** 'convex': per-bin convex combination of background and foreground (λ_k = sigmoid(a_k)); 'none': the foreground. */
+  readonly combination: 'none' | 'convex';
+  /** Learning rate and β2 time constant (s) of the mixing logits' Adamax. */
+  readonly mixLearningRate: number;
+  readonly mixBeta2Seconds: number;
 }
 
 /** The structure of the canceller (everything but the optimizer), rate-free except `blockSize`. */
@@ -219,6 +224,13 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
       `\`levelNormalization\` must be 'residual', 'primary' or 'off'. Received: levelNormalization=${pyRepr(t.levelNormalization)}`,
     );
   }
+  if (t.combination !== 'none' && t.combination !== 'convex') {
+    c.add(
+      'twoPath.combination',
+      `\`combination\` must be 'none' or 'convex'. Received: combination=${pyRepr(t.combination)}`,
+    );
+  }
+  c.inRange('twoPath.mixLearningRate', t.mixLearningRate, 0, 100, false);
   c.boolean('twoPath.copyAndReset', t.copyAndReset);
   c.inRange('twoPath.foregroundLearningRate', t.foregroundLearningRate, 0, 10, false);
   c.inRange('twoPath.copyDb', t.copyDb, 0, 60, false);
@@ -233,6 +245,7 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
     'gateReleaseSeconds',
     'floorSeconds',
     'copyBoostSeconds',
+    'mixBeta2Seconds',
   ] as const) {
     c.inRange(`twoPath.${k}`, t[k], 1e-4, 3600, false);
   }

@@ -1,5 +1,7 @@
 import { ShapeError } from '../core/errors.js';
+import { createLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
+import { arenaFloatBytes } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
 import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
@@ -33,6 +35,14 @@ export interface ReferenceCancellerOptions {
   readonly copyBoost?: number;
   /** Decay time constant of the copy boost (s). Default 0.5. */
   readonly copyBoostSeconds?: number;
+  /**
+   * Optional per-bin convex combination of the two paths (Arenas-García 2006): the output filter is
+   * W_c = λ_k W_b + (1 − λ_k) W_f per bin k, λ_k = sigmoid(a_k), with a_k learnt by this Adamax
+   * (unbuilt) from the combined error. Default none: the output is the foreground.
+   */
+  readonly mixOptimizer?: Adamax;
+  /** Bound of the mixing logits |a_k| (λ stays in [sigmoid(−A), sigmoid(A)]). Default 4. */
+  readonly mixLimit?: number;
   /** Samples per block, a power of two. Default {@link ReferenceCanceller.blockSizeFor}(sampleRate). */
   readonly blockSize?: number;
   /** Filter length in milliseconds (rounded up to whole blocks). Default 64. */
@@ -83,6 +93,8 @@ const OPTION_KEYS = new Set([
   'sampleRate',
   'optimizer',
   'foregroundOptimizer',
+  'mixOptimizer',
+  'mixLimit',
   'copyBoost',
   'copyBoostSeconds',
   'blockSize',
@@ -115,7 +127,7 @@ const EB = 5; // smoothed background error energy
 const LR_CAP = 6; // largest lr handed to an optimizer (float32-safe)
 const LR = 7; // this block's lr
 const RHO = 8; // this block's level ratio
-// slot 9: unused
+const F_EO = 9; // this block's output energy (the combination's, else the foreground's)
 const FLOOR = 10; // slew-limited floor of the level ratio
 const BOOST = 11; // foreground lr boost above 1 (decays)
 // this block's powers (passed to the helpers through the array: a double argument would be boxed)
@@ -175,6 +187,11 @@ function validate(options: ReferenceCancellerOptions): void {
   if (fo !== undefined && (typeof fo.buildFlat !== 'function' || fo.built || fo === opt)) {
     c.add('foregroundOptimizer', '`foregroundOptimizer` must be a second, unbuilt Adamax instance.');
   }
+  const mo = options.mixOptimizer as Adamax | undefined;
+  if (mo !== undefined && (typeof mo.buildFlat !== 'function' || mo.built || mo === opt || mo === fo)) {
+    c.add('mixOptimizer', '`mixOptimizer` must be another unbuilt Adamax instance.');
+  }
+  c.inRange('mixLimit', options.mixLimit, 0, 30);
   c.throwIfAny();
 }
 
@@ -195,6 +212,9 @@ function decay(seconds: number, rate: number): number {
  * compare:     E_f ← α E_f + (1−α) Σe_f²,  E_b likewise
  *   E_b < E_f · 10^(−copyDb/10)  for copySeconds   →  W_f ← W_b           (copy: fast)
  *   E_b > E_f · 10^(resetDb/10)  for resetSeconds  →  W_b ← W_f, m ← 0    (reset a diverged background)
+ * convex (with mixOptimizer): output filter W_c[p][k] = W_f + λ_k (W_b − W_f),  λ_k = σ(a_k),
+ *              a_k ← Adamax step on  λ_k(1−λ_k) Σ_p ⟨∂loss(e_c)/∂W_c[p][k], W_b − W_f⟩,  |a_k| ≤ mixLimit
+ *              (e_c = d − y(W_c) is the output; without it the output is e_f)
  * gate:        P̄_x < R · 10^(−gateDb/10)  (R: recent reference level)  →  no learning at all
  * watchdog:    P_out > P_d · 10^(maxGainDb/10) → output d; sustained or non-finite →
  *              W_b, W_f ← last good snapshot (taken while the foreground reduced the primary)
@@ -251,6 +271,13 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly good: Float32Array;
   private readonly scratch: Float32Array;
   private readonly fgError: Float32Array;
+  /** Convex combination: the mixing logits' learner, the mixed weights, λ per bin, the gradient of W_c. */
+  readonly mixCore: AdamaxCore | null;
+  private readonly mixed: Float32Array | null;
+  private readonly lambda: Float32Array;
+  private readonly mixGrad: Float32Array | null;
+  private readonly mixError: Float32Array;
+  private readonly mixLimit: number;
   private readonly floor: MinimumTracker;
   private readonly s = new Float64Array(SLOTS);
   private readonly aLevel: number;
@@ -293,15 +320,24 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // sees two wasm instances is polymorphic and boxes its double arguments: an allocation per step).
     const n0 = this.model.layout.size;
     const fo = this.foregroundOptimizer;
+    const mo = options.mixOptimizer;
+    const bins = this.model.bins;
     const reserve =
       AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
-      (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0);
+      (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
+      (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) + arenaFloatBytes(n0) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
     this.core = options.optimizer.buildFlat(this.model.layout, where);
     this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
+    this.mixCore = mo?.buildFlat(createLayout([{ name: 'mix/logit', length: bins }]), where) ?? null;
+    this.mixed = mo ? (arena ? arena.allocF32(n0) : new Float32Array(n0)) : null;
+    this.mixGrad = mo ? new Float32Array(n0) : null;
+    this.lambda = new Float32Array(bins);
+    this.mixError = new Float32Array(B);
+    this.mixLimit = options.mixLimit ?? 4;
     this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
     this.twoPath = options.twoPath ?? true;
     this.levelNormalization = options.levelNormalization ?? 'residual';
@@ -347,6 +383,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     return this.core.params;
   }
 
+  /** The per-bin mixing weights λ_k of the convex combination (all ½ without one). */
+  get mixing(): Float32Array {
+    return this.lambda;
+  }
+
   /** The last good weights (restored on divergence). */
   get lastGoodWeights(): Float32Array {
     return this.good;
@@ -368,6 +409,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       fc.grads.fill(0);
       fc.rawIterations = 0;
     }
+    this.resetMix();
     const st = this.state;
     st.xPrev.fill(0);
     st.xRe.fill(0);
@@ -416,7 +458,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const model = this.model;
     // background learning pass (pushes the input spectra, fills the gradient), then the foreground
     model.learn(core.params, this.state, frame, this.scratch, core.grads);
-    const outputBackground = !this.twoPath && !core.average;
+    const outputBackground = !this.twoPath && !core.average && !this.mixCore;
     if (outputBackground) output.set(this.scratch);
     else model.forwardSameInput(this.fg, this.state, frame, output);
     let eb = 0;
@@ -429,22 +471,32 @@ export class ReferenceCanceller implements AdaptiveFilter {
       const y = d[i] - e[i];
       py += y * y;
     }
+    this.fgError.set(output);
+    let eo = ef;
+    if (this.mixCore) {
+      this.mixWeights();
+      model.forwardSameInput(this.mixed!, this.state, frame, output);
+      this.mixError.set(output);
+      eo = 0;
+      for (let i = 0; i < B; i++) eo += output[i] * output[i];
+    }
     eb /= B;
     ef /= B;
     py /= B;
-    if (!Number.isFinite(eb + ef + model.lastLoss[0])) {
+    eo /= B;
+    if (!Number.isFinite(eb + ef + eo + model.lastLoss[0])) {
       output.set(d);
       this.bypassed++;
       this.restore();
       return;
     }
-    if (this.foregroundCore) this.fgError.set(output);
     const s = this.s;
     s[F_PD] = pd;
     s[F_PX] = px;
     s[F_PY] = py;
     s[F_EF] = ef;
     s[F_EB] = eb;
+    s[F_EO] = eo;
     if (this.watchdog(d, output)) return;
     this.track();
     if (this.frames % this.snapshotBlocks === 0 && s[EF] < s[PD] && ef <= pd) this.good.set(this.fg);
@@ -452,13 +504,61 @@ export class ReferenceCanceller implements AdaptiveFilter {
       this.gated++;
       return;
     }
+    if (this.mixCore) this.adaptMix();
     this.adapt();
     if (this.twoPath) this.compare();
   }
 
+  /** W_c = W_f + λ_k (W_b − W_f), per bin k of every partition (re and im groups). */
+  private mixWeights(): void {
+    const wb = this.core.params;
+    const wf = this.fg;
+    const wc = this.mixed!;
+    const lam = this.lambda;
+    const bins = lam.length;
+    const rows = wc.length / bins;
+    for (let r = 0; r < rows; r++) {
+      const o = r * bins;
+      for (let k = 0; k < bins; k++) wc[o + k] = wf[o + k] + lam[k] * (wb[o + k] - wf[o + k]);
+    }
+  }
+
+  /**
+   * One Adamax step of the mixing logits from the combined error (before the paths learn):
+   * ∂loss/∂a_k = λ_k (1 − λ_k) Σ_p ⟨∂loss/∂W_c[p][k], W_b[p][k] − W_f[p][k]⟩ (re and im parts),
+   * then a_k ← clip(a_k, ±mixLimit), λ_k = 1 / (1 + e^(−a_k)).
+   */
+  private adaptMix(): void {
+    const model = this.model;
+    const mc = this.mixCore!;
+    const g = this.mixGrad!;
+    model.lastError.set(this.mixError);
+    model.gradientInto(this.state, g, null);
+    const wb = this.core.params;
+    const wf = this.fg;
+    const lam = this.lambda;
+    const ga = mc.grads;
+    const bins = lam.length;
+    const rows = g.length / bins;
+    ga.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const o = r * bins;
+      for (let k = 0; k < bins; k++) ga[k] += g[o + k] * (wb[o + k] - wf[o + k]);
+    }
+    for (let k = 0; k < bins; k++) ga[k] *= lam[k] * (1 - lam[k]);
+    mc.step();
+    const a = mc.params;
+    const lim = this.mixLimit;
+    for (let k = 0; k < bins; k++) {
+      if (a[k] > lim) a[k] = lim;
+      else if (a[k] < -lim) a[k] = -lim;
+      lam[k] = 1 / (1 + Math.exp(-a[k]));
+    }
+  }
+
   /** Output louder than the primary: bypass; sustained → restore the last good weights. True when restored. */
   private watchdog(d: Float32Array, output: Float32Array): boolean {
-    if (this.s[F_EF] > this.maxGain * this.s[F_PD] + 1e-10) {
+    if (this.s[F_EO] > this.maxGain * this.s[F_PD] + 1e-10) {
       output.set(d);
       this.bypassed++;
       if (++this.bypassCount >= this.watchdogBlocks) {
@@ -552,6 +652,17 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
   }
 
+  /** Mixing logits to 0 (λ = ½), their moments cleared. */
+  private resetMix(): void {
+    this.lambda.fill(0.5);
+    const mc = this.mixCore;
+    if (!mc) return;
+    mc.params.fill(0);
+    mc.m.fill(0);
+    mc.u.fill(0);
+    mc.grads.fill(0);
+  }
+
   /** Both paths back to the last good weights; moments cleared (a non-finite `u` too). */
   private restore(): void {
     const core = this.core;
@@ -562,6 +673,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     let finite = true;
     for (let i = 0; i < core.u.length; i++) if (!Number.isFinite(core.u[i])) finite = false;
     if (!finite) core.u.fill(0);
+    this.resetMix();
     this.s[EF] = this.s[PD];
     this.s[EB] = this.s[PD];
     this.bypassCount = 0;

@@ -93,13 +93,14 @@ describe('abrupt-noise-v2 smoke (committed fixtures, 16 kHz, seconds)', () => {
 });
 
 describe('abrupt-noise-v2 builds the canceller through the one factory', () => {
-  it('is bit-identical to the same canceller assembled by hand (16 and 48 kHz, each foreground kind)', () => {
+  it('is bit-identical to the same canceller assembled by hand (16 and 48 kHz, each foreground kind, convex or not)', () => {
     const seed = CANCELLER_METHOD.seedConfig as CancellerKnobs;
     for (const [fs, k] of [
       [16000, seed],
       [48000, seed],
       [16000, { ...seed, foreground: 'ema', gateDb: 0 }],
       [16000, { ...seed, foreground: 'copy', twoPath: false }],
+      [16000, { ...seed, combination: 'none', copyBoost: 1 }],
     ] as const) {
       const spec = clipSpecs('validation', [fs], 1, 6, 'fixtures').find((c) => c.kind === 'path')!;
       const sc = buildClip(spec);

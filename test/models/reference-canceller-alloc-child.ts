@@ -2,7 +2,7 @@
  * Child process of the reference canceller's allocation test (run with --expose-gc
  * --max-semi-space-size=1). Builds the canceller through the ONE factory at 48 kHz (128-sample blocks,
  * 64 ms filter) in the design given by argv[2] ('learner' | 'ema' | 'copy': two-path with that
- * foreground; 'one-path'; 'empty': the loop alone; 'control' = learner + one escaping
+ * foreground; 'convex': learner foreground + per-bin convex combination; 'one-path'; 'empty': the loop alone; 'control' = learner + one escaping
  * Float32Array(16) per block, the calibration). The input loops 8 s in which the reference's level
  * (±12 dB), colour and path change every 2 s, with a near-silent pause (the gate) and a bursty tone
  * in the primary (speech-like activity), so the level ratio, copies, resets and the gate all run.
@@ -26,7 +26,8 @@ const fs = 48000;
 const control = mode === 'control';
 // 'empty': the same loop without the canceller (the probe's floor)
 const empty = mode === 'empty';
-const foreground = control || empty ? 'learner' : mode;
+const convex = mode === 'convex';
+const foreground = control || empty || convex ? 'learner' : mode;
 const config = referenceCancellerConfig(
   fs,
   mode === 'one-path'
@@ -35,7 +36,13 @@ const config = referenceCancellerConfig(
         optimizer: { learning_rate: 0.03 },
         beta2Seconds: 0.05,
         emaSeconds: foreground === 'ema' ? 0.5 : 0,
-        model: { design: 'two-path', twoPath: { foreground: foreground as 'learner' | 'ema' | 'copy' } },
+        model: {
+          design: 'two-path',
+          twoPath: {
+            foreground: foreground as 'learner' | 'ema' | 'copy',
+            combination: convex || control ? 'convex' : 'none',
+          },
+        },
       },
 );
 const filter = createReferenceCanceller(config, fs);

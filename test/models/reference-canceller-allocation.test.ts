@@ -41,7 +41,7 @@ function probe(mode: string): Probe {
 }
 
 describe('ReferenceCanceller allocation (child process, calibrated)', () => {
-  it.each(['learner', 'ema', 'copy'] as const)(
+  it.each(['learner', 'ema', 'copy', 'convex'] as const)(
     'two-path, foreground %s: process() allocates nothing in the steady state',
     (mode) => {
       const r = probe(mode);

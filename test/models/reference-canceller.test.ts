@@ -241,3 +241,40 @@ describe('ReferenceCanceller', () => {
     expect(Array.from(c.foregroundWeights)).toEqual(Array.from(w));
   });
 });
+
+describe('ReferenceCanceller per-bin convex combination', () => {
+  const convex = (mix: boolean): ReferenceCanceller =>
+    make({
+      optimizer: adamax(0.03),
+      foregroundOptimizer: adamax(0.002),
+      // no copies or resets: the output is the slow foreground alone, or the mix
+      copyDb: 60,
+      resetDb: 120,
+      ...(mix ? { mixOptimizer: adamax(0.05) } : {}),
+    });
+
+  it('leans on the fast path after a path change and on the output beats the slow path alone', () => {
+    const n = 4 * FS;
+    const at = 2 * FS;
+    const { x, d } = scene(21, n, { switchAt: at });
+    const withMix = convex(true);
+    const without = convex(false);
+    const blocks = Math.floor(n / B);
+    const a = at / B;
+    let lambdaAfter = 0;
+    const pm = run(withMix, x, d, 0, blocks, (b) => {
+      if (b === a + Math.round(0.4 * RATE)) lambdaAfter = mean(withMix.mixing);
+    });
+    const p0 = run(without, x, d, 0, blocks);
+    expect(lambdaAfter).toBeGreaterThan(0.6);
+    const post = [a + Math.round(0.5 * RATE), a + Math.round(1 * RATE)] as const;
+    expect(10 * Math.log10(mean(p0, ...post) / mean(pm, ...post))).toBeGreaterThan(6);
+    expect(Array.from(pm).every(Number.isFinite)).toBe(true);
+  });
+
+  it('validates its options', () => {
+    const o = adamax(0.03);
+    expect(() => make({ optimizer: o, mixOptimizer: o })).toThrow(InvalidOptionError);
+    expect(() => make({ mixOptimizer: adamax(0.05), mixLimit: -1 })).toThrow(/mixLimit/);
+  });
+});

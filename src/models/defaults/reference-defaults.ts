@@ -31,6 +31,10 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     floorRiseDbPerSecond: 3,
     copyBoost: 1,
     copyBoostSeconds: 0.5,
+    /** 'convex': output through a per-bin convex combination of the two paths (mixing logits learnt by Adamax). */
+    combination: 'none' as 'none' | 'convex',
+    mixLearningRate: 0.1,
+    mixBeta2Seconds: 0.05,
   }),
   /** Filter length in ms: the taps cover at least this (64 ms models room paths at every rate). */
   filterMs: 64,
