@@ -72,9 +72,11 @@ export function recoveryTo(nr: ArrayLike<number>, fs: number, at: number, target
 }
 
 /**
- * The FAIR recovery variant: the target of each change is min(pre-change level, the per-clip
- * oracle's post-change steady state) − 3 dB, so a level the scene makes unreachable after the
- * change (e.g. the reference's own sensor noise after a −20 dB drop of the source) is not required.
+ * The FAIR recovery variant: the target of each change is
+ * min(pre-change level, max(own post-change steady state, the per-clip oracle's)) − 3 dB, so a level
+ * the scene makes unreachable after the change (e.g. the reference's own sensor noise after a
+ * −20 dB drop of the source) is not required, while a method must still reach both its own final
+ * level and what the oracle reaches (whichever is higher).
  * Returns copies of `scores` whose `recovery` is re-scored that way (`oracle[i]` = the same clip).
  */
 export function withFairRecovery(scores: readonly V2ClipScore[], oracle: readonly V2ClipScore[]): V2ClipScore[] {
@@ -82,7 +84,7 @@ export function withFairRecovery(scores: readonly V2ClipScore[], oracle: readonl
     if (sc.diverged) return sc;
     const o = oracle[i];
     const recovery = sc.changeAt.map((at, c) =>
-      recoveryTo(sc.nr, sc.sampleRate, at, Math.min(sc.preLevel[c], o.steady[c]) - 3),
+      recoveryTo(sc.nr, sc.sampleRate, at, Math.min(sc.preLevel[c], Math.max(sc.steady[c], o.steady[c])) - 3),
     );
     return { ...sc, recovery };
   });

@@ -663,16 +663,16 @@ export class ReferenceCanceller implements AdaptiveFilter {
     mc.grads.fill(0);
   }
 
-  /** Both paths back to the last good weights; moments cleared (a non-finite `u` too). */
+  /** Both paths back to the last good weights; the background's moments and the foreground's m cleared. */
   private restore(): void {
     const core = this.core;
     core.params.set(this.good);
     this.fg.set(this.good);
     core.m.fill(0);
+    // u restarts too (a scan for non-finite values would box every element while this rare path
+    // runs unoptimised: an allocation inside process())
+    core.u.fill(0);
     this.foregroundCore?.m.fill(0);
-    let finite = true;
-    for (let i = 0; i < core.u.length; i++) if (!Number.isFinite(core.u[i])) finite = false;
-    if (!finite) core.u.fill(0);
     this.resetMix();
     this.s[EF] = this.s[PD];
     this.s[EB] = this.s[PD];

@@ -113,6 +113,7 @@ await new Promise((r) => setTimeout(r, 10));
 // after the GCs, and the steady state is the best of three windows: a per-block allocation shows in
 // every window, a one-off in one.
 drive(blocks);
+if (process.env.ALLOC_MARK) console.log('=== MEASURE');
 const windows = [window(3 * blocks), window(3 * blocks), window(3 * blocks)];
 // the best window without a scavenge (heap growth is only meaningful there); none: allocating
 const clean = windows.filter((w) => w.scavenges === 0);
