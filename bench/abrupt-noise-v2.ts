@@ -252,7 +252,7 @@ async function main(): Promise<void> {
   const canceller = tuned[tuned.length - 1].config as CancellerKnobs;
   const rows = [
     ...tuned.map((t) => ({ name: t.method.name, method: t.method.name, config: t.config })),
-    { name: "today's default (v1 FD-Adamax+EMA, 64 ms)", method: FD_ADAMAX_METHOD.name, config: V1_DEFAULT_FD },
+    { name: 'v1 default (one-path FD-Adamax+EMA, 64 ms)', method: FD_ADAMAX_METHOD.name, config: V1_DEFAULT_FD },
   ];
   const testScores16 = await evaluate(pool, test16, rows);
   log('test 16 kHz scored');
@@ -330,10 +330,10 @@ function report(args: Args, r: Results): string {
     `Clips (\`makeV2Scene\`): ${V2_SCENE_KINDS.length} scene kinds (${V2_SCENE_KINDS.join(', ')}); ${args.seconds} s each (multi: ×1.2), paths 2–43 ms, input SNR −9…5 dB, reference sensor noise −40…−30 dB (sensor-noise kind: −20…−10 dB). ` +
       'Speech synthesised at bench time (espeak-ng and Festival): validation voices en-us, en-gb-x-rp+f2, en-gb-scotland+m3, en-029+f4, Festival kal; test voices en-gb+f3, en-us-nyc+m5, en-gb-x-gbclan+f1, en-gb-x-gbcwmd+m2, Festival cmu_us_slt; disjoint Harvard sentence sets. ' +
       `Every method runs at the native rate with a ${64} ms filter (RLS: ≤ 64 taps), blocks of 4 ms (64 at 16 kHz, 128 at 48 kHz), prequentially. ` +
-      `Tuning: the same random-search budget (${args.budget} configurations over all knobs, structure included; the first is a hand-given start for every method: v1's tuned μ/λ for NLMS, FD-NLMS and RLS, today's default for FD-Adamax, the hand-picked setting for the two-path canceller) for every method on the ${V2_SCENE_KINDS.length} validation clips at 16 kHz (one per kind); criterion = (median whole-clip SI-SDR + median post-change SI-SDR)/2 − 2 dB per s of median recovery. ` +
+      `Tuning: the same random-search budget (${args.budget} configurations over all knobs, structure included; the first is a hand-given start for every method: v1's tuned μ/λ for NLMS, FD-NLMS and RLS, the v1 default for the one-path FD-Adamax, the hand-picked setting for the two-path canceller, chosen on validation clips only) for every method on the ${V2_SCENE_KINDS.length} validation clips at 16 kHz (one per kind); criterion = (median whole-clip SI-SDR + median post-change SI-SDR)/2 − 2 dB per s of median recovery. ` +
       `Test: ${r.test16.length} clips at 16 kHz and ${r.test48.length} at 48 kHz (one per kind and rate); validation ${r.test16.length} + ${r.test48.length} more (48 kHz validation clips serve the ablations only). ` +
       "Recovery (the issue's definition): first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes. " +
-      "**Fair recovery** (a second, clearly separate variant): the same, but the target is min(pre-change level, the per-clip oracle's post-change steady state = its median noise reduction over the last 1 s before the next change or the clip end) − 3 dB. Reason: the reference carries its own sensor noise at a fixed absolute level, so after a −20 dB drop of the noise source the reference's SNR falls by 20 dB and the pre-change noise reduction is unreachable for every method (the issue's definition then gives ∞ to all, the oracle included). The oracle is the per-clip oracle NLMS at 16 kHz and the per-clip oracle FD-NLMS at 48 kHz.",
+      "**Fair recovery** (a second, clearly separate variant): the same, but the target is min(pre-change level, max(own post-change steady state, the per-clip oracle's)) − 3 dB, a steady state being the median noise reduction over the last 1 s before the next change or the clip end. Reason: the reference carries its own sensor noise at a fixed absolute level, so after a −20 dB drop of the noise source the reference's SNR falls by 20 dB and the pre-change noise reduction is unreachable for every method (the issue's definition then gives ∞ to all, the oracle included). The oracle is the per-clip oracle NLMS at 16 kHz and the per-clip oracle FD-NLMS at 48 kHz.",
     '',
   );
   L.push(
