@@ -189,9 +189,10 @@ function delta(a: readonly V2ClipScore[], b: readonly V2ClipScore[], key: 'siSdr
 }
 
 /** Re-renders the report from a dumped run (`--render FILE [--seconds-taken S]`): no re-run. */
-function render(file: string, taken: number): Results {
+function render(file: string, taken: number): Results & { args: Args } {
   const text = readFileSync(file, 'utf8');
-  const line = text.split('\n').find((l) => l.startsWith('RAW ') || l.startsWith('{'))!;
+  const lines = text.split('\n');
+  const line = lines.find((l) => l.startsWith('RAW ')) ?? lines.find((l) => l.startsWith('{"args"'))!;
   const raw = JSON.parse(line.replace(/^RAW /, ''), (_k, v) => (v === null ? Number.POSITIVE_INFINITY : v));
   const byName = new Map(
     [NLMS_METHOD, FD_NLMS_METHOD, RLS_METHOD, FD_ADAMAX_METHOD, CANCELLER_METHOD].map((m) => [
@@ -219,6 +220,7 @@ function render(file: string, taken: number): Results {
     ablScores: raw.ablScores,
     seconds: taken || raw.seconds || 0,
     canceller,
+    args: raw.args,
   };
 }
 
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
   if (ri >= 0) {
     const si = process.argv.indexOf('--seconds-taken');
     const r = render(process.argv[ri + 1], si >= 0 ? Number(process.argv[si + 1]) : 0);
-    const md = report(args, r);
+    const md = report({ ...r.args, write: args.write }, r);
     process.stdout.write(
       `${md}\n\nProposed defaults (validation pick of the two-path canceller; apply by a commit):\n${JSON.stringify(r.canceller, null, 2)}\n`,
     );

@@ -4,7 +4,7 @@
  * as the CLI would) and through the v1 default (one-path FD-Adamax+EMA, 512 taps,
  * the row of the v1 table), with the v1 metrics.
  *
- * Run: node --import tsx bench/canceller-v1-check.ts [--clips N]
+ * Run: node --import tsx bench/canceller-v1-check.ts [--clips N] [--config JSON]
  */
 import type { AdaptiveFilter } from '../src/models/adaptive-filter.js';
 import { makeScenario } from '../src/signal/abrupt-noise-scenario.js';
@@ -15,12 +15,18 @@ import { CANCELLER_METHOD, type CancellerKnobs, makeCanceller, V1_DEFAULT_FD } f
 
 const argv = process.argv.slice(2);
 const clips = argv.includes('--clips') ? Number(argv[argv.indexOf('--clips') + 1]) : 24;
+// --config JSON: the two-path knobs to check (default: the v2 hand seed, i.e. the validation pick when it won)
+const knobs: CancellerKnobs = argv.includes('--config')
+  ? { ...(CANCELLER_METHOD.seedConfig as CancellerKnobs), ...JSON.parse(argv[argv.indexOf('--config') + 1]) }
+  : (CANCELLER_METHOD.seedConfig as CancellerKnobs);
+const filterMs = knobs.filterMs ?? 64;
 const speech = loadSpeechFixtures();
 const scenes = Array.from({ length: clips }, (_, index) =>
   makeScenario({ seed: 20260401, split: 'test', index, speech, sampleRate: 16000, track: 'reference' }),
 );
 const methods: [string, () => AdaptiveFilter][] = [
-  ['two-path (v2 validation pick, 64 ms)', () => makeCanceller(16000, CANCELLER_METHOD.seedConfig as CancellerKnobs)],
+  [`two-path (v2 validation pick, ${filterMs} ms)`, () => makeCanceller(16000, knobs)],
+  [`two-path, the same with a 32 ms filter (v1's length)`, () => makeCanceller(16000, { ...knobs, filterMs: 32 })],
   [
     'v1 default (FD-Adamax+EMA, 512 taps)',
     () => makeFdAdamax({ sampleRate: 16000, blockSize: 64, taps: 512, rlsTaps: 32 }, V1_DEFAULT_FD),
