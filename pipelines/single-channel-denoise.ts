@@ -141,6 +141,7 @@ export function warmStartedModel(den: OnlineDenoiser, signal: Float32Array): Ada
     },
     createState: () => den.createState(),
     step: (params, state, frame, output, grad) => den.step(params, state, frame, output, grad),
+    postStep: (params, state, grad) => den.postStep(params, state, grad),
     forward: (params, state, frame, output) => den.forward(params, state, frame, output),
   };
 }

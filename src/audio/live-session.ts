@@ -557,6 +557,7 @@ class LiveLoop {
         continue;
       }
       this.lastLoss = model.step(core.params, state, frame, this.modelOutput, core.grads);
+      model.postStep?.(core.params, state, core.grads);
       this.guard.step();
       this.framesLearned++;
       if (this.framesLearned % this.publishEvery === 0) this.tryPublish();

@@ -14,6 +14,14 @@ export type ModelState = Record<string, Float32Array | Float64Array | Int32Array
  * (noisy) signal; further channels are what the model needs (a noise reference, a clean target).
  * Learning is **prequential**: `step` writes the output for the frame using the parameters as they
  * were before this frame's update, then the gradient of the frame's loss. Neither method allocates.
+ *
+ * A learner drives one frame as `step` → `postStep` (when the model has one) → optimizer update:
+ * ```
+ * loss = model.step(params, state, frame, output, grad)   // reads params, never writes them
+ * model.postStep?.(params, state, grad)                   // the model's own move, if any
+ * optimizer.apply(grad)                                   // params ← update(params, grad)
+ * ```
+ * `step` and `forward` never write `params`: only the optimizer and `postStep` do.
  */
 export interface AdaptiveModel<S extends ModelState = ModelState> {
   /** Short identifier, e.g. `'fir'`. */
@@ -41,4 +49,14 @@ export interface AdaptiveModel<S extends ModelState = ModelState> {
   ): number;
   /** Output only, no gradient (applying a fixed or smoothed model). Advances the state by one frame. */
   forward(params: Float32Array, state: S, frame: readonly Float32Array[], output: Float32Array): void;
+  /**
+   * Optional post-step hook, the one place where a model moves its own parameters outside the
+   * optimizer (e.g. a jump to a new noise level that the optimizer's rate limit would take seconds to
+   * reach). A learner calls it once per learned frame, right after `step` and before the optimizer
+   * applies `grad`, with the same `params` and `state`. A hook that moves parameters rewrites `grad`
+   * as the gradient of the frame's loss at the moved parameters. It reads only its arguments (what it
+   * needs from the frame, `step` left in `state`), so streams may interleave `step` and `postStep`
+   * calls on one model object. Allocation-free.
+   */
+  postStep?(params: Float32Array, state: S, grad: Float32Array): void;
 }

@@ -124,6 +124,8 @@ export type OnlineDenoiserState = {
   zetaFrame: Float64Array;
   /** A-priori SNR ξ_k of the previous frame (OM-LSA). */
   prevXi: Float64Array;
+  /** ln P_k of the last frame, written by `forward`, read by the rise detector in `postStep`. */
+  logPower: Float64Array;
   /** Fast log-power estimate F_k of the rise detector. */
   fastLog: Float64Array;
   /** Consecutive hops with a broadband rise (rise detector). */
@@ -297,8 +299,6 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   /** Equilibrium offsets θ* (complex / real bins). */
   private readonly offset: number;
   private readonly offsetReal: number;
-  /** ln P_k of the last frame. */
-  private readonly logPower: Float64Array;
   private readonly invDelta2: number;
   /** noiseBiasDb in nats. */
   private readonly biasDbNats: number;
@@ -317,6 +317,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   private readonly gammaBuf: Float64Array;
   private readonly xiBuf: Float64Array;
   private readonly qBuf: Float64Array;
+  /** Scratch of postStep: 1 for the bins the rise detector moved in this call. */
+  private readonly moved: Uint8Array;
   /** Speech presence probability p_k of the last frame (OM-LSA; for 'wiener' the Wiener gain ξ/(1 + ξ) as a proxy). */
   readonly presence: Float64Array;
   private readonly absence: SpeechAbsenceEstimator;
@@ -372,7 +374,6 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.logBiasReal = biasDb - qReal;
     this.offset = q;
     this.offsetReal = qReal;
-    this.logPower = new Float64Array(this.bins);
     this.spread = Math.log(Math.LN2) - q;
     this.spreadReal = equilibriumOffset(0.5, 0, true) - qReal;
     this.gainFloor = 10 ** (this.gainFloorDb / 20);
@@ -386,6 +387,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.gammaBuf = new Float64Array(this.bins);
     this.xiBuf = new Float64Array(this.bins);
     this.qBuf = new Float64Array(this.bins);
+    this.moved = new Uint8Array(this.bins);
     this.presence = new Float64Array(this.bins);
     this.absence = new SpeechAbsenceEstimator({
       beta: 0.7,
@@ -452,6 +454,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       prevClean: new Float64Array(this.bins),
       smoothTheta: new Float64Array(this.bins),
       smoothPower: new Float64Array(this.bins),
+      logPower: new Float64Array(this.bins),
       fastLog: new Float64Array(this.bins),
       riseHops: 0,
       frames: 0,
@@ -506,11 +509,12 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     const tonal = this.tonal;
     const beta = this.fastFall;
     const ceil = state.smoothPower;
+    const logPower = state.logPower;
     for (let j = 0; j < k; j++) {
       const p = (re[j]! * re[j]! + im[j]! * im[j]!) * this.invWindowPower;
       power[j] = p;
       const logP = Math.log(p + LOG_FLOOR);
-      this.logPower[j] = logP;
+      logPower[j] = logP;
       const theta = params[j]! + level;
       resid[j] = logP - theta;
       const med = params[k + 1 + j]!;
@@ -607,6 +611,10 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     }
   }
 
+  /**
+   * Output for the frame and the gradient of the robust pinball loss; returns the loss. Does not write
+   * `params`: the rise detector's jump is {@link postStep}.
+   */
   step(
     params: Float32Array,
     state: OnlineDenoiserState,
@@ -614,14 +622,15 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     output: Float32Array,
     grad: Float32Array,
   ): number {
-    this.learn(params, state, frame, output, grad);
+    this.forward(params, state, frame, output);
+    this.gradient(grad);
     return this.lastLoss[0]!;
   }
 
   /**
-   * {@link step} without a return value: the loss goes to {@link lastLoss}`[0]`. A real-time caller
-   * uses this one, because a double returned from a call that is not inlined is boxed (one heap
-   * number per hop).
+   * {@link step} then {@link postStep} in one call, without a return value: the loss goes to
+   * {@link lastLoss}`[0]`. For a real-time learner that applies its optimizer right after, because a
+   * double returned from a call that is not inlined is boxed (one heap number per hop).
    */
   learn(
     params: Float32Array,
@@ -631,8 +640,41 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     grad: Float32Array,
   ): void {
     this.forward(params, state, frame, output);
+    this.gradient(grad);
+    this.postStep(params, state, grad);
+  }
+
+  /**
+   * The post-step hook of the {@link AdaptiveModel} contract: the broadband rise detector (see
+   * `riseDetector`; nothing when it is off). It updates the fast estimate F_k from the frame's ln P_k
+   * (left in `state.logPower` by `step`) and, after `hops` consecutive hops of broadband rise, moves
+   * every risen θ_k the share κ of the way to F_k − E[ln e] + θ*_k, sets the smoothed estimate of
+   * those bins to it, and rewrites `grad` (and {@link lastLoss}) as the gradient at the moved θ.
+   * The learner then applies `grad` with its optimizer. Allocation-free.
+   */
+  postStep(params: Float32Array, state: OnlineDenoiserState, grad: Float32Array): void {
+    if (this.riseDetector === null) return;
+    if (!this.detectRise(params, state)) return;
+    const { bins: k, resid, residMedian } = this;
+    const logPower = state.logPower;
+    const level = params[k]!;
+    for (let j = 0; j < k; j++) residMedian[j] = logPower[j]! - params[k + 1 + j]!;
+    for (let j = 0; j < k; j++) {
+      // a moved bin's residual as the jump computes it, the others as forward does
+      resid[j] = this.moved[j] === 1 ? logPower[j]! - params[j]! - level : logPower[j]! - (params[j]! + level);
+    }
+    this.gradient(grad);
+  }
+
+  /**
+   * ∂loss/∂params into `grad` and the loss into {@link lastLoss}`[0]`, from the residuals r_k (and
+   * the median residuals) of the frame:
+   * ```
+   * ∂loss/∂θ_k = −ψ(r_k)/K,  ∂loss/∂b = Σ_k ∂loss/∂θ_k (broadband only),  ∂loss/∂m_k = −sign(r'_k)/(2K) (tonal only)
+   * ```
+   */
+  private gradient(grad: Float32Array): void {
     const { bins: k, resid } = this;
-    if (this.riseDetector !== null) this.detectRise(params, state);
     const tau = this.quantile;
     const inv = 1 / k;
     let loss = 0;
@@ -672,13 +714,15 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   }
 
   /**
-   * Broadband rise detector (see `riseDetector`): updates the fast estimate F_k from the last
-   * frame, counts the hops with a broadband rise and, after `hops` of them, moves the risen θ_k
-   * towards F_k (and the smoothed estimate with them) and refreshes the residuals. Allocation-free.
+   * Broadband rise detector (see `riseDetector`): updates the fast estimate F_k from the frame's
+   * ln P_k, counts the hops with a broadband rise and, after `hops` of them, moves the risen θ_k
+   * towards F_k (and the smoothed estimate with them), marking them in `moved`. Returns whether it
+   * moved any. Allocation-free.
    */
-  private detectRise(params: Float32Array, state: OnlineDenoiserState): void {
+  private detectRise(params: Float32Array, state: OnlineDenoiserState): boolean {
     const rd = this.riseDetector!;
-    const { bins: k, logPower, resid } = this;
+    const k = this.bins;
+    const logPower = state.logPower;
     const fast = state.fastLog;
     const a = rd.smoothing;
     const init = state.frames <= 1;
@@ -695,20 +739,24 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     }
     const mu = this.noiseSmoothing;
     state.riseHops = count >= rd.fraction * k ? state.riseHops + 1 : 0;
-    if (state.riseHops < rd.hops) return;
+    if (state.riseHops < rd.hops) return false;
     state.riseHops = 0;
     const kappa = rd.jump;
+    const moved = this.moved;
+    let any = false;
     for (let j = 0; j < k; j++) {
+      moved[j] = 0;
       const realBin = j === 0 || j === k - 1;
       const off = realBin ? this.offsetReal : this.offset;
       const target = fast[j]! - (realBin ? LOG_MEAN_REAL : LOG_MEAN) + off - level;
       const cur = params[j]!;
       if (!(target > cur)) continue;
-      const next = cur + kappa * (target - cur);
-      params[j] = next;
-      resid[j] = logPower[j]! - params[j]! - level;
+      params[j] = cur + kappa * (target - cur);
+      moved[j] = 1;
+      any = true;
       if (mu > 0) state.smoothTheta[j] = params[j]! + level;
     }
+    return any;
   }
 
   /**
@@ -745,6 +793,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       frame.fill(0);
       if (start < x.length) frame.set(x.subarray(start, Math.min(start + h, x.length)));
       this.step(core.params, state, channels, out, core.grads);
+      this.postStep(core.params, state, core.grads);
       core.step();
       y.set(out, start);
     }

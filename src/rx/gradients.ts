@@ -66,6 +66,7 @@ export function gradients<S extends ModelState>(
         const grad = new Float32Array(n);
         const output = new Float32Array(frameSize);
         const loss = model.step(params.value, state, frame, output, grad);
+        model.postStep?.(params.value, state, grad);
         if (queue) subscriber.next({ grads: [grad], loss, output, dropped: queue.dropped });
         else subscriber.next({ grads: [grad], loss, output });
       } catch (e) {

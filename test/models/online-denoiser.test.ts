@@ -114,6 +114,7 @@ describe('OnlineDenoiser: rise detector', () => {
     for (let f = 0; (f + 1) * h <= x.length; f++) {
       frame.set(x.subarray(f * h, (f + 1) * h));
       den.step(core.params, state, [frame], out, core.grads);
+      den.postStep(core.params, state, core.grads);
       core.step();
       let m = 0;
       for (let j = 0; j < den.bins; j++) m += core.params[j]!;
@@ -175,6 +176,7 @@ describe('OnlineDenoiser: interface and robustness', () => {
       frame.fill(0);
       frame.set(m.noisy.subarray(f * h, Math.min((f + 1) * h, m.noisy.length)));
       loss = den.step(core.params, state, [frame], out, core.grads);
+      den.postStep(core.params, state, core.grads);
       core.step();
       y.set(out, f * h);
     }

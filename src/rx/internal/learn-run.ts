@@ -127,6 +127,7 @@ export class LearnRun<S extends ModelState> {
         );
       }
       const loss = model.step(this.core.params, this.state, frame, this.out, this.core.grads);
+      model.postStep?.(this.core.params, this.state, this.core.grads);
       const outcome = this.optimizerStep();
       if (outcome === null) return false;
       this.emit(outcome, loss);
