@@ -1,13 +1,9 @@
 import { InvalidOptionError } from '../core/errors.js';
 import { Random } from '../core/random.js';
-import { babble } from './babble.js';
-import { brownNoise } from './brown-noise.js';
-import { hum } from './hum.js';
-import { pinkNoise } from './pink-noise.js';
-import { whiteNoise } from './white-noise.js';
+import { type ScenarioNoise, scenarioNoise } from './scenario-noise.js';
 
 /** Noise types of the abrupt-noise benchmark. */
-export type ScenarioNoise = 'white' | 'pink' | 'brown' | 'hum' | 'babble';
+export type { ScenarioNoise };
 /** The single abrupt change of a scenario. */
 export type ScenarioChange = 'level+10' | 'level-20' | 'colour' | 'path' | 'type';
 
@@ -98,33 +94,6 @@ function convolve(x: Float32Array, h: Float64Array): Float32Array {
     y[n] = s;
   }
   return y;
-}
-
-function makeNoise(
-  kind: ScenarioNoise,
-  length: number,
-  rng: Random,
-  sampleRate: number,
-  voices: readonly Float32Array[],
-): Float32Array {
-  switch (kind) {
-    case 'white':
-      return whiteNoise(length, rng, { rms: 1 });
-    case 'pink':
-      return pinkNoise(length, rng, { rms: 1 });
-    case 'brown':
-      return brownNoise(length, rng, { rms: 1 });
-    case 'hum':
-      return hum(length, sampleRate, {
-        fundamental: rng.next() < 0.5 ? 50 : 60,
-        harmonics: rng.int(4, 10),
-        decay: rng.uniform(0.5, 0.85),
-        rms: 1,
-        rng,
-      });
-    case 'babble':
-      return babble(voices, length, rng, { rms: 1 });
-  }
 }
 
 function meanSquare(x: Float32Array, from: number, to: number): number {
@@ -297,10 +266,10 @@ function noiseSource(
 ): Float32Array {
   let source: Float32Array;
   if (before === after) {
-    source = makeNoise(before, length, rng, fs, voices);
+    source = scenarioNoise(before, length, rng, fs, voices);
   } else {
-    const a = makeNoise(before, length, rng, fs, voices);
-    const b = makeNoise(after, length, rng, fs, voices);
+    const a = scenarioNoise(before, length, rng, fs, voices);
+    const b = scenarioNoise(after, length, rng, fs, voices);
     source = new Float32Array(length);
     source.set(a.subarray(0, changeAt), 0);
     source.set(b.subarray(changeAt), changeAt);

@@ -1,11 +1,7 @@
 import { InvalidOptionError } from '../core/errors.js';
 import { Random } from '../core/random.js';
-import { babble } from './babble.js';
-import { brownNoise } from './brown-noise.js';
-import { hum } from './hum.js';
-import { pinkNoise } from './pink-noise.js';
 import { RealFft } from './real-fft.js';
-import { whiteNoise } from './white-noise.js';
+import { scenarioNoise } from './scenario-noise.js';
 
 /** Scene kinds of `abrupt-noise-v2`. */
 export const V2_SCENE_KINDS = [
@@ -152,26 +148,7 @@ export function musicLikeNoise(length: number, sampleRate: number, rng: Random):
 }
 
 function makeNoise(kind: Noise, length: number, fs: number, rng: Random, others: readonly Float32Array[]) {
-  switch (kind) {
-    case 'white':
-      return whiteNoise(length, rng, { rms: 1 });
-    case 'pink':
-      return pinkNoise(length, rng, { rms: 1 });
-    case 'brown':
-      return brownNoise(length, rng, { rms: 1 });
-    case 'hum':
-      return hum(length, fs, {
-        fundamental: rng.next() < 0.5 ? 50 : 60,
-        harmonics: rng.int(4, 10),
-        decay: rng.uniform(0.5, 0.85),
-        rms: 1,
-        rng,
-      });
-    case 'babble':
-      return babble(others, length, rng, { rms: 1 });
-    case 'tonal':
-      return musicLikeNoise(length, fs, rng);
-  }
+  return kind === 'tonal' ? musicLikeNoise(length, fs, rng) : scenarioNoise(kind, length, rng, fs, others);
 }
 
 /** A random single change applied to `prev` (a new segment at `start`); `paths` grows for a new path. */
