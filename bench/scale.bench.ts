@@ -205,7 +205,7 @@ async function failoverOnce(url: string, trial: number): Promise<number> {
     const stream = await RemoteStream.open({ redis: url, sampleRate: RATE, prefix, id: 'call' });
     let outputs = 0;
     let maxSeq = -1;
-    stream.outputFrames().subscribe(({ seq }) => {
+    const reading = stream.outputFrames().subscribe(({ seq }) => {
       outputs++;
       maxSeq = Math.max(maxSeq, seq);
     });
@@ -234,6 +234,8 @@ async function failoverOnce(url: string, trial: number): Promise<number> {
     const ms = performance.now() - killed;
     await feeding;
     await stream.end();
+    // The reader's own connection: left open it would retry against the stopped Redis forever.
+    reading.unsubscribe();
     stream.close();
     return ms;
   } finally {
