@@ -203,8 +203,13 @@ async function waitForJobs(
     }
     const still: Pending[] = [];
     for (const p of pending) {
-      const job = (await bull.Job.fromId(queue, p.id)) as Job<ReplayJobData, ReplayJobResult> | undefined;
+      let job = (await bull.Job.fromId(queue, p.id)) as Job<ReplayJobData, ReplayJobResult> | undefined;
       const state = job ? await job.getState() : 'unknown';
+      // The job may have finished between the two reads: re-read it once its state is final, so the
+      // result or the failure reason read below belongs to that state (a final job no longer changes).
+      if (job && (state === 'completed' || state === 'failed')) {
+        job = ((await bull.Job.fromId(queue, p.id)) as Job<ReplayJobData, ReplayJobResult> | undefined) ?? job;
+      }
       if (job && state === 'completed') {
         const result = job.returnvalue.result;
         finished.set(p.item.name, result);
