@@ -1,12 +1,12 @@
 import { AdamaxStreamError } from '../core/errors.js';
-import { adamaxUpdate } from '../core/kernels/adamax-update.js';
+import { adamaxFinite, adamaxUpdate } from '../core/kernels/adamax-update.js';
 import { emaUpdate } from '../core/kernels/ema-update.js';
 import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
 import type { ParamLayout } from '../core/param-layout.js';
 import { powfLibm } from '../core/powf-libm.js';
 import { powfSvml } from '../core/powf-svml.js';
 import type { AdamaxWasmKernel } from '../core/wasm/adamax-wasm.js';
-import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
+import { arenaFloatBytes, INLINE_CHECK_FLOATS, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
 import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
@@ -358,11 +358,18 @@ export class AdamaxCore {
     }
   }
 
-  /** The look-ahead kernel over the whole buffer: whether the update (and EMA) with these scalars stays finite. */
+  /**
+   * The look-ahead kernel over the whole buffer: whether the update (and EMA) with these scalars
+   * stays finite (the TypeScript reference on the views up to `INLINE_CHECK_FLOATS` parameters).
+   */
   private finiteAhead(lr: number, kden: number, mom: number, om: number): boolean {
-    const finite = this.arena.kernels.adamaxFinite;
     const n = this.params.length;
     const { c1, b2, eps } = this;
+    if (n <= INLINE_CHECK_FLOATS) {
+      const { params: w, grads: g, m, u, average } = this;
+      return adamaxFinite(w, 0, g, 0, m, 0, u, 0, n, lr, c1, b2, eps, kden, average, 0, mom, om);
+    }
+    const finite = this.arena.kernels.adamaxFinite;
     return finite(this.pParams, this.pGrads, this.pM, this.pU, n, lr, c1, b2, eps, kden, this.pAverage, mom, om) !== 0;
   }
 

@@ -1,6 +1,8 @@
 import { finalize, from, map, Subject, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteGradientError } from '../../src/core/errors.js';
+import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
+import { INLINE_CHECK_FLOATS, type SimdKernels } from '../../src/core/wasm/kernel-arena.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { Adamax } from '../../src/optim/adamax.js';
 import type { AdamaxOptions } from '../../src/optim/adamax-options.js';
@@ -38,6 +40,22 @@ function runLearn(frames: Float32Array[][], opt: Adamax | (() => Adamax), emitOu
       snaps.push(e.source.snapshot());
     });
   return { events, snaps };
+}
+
+/** Wraps the wasm scan and look-ahead of the event's engine to count their calls. */
+function countChecks(e: StepEvent, calls: { scan: number; ahead: number }): void {
+  const kernels = (e.source.optimizer as Adamax).core.arena.kernels as {
+    -readonly [K in keyof SimdKernels]: SimdKernels[K];
+  };
+  const { firstNonFinite, adamaxFinite } = kernels;
+  kernels.firstNonFinite = (p, n) => {
+    calls.scan++;
+    return firstNonFinite(p, n);
+  };
+  kernels.adamaxFinite = (...args) => {
+    calls.ahead++;
+    return adamaxFinite(...args);
+  };
 }
 
 describe('learn: marble', () => {
@@ -211,6 +229,38 @@ describe('learn: equivalence and isolation', () => {
       [0, 1, 2],
     ]);
   });
+
+  it.skipIf(!wasmSimdAvailable())(
+    'non-finite checks: in TypeScript up to INLINE_CHECK_FLOATS parameters (no wasm call), above in the kernels; same verdicts',
+    () => {
+      for (const taps of [INLINE_CHECK_FLOATS, INLINE_CHECK_FLOATS + 1]) {
+        const model = new FirFilter({ taps, frameSize: 32 });
+        const bad = [f32(...new Array(32).fill(Number.NaN)), data[0]![1]!];
+        const calls = { scan: 0, ahead: 0 };
+        const events: StepEvent[] = [];
+        from([data[0]!, data[1]!, bad, data[2]!])
+          .pipe(learn(model, () => new Adamax({ learningRate: 0.02 }), { nonFinite: 'skip' }))
+          .subscribe((e) => {
+            // count the engine's wasm scan and look-ahead calls from the second frame on
+            if (events.push(e) === 1) countChecks(e, calls);
+          });
+        expect(events.map((e) => [e.outcome, e.skipped, e.rawIterations])).toEqual([
+          [0, 0, 1],
+          [0, 0, 2],
+          [2, 1, 2],
+          [0, 1, 3],
+        ]);
+        const inline = taps <= INLINE_CHECK_FLOATS;
+        // three frames scanned; the NaN one never reaches the look-ahead
+        expect(calls).toEqual(inline ? { scan: 0, ahead: 0 } : { scan: 3, ahead: 2 });
+        const errors: unknown[] = [];
+        from([data[0]!, bad])
+          .pipe(learn(model, () => new Adamax({ learningRate: 0.02 })))
+          .subscribe({ error: (e) => errors.push(e) });
+        expect(errors[0]).toBeInstanceOf(NonFiniteGradientError);
+      }
+    },
+  );
 
   it('unsubscribing mid-stream stops the learner and releases the source (replayFrames iterator closed)', async () => {
     let closed = false;

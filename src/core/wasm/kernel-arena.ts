@@ -133,6 +133,16 @@ export function arenaFloatBytes(n: number): number {
   return (n * 4 + 15) & ~15;
 }
 
+/**
+ * Up to this many floats, a check over an engine's buffers (the non-finite scan of its gradients,
+ * the look-ahead of its step) runs the TypeScript reference on the arena's views instead of a wasm
+ * export: its work then takes a few nanoseconds, less than the call into wasm (≈20–40 ns), and in
+ * Node 20 and 22 every export of a fresh instance runs its first ~1000 calls through V8's generic
+ * JS-to-wasm wrapper (≈300 ns a call), which a short stream on a tiny model would pay per learner.
+ * The same float32 operations, so the same verdict.
+ */
+export const INLINE_CHECK_FLOATS = 16;
+
 /** The first 16 bytes are never handed out, so that pointer 0 can mean "none". */
 const RESERVED = 16;
 

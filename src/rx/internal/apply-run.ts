@@ -115,8 +115,7 @@ export class ApplyRun {
     const outcome = this.optimizerStep(grads);
     if (outcome === null) return;
     if (outcome === StepOutcome.SkippedNonFinite) this.skipped++;
-    const event = stepEvent(outcome, this.step, this.inner.core, this.dropped, this.skipped, this.source);
-    if (loss !== undefined) event.loss = loss;
+    const event = stepEvent(outcome, this.step, this.inner.core, this.dropped, this.skipped, this.source, loss);
     if (time !== undefined) event.time = time;
     this.subscriber.next(event);
   }

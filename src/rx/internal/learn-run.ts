@@ -1,6 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import { AdamaxStreamError, InvalidOptionError, NonFiniteGradientError, ShapeError } from '../../core/errors.js';
 import { pyRepr } from '../../core/validate.js';
+import { INLINE_CHECK_FLOATS } from '../../core/wasm/kernel-arena.js';
 import type { AdaptiveModel, ModelState } from '../../models/adaptive-model.js';
 import type { Adamax } from '../../optim/adamax.js';
 import { type AdamaxCore, StepOutcome } from '../../optim/adamax-core.js';
@@ -8,7 +9,7 @@ import type { FiniteStep } from '../../optim/finite-step.js';
 import { LossScaleOptimizer } from '../../optim/loss-scale-optimizer.js';
 import type { Checkpoint, ModelSnapshot, NonFinitePolicy, StepEvent, StepSource, StreamOptimizer } from '../events.js';
 import { restoreModelState } from './model-state.js';
-import { isStreamOptimizer, loadOptimizerState } from './optimizer.js';
+import { firstNonFinite, isStreamOptimizer, loadOptimizerState } from './optimizer.js';
 import { stepEvent } from './step-event.js';
 
 /** Settings of one `learn` operator, shared by its subscriptions. */
@@ -143,8 +144,14 @@ export class LearnRun<S extends ModelState> {
     if (this.lso) return this.lso.stepFlat(this.settings.policy);
     if (!this.checksFinite) return core.step();
     const error = this.settings.policy === 'error';
-    // the scan runs in the engine's kernels (wasm SIMD when available): the gradients live in its arena
-    if (core.arena.kernels.firstNonFinite(core.grads.byteOffset, core.grads.length) >= 0) {
+    const grads = core.grads;
+    // the scan runs in the engine's kernels (wasm SIMD when available; the gradients live in its
+    // arena), or in TypeScript when there are only a few (no call into wasm)
+    const bad =
+      grads.length <= INLINE_CHECK_FLOATS
+        ? firstNonFinite(grads, 0, grads.length)
+        : core.arena.kernels.firstNonFinite(grads.byteOffset, grads.length);
+    if (bad >= 0) {
       if (!error) return StepOutcome.SkippedNonFinite;
       subscriber.error(new NonFiniteGradientError(core.rawIterations));
       return null;
@@ -161,8 +168,7 @@ export class LearnRun<S extends ModelState> {
   private emit(outcome: StepOutcome, loss: number): void {
     if (outcome === StepOutcome.SkippedNonFinite) this.skipped++;
     this.step++;
-    const event = stepEvent(outcome, this.step, this.core, this.dropped(), this.skipped, this.source);
-    event.loss = loss;
+    const event = stepEvent(outcome, this.step, this.core, this.dropped(), this.skipped, this.source, loss);
     if (this.settings.emitOutput) event.output = this.out.slice();
     this.subscriber.next(event);
   }
