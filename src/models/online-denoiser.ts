@@ -130,6 +130,13 @@ export type OnlineDenoiserState = {
   fastLog: Float64Array;
   /** Consecutive hops with a broadband rise (rise detector). */
   riseHops: number;
+  /**
+   * Speech presence probability p_k of the last frame, written by `forward` (OM-LSA; for 'wiener' the
+   * Wiener gain ξ/(1 + ξ) as a proxy).
+   */
+  presence: Float64Array;
+  /** [loss of the last frame], written by `step`, `learn` and a `postStep` that moves parameters. */
+  lastLoss: Float64Array;
   /** Frames processed so far. */
   frames: number;
 };
@@ -306,7 +313,9 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   private readonly spread: number;
   private readonly spreadReal: number;
   private readonly gainFloor: number;
-  // scratch, allocated once per model
+  // Scratch, allocated once per model. Each call writes these before it reads them and nothing in them
+  // outlives the call, so streams may interleave calls on one model; what a stream carries from one
+  // frame to the next is in its OnlineDenoiserState.
   private readonly buf: Float64Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
@@ -319,12 +328,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   private readonly qBuf: Float64Array;
   /** Scratch of postStep: 1 for the bins the rise detector moved in this call. */
   private readonly moved: Uint8Array;
-  /** Speech presence probability p_k of the last frame (OM-LSA; for 'wiener' the Wiener gain ξ/(1 + ξ) as a proxy). */
-  readonly presence: Float64Array;
   private readonly absence: SpeechAbsenceEstimator;
-  /** Loss of the last {@link step} / {@link learn}. */
-  readonly lastLoss = new Float64Array(1);
-  /** The estimator's view of the current stream state, re-pointed each hop (allocation-free). */
+  /** Scratch: the estimator's view of the calling stream's state, re-pointed each hop (allocation-free). */
   private readonly absenceView: { zeta: Float64Array; frame: Float64Array } = {
     zeta: new Float64Array(0),
     frame: new Float64Array(0),
@@ -388,7 +393,6 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     this.xiBuf = new Float64Array(this.bins);
     this.qBuf = new Float64Array(this.bins);
     this.moved = new Uint8Array(this.bins);
-    this.presence = new Float64Array(this.bins);
     this.absence = new SpeechAbsenceEstimator({
       beta: 0.7,
       localWidth: 1,
@@ -457,6 +461,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       logPower: new Float64Array(this.bins),
       fastLog: new Float64Array(this.bins),
       riseHops: 0,
+      presence: new Float64Array(this.bins),
+      lastLoss: new Float64Array(1),
       frames: 0,
     };
   }
@@ -485,7 +491,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     // 2. noise estimate, SNRs and gain
     this.estimateNoise(params, state);
     if (this.gainRule === 'omlsa') this.omLsaGain(state);
-    else this.wienerGain();
+    else this.wienerGain(state);
     this.applyGain(state);
     // 3. synthesis (WOLA)
     this.fft.realInverse(re, im, buf);
@@ -553,7 +559,8 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
    * gain of the decision-directed memory (Cohen 2001).
    */
   private omLsaGain(state: OnlineDenoiserState): void {
-    const { bins: k, gain, gammaBuf, xiBuf, presence } = this;
+    const { bins: k, gain, gammaBuf, xiBuf } = this;
+    const presence = state.presence;
     const floor = this.gainFloor;
     const q = this.qBuf;
     const view = this.absenceView; // reused: no object per hop
@@ -576,8 +583,9 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
   }
 
   /** Wiener gain max(ξ/(1 + ξ), G_min) into `gain` and `gammaBuf` (the decision-directed memory's gain). */
-  private wienerGain(): void {
-    const { bins: k, gain, gammaBuf, xiBuf, presence } = this;
+  private wienerGain(state: OnlineDenoiserState): void {
+    const { bins: k, gain, gammaBuf, xiBuf } = this;
+    const presence = state.presence;
     const floor = this.gainFloor;
     for (let j = 0; j < k; j++) {
       const xi = xiBuf[j]!;
@@ -623,13 +631,13 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     grad: Float32Array,
   ): number {
     this.forward(params, state, frame, output);
-    this.gradient(grad);
-    return this.lastLoss[0]!;
+    this.gradient(grad, state);
+    return state.lastLoss[0]!;
   }
 
   /**
    * {@link step} then {@link postStep} in one call, without a return value: the loss goes to
-   * {@link lastLoss}`[0]`. For a real-time learner that applies its optimizer right after, because a
+   * `state.lastLoss[0]`. For a real-time learner that applies its optimizer right after, because a
    * double returned from a call that is not inlined is boxed (one heap number per hop).
    */
   learn(
@@ -640,7 +648,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
     grad: Float32Array,
   ): void {
     this.forward(params, state, frame, output);
-    this.gradient(grad);
+    this.gradient(grad, state);
     this.postStep(params, state, grad);
   }
 
@@ -649,7 +657,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
    * `riseDetector`; nothing when it is off). It updates the fast estimate F_k from the frame's ln P_k
    * (left in `state.logPower` by `step`) and, after `hops` consecutive hops of broadband rise, moves
    * every risen θ_k the share κ of the way to F_k − E[ln e] + θ*_k, sets the smoothed estimate of
-   * those bins to it, and rewrites `grad` (and {@link lastLoss}) as the gradient at the moved θ.
+   * those bins to it, and rewrites `grad` (and `state.lastLoss`) as the gradient at the moved θ.
    * The learner then applies `grad` with its optimizer. Allocation-free.
    */
   postStep(params: Float32Array, state: OnlineDenoiserState, grad: Float32Array): void {
@@ -663,17 +671,17 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       // a moved bin's residual as the jump computes it, the others as forward does
       resid[j] = this.moved[j] === 1 ? logPower[j]! - params[j]! - level : logPower[j]! - (params[j]! + level);
     }
-    this.gradient(grad);
+    this.gradient(grad, state);
   }
 
   /**
-   * ∂loss/∂params into `grad` and the loss into {@link lastLoss}`[0]`, from the residuals r_k (and
+   * ∂loss/∂params into `grad` and the loss into `state.lastLoss[0]`, from the residuals r_k (and
    * the median residuals) of the frame:
    * ```
    * ∂loss/∂θ_k = −ψ(r_k)/K,  ∂loss/∂b = Σ_k ∂loss/∂θ_k (broadband only),  ∂loss/∂m_k = −sign(r'_k)/(2K) (tonal only)
    * ```
    */
-  private gradient(grad: Float32Array): void {
+  private gradient(grad: Float32Array, state: OnlineDenoiserState): void {
     const { bins: k, resid } = this;
     const tau = this.quantile;
     const inv = 1 / k;
@@ -710,7 +718,7 @@ export class OnlineDenoiser implements AdaptiveModel<OnlineDenoiserState>, Denoi
       loss += r * psi;
       grad[k + 1 + j] = -psi * inv;
     }
-    this.lastLoss[0] = loss * inv;
+    state.lastLoss[0] = loss * inv;
   }
 
   /**

@@ -210,8 +210,9 @@ export class DenoiserEngine {
         if (core.average) core.average.set(core.params);
         this.started = true;
       }
-      m.learn(core.params, this.state!, this.frame, out, core.grads);
-      st[Stat.LossSum] += m.lastLoss[0]!;
+      const state = this.state!;
+      m.learn(core.params, state, this.frame, out, core.grads);
+      st[Stat.LossSum] += state.lastLoss[0]!;
       core.step();
     }
     st[Stat.Frames] += 1;
