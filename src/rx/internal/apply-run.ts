@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import { AdamaxStreamError, InvalidOptionError, NonFiniteGradientError, ShapeError } from '../../core/errors.js';
 import { pyRepr } from '../../core/validate.js';
-import type { Adamax } from '../../optim/adamax.js';
+import type { Adamax, ApplyOptions } from '../../optim/adamax.js';
 import { StepOutcome } from '../../optim/adamax-core.js';
 import { LossScaleOptimizer } from '../../optim/loss-scale-optimizer.js';
 import type { Variable } from '../../optim/variable.js';
@@ -30,6 +30,8 @@ export class ApplyRun {
   private skipped = 0;
   private readonly inner: Adamax;
   private readonly checksFinite: boolean;
+  /** The options of every `apply` call: the step itself is transactional unless the policy propagates. */
+  private readonly applyOptions: ApplyOptions;
 
   /** @throws when the optimizer was built on other variables, or the resume state does not load */
   constructor(
@@ -41,6 +43,7 @@ export class ApplyRun {
   ) {
     this.inner = innerOf(optimizer);
     this.checksFinite = policy !== 'propagate' && !(optimizer instanceof LossScaleOptimizer);
+    this.applyOptions = { nonFinite: policy === 'propagate' ? 'propagate' : 'skip' };
     prepareOptimizer(optimizer, vars);
     if (resume) {
       loadOptimizerState(optimizer, resume.optimizer);
@@ -140,7 +143,7 @@ export class ApplyRun {
     }
     if (bad >= 0) return StepOutcome.SkippedNonFinite;
     // The step itself is transactional too: a non-finite result (NaN learning rate, overflow) is rolled back.
-    const r = this.optimizer.apply(grads, vars, { nonFinite: policy === 'propagate' ? 'propagate' : 'skip' });
+    const r = this.optimizer.apply(grads, vars, this.applyOptions);
     if (r === null) throw new AdamaxStreamError('no_gradients', 'No gradients provided for any variable.');
     if (r === StepOutcome.SkippedNonFinite && policy === 'error' && this.checksFinite) {
       this.subscriber.error(new NonFiniteGradientError(inner.rawIterations, inner.finiteStep.describeRejection()));

@@ -1,6 +1,6 @@
 import type { GradientEvent } from '../events.js';
 
-/** The average of one window of gradient events (buffers owned by the window, reused). */
+/** The average of one window of gradient events (the object and its buffers are owned by the window and reused). */
 export interface WindowAverage {
   readonly grads: readonly (Float32Array | null)[];
   readonly loss: number | undefined;
@@ -20,6 +20,8 @@ export class GradientWindow {
   private readonly avg: Float32Array[];
   private readonly counts: Int32Array;
   private readonly avgList: (Float32Array | null)[];
+  /** What {@link take} returns, refilled on each call. */
+  private readonly out: { -readonly [K in keyof WindowAverage]: WindowAverage[K] };
   private lossSum = 0;
   private lossCount = 0;
   private lastTime: number | undefined;
@@ -29,6 +31,7 @@ export class GradientWindow {
     this.avg = lengths.map((n) => new Float32Array(n));
     this.counts = new Int32Array(lengths.length);
     this.avgList = new Array<Float32Array | null>(lengths.length).fill(null);
+    this.out = { grads: this.avgList, loss: undefined, time: undefined };
   }
 
   /** Adds an event (its shape already checked against the variables). */
@@ -49,7 +52,7 @@ export class GradientWindow {
     this.lastTime = event.time;
   }
 
-  /** Averages and empties the window. Only valid when `size > 0`. */
+  /** Averages and empties the window. Only valid when `size > 0`; the result is valid until the next call. */
   take(): WindowAverage {
     for (let i = 0; i < this.sums.length; i++) {
       const c = this.counts[i]!;
@@ -64,11 +67,9 @@ export class GradientWindow {
       this.counts[i] = 0;
       this.avgList[i] = a;
     }
-    const out = {
-      grads: this.avgList,
-      loss: this.lossCount > 0 ? this.lossSum / this.lossCount : undefined,
-      time: this.lastTime,
-    };
+    const out = this.out;
+    out.loss = this.lossCount > 0 ? this.lossSum / this.lossCount : undefined;
+    out.time = this.lastTime;
     this.size = 0;
     this.lossSum = 0;
     this.lossCount = 0;
