@@ -33,7 +33,6 @@ export {
   replayFailure,
   replayItem,
 } from './dataset-replay.js';
-export { FilterState } from './filter-state.js';
 export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';
 export {
   cancelWithReference,

@@ -8,8 +8,12 @@
  * equals `filter.process` over the same blocks in a plain loop. Its state is saved whole with
  * {@link FilterState}.
  */
-import { createReferenceCanceller, type ReferenceCancellerFilter, referenceCancellerConfig } from '../src/index.js';
-import { FilterState } from './filter-state.js';
+import {
+  createReferenceCanceller,
+  FilterState,
+  type ReferenceCancellerFilter,
+  referenceCancellerConfig,
+} from '../src/index.js';
 import type { StreamModel } from './stream-model.js';
 import { FRAME_SIZE } from './stream-protocol.js';
 

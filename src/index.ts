@@ -22,6 +22,7 @@ export {
   type WavSampleFormat,
 } from './audio/parse-wav-header.js';
 export * from './core/errors.js';
+export { FilterState } from './core/filter-state.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
 export type { AdamaxWasmKernel, WasmMemory } from './core/wasm/adamax-wasm.js';

@@ -5,8 +5,8 @@
  * leaves the target unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { FilterState } from '../../pipelines/filter-state.js';
 import { ReferenceStreamModel } from '../../pipelines/reference-stream-model.js';
+import { FilterState } from '../../src/core/filter-state.js';
 import { AdamaxStreamError, createReferenceCanceller, referenceCancellerConfig } from '../../src/index.js';
 
 /** Primary = reference through a path that changes, plus speech-like bursts; reference on/off. */

@@ -15,7 +15,7 @@
  * not round-trip; the tests run every canceller design through capture → restore → continue and
  * compare the outputs bit for bit.
  */
-import { AdamaxStreamError } from '../src/index.js';
+import { AdamaxStreamError } from './errors.js';
 
 type Leaf =
   | { readonly path: string; readonly kind: 'number' | 'boolean' | 'string' }
