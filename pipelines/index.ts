@@ -79,12 +79,4 @@ export {
   type RemoteStreamOptions,
 } from './stream-client.js';
 export { REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
-export {
-  DEFAULT_INPUT_CAP,
-  FRAME_SIZE,
-  SERVE_GROUP,
-  STREAM_PREFIX,
-  type StreamKeys,
-  streamKeys,
-} from './stream-protocol.js';
 export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from './stream-server.js';

@@ -14,8 +14,8 @@ import {
   type ReferenceCancellerFilter,
   referenceCancellerConfig,
 } from '../src/index.js';
+import { FRAME_SIZE } from '../src/node/io.js';
 import type { StreamModel } from './stream-model.js';
-import { FRAME_SIZE } from './stream-protocol.js';
 
 export class ReferenceStreamModel implements StreamModel {
   readonly kind = 'reference';

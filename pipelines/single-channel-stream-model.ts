@@ -15,8 +15,8 @@ import {
   type StepEvent,
   singleChannelConfig,
 } from '../src/index.js';
+import { FRAME_SIZE } from '../src/node/io.js';
 import type { StreamModel } from './stream-model.js';
-import { FRAME_SIZE } from './stream-protocol.js';
 
 /** Mean of `ch` interleaved channels into `out`. */
 function downmixInto(pcm: Float32Array, ch: number, out: Float32Array): void {

@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { AdamaxStreamError } from '../src/index.js';
-import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
 import {
   DEFAULT_INPUT_CAP,
   entryFields,
@@ -23,7 +22,8 @@ import {
   STREAM_PREFIX,
   type StreamKeys,
   streamKeys,
-} from './stream-protocol.js';
+} from '../src/node/io.js';
+import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
 
 export interface RemoteStreamOptions {
   /** `redis://HOST:PORT`. */

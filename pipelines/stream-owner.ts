@@ -8,10 +8,11 @@
  * that covers them (one fenced script), so a successor continues from that checkpoint with the
  * still-pending entries and reproduces — bit for bit — any output the dead owner wrote after it.
  */
+
+import { FRAME_SIZE, pcmBytes, pcmSamples } from '../src/node/io.js';
 import { ReferenceStreamModel } from './reference-stream-model.js';
 import { SingleChannelStreamModel } from './single-channel-stream-model.js';
 import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModel, type StreamModelKind } from './stream-model.js';
-import { FRAME_SIZE, pcmBytes, pcmSamples } from './stream-protocol.js';
 
 /** Writes an owner asks for after a batch of input (applied in order, fenced by the lease). */
 export interface OwnerWrites {

@@ -21,8 +21,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { entryFields, SERVE_GROUP, STREAM_PREFIX, type StreamKeys, streamKeys } from '../src/node/io.js';
 import { type OwnerResume, type OwnerWrites, StreamOwner } from './stream-owner.js';
-import { entryFields, SERVE_GROUP, STREAM_PREFIX, type StreamKeys, streamKeys } from './stream-protocol.js';
 
 export interface ServeOptions {
   /** `redis://HOST:PORT`. */

@@ -1,6 +1,7 @@
 /**
  * Node-only I/O of adamax-stream: audio file decoding and writing (node-web-audio-api, loaded
- * lazily and optional), the headless live session, and checkpoint files.
+ * lazily and optional), the headless live session, checkpoint files, and the wire format of live
+ * serving over Redis Streams (keys, frame size, sample encoding).
  */
 export { type DecodeAudioOptions, type DecodedAudio, decodeAudioBuffer } from '../audio/decode-audio-buffer.js';
 export { decodeAudioFile } from '../audio/decode-audio-file.js';
@@ -18,6 +19,16 @@ export {
   startLive,
 } from '../audio/live-session.js';
 export { writeWavFile } from '../audio/write-wav-file.js';
+export { entryFields } from '../io/entry-fields.js';
+export { pcmBytes, pcmSamples } from '../io/pcm-bytes.js';
+export {
+  DEFAULT_INPUT_CAP,
+  FRAME_SIZE,
+  SERVE_GROUP,
+  STREAM_PREFIX,
+  type StreamKeys,
+  streamKeys,
+} from '../io/stream-keys.js';
 export { type CheckpointsOptions, checkpoints } from '../rx/checkpoints.js';
 export { readCheckpoint } from '../rx/read-checkpoint.js';
 export { writeCheckpoint } from '../rx/write-checkpoint.js';

@@ -1,5 +1,5 @@
 /**
- * The wire format of live serving over Redis Streams (shared by `serveStreams` and the client).
+ * The wire format of live serving over Redis Streams (shared by the stream server and its clients).
  *
  * Keys of a stream `<id>` under a prefix (default `adamax`):
  * - `<p>:streams` — set of the open stream ids (servers look here for work).
@@ -13,8 +13,10 @@
  * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`single`: `encodeCheckpoint`; `reference`:
  *   `FilterState`), its `model` and `rate`, the last input `seq` it covers, `dropped`.
  * - `<p>:s:<id>:lease` — the owning server's id, with a TTL renewed while it is alive.
+ *
+ * Samples travel as {@link pcmBytes} / {@link pcmSamples}; an entry's fields are read with
+ * {@link entryFields}.
  */
-import { endianness } from 'node:os';
 
 /** Samples per channel of one frame (the online denoiser's hop). */
 export const FRAME_SIZE = 256;
@@ -49,29 +51,4 @@ export function streamKeys(id: string, prefix = STREAM_PREFIX): StreamKeys {
     checkpoint: `${base}:ckpt`,
     lease: `${base}:lease`,
   };
-}
-
-const LITTLE_ENDIAN = endianness() === 'LE';
-
-/** Float32 samples as little-endian bytes (a copy; a plain memory copy on little-endian hosts). */
-export function pcmBytes(samples: Float32Array): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.from(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-  const out = Buffer.allocUnsafe(samples.length * 4);
-  for (let i = 0; i < samples.length; i++) out.writeFloatLE(samples[i]!, i * 4);
-  return out;
-}
-
-/** Little-endian float32 bytes as samples (a copy). */
-export function pcmSamples(bytes: Buffer): Float32Array {
-  const out = new Float32Array(bytes.length >> 2);
-  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 4));
-  else for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
-  return out;
-}
-
-/** The fields of a stream entry (`[k1, v1, k2, v2 …]`) as a map of buffers. */
-export function entryFields(raw: readonly Buffer[]): Map<string, Buffer> {
-  const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < raw.length; i += 2) fields.set(raw[i]!.toString(), raw[i + 1]!);
-  return fields;
 }
