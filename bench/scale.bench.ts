@@ -32,7 +32,7 @@ import { RemoteStream, type StreamModelKind, serveStreams } from '../pipelines/i
 import { ReferenceStreamModel } from '../pipelines/reference-stream-model.js';
 import { SingleChannelStreamModel } from '../pipelines/single-channel-stream-model.js';
 import { makeDataset } from '../samples/04-dataset-replay.js';
-import { FRAME_SIZE } from '../src/node/io.js';
+import { FRAME_SIZE, listDataset } from '../src/node/io.js';
 import { freePort } from '../test/helpers/redis-server.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 
@@ -111,7 +111,7 @@ async function replaySpeedup(dir: string) {
   const { lib, pool: poolModule, kind } = await replayModules();
   const data = join(dir, 'data');
   await makeDataset(data, FILES, SECONDS);
-  const items = await lib.listDataset(data);
+  const items = await listDataset(data);
   const settings = { skipStoi: true, outDir: join(dir, 'out-warm') };
   // JIT warm-up of this thread, so that the serial arm is not charged for it.
   await lib.replayItem(items[0]!, settings);

@@ -17,8 +17,6 @@ export {
 } from './common.js';
 export {
   aggregate,
-  type DatasetItem,
-  listDataset,
   type ReplayAggregate,
   type ReplayFailure,
   type ReplayFileResult,

@@ -3,8 +3,9 @@
  * on the task's port and stopping between batches when the port receives `abort`.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { DatasetItem } from '../src/node/io.js';
 import { isAbortError } from './common.js';
-import { type DatasetItem, type ReplayFileResult, type ReplayItemSettings, replayItem } from './dataset-replay.js';
+import { type ReplayFileResult, type ReplayItemSettings, replayItem } from './dataset-replay.js';
 
 export interface PoolTask {
   readonly item: DatasetItem;

@@ -12,8 +12,9 @@
 import { createRequire } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { DatasetItem } from '../src/node/io.js';
 import { abortError } from './common.js';
-import type { DatasetItem, ReplayFileResult, ReplayItemHooks, ReplayItemSettings } from './dataset-replay.js';
+import type { ReplayFileResult, ReplayItemHooks, ReplayItemSettings } from './dataset-replay.js';
 import type { PoolReply, PoolTask } from './replay-pool-worker.js';
 
 export interface ReplayPool {

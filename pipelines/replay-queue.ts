@@ -20,11 +20,10 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import { AdamaxStreamError } from '../src/index.js';
+import { type DatasetItem, listDataset } from '../src/node/io.js';
 import {
   aggregate,
-  type DatasetItem,
   itemSettings,
-  listDataset,
   type ReplayFailure,
   type ReplayFileResult,
   type ReplayItemSettings,

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { AdamaxStreamError } from '../src/index.js';
-import type { DatasetItem } from './dataset-replay.js';
+import type { DatasetItem } from '../src/node/io.js';
 import { REPLAY_QUEUE, type ReplayJobData, type ReplayJobResult, redisConnection } from './replay-queue.js';
 
 export interface ReplayWorkerOptions {

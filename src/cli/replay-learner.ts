@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
-import { listDataset, readAudioFile } from '../../pipelines/index.js';
+import { readAudioFile } from '../../pipelines/index.js';
 import { sniffSampleRate } from '../audio/sniff-sample-rate.js';
+import { listDataset } from '../io/list-dataset.js';
 import { type ReferenceCancellerOverrides, referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import { type SingleChannelOverrides, singleChannelConfig } from '../models/single-channel-config.js';
 import { CliUsageError } from './io.js';

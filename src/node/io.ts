@@ -20,6 +20,7 @@ export {
 } from '../audio/live-session.js';
 export { writeWavFile } from '../audio/write-wav-file.js';
 export { entryFields } from '../io/entry-fields.js';
+export { type DatasetItem, listDataset } from '../io/list-dataset.js';
 export { pcmBytes, pcmSamples } from '../io/pcm-bytes.js';
 export {
   DEFAULT_INPUT_CAP,

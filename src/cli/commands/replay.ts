@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import {
-  type DatasetItem,
   REFERENCE_METHODS,
   type ReplayFailure,
   type ReplayFileResult,
@@ -8,6 +7,7 @@ import {
   replayDistributed,
   SINGLE_CHANNEL_METHODS,
 } from '../../../pipelines/index.js';
+import type { DatasetItem } from '../../io/list-dataset.js';
 import {
   CliInterrupted,
   CliUsageError,
