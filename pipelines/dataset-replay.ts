@@ -14,12 +14,12 @@
  * malformed entry is refused. An abort (`signal`, e.g. Ctrl-C) stops
  * the current file's processing; a write already started completes first, so nothing written is lost.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AdamaxStreamError, type ReferenceCancellerOverrides, type SingleChannelOverrides } from '../src/index.js';
 import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint, sameFingerprint } from '../src/io/file-fingerprint.js';
-import { fsyncDirectory } from '../src/io/fsync-directory.js';
+import { writeFileAtomic } from '../src/io/write-file-atomic.js';
 import { type DatasetItem, listDataset } from '../src/node/io.js';
 import { readAudioFile, writeAudioFile } from './audio-files.js';
 import { downmix, isAbortError, type PipelineResult, round, toRate } from './common.js';
@@ -273,17 +273,8 @@ function staleReason(r: ReplayFileResult, item: DatasetItem, outPath: string | n
 }
 
 function writeStateAtomic(path: string, state: ReplayState): void {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    fsyncDirectory(path);
+    writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
   } catch (cause) {
     throw new AdamaxStreamError('io', `Cannot write replay state ${path}: ${(cause as Error).message}`, { cause });
   }

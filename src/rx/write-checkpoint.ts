@@ -1,10 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { CheckpointError } from '../core/errors.js';
-import { fsyncDirectory } from '../io/fsync-directory.js';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { encodeCheckpoint } from './encode-checkpoint.js';
 import type { Checkpoint } from './events.js';
-
-let tempCounter = 0;
 
 /**
  * Writes a checkpoint atomically (synchronous): the bytes go to a temporary file next to `path`,
@@ -16,24 +13,9 @@ let tempCounter = 0;
  */
 export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
   const bytes = encodeCheckpoint(checkpoint);
-  const temp = `${path}.${process.pid}.${tempCounter++}.tmp`;
-  let fd = -1;
   try {
-    fd = openSync(temp, 'w');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = -1;
-    renameSync(temp, path);
-    fsyncDirectory(path);
+    writeFileAtomic(path, bytes);
   } catch (cause) {
-    try {
-      if (fd !== -1) closeSync(fd);
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing more to clean up (e.g. the directory does not exist)
-    }
     throw new CheckpointError(`Cannot write checkpoint ${path}: ${(cause as Error).message}`, { cause });
   }
 }
