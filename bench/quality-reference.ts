@@ -28,7 +28,7 @@ import { readBenchmarksMd, writeBenchmarksMd, writeMarkedSection } from './lib/b
 import {
   defaultGeometry,
   FD_ADAMAX_BASE,
-  FD_ADAMAX_DEFAULT,
+  FD_ADAMAX_V1,
   type FdAdamaxConfig,
   type Geometry,
   makeFdAdamax,
@@ -54,8 +54,8 @@ interface MethodSpec {
   readonly fdConfig?: (v: number) => FdAdamaxConfig;
 }
 
-/** The defaults object itself (the CLI's canceller); `lr` is the tuned knob. */
-const FD_EMA: FdAdamaxConfig = FD_ADAMAX_DEFAULT;
+/** The v1 one-path setting (the CLI's canceller before the two-path default); `lr` is the tuned knob. */
+const FD_EMA: FdAdamaxConfig = FD_ADAMAX_V1;
 
 export const METHODS: readonly MethodSpec[] = [
   { name: 'NLMS', knob: 'μ', grid: [0.003, 0.005, 0.01, 0.02, 0.05, 0.1], make: makeNlms },
@@ -155,7 +155,7 @@ export function robustnessRun(
 }
 
 /** The FD-Adamax configuration chosen on validation (updated by the tuning step). */
-let chosenFd: FdAdamaxConfig = FD_ADAMAX_DEFAULT;
+let chosenFd: FdAdamaxConfig = FD_ADAMAX_V1;
 
 interface SpeedRow {
   readonly name: string;
@@ -542,12 +542,14 @@ function writeSection(markdown: string): void {
 }
 
 /**
- * The defaults this run proposes: `REFERENCE_DEFAULTS` with the knobs chosen on validation. Printed,
+ * The defaults this run proposes: `REFERENCE_DEFAULTS` with the one-path design and the knobs chosen
+ * on v1 validation (v1 scores the one-path filter only; the two-path default comes from abrupt-noise-v2). Printed,
  * never written: a benchmark does not rewrite library source; a commit applies the proposal.
  */
 export function proposedDefaults(cfg: FdAdamaxConfig): { proposed: Record<string, unknown>; changed: string[] } {
   const proposed: Record<string, unknown> = {
     ...REFERENCE_DEFAULTS,
+    design: 'one-path',
     constrained: cfg.constrained,
     alternateConstraint: cfg.alternateConstraint,
     projectGradient: cfg.projectGradient ?? true,
@@ -600,8 +602,8 @@ if (isMain) {
   const gcFlag = (globalThis as { gc?: unknown }).gc ? '--expose-gc ' : '';
   opts.command = `node ${gcFlag}--import tsx bench/quality-reference.ts ${args.join(' ')}`.trim();
   if (args.includes('--speed-only')) {
-    // the speed section alone, with the written defaults (no tuning, no quality tables touched)
-    chosenFd = FD_ADAMAX_DEFAULT;
+    // the speed section alone, with the v1 one-path setting (no tuning, no quality tables touched)
+    chosenFd = FD_ADAMAX_V1;
     const report = runSpeedSection(
       opts.speedSeconds ?? (opts.quick ? 5 : 20),
       opts.speedRepeats ?? (opts.quick ? 1 : 3),

@@ -21,8 +21,7 @@ import { dirname, join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
-import { REFERENCE_DEFAULTS } from '../../src/models/defaults/reference-defaults.js';
-import { type FdAdamaxConfig, fdConfigFromDefaults, makeFdAdamax, makeFdNlms, makeNlms } from './reference-methods.js';
+import { FD_ADAMAX_V1, type FdAdamaxConfig, makeFdAdamax, makeFdNlms, makeNlms } from './reference-methods.js';
 import { makeSpeedSignal, SPEED_GEOMETRY } from './speed-signal.js';
 
 export /** Blocks per `drive` call. */
@@ -186,7 +185,7 @@ export async function probeInProcess(
   method: ProbeMethod,
   seconds = 60,
   warmupSeconds = 5,
-  fd: FdAdamaxConfig = fdConfigFromDefaults(REFERENCE_DEFAULTS),
+  fd: FdAdamaxConfig = FD_ADAMAX_V1,
 ): Promise<AllocProbeResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('alloc-probe needs node --expose-gc');
@@ -313,7 +312,7 @@ if (isMain) {
     process.exit(2);
   }
   const cfg = opt('--config');
-  const fd = cfg ? (JSON.parse(cfg) as FdAdamaxConfig) : fdConfigFromDefaults(REFERENCE_DEFAULTS);
+  const fd = cfg ? (JSON.parse(cfg) as FdAdamaxConfig) : FD_ADAMAX_V1;
   const r = await probeInProcess(method, Number(opt('--seconds') ?? 60), Number(opt('--warmup') ?? 5), fd);
   console.log(JSON.stringify(r));
 }

@@ -3,7 +3,6 @@ import { FdNlms } from '../../src/models/baselines/fd-nlms.js';
 import { Nlms } from '../../src/models/baselines/nlms.js';
 import { Rls } from '../../src/models/baselines/rls.js';
 import { createReferenceCanceller } from '../../src/models/create-reference-canceller.js';
-import { REFERENCE_DEFAULTS } from '../../src/models/defaults/reference-defaults.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { OptimizedFilter } from '../../src/models/optimized-filter.js';
 import {
@@ -57,13 +56,28 @@ export interface FdAdamaxConfig {
 }
 
 /**
- * The FD-Adamax knobs of the benchmark, read from the ONE defaults object (`REFERENCE_DEFAULTS`):
- * the benchmark tunes `lr` on top of exactly what the CLI runs.
+ * The v1 one-path FD-Adamax setting (the abrupt-noise-v1 validation pick: `OptimizedFilter` with a
+ * 0.3 s weight EMA and a start-up boost). It was `REFERENCE_DEFAULTS` until the two-path canceller
+ * (abrupt-noise-v2 validation pick) became the default; the v1 tables and the one-path probes keep it.
  */
-export const FD_ADAMAX_DEFAULT: FdAdamaxConfig = fdConfigFromDefaults(REFERENCE_DEFAULTS);
+export const FD_ADAMAX_V1: FdAdamaxConfig = Object.freeze({
+  lr: 0.005,
+  beta1: 0.9,
+  beta2Seconds: 0.25,
+  epsilon: 1e-7,
+  emaSeconds: 0.3,
+  emaWarmupSeconds: 1,
+  constrained: true,
+  alternateConstraint: true,
+  projectGradient: false,
+  levelNormalizedLr: true,
+  warmupBoost: 16,
+  warmupSeconds: 0.25,
+  tracker: null,
+});
 
 /** The same structure without the EMA output (raw weights), the other FD-Adamax row of the tables. */
-export const FD_ADAMAX_BASE: FdAdamaxConfig = { ...FD_ADAMAX_DEFAULT, emaSeconds: 0, emaWarmupSeconds: 0 };
+export const FD_ADAMAX_BASE: FdAdamaxConfig = { ...FD_ADAMAX_V1, emaSeconds: 0, emaWarmupSeconds: 0 };
 
 /** The geometry of the defaults at `sampleRate` (block size and taps of the factory), RLS at `rlsTaps`. */
 export function defaultGeometry(sampleRate: number, rlsTaps = 32): Geometry {
@@ -136,23 +150,4 @@ export function makeRls(g: Geometry, lambda: number): AdaptiveFilter {
 /** Runs a filter over a whole clip block by block (prequential, as the pipeline); returns the output. */
 export function runClip(filter: AdaptiveFilter, primary: Float32Array, reference: Float32Array): Float32Array {
   return runAdaptiveFilter(filter, primary, reference);
-}
-
-/** The defaults object (`REFERENCE_DEFAULTS`) as an {@link FdAdamaxConfig}. */
-export function fdConfigFromDefaults(r: typeof REFERENCE_DEFAULTS): FdAdamaxConfig {
-  return {
-    epsilon: r.epsilon,
-    lr: r.learningRate,
-    beta2Seconds: r.beta2Seconds,
-    beta1: r.beta1,
-    emaSeconds: r.emaSeconds,
-    constrained: r.constrained,
-    alternateConstraint: r.alternateConstraint,
-    projectGradient: r.projectGradient,
-    levelNormalizedLr: r.levelNormalizedLr,
-    warmupBoost: r.warmupBoost,
-    warmupSeconds: r.warmupSeconds,
-    emaWarmupSeconds: r.emaWarmupSeconds,
-    tracker: r.tracker,
-  };
 }

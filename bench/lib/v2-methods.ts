@@ -11,7 +11,7 @@ import {
 } from '../../src/models/reference-canceller-config.js';
 import { betaFromTimeConstant } from '../../src/models/tracking/time-constants.js';
 import { Adamax } from '../../src/optim/adamax.js';
-import { type FdAdamaxConfig, makeFdAdamax } from './reference-methods.js';
+import { FD_ADAMAX_V1, type FdAdamaxConfig, makeFdAdamax } from './reference-methods.js';
 
 /** Filter length of every method of the v2 benchmark (ms), except RLS (O(L²) per sample). */
 export const V2_FILTER_MS = 64;
@@ -325,21 +325,8 @@ export function randomConfigs<K>(m: V2Method<K>, count: number, seed: number): K
   return out;
 }
 
-/** Today's default structure (abrupt-noise-v1 validation pick), as a fixed FD-Adamax configuration. */
-export const V1_DEFAULT_FD: FdAdamaxConfig = {
-  lr: 0.005,
-  beta1: 0.9,
-  beta2Seconds: 0.25,
-  emaSeconds: 0.3,
-  emaWarmupSeconds: 1,
-  constrained: true,
-  alternateConstraint: true,
-  projectGradient: false,
-  levelNormalizedLr: true,
-  warmupBoost: 16,
-  warmupSeconds: 0.25,
-  tracker: null,
-};
+/** The v1 one-path setting (abrupt-noise-v1 validation pick; the default before the two-path canceller). */
+export const V1_DEFAULT_FD: FdAdamaxConfig = FD_ADAMAX_V1;
 
 /** Every method by name (workers look them up; configs travel as plain objects). */
 /** A method with its config type erased (configs are plain JSON objects between threads). */

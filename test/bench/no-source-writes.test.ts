@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BENCHMARKS_MD } from '../../bench/lib/benchmarks-md.js';
+import { FD_ADAMAX_V1 } from '../../bench/lib/reference-methods.js';
 import { proposedDefaults } from '../../bench/quality-reference.js';
 import { REFERENCE_DEFAULTS } from '../../src/index.js';
 
@@ -43,23 +44,14 @@ describe('benchmarks do not write library source', () => {
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
-  it('the reference benchmark proposes defaults as data (printed), starting from the current ones', () => {
-    const { proposed, changed } = proposedDefaults({
-      lr: REFERENCE_DEFAULTS.learningRate * 2,
-      beta1: REFERENCE_DEFAULTS.beta1,
-      beta2Seconds: REFERENCE_DEFAULTS.beta2Seconds,
-      emaSeconds: REFERENCE_DEFAULTS.emaSeconds,
-      constrained: REFERENCE_DEFAULTS.constrained,
-      alternateConstraint: REFERENCE_DEFAULTS.alternateConstraint,
-      projectGradient: REFERENCE_DEFAULTS.projectGradient,
-      levelNormalizedLr: REFERENCE_DEFAULTS.levelNormalizedLr,
-      warmupBoost: REFERENCE_DEFAULTS.warmupBoost,
-      warmupSeconds: REFERENCE_DEFAULTS.warmupSeconds,
-      emaWarmupSeconds: REFERENCE_DEFAULTS.emaWarmupSeconds,
-      tracker: null,
-    });
-    expect(changed).toEqual(['learningRate']);
-    expect(proposed.learningRate).toBe(REFERENCE_DEFAULTS.learningRate * 2);
+  it('the v1 reference benchmark proposes one-path defaults as data (printed), starting from the current ones', () => {
+    const { proposed, changed } = proposedDefaults({ ...FD_ADAMAX_V1, lr: FD_ADAMAX_V1.lr * 2 });
+    expect(proposed.design).toBe('one-path');
+    expect(proposed.learningRate).toBe(FD_ADAMAX_V1.lr * 2);
     expect(Object.keys(proposed).sort()).toEqual(Object.keys(REFERENCE_DEFAULTS).sort());
+    const current = REFERENCE_DEFAULTS as Record<string, unknown>;
+    const differing = Object.keys(proposed).filter((k) => JSON.stringify(proposed[k]) !== JSON.stringify(current[k]));
+    expect(changed).toEqual(differing);
+    expect(changed).toContain('design');
   });
 });

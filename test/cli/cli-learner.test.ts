@@ -6,7 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultGeometry, FD_ADAMAX_DEFAULT, makeFdAdamax, runClip } from '../../bench/lib/reference-methods.js';
+import { runClip } from '../../bench/lib/reference-methods.js';
+import { CANCELLER_METHOD, makeCanceller } from '../../bench/lib/v2-methods.js';
 import { onlineGrid } from '../../bench/quality-single.js';
 import { itemSettings } from '../../pipelines/dataset-replay.js';
 import { readAudioFile } from '../../pipelines/index.js';
@@ -63,7 +64,7 @@ describe('the CLI runs exactly what the benchmarks score', () => {
     async (rate) => {
       const f = files[rate]!;
       const cli = await denoise([f.noisy, '-r', f.ref]);
-      const bench = runClip(makeFdAdamax(defaultGeometry(rate), FD_ADAMAX_DEFAULT), f.primary, f.reference);
+      const bench = runClip(makeCanceller(rate, CANCELLER_METHOD.seedConfig!), f.primary, f.reference);
       expect(cli.length).toBe(f.primary.length);
       expect(same(cli, bench)).toBe(true);
     },

@@ -1,6 +1,9 @@
 /** The one factory of the reference canceller: defaults carried in full, native rate, exact config round-trip. */
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultGeometry, FD_ADAMAX_DEFAULT, makeFdAdamax, runClip } from '../../bench/lib/reference-methods.js';
+import { runClip } from '../../bench/lib/reference-methods.js';
+import { type CancellerKnobs, cancellerOverrides, makeCanceller } from '../../bench/lib/v2-methods.js';
 import { cancelWithReference } from '../../pipelines/index.js';
 import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
 import {
@@ -44,10 +47,12 @@ describe('referenceCancellerConfig / createReferenceCanceller', () => {
     }
   });
 
-  it('carries every default (projectGradient false, start-up boost, raw output while the EMA catches up)', () => {
+  it('one-path design carries every default (projectGradient false, start-up boost, raw output while the EMA catches up)', () => {
     const rate = 16000;
+    // the two-path default outputs raw weights (emaSeconds 0); the one-path design with a 0.3 s EMA
+    const emaSeconds = 0.3;
     const f = createReferenceCanceller(
-      referenceCancellerConfig(rate, { model: { design: 'one-path' } }),
+      referenceCancellerConfig(rate, { emaSeconds, model: { design: 'one-path' } }),
       rate,
     ) as OptimizedFilter;
     const pfd = f.model as PartitionedFdFilter;
@@ -66,7 +71,7 @@ describe('referenceCancellerConfig / createReferenceCanceller', () => {
         beta2: betaFromTimeConstant(d.beta2Seconds, blocks),
         epsilon: d.epsilon,
         useEma: true,
-        emaMomentum: betaFromTimeConstant(d.emaSeconds, blocks),
+        emaMomentum: betaFromTimeConstant(emaSeconds, blocks),
       }),
       emaOutput: true,
       emaWarmupFrames: Math.round(d.emaWarmupSeconds * blocks),
@@ -81,7 +86,7 @@ describe('referenceCancellerConfig / createReferenceCanceller', () => {
     const a = runAdaptiveFilter(f, primary, reference);
     expect(same(a, runAdaptiveFilter(byHand, primary, reference))).toBe(true);
     // dropping the start-up boost changes the output (the option is not silently lost)
-    const noBoost = referenceCancellerConfig(rate, { model: { warmupBoost: 1 } });
+    const noBoost = referenceCancellerConfig(rate, { emaSeconds, model: { design: 'one-path', warmupBoost: 1 } });
     expect(same(a, runAdaptiveFilter(createReferenceCanceller(noBoost, rate), primary, reference))).toBe(false);
   });
 
@@ -114,6 +119,25 @@ describe('referenceCancellerConfig / createReferenceCanceller', () => {
   });
 });
 
+/** The two-path configuration BENCHMARKS.md reports as the abrupt-noise-v2 validation pick. */
+function benchmarkedPick(): CancellerKnobs {
+  const md = readFileSync(new URL('../../BENCHMARKS.md', import.meta.url), 'utf8');
+  const m = /- FD-Adamax two-path \(new\) \(criterion [^)]*\): `(\{[^`]*\})`/.exec(md);
+  if (!m) throw new Error('BENCHMARKS.md has no two-path validation pick line');
+  return JSON.parse(m[1]!) as CancellerKnobs;
+}
+
+describe('the defaults are what abrupt-noise-v2 picked on validation', () => {
+  it.each([8000, 16000, 44100, 48000])(
+    'REFERENCE_DEFAULTS resolve to the pick printed in BENCHMARKS.md at %i Hz',
+    (rate) => {
+      expect(REFERENCE_DEFAULTS.design).toBe('two-path');
+      const pick = referenceCancellerConfig(rate, cancellerOverrides(rate, benchmarkedPick()));
+      expect(JSON.stringify(referenceCancellerConfig(rate))).toBe(JSON.stringify(pick));
+    },
+  );
+});
+
 describe('the pipeline runs what the benchmark scores', () => {
   it('cancelWithReference = the benchmark construction (same factory, same defaults), at 16 and 48 kHz', async () => {
     for (const rate of [16000, 48000]) {
@@ -133,7 +157,7 @@ describe('the pipeline runs what the benchmark scores', () => {
         sampleRate: rate,
         skipStoi: true,
       });
-      const bench = runClip(makeFdAdamax(defaultGeometry(rate), FD_ADAMAX_DEFAULT), sc.primary, sc.reference!);
+      const bench = runClip(makeCanceller(rate, benchmarkedPick()), sc.primary, sc.reference!);
       expect(r.output.length).toBe(sc.primary.length);
       expect(same(r.output, bench)).toBe(true);
     }

@@ -12,7 +12,7 @@
  */
 export const REFERENCE_DEFAULTS = Object.freeze({
   /** 'two-path': foreground/background `ReferenceCanceller`; 'one-path': the v1 `OptimizedFilter`. */
-  design: 'one-path' as 'two-path' | 'one-path',
+  design: 'two-path' as 'two-path' | 'one-path',
   /** Knobs of the two-path design (see `ReferenceCanceller`). */
   twoPath: Object.freeze({
     foreground: 'learner' as 'learner' | 'ema' | 'copy',
@@ -29,11 +29,11 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     levelNormalization: 'residual' as 'residual' | 'primary' | 'off',
     floorSeconds: 1.5,
     floorRiseDbPerSecond: 3,
-    copyBoost: 1,
+    copyBoost: 4,
     copyBoostSeconds: 0.5,
     /** 'convex': output through a per-bin convex combination of the two paths (mixing logits learnt by Adamax). */
-    combination: 'none' as 'none' | 'convex',
-    mixLearningRate: 0.1,
+    combination: 'convex' as 'none' | 'convex',
+    mixLearningRate: 0.03,
     mixBeta2Seconds: 0.05,
   }),
   /** Filter length in ms: the taps cover at least this (64 ms models room paths at every rate). */
@@ -45,13 +45,13 @@ export const REFERENCE_DEFAULTS = Object.freeze({
   alternateConstraint: true,
   /** Project the gradient too (2 FFTs per partition); false = weight constraint only. */
   projectGradient: false,
-  learningRate: 0.005,
+  learningRate: 0.03,
   beta1: 0.9,
   /** beta2 as a time constant in seconds: beta2 = exp(−1 / (τ · blocksPerSecond)). */
-  beta2Seconds: 0.25,
+  beta2Seconds: 0.05,
   epsilon: 1e-7,
   /** EMA of the weights for the output: time constant in seconds (0 = raw weights). */
-  emaSeconds: 0.3,
+  emaSeconds: 0,
   /** Learning rate scaled by √(P_primary / P_reference), smoothed over 100 blocks. */
   levelNormalizedLr: true,
   /** Start-up lr boost: × (1 + (boost − 1)·exp(−t / τ)), τ in seconds. */
