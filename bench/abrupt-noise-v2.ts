@@ -172,6 +172,9 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
       : { name: 'per-bin convex combination (mixing lr 0.03)', config: { ...k, combination: 'convex', mixLr: 0.03 } },
     { name: 'convex mixing lr ×3', config: { ...k, combination: 'convex', mixLr: 3 * (k.mixLr ?? 0.03) } },
     { name: 'no copy boost (copyBoost 1)', config: { ...k, copyBoost: 1 } },
+    (k.restartDb ?? 0) > 0
+      ? { name: 'no restart from zero (restartDb 0)', config: { ...k, restartDb: 0 } }
+      : { name: 'restart from zero (1 dB, 20 ms)', config: { ...k, restartDb: 1, restartSeconds: 0.02 } },
     { name: 'no reference gate (gateDb 0)', config: { ...k, gateDb: 0 } },
     { name: 'single path (no copy/reset)', config: { ...k, twoPath: false } },
     { name: 'long β2 (0.5 s)', config: { ...k, beta2Seconds: 0.5 } },

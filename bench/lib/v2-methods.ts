@@ -49,6 +49,10 @@ export interface CancellerKnobs {
   readonly combination?: 'none' | 'convex';
   readonly mixLr?: number;
   readonly mixBeta2Seconds?: number;
+  /** Restart of the background from zero when both paths are worse than no filter (0 = off), its hold (s) and lr boost. */
+  readonly restartDb?: number;
+  readonly restartSeconds?: number;
+  readonly restartBoost?: number;
 }
 
 /** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
@@ -82,6 +86,9 @@ export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCanc
         combination: k.combination ?? 'none',
         mixLearningRate: k.mixLr ?? 0.1,
         mixBeta2Seconds: k.mixBeta2Seconds ?? 0.05,
+        restartDb: k.restartDb ?? 0,
+        restartSeconds: k.restartSeconds ?? 0.05,
+        restartBoost: k.restartBoost ?? 1,
       },
     },
   };
@@ -136,6 +143,9 @@ export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCan
     floorSeconds: k.floorSeconds,
     floorRiseDbPerSecond: k.floorRiseDbPerSecond,
     ...(k.copyBoost !== undefined ? { copyBoost: k.copyBoost, copyBoostSeconds: k.copyBoostSeconds ?? 0.5 } : {}),
+    restartDb: k.restartDb ?? 0,
+    restartSeconds: k.restartSeconds ?? 0.05,
+    restartBoost: k.restartBoost ?? 1,
   });
 }
 
@@ -283,11 +293,15 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     combination: rng.next() < 0.6 ? 'convex' : 'none',
     mixLr: logU(rng, 0.01, 0.3),
     mixBeta2Seconds: logU(rng, 0.02, 0.5),
+    restartDb: rng.next() < 0.7 ? rng.uniform(0.5, 6) : 0,
+    restartSeconds: logU(rng, 0.01, 0.2),
+    restartBoost: pick(rng, [1, 2, 4]),
   }),
   make: makeCanceller,
   /**
    * The hand-picked starting point: a slow learner as the foreground, its lr ×4 after each copy
-   * (decaying in 0.5 s), and the per-bin convex combination of the two paths (mixing lr 0.03).
+   * (decaying in 0.5 s), the per-bin convex combination of the two paths (mixing lr 0.03), and a
+   * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms.
    */
   seedConfig: {
     lr: 0.03,
@@ -314,6 +328,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     combination: 'convex',
     mixLr: 0.03,
     mixBeta2Seconds: 0.05,
+    restartDb: 1,
+    restartSeconds: 0.02,
+    restartBoost: 1,
   },
 };
 

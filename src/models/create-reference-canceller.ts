@@ -70,6 +70,10 @@ function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): Re
     floorRiseDbPerSecond: t.floorRiseDbPerSecond,
     copyBoost: t.copyBoost,
     copyBoostSeconds: t.copyBoostSeconds,
+    restartDb: t.restartDb,
+    restartSeconds: t.restartSeconds,
+    restartBoost: t.restartBoost,
+    restartBoostSeconds: t.restartBoostSeconds,
     activityFloor: m.activityFloor,
     maxGainDb: m.maxGainDb,
   });

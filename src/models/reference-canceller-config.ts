@@ -41,6 +41,12 @@ export interface ReferenceTwoPathConfig {
   readonly floorRiseDbPerSecond: number;
   readonly copyBoost: number;
   readonly copyBoostSeconds: number;
+  /** Restart the background from zero when both paths stay this many dB above the primary (0 = off)… */
+  readonly restartDb: number;
+  /** …for this long (s); then its lr is boosted by `restartBoost`, decaying in `restartBoostSeconds` (also at the start). */
+  readonly restartSeconds: number;
+  readonly restartBoost: number;
+  readonly restartBoostSeconds: number;
   /** 'convex': per-bin convex combination of background and foreground (λ_k = sigmoid(a_k)); 'none': the foreground. */
   readonly combination: 'none' | 'convex';
   /** Learning rate and β2 time constant (s) of the mixing logits' Adamax. */
@@ -237,6 +243,8 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
   c.inRange('twoPath.resetDb', t.resetDb, 0, 120, false);
   c.inRange('twoPath.gateDb', t.gateDb, 0, 200, false);
   c.inRange('twoPath.copyBoost', t.copyBoost, 1, 1e4, false);
+  c.inRange('twoPath.restartDb', t.restartDb, 0, 120, false);
+  c.inRange('twoPath.restartBoost', t.restartBoost, 1, 1e4, false);
   for (const k of [
     'foregroundBeta2Seconds',
     'copySeconds',
@@ -245,6 +253,8 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
     'gateReleaseSeconds',
     'floorSeconds',
     'copyBoostSeconds',
+    'restartSeconds',
+    'restartBoostSeconds',
     'mixBeta2Seconds',
   ] as const) {
     c.inRange(`twoPath.${k}`, t[k], 1e-4, 3600, false);

@@ -57,6 +57,23 @@ export interface ReferenceCancellerOptions {
   readonly resetDb?: number;
   /** …for this long (s). Default 0.15. */
   readonly resetSeconds?: number;
+  /**
+   * Restart: when both paths' smoothed error energy stays this many dB above the primary's for
+   * `restartSeconds` (every path makes the output worse than no filter: the noise path changed), the
+   * background restarts from zero weights with cleared moments and a boosted lr (see `restartBoost`).
+   * 0 disables. Default 0 (off).
+   */
+  readonly restartDb?: number;
+  /** …for this long (s). Default 0.05. */
+  readonly restartSeconds?: number;
+  /**
+   * The background's lr is multiplied by `1 + (restartBoost − 1)·exp(−t / restartBoostSeconds)`,
+   * t = time since the start or the last restart (a filter starting from zero converges fast, then
+   * settles). Default 1 (off).
+   */
+  readonly restartBoost?: number;
+  /** Decay time constant of the restart boost (s). Default 0.25. */
+  readonly restartBoostSeconds?: number;
   /** Time constant of the error-energy smoothing that the two paths are compared with (s). Default 0.05. */
   readonly compareSeconds?: number;
   /**
@@ -105,6 +122,10 @@ const OPTION_KEYS = new Set([
   'resetDb',
   'resetSeconds',
   'compareSeconds',
+  'restartDb',
+  'restartSeconds',
+  'restartBoost',
+  'restartBoostSeconds',
   'gateDb',
   'gateReleaseSeconds',
   'levelNormalization',
@@ -137,7 +158,8 @@ const F_PY = 14;
 const F_EF = 15;
 const F_EB = 16;
 const RATIO = 17; // level ratio pushed to the floor tracker
-const SLOTS = 18;
+const RBOOST = 18; // background lr boost above 1 after the start or a restart (decays)
+const SLOTS = 19;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -153,11 +175,15 @@ function validate(options: ReferenceCancellerOptions): void {
   c.inRange('copyDb', options.copyDb, 0, 60);
   c.inRange('copyBoost', options.copyBoost, 1, 1e4);
   c.inRange('resetDb', options.resetDb, 0, 120);
+  c.inRange('restartDb', options.restartDb, 0, 120);
+  c.inRange('restartBoost', options.restartBoost, 1, 1e4);
   c.inRange('gateDb', options.gateDb, 0, 200);
   for (const k of [
     'copySeconds',
     'copyBoostSeconds',
     'resetSeconds',
+    'restartSeconds',
+    'restartBoostSeconds',
     'compareSeconds',
     'gateReleaseSeconds',
     'levelSeconds',
@@ -212,6 +238,9 @@ function decay(seconds: number, rate: number): number {
  * compare:     E_f ← α E_f + (1−α) Σe_f²,  E_b likewise
  *   E_b < E_f · 10^(−copyDb/10)  for copySeconds   →  W_f ← W_b           (copy: fast)
  *   E_b > E_f · 10^(resetDb/10)  for resetSeconds  →  W_b ← W_f, m ← 0    (reset a diverged background)
+ *   min(E_b, E_f) > P̄_d · 10^(restartDb/10) for restartSeconds → W_b ← 0, m, u ← 0, boost ← restartBoost
+ *              (both paths worse than no filter: the path changed; a zero filter is closer to the new one)
+ *   background lr × (1 + (restartBoost − 1)·e^(−t/restartBoostSeconds)), t since the start or a restart
  * convex (with mixOptimizer): output filter W_c[p][k] = W_f + λ_k (W_b − W_f),  λ_k = σ(a_k),
  *              a_k ← Adamax step on  λ_k(1−λ_k) Σ_p ⟨∂loss(e_c)/∂W_c[p][k], W_b − W_f⟩,  |a_k| ≤ mixLimit
  *              (e_c = d − y(W_c) is the output; without it the output is e_f)
@@ -260,6 +289,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   copies = 0;
   /** Background resets from the foreground. */
   backgroundResets = 0;
+  /** Background restarts from zero (both paths worse than no filter). */
+  restarts = 0;
   /** Blocks without learning because the reference was quiet (gate or absolute floor). */
   gated = 0;
   /** Blocks whose output the watchdog replaced by the primary. */
@@ -295,6 +326,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly floorRise: number;
   private readonly boostExtra: number;
   private readonly boostDecay: number;
+  private readonly restartRatio: number;
+  private readonly restartBlocks: number;
+  private readonly restartExtra: number;
+  private readonly restartDecay: number;
+  private restartCount = 0;
   private copyCount = 0;
   private resetCount = 0;
   private bypassCount = 0;
@@ -360,6 +396,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.floorRise = 10 ** ((options.floorRiseDbPerSecond ?? 3) / 10 / rate);
     this.boostExtra = (options.copyBoost ?? 1) - 1;
     this.boostDecay = decay(options.copyBoostSeconds ?? 0.5, rate);
+    const restartDb = options.restartDb ?? 0;
+    this.restartRatio = restartDb > 0 ? 10 ** (restartDb / 10) : Number.POSITIVE_INFINITY;
+    this.restartBlocks = blocks(options.restartSeconds ?? 0.05);
+    this.restartExtra = (options.restartBoost ?? 1) - 1;
+    this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
@@ -420,10 +461,13 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.s[LR_CAP] = 1e6;
     this.s[FLOOR] = Number.POSITIVE_INFINITY;
     this.s[BOOST] = this.boostExtra;
+    this.s[RBOOST] = this.restartExtra;
     this.floor.reset();
     this.frames = 0;
     this.copies = 0;
     this.backgroundResets = 0;
+    this.restarts = 0;
+    this.restartCount = 0;
     this.gated = 0;
     this.bypassed = 0;
     this.restores = 0;
@@ -603,7 +647,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
     }
     // the rate goes to the optimizer from the scalar array (no boxed double)
-    s[LR] = this.baseLearningRate * s[RHO];
+    s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
+    s[RBOOST] *= this.restartDecay;
     if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
     this.optimizer.setLearningRateFrom(s, LR);
     const core = this.core;
@@ -650,6 +695,26 @@ export class ReferenceCanceller implements AdaptiveFilter {
     } else {
       this.resetCount = 0;
     }
+    this.restartIfWorse();
+  }
+
+  /** Both paths worse than no filter for restartSeconds: the background restarts from zero, boosted. */
+  private restartIfWorse(): void {
+    const s = this.s;
+    const worst = s[EB] < s[EF] ? s[EB] : s[EF];
+    if (!(worst > this.restartRatio * s[PD] + 1e-12)) {
+      this.restartCount = 0;
+      return;
+    }
+    if (++this.restartCount < this.restartBlocks) return;
+    const core = this.core;
+    this.model.initParams(core.params);
+    core.m.fill(0);
+    core.u.fill(0);
+    s[RBOOST] = this.restartExtra;
+    s[EB] = s[PD];
+    this.restarts++;
+    this.restartCount = 0;
   }
 
   /** Mixing logits to 0 (λ = ½), their moments cleared. */

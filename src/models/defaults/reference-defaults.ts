@@ -31,6 +31,11 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     floorRiseDbPerSecond: 3,
     copyBoost: 4,
     copyBoostSeconds: 0.5,
+    /** Restart the background from zero when both paths stay this many dB above the primary for restartSeconds. */
+    restartDb: 1,
+    restartSeconds: 0.02,
+    restartBoost: 1,
+    restartBoostSeconds: 0.25,
     /** 'convex': output through a per-bin convex combination of the two paths (mixing logits learnt by Adamax). */
     combination: 'convex' as 'none' | 'convex',
     mixLearningRate: 0.03,
