@@ -343,8 +343,8 @@ export function finishReport(args: {
   if (trace) {
     const loss = trace.series({ loss: 'loss' });
     const lr = trace.series({ lr: 'learning rate' });
-    const wn = trace.series({ raw: 'raw', ema: 'EMA' });
-    const diff = trace.series({ diff: '‖EMA − raw‖' });
+    const wn = trace.series({ raw: 'raw', ema: 'EMA', fg: 'foreground' });
+    const diff = trace.series({ diff: '‖EMA − raw‖', fgDiff: '‖foreground − background‖' });
     if (loss) result.loss = loss;
     if (lr) result.learningRate = lr;
     if (wn) result.weightNorm = wn;

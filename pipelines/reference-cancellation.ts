@@ -189,9 +189,12 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
               const core = optimized.core;
               values.lr = optimized.optimizer.learningRate;
               values.raw = norm(core.params);
-              if (core.average) {
-                values.ema = norm(core.average);
-                values.diff = distance(core.average, core.params);
+              const smooth = optimized.smoothedWeights;
+              if (smooth) {
+                // two-path: the foreground; one-path: the weight EMA
+                const fg = optimized.kind === 'reference-canceller';
+                values[fg ? 'fg' : 'ema'] = norm(smooth);
+                values[fg ? 'fgDiff' : 'diff'] = distance(smooth, core.params);
               }
             }
             trace.record(step, values);

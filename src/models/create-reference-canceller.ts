@@ -24,6 +24,11 @@ export interface ReferenceCancellerFilter extends AdaptiveFilter {
   readonly resets: number;
   /** Blocks without learning because the reference was quiet. */
   readonly gated: number;
+  /**
+   * The smoothed model next to the learner's raw weights (`core.params`): the weight EMA (one-path
+   * with EMA), the foreground (two-path: the slow path the output is built from), or null.
+   */
+  readonly smoothedWeights: Float32Array | null;
 }
 
 /** The two-path design: background = `config.optimizer`, foreground per `model.twoPath`. */

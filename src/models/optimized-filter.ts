@@ -217,6 +217,11 @@ export class OptimizedFilter implements AdaptiveFilter {
     this.sc[3] = this.warmupExtra;
   }
 
+  /** The weight EMA (null without one). */
+  get smoothedWeights(): Float32Array | null {
+    return this.core.average ?? null;
+  }
+
   /** Weights currently used for the output (the EMA when `emaOutput`, else the raw weights). */
   get outputWeights(): Float32Array {
     return this.emaOutput && this.core.average ? this.core.average : this.core.params;

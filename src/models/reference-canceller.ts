@@ -419,6 +419,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     return this.fg;
   }
 
+  /** The smoothed model: the foreground (the factory's common name). */
+  get smoothedWeights(): Float32Array {
+    return this.fg;
+  }
+
   /** The background weights (the learner's). */
   get backgroundWeights(): Float32Array {
     return this.core.params;

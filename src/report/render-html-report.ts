@@ -93,7 +93,7 @@ function headline(summary: RunReport['summary']): string {
   return items.length > 0 ? `<div class="kpis">${items.join('')}</div>` : '';
 }
 
-/** The line charts: quality, level, loss, learning rate, weight norm and EMA − raw, with the change marks. */
+/** The line charts: quality, level, loss, learning rate, weight norm and smoothed − raw, with the change marks. */
 function lineCharts(report: RunReport): string {
   const marks = report.changeTimes;
   const dur = report.input.durationSec;
@@ -114,7 +114,7 @@ function lineCharts(report: RunReport): string {
       ]
     : [chart('Quality over time', q, 'time (s)', 'dB', marks, { xDomain: time })];
   const weightTitle =
-    report.weightNorm && Object.keys(report.weightNorm.lines).length > 1 ? 'Weight norm (raw and EMA)' : 'Weight norm';
+    report.weightNorm && Object.keys(report.weightNorm.lines).length > 1 ? 'Weight norm (raw and smoothed: EMA or foreground)' : 'Weight norm';
   const perStep = (s: ReportSeries | undefined) => stepMarks(marks, s, dur);
   return [
     ...qualityCharts,
@@ -131,7 +131,7 @@ function lineCharts(report: RunReport): string {
       },
     ),
     chart(weightTitle, report.weightNorm, 'step', '‖w‖', perStep(report.weightNorm)),
-    chart('EMA vs raw weights', report.emaVsRaw, 'step', '‖EMA − w‖', perStep(report.emaVsRaw)),
+    chart('Smoothed vs raw weights', report.emaVsRaw, 'step', '‖smoothed − w‖', perStep(report.emaVsRaw)),
   ]
     .filter(Boolean)
     .join('\n');
@@ -161,7 +161,7 @@ const tableRows = (o: Record<string, unknown>): string =>
  * numbers; with `audio`, before/after players (an excerpt of at most 10 s at ≤ 16 kHz, embedded as base64
  * WAV) and spectrograms of the input, the output and what was removed on one time axis; quality and level
  * over time, the loss per step (smoothed, the raw loss faint behind it), the learning rate on a log axis,
- * weight norm and EMA vs raw weights — the noise-change marks on every time axis (per-step charts convert
+ * weight norm and smoothed (EMA or foreground) vs raw weights — the noise-change marks on every time axis (per-step charts convert
  * them to steps), gaps in the data drawn as shaded bands, legends above the plots, charts that scale with the
  * page — and the report as JSON at the end (the audio is not in it).
  *

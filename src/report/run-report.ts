@@ -36,7 +36,7 @@ export interface RunReport {
   readonly learningRate?: ReportSeries;
   /** Weight norm per step: raw weights and their EMA. */
   readonly weightNorm?: ReportSeries;
-  /** ‖EMA − raw‖ per step. */
+  /** ‖smoothed − raw‖ per step (the weight EMA, or the two-path canceller's foreground against its background). */
   readonly emaVsRaw?: ReportSeries;
 }
 

@@ -113,17 +113,21 @@ describe('reference pipeline', () => {
       expect(Buffer.from(r.output.buffer).equals(Buffer.from(direct.slice().buffer))).toBe(true);
     },
   );
-  it('metrics with a clean track; EMA vs raw traced', async () => {
+  it.each([
+    ['the default two-path canceller', undefined, ['raw', 'foreground']],
+    ['the one-path design with a weight EMA', { model: { design: 'one-path' as const }, emaSeconds: 0.3 }, ['raw', 'EMA']],
+  ])('metrics with a clean track; smoothed vs raw weights traced: %s', async (_name, config, lines) => {
     const r = await cancelWithReference({
       primary: sc.primary,
       reference: sc.reference!,
       sampleRate: 16000,
       clean: sc.clean,
       changeTime: sc.changeAt / 16000,
+      ...(config ? { config } : {}),
     });
     expect(r.metrics!.siSdrOut).toBeGreaterThan(r.metrics!.siSdrIn);
     expect(r.emaVsRaw!.x.length).toBeGreaterThan(0);
-    expect(Object.keys(r.weightNorm!.lines)).toEqual(['raw', 'EMA']);
+    expect(Object.keys(r.weightNorm!.lines)).toEqual(lines);
     expect(r.changeTimes).toEqual([sc.changeAt / 16000]);
   });
 });

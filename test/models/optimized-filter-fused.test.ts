@@ -1,5 +1,5 @@
 /**
- * The audio path's fused forms change no number: the canceller with the two-weight-set spectral MAC
+ * The audio path's fused forms change no number: the one-path canceller (`OptimizedFilter`) with the two-weight-set spectral MAC
  * (`learnWithOutput`) and the look-ahead step (`stepIfFinite`) gives the same output and weights,
  * bit for bit, as with the two separate MACs and the backup-and-scan transactional step.
  */
@@ -11,13 +11,21 @@ import type { PartitionedFdFilter } from '../../src/models/partitioned-fd-filter
 import { referenceCancellerConfig } from '../../src/models/reference-canceller-config.js';
 
 const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+/** The one-path design (the `OptimizedFilter`) with the v1 setting: lr 0.005, β2 0.25 s, 0.3 s weight EMA. */
+const ONE_PATH = (rate: number) =>
+  referenceCancellerConfig(rate, {
+    model: { design: 'one-path' },
+    optimizer: { learning_rate: 0.005 },
+    beta2Seconds: 0.25,
+    emaSeconds: 0.3,
+  });
 
 function run(
   rate: number,
   fused: boolean,
   poison: boolean,
 ): { out: Float32Array; weights: Float32Array; rejected: number } {
-  const f = createReferenceCanceller(referenceCancellerConfig(rate), rate) as OptimizedFilter;
+  const f = createReferenceCanceller(ONE_PATH(rate), rate) as OptimizedFilter;
   if (!fused) {
     // the unfused paths: two MACs, and the guard's backup-and-scan step
     (f.model as unknown as { learnWithOutput?: unknown }).learnWithOutput = undefined;
@@ -55,8 +63,8 @@ describe('OptimizedFilter fused paths (spectral_mac2, adamax_finite)', () => {
     }
   }
 
-  it('the default canceller takes the fused paths', () => {
-    const f = createReferenceCanceller(referenceCancellerConfig(48000), 48000) as OptimizedFilter;
+  it('the one-path canceller takes the fused paths', () => {
+    const f = createReferenceCanceller(ONE_PATH(48000), 48000) as OptimizedFilter;
     expect(f.core.checksAhead).toBe(true);
     expect(typeof (f.model as PartitionedFdFilter).learnWithOutput).toBe('function');
   });

@@ -7,8 +7,11 @@
  * Rate-free: the filter length is in milliseconds and the time constants in seconds; the block
  * size and the per-block β2 / EMA momentum are derived at the input's own rate.
  *
- * The structure and the learning rate were chosen on the VALIDATION split of the abrupt-noise-v1
- * benchmark (16 kHz, never the test split). A benchmark prints proposed values; a commit applies them.
+ * The design and every knob of the two-path canceller are the abrupt-noise-v2 validation pick (the
+ * same random-search budget for every method, on validation clips only: other voices and texts than
+ * the test split); a test ties them to the pick printed in BENCHMARKS.md. The one-path knobs below
+ * (`warmupBoost`, `emaWarmupSeconds`, `tracker`, …) apply to `design: 'one-path'` only. A benchmark
+ * prints proposed values; a commit applies them.
  */
 export const REFERENCE_DEFAULTS = Object.freeze({
   /** 'two-path': foreground/background `ReferenceCanceller`; 'one-path': the v1 `OptimizedFilter`. */
