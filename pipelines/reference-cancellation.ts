@@ -1,9 +1,9 @@
 /**
  * Pipeline: reference-based noise cancellation (two microphones: the noisy primary and a noise
- * reference). The default method is FD-Adamax with `REFERENCE_DEFAULTS` (a partitioned
- * frequency-domain filter learned by per-bin Adamax through the `OptimizedFilter` adapter: EMA
- * output, level-normalised learning rate, activity gate, divergence watchdog); `'nlms'` is the
- * classical baseline.
+ * reference). The default method is FD-Adamax with `REFERENCE_DEFAULTS` (the two-path
+ * `ReferenceCanceller`: a fast per-bin Adamax background, a slow foreground, their per-bin convex
+ * combination as the output, reference-activity gate, restart and divergence watchdog; the
+ * one-path `OptimizedFilter` with `model.design: 'one-path'`); `'nlms'` is the classical baseline.
  *
  * The signal is streamed through RxJS: `replayFrames` (pull-paced, deterministic) → a per-frame
  * filter operator → collected output. Each frame is processed prequentially (output with the

@@ -64,10 +64,10 @@ export class ReferenceStreamModel implements StreamModel {
     return FilterState.capture(this.filter);
   }
 
-  /** The weights the canceller learns (their EMA when the optimizer keeps one). */
+  /** The canceller's smoothed model (two-path: the foreground; one-path: the weight EMA), else its raw weights. */
   snapshot(): { iterations: number; weights: Float32Array } {
     const core = this.filter.core;
-    return { iterations: core.iterations, weights: (core.average ?? core.params).slice() };
+    return { iterations: core.iterations, weights: (this.filter.smoothedWeights ?? core.params).slice() };
   }
 
   stop(): void {}

@@ -119,9 +119,9 @@ export class DenoiserEngine {
     return this.optimizer.learningRate;
   }
 
-  /** Weights the snapshots carry: the EMA when kept, else the raw weights. */
+  /** Weights the snapshots carry: the smoothed model (the canceller's foreground, or the weight EMA when kept), else the raw weights. */
   get snapshotWeights(): Float32Array {
-    return this.core.average ?? this.core.params;
+    return this.filter?.smoothedWeights ?? this.core.average ?? this.core.params;
   }
 
   /** Bypassed frames (watchdog) and resets, reference mode; 0 in single mode. */
