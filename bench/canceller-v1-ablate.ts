@@ -37,6 +37,10 @@ const variants: [string, Partial<CancellerKnobs>][] = [
   ['level normalisation off', { levelNormalization: 'off' }],
   ["level ratio from the primary's power", { levelNormalization: 'primary' }],
   ['foreground = EMA (0.3 s) of the background', { foreground: 'ema', emaSeconds: 0.3 }],
+  ['no restart from zero', { restartDb: 0 }],
+  ['start-up and restart lr boost ×4', { restartBoost: 4 }],
+  ['start-up and restart lr boost ×16, restart at 3 dB', { restartBoost: 16, restartDb: 3 }],
+  ['foreground lr ×0.5 and β2 1 s', { fgLr: base.fgLr / 2, fgBeta2Seconds: 1 }],
 ];
 const f2 = (v: number): string => v.toFixed(2);
 console.log(`abrupt-noise-v1 VALIDATION split, ${clips} clips, 16 kHz (medians, dB):\n`);
