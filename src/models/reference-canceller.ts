@@ -706,7 +706,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /** Both paths worse than no filter for restartSeconds: the background restarts from zero, boosted. */
   private restartIfWorse(): void {
     const s = this.s;
-    const worst = s[EB] < s[EF] ? s[EB] : s[EF];
+    const worst = Math.min(s[EB], s[EF]);
     if (!(worst > this.restartRatio * s[PD] + 1e-12)) {
       this.restartCount = 0;
       return;

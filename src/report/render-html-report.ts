@@ -114,7 +114,9 @@ function lineCharts(report: RunReport): string {
       ]
     : [chart('Quality over time', q, 'time (s)', 'dB', marks, { xDomain: time })];
   const weightTitle =
-    report.weightNorm && Object.keys(report.weightNorm.lines).length > 1 ? 'Weight norm (raw and smoothed: EMA or foreground)' : 'Weight norm';
+    report.weightNorm && Object.keys(report.weightNorm.lines).length > 1
+      ? 'Weight norm (raw and smoothed: EMA or foreground)'
+      : 'Weight norm';
   const perStep = (s: ReportSeries | undefined) => stepMarks(marks, s, dur);
   return [
     ...qualityCharts,

@@ -115,7 +115,11 @@ describe('reference pipeline', () => {
   );
   it.each([
     ['the default two-path canceller', undefined, ['raw', 'foreground']],
-    ['the one-path design with a weight EMA', { model: { design: 'one-path' as const }, emaSeconds: 0.3 }, ['raw', 'EMA']],
+    [
+      'the one-path design with a weight EMA',
+      { model: { design: 'one-path' as const }, emaSeconds: 0.3 },
+      ['raw', 'EMA'],
+    ],
   ])('metrics with a clean track; smoothed vs raw weights traced: %s', async (_name, config, lines) => {
     const r = await cancelWithReference({
       primary: sc.primary,

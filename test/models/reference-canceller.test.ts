@@ -293,7 +293,9 @@ describe('ReferenceCanceller per-bin convex combination', () => {
     const pr = run(withRestart, x, d, 0, blocks);
     const p0 = run(without, x, d, 0, blocks);
     const gain = 10 * Math.log10(mean(p0, ...post) / mean(pr, ...post));
-    console.log(`restart: ${withRestart.restarts} restart(s), ${gain.toFixed(1)} dB less residual in the 0.05–0.5 s after the change`);
+    console.log(
+      `restart: ${withRestart.restarts} restart(s), ${gain.toFixed(1)} dB less residual in the 0.05–0.5 s after the change`,
+    );
     expect(withRestart.restarts).toBeGreaterThanOrEqual(1);
     expect(without.restarts).toBe(0);
     expect(gain).toBeGreaterThan(3);
