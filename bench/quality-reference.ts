@@ -459,7 +459,7 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
     const s = r.scores;
     const drop = dropIdx.length ? median(dropIdx.map((i) => s[i].siSdrPost)) : NaN;
     lines.push(
-      `| ${r.spec.name}${r === chosen ? ' **(default)**' : ''} | ${r.spec.knob} = ${r.best} | ${fmt(r.validationScore)} | ${fmt(inSi)} → ${fmt(median(s.map((x) => x.siSdr)))} | ${fmt(inPost)} → ${fmt(median(s.map((x) => x.siSdrPost)))} | ${fmt(median(s.map((x) => x.snri)))} | ${fmt(median(s.map((x) => x.t10)) * 1000, 0)} / ${fmt(
+      `| ${r.spec.name}${r === chosen ? ' **(v1 default)**' : ''} | ${r.spec.knob} = ${r.best} | ${fmt(r.validationScore)} | ${fmt(inSi)} → ${fmt(median(s.map((x) => x.siSdr)))} | ${fmt(inPost)} → ${fmt(median(s.map((x) => x.siSdrPost)))} | ${fmt(median(s.map((x) => x.snri)))} | ${fmt(median(s.map((x) => x.t10)) * 1000, 0)} / ${fmt(
         quantile(
           s.map((x) => x.t10),
           0.9,
@@ -473,7 +473,7 @@ export function runReferenceTrack(options: ReferenceTrackOptions = {}): Referenc
     'Medians over the test clips (dB unless stated). T10: time after the change until the 50 ms-smoothed SNRi stays ≥ 10 dB for 90 % of 0.5 s (∞ = never).',
     '',
   );
-  lines.push('Goals (FD-Adamax default vs tuned time-domain NLMS, test split):', '');
+  lines.push('Goals (FD-Adamax v1 default vs tuned time-domain NLMS, test split):', '');
   lines.push('| goal | value | met |', '|---|---|---|');
   for (const g of goals) lines.push(`| ${g.goal} | ${g.value} | ${g.met ? 'yes' : '**MISSED**'} |`);
   if (sp.lines.length) lines.push('', ...sp.lines);

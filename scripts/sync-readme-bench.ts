@@ -90,6 +90,7 @@ export function renderBenchBlock(benchmarks: string): string {
 
   const ref = section(benchmarks, 'quality-reference');
   const single = section(benchmarks, 'quality-single');
+  const v2 = section(benchmarks, 'abrupt-noise-v2');
 
   return [
     README_START,
@@ -107,6 +108,12 @@ export function renderBenchBlock(benchmarks: string): string {
     ...table(ref, 'quality-reference', 'method'),
     '',
     ...table(ref, 'quality-reference', 'goal'),
+    '',
+    `**Reference track under noise changes, abrupt-noise-v2** (the default canceller is the two-path row; test split at 16 kHz, medians; [48 kHz, scene kinds, ablations](../BENCHMARKS.md#${anchor(v2, 'abrupt-noise-v2')})):`,
+    '',
+    ...table(v2, 'abrupt-noise-v2', 'method'),
+    '',
+    ...table(v2, 'abrupt-noise-v2', 'target'),
     '',
     `**Single-channel track** (one microphone; test-split medians, dB unless noted; [protocol, tuning and groups](../BENCHMARKS.md#${anchor(single, 'quality-single')})):`,
     '',
