@@ -20,13 +20,17 @@ export interface DenoiserNodeOptions {
   /** Adamax β1. Default: the mode's default (0.9 reference, 0.5 single). */
   readonly beta1?: number;
   /**
-   * Adamax β2. Reference mode: as a time constant in seconds (`beta2Seconds`, default 0.25 s);
+   * Adamax β2. Reference mode: as a time constant in seconds (`beta2Seconds`, default 0.05 s);
    * single mode: per STFT hop (`beta2`, default 0.9). Give one or the other.
    */
   readonly beta2?: number;
-  /** Reference mode: β2 as a time constant in seconds. Default 0.25. */
+  /** Reference mode: the background learner's β2 as a time constant in seconds. Default 0.05 (`REFERENCE_DEFAULTS`). */
   readonly beta2Seconds?: number;
-  /** Time constant in seconds of the EMA of the weights (reference: the output weights; both: the snapshots). Default 0.3; 0 = off. */
+  /**
+   * Time constant in seconds of the EMA of the weights; 0 = off. Single mode (default 0.3): feeds the
+   * snapshots. Reference mode (default 0): an EMA of the background's weights, unused by the default
+   * two-path canceller, whose smoothed model (the one the snapshots carry) is its foreground.
+   */
   readonly emaSeconds?: number;
   /** Reference mode: filter length in milliseconds. Default 64. */
   readonly filterMs?: number;
