@@ -1,4 +1,4 @@
-import { arenaFloatBytes } from '../core/wasm/kernel-arena.js';
+import { arenaFloatBytes, INLINE_CHECK_FLOATS } from '../core/wasm/kernel-arena.js';
 import { type AdamaxCore, StepOutcome } from './adamax-core.js';
 
 /** What a guarded optimizer path does with a step whose result would not be finite. */
@@ -49,6 +49,11 @@ export class FiniteStep {
   /** Byte pointers and lengths of the ranges the post-step scan covers (params; m … last buffer when contiguous). */
   private readonly scanPtr: Int32Array;
   private readonly scanLen: Int32Array;
+  /**
+   * The arena's buffer as floats when the engine has at most `INLINE_CHECK_FLOATS` parameters: the
+   * post-step scan then runs in TypeScript (no call into wasm); null otherwise.
+   */
+  private readonly inlineHeap: Float32Array | null;
 
   constructor(core: AdamaxCore) {
     this.core = core;
@@ -74,6 +79,7 @@ export class FiniteStep {
     const ranges = tailContiguous ? [core.params, spanOf(tail)] : live;
     this.scanPtr = Int32Array.from(ranges, (a) => a.byteOffset);
     this.scanLen = Int32Array.from(ranges, (a) => a.length);
+    this.inlineHeap = core.params.length <= INLINE_CHECK_FLOATS ? new Float32Array(core.params.buffer) : null;
   }
 
   /** One step of the core, rolled back (and reported as `SkippedNonFinite`) if its result is not finite. */
@@ -93,9 +99,14 @@ export class FiniteStep {
     const lastLr = core.lastLearningRate;
     const outcome = core.step();
     let ok = true;
-    // the scan runs in the engine's kernels (wasm SIMD when available): the buffers live in its arena
+    // the scan runs in the engine's kernels (wasm SIMD when available: the buffers live in its
+    // arena), or in TypeScript for a few parameters
     const scan = core.arena.kernels.firstNonFinite;
-    for (let i = 0; i < scanPtr.length && ok; i++) ok = scan(scanPtr[i]!, scanLen[i]!) < 0;
+    const heap = this.inlineHeap;
+    for (let i = 0; i < scanPtr.length && ok; i++) {
+      const at = heap ? firstNonFinite(heap, scanPtr[i]! >> 2, scanLen[i]!) : scan(scanPtr[i]!, scanLen[i]!);
+      ok = at < 0;
+    }
     if (ok) return outcome;
     for (let i = 0; i < live.length; i++) live[i]!.set(saved[i]!);
     return this.rejectStep(outcome, raw, lastLr);

@@ -253,6 +253,18 @@ describe('learn: equivalence and isolation', () => {
         const inline = taps <= INLINE_CHECK_FLOATS;
         // three frames scanned; the NaN one never reaches the look-ahead
         expect(calls).toEqual(inline ? { scan: 0, ahead: 0 } : { scan: 3, ahead: 2 });
+        // with clipping the step is saved, run and scanned (no look-ahead): in TypeScript too for a few parameters
+        const clipped = { scan: 0, ahead: 0 };
+        let n = 0;
+        from([data[0]!, data[1]!, data[2]!])
+          .pipe(learn(model, () => new Adamax({ learningRate: 0.02, clipnorm: 1 })))
+          .subscribe((e) => {
+            if (++n === 1) countChecks(e, clipped);
+          });
+        expect(n).toBe(3);
+        expect(clipped.ahead).toBe(0);
+        if (inline) expect(clipped.scan).toBe(0);
+        else expect(clipped.scan).toBeGreaterThan(2);
         const errors: unknown[] = [];
         from([data[0]!, bad])
           .pipe(learn(model, () => new Adamax({ learningRate: 0.02 })))
