@@ -1,28 +1,15 @@
 /**
- * Shared pieces of the ready-made pipelines: report series, step traces (decimated), quality
- * metrics against a clean track, mono downmix and rate conversion. Public API only.
+ * Shared pieces of the ready-made pipelines: the result type of a file pipeline and its report
+ * (quality metrics, level and quality series, the decimated step trace, from the public API), mono
+ * downmix and rate conversion. Public API only.
  */
-import { reconvergenceTime, resample, segmentalSnr, siSdr, snr, stoi } from '../src/index.js';
+import { resample } from '../src/index.js';
+import { levelSeries, type QualityMetrics, qualityMetrics, qualitySeries, type TraceRecorder } from '../src/node/io.js';
 
 /** A time series (x in seconds or steps) with named lines of the same length — `RunReport`'s `ReportSeries`. */
 export interface Series {
   readonly x: number[];
   readonly lines: Record<string, number[]>;
-}
-
-/** Quality numbers of a run that had a clean track (dB unless named otherwise). */
-export interface QualityMetrics {
-  readonly siSdrIn: number;
-  readonly siSdrOut: number;
-  readonly siSdrImprovement: number;
-  readonly snrIn: number;
-  readonly snrOut: number;
-  readonly segSnrIn: number;
-  readonly segSnrOut: number;
-  readonly stoiIn: number | null;
-  readonly stoiOut: number | null;
-  /** Seconds from the known noise change until the framed SNR improvement holds ≥ 10 dB (T10); null without a change time, Infinity if never. */
-  readonly t10: number | null;
 }
 
 /**
@@ -67,43 +54,6 @@ export interface PipelineCommonOptions {
   readonly batch?: number;
   /** Skip STOI (the slowest metric). Default false. */
   readonly skipStoi?: boolean;
-}
-
-/** Most points a per-step trace keeps (decimated by a fixed stride, chosen from the frame count). */
-export const MAX_TRACE_POINTS = 2000;
-
-/** Collects per-step values at a fixed stride so that at most {@link MAX_TRACE_POINTS} are kept. */
-export class TraceRecorder {
-  readonly stride: number;
-  readonly steps: number[] = [];
-  readonly values: Record<string, number[]> = {};
-
-  constructor(totalSteps: number) {
-    this.stride = Math.max(1, Math.ceil(totalSteps / MAX_TRACE_POINTS));
-  }
-
-  /** Whether step `step` (1-based) is recorded. */
-  wants(step: number): boolean {
-    return (step - 1) % this.stride === 0;
-  }
-
-  record(step: number, values: Record<string, number>): void {
-    this.steps.push(step);
-    for (const [k, v] of Object.entries(values)) {
-      const arr = this.values[k] ?? [];
-      if (arr.length === 0) this.values[k] = arr;
-      arr.push(Number.isFinite(v) ? v : Number.NaN);
-    }
-  }
-
-  series(names: Record<string, string>): Series | undefined {
-    const lines: Record<string, number[]> = {};
-    for (const [key, label] of Object.entries(names)) {
-      const v = this.values[key];
-      if (v && v.length === this.steps.length) lines[label] = v;
-    }
-    return Object.keys(lines).length > 0 && this.steps.length > 0 ? { x: [...this.steps], lines } : undefined;
-  }
 }
 
 /** Euclidean norm of a vector. */
@@ -160,93 +110,6 @@ export function fitLength(x: Float32Array, length: number): Float32Array {
 export function sanitize(x: Float32Array): Float32Array {
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) x[i] = 0;
   return x;
-}
-
-const db = (num: number, den: number): number => 10 * Math.log10(num / den);
-
-/** Level over time (dBFS, RMS per 50 ms window) of the input and the output. */
-export function levelSeries(input: Float32Array, output: Float32Array, sampleRate: number): Series {
-  const win = Math.max(1, Math.round(0.05 * sampleRate));
-  const x: number[] = [];
-  const inDb: number[] = [];
-  const outDb: number[] = [];
-  for (let s = 0; s + win <= input.length; s += win) {
-    let pi = 0;
-    let po = 0;
-    for (let i = s; i < s + win; i++) {
-      pi += input[i]! * input[i]!;
-      po += output[i]! * output[i]!;
-    }
-    x.push(Number((s / sampleRate).toFixed(4)));
-    inDb.push(Math.max(-120, db(pi / win + 1e-30, 1)));
-    outDb.push(Math.max(-120, db(po / win + 1e-30, 1)));
-  }
-  return { x, lines: { input: inDb, output: outDb } };
-}
-
-/**
- * SI-SDR and SNR of the input and the output in 0.5 s windows (windows whose clean energy is more than
- * 40 dB below the loudest window's are skipped: SI-SDR of silence is meaningless), time = window centre.
- */
-export function qualitySeries(clean: Float32Array, noisy: Float32Array, output: Float32Array, rate: number): Series {
-  const win = Math.max(1, Math.round(0.5 * rate));
-  const starts: number[] = [];
-  const energies: number[] = [];
-  for (let s = 0; s + win <= clean.length; s += win) {
-    let e = 0;
-    for (let i = s; i < s + win; i++) e += clean[i]! * clean[i]!;
-    starts.push(s);
-    energies.push(e);
-  }
-  const maxE = Math.max(0, ...energies);
-  const x: number[] = [];
-  const lines: Record<string, number[]> = {
-    'SI-SDR in': [],
-    'SI-SDR out': [],
-    'SNR in': [],
-    'SNR out': [],
-  };
-  starts.forEach((s, k) => {
-    if (!(energies[k]! > maxE * 1e-4) || energies[k] === 0) return;
-    const c = clean.subarray(s, s + win);
-    const n = noisy.subarray(s, s + win);
-    const o = output.subarray(s, s + win);
-    x.push(Number(((s + win / 2) / rate).toFixed(4)));
-    lines['SI-SDR in']!.push(siSdr(c, n));
-    lines['SI-SDR out']!.push(siSdr(c, o));
-    lines['SNR in']!.push(snr(c, n));
-    lines['SNR out']!.push(snr(c, o));
-  });
-  return { x, lines };
-}
-
-/** Whole-signal metrics of input and output against the clean track. */
-export function qualityMetrics(
-  clean: Float32Array,
-  noisy: Float32Array,
-  output: Float32Array,
-  rate: number,
-  options: { changeTime?: number; skipStoi?: boolean } = {},
-): QualityMetrics {
-  const siSdrIn = siSdr(clean, noisy);
-  const siSdrOut = siSdr(clean, output);
-  let t10: number | null = null;
-  if (options.changeTime !== undefined && options.changeTime >= 0 && options.changeTime < clean.length / rate) {
-    t10 = reconvergenceTime({ clean, noisy, enhanced: output, sampleRate: rate }, { changeTime: options.changeTime });
-  }
-  const canStoi = !options.skipStoi && clean.length >= rate * 0.5;
-  return {
-    siSdrIn,
-    siSdrOut,
-    siSdrImprovement: siSdrOut - siSdrIn,
-    snrIn: snr(clean, noisy),
-    snrOut: snr(clean, output),
-    segSnrIn: segmentalSnr(clean, noisy, rate),
-    segSnrOut: segmentalSnr(clean, output, rate),
-    stoiIn: canStoi ? stoi(clean, noisy, rate) : null,
-    stoiOut: canStoi ? stoi(clean, output, rate) : null,
-    t10,
-  };
 }
 
 /** Rounds for JSON summaries (4 significant decimals in dB is plenty); keeps null and ±Infinity as null/strings. */

@@ -7,11 +7,8 @@ export {
   downmix,
   fitLength,
   isAbortError,
-  MAX_TRACE_POINTS,
   type PipelineCommonOptions,
   type PipelineResult,
-  type QualityMetrics,
-  qualityMetrics,
   type Series,
   toRate,
 } from './common.js';

@@ -29,6 +29,7 @@ import {
   replayFrames,
   runAdaptiveFilter,
 } from '../src/index.js';
+import { TraceRecorder } from '../src/node/io.js';
 import {
   abortError,
   asMono,
@@ -39,7 +40,6 @@ import {
   type PipelineCommonOptions,
   type PipelineResult,
   sanitize,
-  TraceRecorder,
   toRate,
 } from './common.js';
 

@@ -60,7 +60,7 @@ import {
 import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { acquireFileLock } from '../src/io/file-lock.js';
 import { fsyncDirectory } from '../src/io/fsync-directory.js';
-import { readCheckpoint, writeCheckpoint } from '../src/node/io.js';
+import { readCheckpoint, TraceRecorder, writeCheckpoint } from '../src/node/io.js';
 import {
   abortError,
   asMono,
@@ -70,7 +70,6 @@ import {
   type PipelineCommonOptions,
   type PipelineResult,
   sanitize,
-  TraceRecorder,
   toRate,
 } from './common.js';
 

@@ -9,11 +9,11 @@ import {
   createReferenceFilter,
   denoiseSingleChannel,
   isAbortError,
-  MAX_TRACE_POINTS,
   runReferenceFilterDirect,
 } from '../../pipelines/index.js';
 import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
 import { makeScenario, type Scenario } from '../../src/index.js';
+import { MAX_TRACE_POINTS } from '../../src/node/io.js';
 
 let sc: Scenario;
 const dir = mkdtempSync(join(tmpdir(), 'adamax-pipes-'));
