@@ -11,6 +11,7 @@
  * Run: node --import tsx bench/kernel.bench.ts [n ...]
  */
 
+import { AdamaxScalars } from '../src/core/kernels/adamax-scalars.js';
 import { adamaxUpdate } from '../src/core/kernels/adamax-update.js';
 import { emaUpdate } from '../src/core/kernels/ema-update.js';
 import { Random } from '../src/core/random.js';
@@ -50,43 +51,63 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** One step of each kernel at size n, on its own buffers. */
+/** A scalar block (slots of AdamaxScalars) with this benchmark's constants; k is written per step. */
+function scalarBlock(sc: Float32Array): Float32Array {
+  sc.set([LR, C1, BETA2, EPS, 0, MOM, OM]);
+  return sc;
+}
+
+/** One step of each kernel at size n, on its own buffers (the scalars in a block, as the engine keeps them). */
 function steppers(n: number): Map<Kernel, () => void> {
   const rnd = new Random(42);
   const w0 = Float32Array.from({ length: n }, () => rnd.gaussian());
   const g0 = Float32Array.from({ length: n }, () => 0.1 * rnd.gaussian());
   let t = 0;
-  const k = (): number => f32(1 - f32(BETA1 ** ++t));
+  /** Writes this step's bias correction k = f32(1 − β1^t) into the block (a float32 store rounds). */
+  const k = (sc: Float32Array): void => {
+    sc[AdamaxScalars.k] = 1 - f32(BETA1 ** ++t);
+  };
   const out = new Map<Kernel, () => void>();
   {
     const [w, m, u] = [Float32Array.from(w0), new Float32Array(n), new Float32Array(n)];
-    out.set('f32 JS loop (baseline)', () => adamaxUpdate(w, 0, g0, 0, m, u, 0, n, LR, C1, BETA2, EPS, k()));
+    const sc = scalarBlock(new Float32Array(AdamaxScalars.length));
+    out.set('f32 JS loop (baseline)', () => {
+      k(sc);
+      adamaxUpdate(w, 0, g0, 0, m, u, 0, n, sc, 0);
+    });
   }
-  const arena = (): { a: KernelArena; p: number[]; f: Float32Array[] } => {
-    const a = KernelArena.create(5 * arenaFloatBytes(n), 'wasm');
+  const arena = (): { a: KernelArena; p: number[]; f: Float32Array[]; sc: Float32Array } => {
+    const a = KernelArena.create(5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length), 'wasm');
     const f = [0, 1, 2, 3, 4].map(() => a.allocF32(n));
     f[0]!.set(w0);
     f[1]!.set(g0);
-    return { a, p: f.map((v) => v.byteOffset), f };
+    return { a, p: f.map((v) => v.byteOffset), f, sc: scalarBlock(a.allocF32(AdamaxScalars.length)) };
   };
   {
-    const { a, p } = arena();
+    const { a, p, sc } = arena();
     const [w, g, m, u] = p as [number, number, number, number];
-    out.set('wasm SIMD adamax', () => a.kernels.adamax(w, g, m, u, n, LR, C1, BETA2, EPS, k()));
-  }
-  {
-    const { a, p, f } = arena();
-    const [w, g, m, u] = p as [number, number, number, number];
-    const [wv, avg] = [f[0]!, f[4]!];
-    out.set('SIMD adamax + JS EMA', () => {
-      a.kernels.adamax(w, g, m, u, n, LR, C1, BETA2, EPS, k());
-      emaUpdate(avg, 0, wv, 0, n, MOM, OM);
+    out.set('wasm SIMD adamax', () => {
+      k(sc);
+      a.kernels.adamax(w, g, m, u, n, sc.byteOffset);
     });
   }
   {
-    const { a, p } = arena();
+    const { a, p, f, sc } = arena();
+    const [w, g, m, u] = p as [number, number, number, number];
+    const [wv, avg] = [f[0]!, f[4]!];
+    out.set('SIMD adamax + JS EMA', () => {
+      k(sc);
+      a.kernels.adamax(w, g, m, u, n, sc.byteOffset);
+      emaUpdate(avg, 0, wv, 0, n, sc, 0);
+    });
+  }
+  {
+    const { a, p, sc } = arena();
     const [w, g, m, u, avg] = p as [number, number, number, number, number];
-    out.set('SIMD adamax+EMA fused', () => a.kernels.adamaxEma(w, g, m, u, n, LR, C1, BETA2, EPS, k(), avg, MOM, OM));
+    out.set('SIMD adamax+EMA fused', () => {
+      k(sc);
+      a.kernels.adamaxEma(w, g, m, u, n, sc.byteOffset, avg);
+    });
   }
   {
     const { a, p } = arena();

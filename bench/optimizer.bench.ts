@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AdamaxScalars } from '../src/core/kernels/adamax-scalars.js';
 import { adamaxUpdate } from '../src/core/kernels/adamax-update.js';
 import { createLayout } from '../src/core/param-layout.js';
 import { Random } from '../src/core/random.js';
@@ -235,11 +236,14 @@ function runners(n: number): Map<MethodId, () => void> {
   {
     const [wf, m, u] = [Float32Array.from(w), new Float32Array(n), new Float32Array(n)];
     const f32 = Math.fround;
-    const c1 = f32(1 - BETA1);
+    // the scalar block the kernels read (slots of AdamaxScalars; a float32 store rounds like f32)
+    const sc = new Float32Array(AdamaxScalars.length);
+    sc.set([LR, 1 - BETA1, BETA2, EPS]);
     let t = 0;
     out.set('f32-loop', () => {
       t++;
-      adamaxUpdate(wf, 0, g, 0, m, u, 0, n, f32(LR), c1, f32(BETA2), f32(EPS), f32(1 - f32(f32(BETA1) ** t)));
+      sc[AdamaxScalars.k] = 1 - f32(f32(BETA1) ** t);
+      adamaxUpdate(wf, 0, g, 0, m, u, 0, n, sc, 0);
     });
   }
   {

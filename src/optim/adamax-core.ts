@@ -1,4 +1,5 @@
 import { AdamaxStreamError } from '../core/errors.js';
+import { AdamaxScalars } from '../core/kernels/adamax-scalars.js';
 import { adamaxFinite, adamaxUpdate } from '../core/kernels/adamax-update.js';
 import { emaUpdate } from '../core/kernels/ema-update.js';
 import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
@@ -107,16 +108,20 @@ export class AdamaxCore {
   private readonly pGrads: number;
   private readonly pM: number;
   private readonly pU: number;
+  /**
+   * The kernels' scalar block (slots of `AdamaxScalars`) in the arena: c1, β2, ε written once here,
+   * lr, k, mom, om before each kernel call; the kernels read them from memory, so no double is
+   * passed (and boxed) to call them.
+   */
+  private readonly scalars: Float32Array;
+  private readonly pScalars: number;
   private readonly groupSums: Float32Array;
   private readonly offs: Int32Array;
   private readonly lens: Int32Array;
   // float32 scalars, rounded once
-  private readonly c1: number;
   private readonly b1: number;
   /** float32 power of the bias correction (NumPy's libm or SVML kernel). */
   private readonly powf: (x: number, y: number) => number;
-  private readonly b2: number;
-  private readonly eps: number;
   private readonly wd: number;
   private readonly clipnorm: number;
   private readonly globalClip: number;
@@ -130,7 +135,7 @@ export class AdamaxCore {
   /** Bytes the buffers of an engine for `n` parameters take in a {@link KernelArena}. */
   static arenaBytes(n: number, hp: Pick<AdamaxHyperParameters, 'useEma' | 'gradientAccumulationSteps'>): number {
     const arrays = 4 + (hp.useEma ? 1 : 0) + (hp.gradientAccumulationSteps ? 1 : 0);
-    return arrays * arenaFloatBytes(n);
+    return arrays * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
   }
 
   /**
@@ -167,6 +172,8 @@ export class AdamaxCore {
     this.u = this.arena.allocF32(n);
     this.average = hp.useEma ? this.arena.allocF32(n) : null;
     this.acc = hp.gradientAccumulationSteps ? this.arena.allocF32(n) : null;
+    this.scalars = this.arena.allocF32(AdamaxScalars.length);
+    this.pScalars = this.scalars.byteOffset;
     this.pParams = this.params.byteOffset;
     this.pGrads = this.grads.byteOffset;
     this.pM = this.m.byteOffset;
@@ -181,11 +188,11 @@ export class AdamaxCore {
     this.groupSums = new Float32Array(g);
     this.offs = Int32Array.from(layout.groups, (x) => x.offset);
     this.lens = Int32Array.from(layout.groups, (x) => x.length);
-    this.c1 = f32(1 - hp.beta1);
+    this.scalars[AdamaxScalars.c1] = f32(1 - hp.beta1);
+    this.scalars[AdamaxScalars.beta2] = f32(hp.beta2);
+    this.scalars[AdamaxScalars.eps] = f32(hp.epsilon);
     this.b1 = f32(hp.beta1);
     this.powf = hp.powf === 'svml' ? powfSvml : powfLibm;
-    this.b2 = f32(hp.beta2);
-    this.eps = f32(hp.epsilon);
     this.wd = hp.weightDecay === null ? 0 : f32(hp.weightDecay);
     // Keras: clipping is on when the value is truthy; a negative or zero value silently means off.
     this.clipnorm = hp.clipnorm !== null && hp.clipnorm > 0 ? f32(hp.clipnorm) : 0;
@@ -292,58 +299,35 @@ export class AdamaxCore {
    * (and EMA) would produce a non-finite value.
    */
   private update(t: number, lookAhead = false): boolean | null {
-    const { grads, params, present, offs, lens } = this;
+    const { grads, params, present, offs, lens, scalars, pScalars: ps } = this;
     const nGroups = lens.length;
     this.clipGradients();
     if (this.hp.weightDecay !== null) this.decayWeights();
-    const lr = this.lr.read(this.rawIterations);
-    this.lastLearningRate = lr;
-    const b1p = this.powf(this.b1, t);
-    const kden = f32(1 - b1p);
+    this.lr.readInto(this.rawIterations, scalars, AdamaxScalars.lr);
+    this.lastLearningRate = scalars[AdamaxScalars.lr]!;
+    // a float32 store rounds like f32(): the slot holds k = f32(1 − β1^t)
+    scalars[AdamaxScalars.k] = 1 - this.powf(this.b1, t);
+    this.writeEmaScalars();
     const wasm = this.wasm;
     const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
-    const mom = this.iterations !== 0 ? this.emaMomentum : 0;
-    const om = f32(1 - mom);
-    if (lookAhead && !this.finiteAhead(lr, kden, mom, om)) return null;
+    if (lookAhead && !this.finiteAhead()) return null;
+    const { pParams: pw, pGrads: pg, pM: pm, pU: pu, pAverage: pa } = this;
     for (let k = 0; k < nGroups; k++) {
       if (!present[k]) continue;
       const o = offs[k]!;
-      if (fused) {
-        const b = o * 4;
-        this.adamaxEma!(
-          this.pParams + b,
-          this.pGrads + b,
-          this.pM + b,
-          this.pU + b,
-          lens[k]!,
-          lr,
-          this.c1,
-          this.b2,
-          this.eps,
-          kden,
-          this.pAverage + b,
-          mom,
-          om,
-        );
-      } else if (wasm) {
-        const b = o * 4;
-        wasm(
-          this.pParams + b,
-          this.pGrads + b,
-          this.pM + b,
-          this.pU + b,
-          lens[k]!,
-          lr,
-          this.c1,
-          this.b2,
-          this.eps,
-          kden,
-        );
-      } else {
-        adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, lr, this.c1, this.b2, this.eps, kden);
-      }
+      const b = o * 4;
+      if (fused) this.adamaxEma!(pw + b, pg + b, pm + b, pu + b, lens[k]!, ps, pa + b);
+      else if (wasm) wasm(pw + b, pg + b, pm + b, pu + b, lens[k]!, ps);
+      else adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, scalars, 0);
     }
     return fused;
+  }
+
+  /** The EMA's scalars for this step: mom = (iterations ≠ 0) · momentum, om = f32(1 − mom). */
+  private writeEmaScalars(): void {
+    const mom = this.iterations !== 0 ? this.emaMomentum : 0;
+    this.scalars[AdamaxScalars.mom] = mom;
+    this.scalars[AdamaxScalars.om] = 1 - mom;
   }
 
   /** Weight decay `w ← w − (w · wd) · lr` of the present, not excluded groups (lr re-read per group, as Keras). */
@@ -359,18 +343,17 @@ export class AdamaxCore {
   }
 
   /**
-   * The look-ahead kernel over the whole buffer: whether the update (and EMA) with these scalars
-   * stays finite (the TypeScript reference on the views up to `INLINE_CHECK_FLOATS` parameters).
+   * The look-ahead kernel over the whole buffer: whether the update (and EMA) with the scalars in
+   * the block stays finite (the TypeScript reference on the views up to `INLINE_CHECK_FLOATS` parameters).
    */
-  private finiteAhead(lr: number, kden: number, mom: number, om: number): boolean {
+  private finiteAhead(): boolean {
     const n = this.params.length;
-    const { c1, b2, eps } = this;
     if (n <= INLINE_CHECK_FLOATS) {
-      const { params: w, grads: g, m, u, average } = this;
-      return adamaxFinite(w, 0, g, 0, m, 0, u, 0, n, lr, c1, b2, eps, kden, average, 0, mom, om);
+      const { params: w, grads: g, m, u, average, scalars } = this;
+      return adamaxFinite(w, 0, g, 0, m, 0, u, 0, n, scalars, 0, average, 0);
     }
-    const finite = this.arena.kernels.adamaxFinite;
-    return finite(this.pParams, this.pGrads, this.pM, this.pU, n, lr, c1, b2, eps, kden, this.pAverage, mom, om) !== 0;
+    const { pParams: pw, pGrads: pg, pM: pm, pU: pu, pAverage: pa, pScalars: ps } = this;
+    return this.arena.kernels.adamaxFinite(pw, pg, pm, pu, n, ps, pa) !== 0;
   }
 
   /** Whether every group has a gradient this step. */
@@ -436,8 +419,8 @@ export class AdamaxCore {
     const params = this.params;
     const k = this.iterations;
     if (!fused) {
-      const mom = k !== 0 ? this.emaMomentum : 0;
-      emaUpdate(avg, 0, params, 0, params.length, mom, f32(1 - mom));
+      this.writeEmaScalars();
+      emaUpdate(avg, 0, params, 0, params.length, this.scalars, 0);
     }
     const freq = this.hp.emaOverwriteFrequency;
     if (freq && (k + 1) % freq === 0) params.set(avg);

@@ -79,6 +79,16 @@ export class LearningRate {
     return f32(this.fn!());
   }
 
+  /**
+   * {@link read} into `out[index]` (a float32 store rounds as `f32` does): the per-step path, where
+   * returning the double from a call that is not inlined would box it.
+   */
+  readInto(raw: number, out: Float32Array, index: number): void {
+    if (this.kind === 'value') out[index] = this.value;
+    else if (this.kind === 'schedule') out[index] = this.schedule!.at(raw);
+    else out[index] = this.fn!();
+  }
+
   get isValue(): boolean {
     return this.kind === 'value';
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AdamaxScalars } from '../../src/core/kernels/adamax-scalars.js';
 import { adamaxUpdate } from '../../src/core/kernels/adamax-update.js';
 import { Random } from '../../src/core/random.js';
 import { ADAMAX_SIMD_WASM_BASE64 } from '../../src/core/wasm/adamax-simd.generated.js';
@@ -81,13 +82,16 @@ function describeMismatch(name: string, i: number, got: Float32Array, want: Floa
 function compare(c: Case): string[] {
   const n = c.w.length;
   const slot = n + 8;
-  const memory = createWasmMemory(4 * slot * 4);
+  const memory = createWasmMemory(4 * (4 * slot + AdamaxScalars.length));
   if (memory === null) throw new Error('no WebAssembly');
   const kernel = createAdamaxWasm(memory) as AdamaxWasm;
   const all = new Uint32Array(memory.buffer);
   all.fill(SENTINEL);
   const heap = new Float32Array(memory.buffer);
   const base = { w: c.offsets.w, g: slot + c.offsets.g, m: 2 * slot + c.offsets.m, u: 3 * slot + c.offsets.u };
+  // the scalar block both kernels read (written by the caller, not by the kernels)
+  const sAt = 4 * slot;
+  const sc = heap.subarray(sAt, sAt + AdamaxScalars.length);
   heap.set(c.w, base.w);
   heap.set(c.m, base.m);
   heap.set(c.u, base.u);
@@ -100,9 +104,10 @@ function compare(c: Case): string[] {
   for (let s = 0; s < c.grads.length; s++) {
     const g = c.grads[s]!;
     const k = kOf(beta1, t0 + s);
-    adamaxUpdate(rw, 0, g, 0, rm, ru, 0, n, lr, c1, beta2, eps, k);
+    sc.set([lr, c1, beta2, eps, k]);
+    adamaxUpdate(rw, 0, g, 0, rm, ru, 0, n, sc, 0);
     heap.set(g, base.g);
-    kernel.adamax(4 * base.w, 4 * base.g, 4 * base.m, 4 * base.u, n, lr, c1, beta2, eps, k);
+    kernel.adamax(4 * base.w, 4 * base.g, 4 * base.m, 4 * base.u, n, 4 * sAt);
   }
 
   const problems: string[] = [];
@@ -117,7 +122,8 @@ function compare(c: Case): string[] {
     (i >= base.w && i < base.w + n) ||
     (i >= base.g && i < base.g + n) ||
     (i >= base.m && i < base.m + n) ||
-    (i >= base.u && i < base.u + n);
+    (i >= base.u && i < base.u + n) ||
+    (i >= sAt && i < sAt + AdamaxScalars.length);
   for (let i = 0; i < all.length; i++) {
     if (!inside(i) && all[i] !== SENTINEL) {
       problems.push(`memory word ${i} outside the runs was written`);
@@ -259,7 +265,7 @@ describe('createAdamaxWasm', () => {
   it('traps instead of writing outside the memory', () => {
     const memory = createWasmMemory(1)!;
     const k = createAdamaxWasm(memory)!;
-    expect(() => k.adamax(65536 - 8, 0, 0, 0, 4, 1, 1, 1, 1, 1)).toThrow();
+    expect(() => k.adamax(65536 - 8, 0, 0, 0, 4, 16)).toThrow();
   });
 
   it('keeps working after the memory grows (fresh views)', () => {
@@ -269,7 +275,8 @@ describe('createAdamaxWasm', () => {
     const heap = new Float32Array(memory.buffer);
     const at = 65536 / 4 + 10; // in the new page
     heap[at + 100] = 1; // g
-    k.adamax(4 * at, 4 * (at + 100), 4 * (at + 200), 4 * (at + 300), 1, 1, 1, 0, 0, 1);
+    heap.set([1, 1, 0, 0, 1], at + 400); // lr, c1, beta2, eps, k
+    k.adamax(4 * at, 4 * (at + 100), 4 * (at + 200), 4 * (at + 300), 1, 4 * (at + 400));
     expect(heap[at]).toBe(-1); // w = 0 - (1·1)/(1·(1+0))
   });
 });

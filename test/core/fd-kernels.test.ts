@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AdamaxScalars } from '../../src/core/kernels/adamax-scalars.js';
 import { Random } from '../../src/core/random.js';
 import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
@@ -239,9 +240,10 @@ describe('KernelArena', () => {
 
 describe.skipIf(!wasmSimdAvailable())('fused Adamax + EMA kernel = adamaxUpdate then emaUpdate, bit for bit', () => {
   it.each([1, 3, 4, 17, 1000])('n = %i, 20 steps, including NaN, ±0 and subnormal values', (n) => {
-    const bytes = 5 * arenaFloatBytes(n);
+    const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
     const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
     const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+    const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
     const rnd = new Random(n);
     for (let i = 0; i < n; i++) {
       const w = i % 11 === 3 ? -0 : i % 13 === 5 ? 1e-40 : rnd.gaussian();
@@ -257,7 +259,9 @@ describe.skipIf(!wasmSimdAvailable())('fused Adamax + EMA kernel = adamaxUpdate 
       const mom = t === 1 ? 0 : f32(0.99);
       for (const [j, a] of arenas.entries()) {
         const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
-        a.kernels.adamaxEma(w!, g!, m!, u!, n, f32(0.01), f32(0.1), f32(0.999), f32(1e-7), k, avg!, mom, f32(1 - mom));
+        const sc = scalars[j]!;
+        sc.set([f32(0.01), f32(0.1), f32(0.999), f32(1e-7), k, mom, f32(1 - mom)]);
+        a.kernels.adamaxEma(w!, g!, m!, u!, n, sc.byteOffset, avg!);
       }
       // bit for bit, except that any NaN equals any NaN (wasm does not fix NaN payloads or signs)
       for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[0]![q]!)).toEqual(canonicalBits(bufs[1]![q]!));
@@ -292,9 +296,10 @@ describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of 
   it.each([1, 3, 4, 17, 130])(
     'n = %i: same verdict as running the kernel and scanning, wasm and reference, stores nothing',
     (n) => {
-      const bytes = 5 * arenaFloatBytes(n);
+      const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
       const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
       const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+      const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
       const rnd = new Random(77 + n);
       const f32 = Math.fround;
       const bad = [Number.NaN, Number.POSITIVE_INFINITY, 3.4e38, -3.4e38, 1e-45];
@@ -310,24 +315,11 @@ describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of 
         const k = f32(1 - f32(0.9 ** (1 + (trial % 5))));
         for (const withAvg of [false, true]) {
           const mom = f32(0.99);
+          for (const sc of scalars) sc.set([lr, f32(0.1), f32(0.999), f32(1e-7), k, mom, f32(1 - mom)]);
           const verdicts = arenas.map((a, j) => {
             for (const [q, v] of bufs[j]!.entries()) v.set(src[q]!);
             const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
-            return a.kernels.adamaxFinite(
-              w!,
-              g!,
-              m!,
-              u!,
-              n,
-              lr,
-              f32(0.1),
-              f32(0.999),
-              f32(1e-7),
-              k,
-              withAvg ? avg! : 0,
-              mom,
-              f32(1 - mom),
-            );
+            return a.kernels.adamaxFinite(w!, g!, m!, u!, n, scalars[j]!.byteOffset, withAvg ? avg! : 0);
           });
           for (const [j] of arenas.entries()) {
             for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[j]![q]!)).toEqual(canonicalBits(src[q]!));
@@ -335,9 +327,9 @@ describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of 
           // the truth: run the real kernel and scan what it wrote
           const a = arenas[0]!;
           const [w, g, m, u, avg] = bufs[0]!.map((v) => v.byteOffset);
-          if (withAvg)
-            a.kernels.adamaxEma(w!, g!, m!, u!, n, lr, f32(0.1), f32(0.999), f32(1e-7), k, avg!, mom, f32(1 - mom));
-          else a.kernels.adamax(w!, g!, m!, u!, n, lr, f32(0.1), f32(0.999), f32(1e-7), k);
+          const s0 = scalars[0]!.byteOffset;
+          if (withAvg) a.kernels.adamaxEma(w!, g!, m!, u!, n, s0, avg!);
+          else a.kernels.adamax(w!, g!, m!, u!, n, s0);
           const written = withAvg ? [0, 2, 3, 4] : [0, 2, 3];
           const finite = written.every((q) => a.kernels.firstNonFinite(bufs[0]![q]!.byteOffset, n) < 0);
           expect(verdicts).toEqual([finite ? 1 : 0, finite ? 1 : 0]);

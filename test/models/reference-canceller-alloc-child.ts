@@ -3,7 +3,8 @@
  * --max-semi-space-size=1). Builds the canceller through the ONE factory at 48 kHz (128-sample blocks,
  * 64 ms filter) in the design given by argv[2] ('learner' | 'ema' | 'copy': two-path with that
  * foreground; 'convex': learner foreground + per-bin convex combination; 'one-path'; 'empty': the loop alone; 'control' = learner + one escaping
- * Float32Array(16) per block, the calibration). The input loops 8 s in which the reference's level
+ * Float32Array(16) per block, the calibration); argv[4] = how many such cancellers share the realm (default 1;
+ * each processes every block in turn, so their call sites see several instances). The input loops 8 s in which the reference's level
  * (±12 dB), colour and path change every 2 s, with a near-silent pause (the gate) and a bursty tone
  * in the primary (speech-like activity), so the level ratio, copies, resets and the gate all run.
  * After 30 s of warm-up and two forced GCs, three windows of 3 × `seconds` (argv[3], default 10) of
@@ -45,7 +46,10 @@ const config = referenceCancellerConfig(
         },
       },
 );
-const filter = createReferenceCanceller(config, fs);
+// argv[4]: cancellers in this realm (default 1); each processes every block, one after the other
+const cancellers = Math.max(1, Number(process.argv[4] ?? 1));
+const filters = Array.from({ length: cancellers }, () => createReferenceCanceller(config, fs));
+const filter = filters[0]!;
 const B = filter.frameSize;
 // 8 s loop: reference = white noise whose level (±12 dB) and colour change every 2 s, with a 0.3 s
 // pause in every segment (the gate); primary = reference through a 3-tap path (changing per segment)
@@ -85,8 +89,10 @@ function drive(blocks: number): void {
       x[i] = ref[pos + i];
     }
     pos += B;
-    if (!empty) filter.process(frame, out);
-    if (Number.isNaN(out[0])) finite = false;
+    for (let j = 0; j < cancellers && !empty; j++) {
+      filters[j]!.process(frame, out);
+      if (Number.isNaN(out[0])) finite = false;
+    }
     if (control) sink[0] = new Float32Array(16);
   }
 }
@@ -122,6 +128,7 @@ const c = filter as unknown as Partial<ReferenceCanceller>;
 console.log(
   JSON.stringify({
     mode,
+    cancellers,
     node: process.versions.node,
     blocks,
     bytesPerBlock: best ? best.perBlock : null,

@@ -1,4 +1,24 @@
+import { AdamaxScalars } from './adamax-scalars.js';
+
 const f32 = Math.fround;
+
+/**
+ * The scalars of a block as plain numbers, shared by the kernels below: one object, refilled by
+ * each call (no allocation; doubles from the start, so its fields never change representation).
+ */
+const regs = { lr: 0.5, c1: 0.5, beta2: 0.5, eps: 0.5, k: 0.5, mom: 0.5, om: 0.5 };
+
+/** Reads the {@link AdamaxScalars} block at `sc[scOff]` into `regs` and returns it. */
+function readScalars(sc: Float32Array, scOff: number): typeof regs {
+  regs.lr = sc[scOff + AdamaxScalars.lr]!;
+  regs.c1 = sc[scOff + AdamaxScalars.c1]!;
+  regs.beta2 = sc[scOff + AdamaxScalars.beta2]!;
+  regs.eps = sc[scOff + AdamaxScalars.eps]!;
+  regs.k = sc[scOff + AdamaxScalars.k]!;
+  regs.mom = sc[scOff + AdamaxScalars.mom]!;
+  regs.om = sc[scOff + AdamaxScalars.om]!;
+  return regs;
+}
 
 /**
  * The Keras 3 Adamax update of one contiguous run of parameters, in float32, in place.
@@ -11,7 +31,8 @@ const f32 = Math.fround;
  * ```
  * Every operation is rounded to float32 (`Math.fround`), in Keras' order, so the result is
  * bit-identical to Keras' float32 arithmetic (keras/src/optimizers/adamax.py `update_step`).
- * All scalars must already be float32 values.
+ * The scalars lr, c1, β2, ε, k are read from the float32 block `sc` at `scOff` (slots of
+ * {@link AdamaxScalars}), as the wasm kernel reads them from memory.
  *
  * `w`, `g` are read at `wOff`/`gOff`; `m`, `u` at `sOff`. No allocation, no checks: callers
  * validate lengths once at the edge.
@@ -25,12 +46,10 @@ export function adamaxUpdate(
   u: Float32Array,
   sOff: number,
   n: number,
-  lr: number,
-  c1: number,
-  beta2: number,
-  eps: number,
-  k: number,
+  sc: Float32Array,
+  scOff: number,
 ): void {
+  const { lr, c1, beta2, eps, k } = readScalars(sc, scOff);
   for (let i = 0; i < n; i++) {
     const gi = g[gOff + i]!;
     const mi = m[sOff + i]!;
@@ -50,7 +69,7 @@ export function adamaxUpdate(
  * Look-ahead of {@link adamaxUpdate} (and, with `avg`, of the EMA `avg ← mom · avg + om · w` of the
  * updated weights, as `emaUpdate`): the same float32 operations on the same inputs, nothing stored.
  * Returns true when every new m, u, w (and avg) would be finite. An engine that checks this first
- * needs no backup of its buffers to reject a non-finite step.
+ * needs no backup of its buffers to reject a non-finite step. Scalars (with mom, om) from `sc`.
  */
 export function adamaxFinite(
   w: Float32Array,
@@ -62,16 +81,12 @@ export function adamaxFinite(
   u: Float32Array,
   uOff: number,
   n: number,
-  lr: number,
-  c1: number,
-  beta2: number,
-  eps: number,
-  k: number,
+  sc: Float32Array,
+  scOff: number,
   avg: Float32Array | null,
   avgOff: number,
-  mom: number,
-  om: number,
 ): boolean {
+  const { lr, c1, beta2, eps, k, mom, om } = readScalars(sc, scOff);
   for (let i = 0; i < n; i++) {
     const gi = g[gOff + i]!;
     const mi = m[mOff + i]!;

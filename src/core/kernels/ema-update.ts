@@ -1,3 +1,5 @@
+import { AdamaxScalars } from './adamax-scalars.js';
+
 const f32 = Math.fround;
 
 /**
@@ -5,8 +7,9 @@ const f32 = Math.fround;
  * ```
  * avg ← mom · avg + om · w        om = f32(1 − mom); each product and the sum rounded to float32
  * ```
- * `avg` and `w` are read at the same offset `off` (they may be two views of one heap with the
- * offsets folded in). No allocation, no checks.
+ * `mom` and `om` are read from the scalar block `sc` at `scOff` (slots of {@link AdamaxScalars}).
+ * `avg` and `w` are read at their offsets (they may be two views of one heap with the offsets
+ * folded in). No allocation, no checks.
  */
 export function emaUpdate(
   avg: Float32Array,
@@ -14,8 +17,10 @@ export function emaUpdate(
   w: Float32Array,
   wOff: number,
   n: number,
-  mom: number,
-  om: number,
+  sc: Float32Array,
+  scOff: number,
 ): void {
+  const mom = sc[scOff + AdamaxScalars.mom]!;
+  const om = sc[scOff + AdamaxScalars.om]!;
   for (let i = 0; i < n; i++) avg[avgOff + i] = f32(f32(mom * avg[avgOff + i]!) + f32(om * w[wOff + i]!));
 }

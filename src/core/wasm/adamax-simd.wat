@@ -15,17 +15,27 @@
 ;;
 ;; Pointers are byte addresses into the imported memory (multiples of 4; 16-byte alignment is
 ;; not needed). The caller sizes the memory; out-of-range access traps.
+;;
+;; The Adamax kernels take their float32 scalars from a block in memory at byte address $s, not as
+;; parameters (a JS caller then passes only integers, and no engine tier boxes a double to call):
+;;   $s+0 lr   $s+4 c1   $s+8 beta2   $s+12 eps   $s+16 k   $s+20 mom   $s+24 om
+;; (the slots of AdamaxScalars in src/core/kernels/adamax-scalars.ts; mom, om only for the EMA).
 (module
   (import "env" "memory" (memory 0))
 
   (func (export "adamax")
-    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
-    (param $lr f32) (param $c1 f32) (param $beta2 f32) (param $eps f32) (param $k f32)
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32) (param $s i32)
+    (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32)
     (local $i i32) (local $vecEnd i32) (local $end i32)
     (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
     (local $vg v128) (local $vm v128) (local $vu v128)
     (local $sg f32) (local $sm f32) (local $su f32)
 
+    (local.set $lr (f32.load offset=0 (local.get $s)))
+    (local.set $c1 (f32.load offset=4 (local.get $s)))
+    (local.set $beta2 (f32.load offset=8 (local.get $s)))
+    (local.set $eps (f32.load offset=12 (local.get $s)))
+    (local.set $k (f32.load offset=16 (local.get $s)))
     ;; byte offsets: vector part [0, vecEnd), scalar tail [vecEnd, end)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
@@ -90,15 +100,21 @@
 ;; `adamax` fused with the weight EMA of the updated weights (Keras use_ema), one pass:
 ;;   ... w <- w - (lr * m) / (k * (u + eps)) ;  avg <- mom * avg + om * w   (om = f32(1 - mom))
   (func (export "adamax_ema")
-    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
-    (param $lr f32) (param $c1 f32) (param $beta2 f32) (param $eps f32) (param $k f32)
-    (param $avg i32) (param $mom f32) (param $om f32)
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32) (param $s i32) (param $avg i32)
+    (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32) (local $mom f32) (local $om f32)
     (local $i i32) (local $vecEnd i32) (local $end i32)
     (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
     (local $vg v128) (local $vm v128) (local $vu v128)
     (local $sg f32) (local $sm f32) (local $su f32) (local $sw f32)
     (local $vw v128) (local $vmom v128) (local $vom v128)
 
+    (local.set $lr (f32.load offset=0 (local.get $s)))
+    (local.set $c1 (f32.load offset=4 (local.get $s)))
+    (local.set $beta2 (f32.load offset=8 (local.get $s)))
+    (local.set $eps (f32.load offset=12 (local.get $s)))
+    (local.set $k (f32.load offset=16 (local.get $s)))
+    (local.set $mom (f32.load offset=20 (local.get $s)))
+    (local.set $om (f32.load offset=24 (local.get $s)))
     ;; byte offsets: vector part [0, vecEnd), scalar tail [vecEnd, end)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
@@ -178,14 +194,21 @@
   ;; Per element t = (m' - m') + (u' - u') + (w' - w') [+ (a' - a')] is +0 for finite values and
   ;; NaN as soon as one is NaN or +-Infinity; the sum over all elements stays +0 or becomes NaN.
   (func (export "adamax_finite")
-    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
-    (param $lr f32) (param $c1 f32) (param $beta2 f32) (param $eps f32) (param $k f32)
-    (param $avg i32) (param $mom f32) (param $om f32) (result i32)
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32) (param $s i32) (param $avg i32)
+    (result i32)
+    (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32) (local $mom f32) (local $om f32)
     (local $i i32) (local $vecEnd i32) (local $end i32)
     (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
     (local $vmom v128) (local $vom v128) (local $vg v128) (local $vm v128) (local $vu v128) (local $vw v128)
     (local $vt v128) (local $vacc v128)
     (local $sg f32) (local $sm f32) (local $su f32) (local $sw f32) (local $st f32) (local $sacc f32)
+    (local.set $lr (f32.load offset=0 (local.get $s)))
+    (local.set $c1 (f32.load offset=4 (local.get $s)))
+    (local.set $beta2 (f32.load offset=8 (local.get $s)))
+    (local.set $eps (f32.load offset=12 (local.get $s)))
+    (local.set $k (f32.load offset=16 (local.get $s)))
+    (local.set $mom (f32.load offset=20 (local.get $s)))
+    (local.set $om (f32.load offset=24 (local.get $s)))
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
     (local.set $vlr (f32x4.splat (local.get $lr)))

@@ -17,8 +17,9 @@ export interface WasmMemory {
  * ```
  * `wPtr`, `gPtr`, `mPtr`, `uPtr` are **byte** offsets into the memory (multiples of 4; no 16-byte
  * alignment needed); every run of `4·n` bytes must lie inside the memory, else a `RuntimeError` traps.
- * Scalars must already be float32 values (`Math.fround`); `k = 1 − f32(β1)^t`, `c1 = f32(1 − β1)`.
- * The runs must not partially overlap (w, g, m, u distinct).
+ * The scalars are not arguments: the kernel reads lr, c1, β2, ε, k as float32 from the block at byte
+ * offset `sPtr` (slots of `AdamaxScalars`; `k = 1 − f32(β1)^t`, `c1 = f32(1 − β1)`), so a call passes
+ * only integers and boxes no double. The runs must not partially overlap (w, g, m, u distinct).
  */
 export type AdamaxWasmKernel = (
   wPtr: number,
@@ -26,11 +27,7 @@ export type AdamaxWasmKernel = (
   mPtr: number,
   uPtr: number,
   n: number,
-  lr: number,
-  c1: number,
-  beta2: number,
-  eps: number,
-  k: number,
+  sPtr: number,
 ) => void;
 
 /** A SIMD Adamax kernel instance bound to one memory. */

@@ -16,45 +16,21 @@ import { type AdamaxWasmKernel, createWasmMemory, instantiateSimdModule, type Wa
 /**
  * The kernels of the SIMD module, called with **byte** pointers into the arena's buffer. The wasm
  * exports and the TypeScript reference (`core/kernels/fd-kernels-reference.ts`, `adamax-update.ts`)
- * are bit-identical; see those files for the equations.
+ * are bit-identical; see those files for the equations. Every argument is an integer: the Adamax
+ * kernels read their float32 scalars from a block in the arena (`s`, laid out as `AdamaxScalars`).
  */
 export interface SimdKernels {
   readonly adamax: AdamaxWasmKernel;
-  /** `adamax` then, per element of the same pass, the weight EMA `avg ← mom·avg + om·w` (`emaUpdate`). */
-  readonly adamaxEma: (
-    w: number,
-    g: number,
-    m: number,
-    u: number,
-    n: number,
-    lr: number,
-    c1: number,
-    beta2: number,
-    eps: number,
-    k: number,
-    avg: number,
-    mom: number,
-    om: number,
-  ) => void;
+  /**
+   * `adamax` then, per element of the same pass, the weight EMA `avg ← mom·avg + om·w` (`emaUpdate`;
+   * mom, om from the same scalar block `s`).
+   */
+  readonly adamaxEma: (w: number, g: number, m: number, u: number, n: number, s: number, avg: number) => void;
   /**
    * Look-ahead of `adamax` (with `avg` ≠ 0: of `adamaxEma`): 1 when every new m, u, w (and avg) would
    * be finite, else 0; stores nothing (`adamaxFinite`).
    */
-  readonly adamaxFinite: (
-    w: number,
-    g: number,
-    m: number,
-    u: number,
-    n: number,
-    lr: number,
-    c1: number,
-    beta2: number,
-    eps: number,
-    k: number,
-    avg: number,
-    mom: number,
-    om: number,
-  ) => number;
+  readonly adamaxFinite: (w: number, g: number, m: number, u: number, n: number, s: number, avg: number) => number;
   /**
    * Benchmark probe, not an optimizer: the Adamax update's memory traffic (4 loads, 3 stores per
    * element, in place) with trivial arithmetic (`w ← g − w`, `m ← g − m`, `u ← max(u, g)`), the floor
@@ -259,7 +235,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
   const heap: FdHeap = { f: new Float32Array(buffer), i: new Int32Array(buffer) };
   const f = heap.f;
   const cache = { m: -1, u: -1, n: -1, mView: f, uView: f };
-  const adamax: SimdKernels['adamax'] = (w, g, m, u, n, lr, c1, beta2, eps, k) => {
+  const adamax: SimdKernels['adamax'] = (w, g, m, u, n, s) => {
     // adamaxUpdate takes m and u at one offset of two arrays: views, re-made only when m, u or n change
     if (m !== cache.m || u !== cache.u || n !== cache.n) {
       cache.m = m;
@@ -268,37 +244,16 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       cache.mView = f.subarray(m >> 2, (m >> 2) + n);
       cache.uView = f.subarray(u >> 2, (u >> 2) + n);
     }
-    adamaxUpdate(f, w >> 2, f, g >> 2, cache.mView, cache.uView, 0, n, lr, c1, beta2, eps, k);
+    adamaxUpdate(f, w >> 2, f, g >> 2, cache.mView, cache.uView, 0, n, f, s >> 2);
   };
   return {
     adamax,
-    adamaxEma: (w, g, m, u, n, lr, c1, beta2, eps, k, avg, mom, om) => {
-      adamax(w, g, m, u, n, lr, c1, beta2, eps, k);
-      emaUpdate(f, avg >> 2, f, w >> 2, n, mom, om);
+    adamaxEma: (w, g, m, u, n, s, avg) => {
+      adamax(w, g, m, u, n, s);
+      emaUpdate(f, avg >> 2, f, w >> 2, n, f, s >> 2);
     },
-    adamaxFinite: (w, g, m, u, n, lr, c1, beta2, eps, k, avg, mom, om) =>
-      adamaxFinite(
-        f,
-        w >> 2,
-        f,
-        g >> 2,
-        f,
-        m >> 2,
-        f,
-        u >> 2,
-        n,
-        lr,
-        c1,
-        beta2,
-        eps,
-        k,
-        avg ? f : null,
-        avg >> 2,
-        mom,
-        om,
-      )
-        ? 1
-        : 0,
+    adamaxFinite: (w, g, m, u, n, s, avg) =>
+      adamaxFinite(f, w >> 2, f, g >> 2, f, m >> 2, f, u >> 2, n, f, s >> 2, avg ? f : null, avg >> 2) ? 1 : 0,
     stream7Floor: null,
     firstNonFinite: (p, n) => {
       const o = p >> 2;
