@@ -15,13 +15,20 @@
  * evaluation only if the float64 value lies within a few float64 ulps of a float32 rounding
  * boundary (never seen in 600,000 checked inputs).
  *
- * Allocates nothing per call.
+ * Allocates nothing per call. {@link powfLibmInto} takes x from and writes the result to typed arrays,
+ * and its helpers pass their float64 values through a scratch array: no double is an argument or a
+ * result of any call on its path, so nothing is boxed even where V8 does not inline the calls (the
+ * optimizer's per-step bias correction).
  */
 
 const F32 = new Float32Array(1);
 const U32 = new Uint32Array(F32.buffer);
 const F64 = new Float64Array(1);
 const W64 = new Uint32Array(F64.buffer); // [low word, high word] on every little-endian host
+/** The helpers' float64 hand-over: log2Inline's result, exp2Inline's argument. */
+const T = new Float64Array(1);
+/** {@link powfLibm}'s x and result, for {@link powfLibmInto}. */
+const IO = new Float32Array(2);
 
 const INVC = Float64Array.of(
   1.398907162146528,
@@ -147,12 +154,13 @@ function asFloat(b: number): number {
   return F32[0]!;
 }
 
-/** log2(x) for the float32 bit pattern `ix` (positive; subnormals pre-normalised to a negative exponent). */
-function log2Inline(ix: number): number {
+/** T[0] ← log2(x) for the float32 bit pattern `ix` (positive; subnormals pre-normalised to a negative exponent). */
+function log2Inline(ix: number): void {
   const tmp = (ix - OFF) >>> 0;
   const i = (tmp >>> 19) & 15;
   const top = tmp & 0xff800000;
-  const z = asFloat(ix - top);
+  U32[0] = (ix - top) >>> 0;
+  const z = F32[0]!;
   const k = top >> 23; // arithmetic shift of the signed exponent field
   const r = z * INVC[i]! - 1;
   const y0 = LOGC[i]! + k;
@@ -163,11 +171,12 @@ function log2Inline(ix: number): number {
   let q = A4 * r + y0;
   q = p * r2 + q;
   y = y * r4 + q;
-  return y;
+  T[0] = y;
 }
 
-/** 2^xd rounded to float32; `signBias` = SIGN_BIAS makes the result negative. */
-function exp2Inline(xd: number, signBias: number): number {
+/** out[oi] ← 2^xd rounded to float32 (xd = T[0]); `signBias` = SIGN_BIAS makes the result negative. */
+function exp2Inline(signBias: number, out: Float32Array, oi: number): void {
+  const xd = T[0]!;
   let kd = xd + SHIFT;
   F64[0] = kd;
   const kiLo = W64[0]!;
@@ -182,7 +191,7 @@ function exp2Inline(xd: number, signBias: number): number {
   let y = C2 * r + 1;
   y = z * r2 + y;
   y = y * s;
-  return Math.fround(y);
+  out[oi] = y; // a float32 store rounds as Math.fround does
 }
 
 /** 0 if not an integer, 1 if odd, 2 if even (for finite non-zero float32 bits). */
@@ -216,17 +225,33 @@ function special(x: number, y: number, ix: number, iy: number): number {
 
 /** float32 `x ** y` bit-identical to glibc's `powf` (see the module comment). */
 export function powfLibm(x: number, y: number): number {
-  F32[0] = x;
+  IO[0] = x;
+  powfLibmInto(IO, 0, y, IO, 1);
+  return IO[1]!;
+}
+
+/**
+ * {@link powfLibm} of x = `src[xi]` into `out[oi]`. Nothing is boxed on the way when `y` is a small
+ * integer (a step number), even if V8 does not inline this call or its helpers.
+ */
+export function powfLibmInto(src: Float32Array, xi: number, y: number, out: Float32Array, oi: number): void {
+  F32[0] = src[xi]!;
   let ix = U32[0]!;
   F32[0] = y;
   const iy = U32[0]!;
-  y = F32[0]!;
+  const yf = F32[0]!;
   let signBias = 0;
   if ((ix - 0x00800000) >>> 0 >= 0x7f800000 - 0x00800000 || zeroInfNan(iy)) {
-    if (zeroInfNan(iy) || zeroInfNan(ix)) return special(asFloat(ix), y, ix, iy);
+    if (zeroInfNan(iy) || zeroInfNan(ix)) {
+      out[oi] = special(asFloat(ix), yf, ix, iy);
+      return;
+    }
     if (ix & 0x80000000) {
       const yint = checkInt(iy);
-      if (yint === 0) return Number.NaN;
+      if (yint === 0) {
+        out[oi] = Number.NaN;
+        return;
+      }
       if (yint === 1) signBias = SIGN_BIAS;
       ix &= 0x7fffffff;
     }
@@ -235,12 +260,12 @@ export function powfLibm(x: number, y: number): number {
       ix = ((U32[0]! & 0x7fffffff) - (23 << 23)) | 0;
     }
   }
-  const ylogx = y * log2Inline(ix);
-  if (!(Math.abs(ylogx) < 126)) {
-    if (ylogx <= -150) return signBias ? -0 : 0;
-    if (ylogx > 127.99999995700433) return signBias ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-    // just below the overflow threshold glibc returns the largest float32 (round-to-nearest).
-    if (ylogx > 127.99999991400867) return signBias ? -MAX_F32 : MAX_F32;
-  }
-  return exp2Inline(ylogx, signBias);
+  log2Inline(ix);
+  const ylogx = yf * T[0]!;
+  T[0] = ylogx;
+  // underflow to ±0; overflow to ±Infinity; just below the threshold glibc returns the largest float32
+  if (ylogx <= -150) out[oi] = signBias ? -0 : 0;
+  else if (ylogx > 127.99999995700433) out[oi] = signBias ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  else if (ylogx > 127.99999991400867) out[oi] = signBias ? -MAX_F32 : MAX_F32;
+  else exp2Inline(signBias, out, oi);
 }

@@ -184,6 +184,15 @@ function fallback(x: number, y: number): number {
   return Math.fround(x ** y);
 }
 
+/**
+ * {@link powfSvml} of x = `src[xi]` into `out[oi]`: the signature of `powfLibmInto`, so an engine holds
+ * either. Unlike that one, the emulated instructions pass float64 values as arguments and results:
+ * allocation-free only where V8 inlines them.
+ */
+export function powfSvmlInto(src: Float32Array, xi: number, y: number, out: Float32Array, oi: number): void {
+  out[oi] = powfSvml(src[xi]!, y);
+}
+
 /** float32 `x ** y` bit-identical to NumPy's float32 `power` on AVX-512 x86-64 (see the module comment). */
 export function powfSvml(x: number, y: number): number {
   x = Math.fround(x);

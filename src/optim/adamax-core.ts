@@ -4,8 +4,8 @@ import { adamaxFinite, adamaxUpdate } from '../core/kernels/adamax-update.js';
 import { emaUpdate } from '../core/kernels/ema-update.js';
 import { sumFloat32, sumSquares } from '../core/kernels/sum-squares.js';
 import type { ParamLayout } from '../core/param-layout.js';
-import { powfLibm } from '../core/powf-libm.js';
-import { powfSvml } from '../core/powf-svml.js';
+import { powfLibmInto } from '../core/powf-libm.js';
+import { powfSvmlInto } from '../core/powf-svml.js';
 import type { AdamaxWasmKernel } from '../core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, INLINE_CHECK_FLOATS, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
 import type { LearningRate } from './learning-rate.js';
@@ -119,9 +119,10 @@ export class AdamaxCore {
   private readonly offs: Int32Array;
   private readonly lens: Int32Array;
   // float32 scalars, rounded once
-  private readonly b1: number;
-  /** float32 power of the bias correction (NumPy's libm or SVML kernel). */
-  private readonly powf: (x: number, y: number) => number;
+  /** f32(β1), in a typed array: the power reads it from there (no double argument to box). */
+  private readonly b1: Float32Array;
+  /** float32 power of the bias correction (NumPy's libm or SVML kernel), typed arrays in and out. */
+  private readonly powf: typeof powfLibmInto;
   private readonly wd: number;
   private readonly clipnorm: number;
   private readonly globalClip: number;
@@ -191,8 +192,8 @@ export class AdamaxCore {
     this.scalars[AdamaxScalars.c1] = f32(1 - hp.beta1);
     this.scalars[AdamaxScalars.beta2] = f32(hp.beta2);
     this.scalars[AdamaxScalars.eps] = f32(hp.epsilon);
-    this.b1 = f32(hp.beta1);
-    this.powf = hp.powf === 'svml' ? powfSvml : powfLibm;
+    this.b1 = Float32Array.of(hp.beta1);
+    this.powf = hp.powf === 'svml' ? powfSvmlInto : powfLibmInto;
     this.wd = hp.weightDecay === null ? 0 : f32(hp.weightDecay);
     // Keras: clipping is on when the value is truthy; a negative or zero value silently means off.
     this.clipnorm = hp.clipnorm !== null && hp.clipnorm > 0 ? f32(hp.clipnorm) : 0;
@@ -305,8 +306,9 @@ export class AdamaxCore {
     if (this.hp.weightDecay !== null) this.decayWeights();
     this.lr.readInto(this.rawIterations, scalars, AdamaxScalars.lr);
     this.lastLearningRate = scalars[AdamaxScalars.lr]!;
-    // a float32 store rounds like f32(): the slot holds k = f32(1 − β1^t)
-    scalars[AdamaxScalars.k] = 1 - this.powf(this.b1, t);
+    // k = f32(1 − β1^t): β1^t into the slot, then 1 − it (a float32 store rounds like f32())
+    this.powf(this.b1, 0, t, scalars, AdamaxScalars.k);
+    scalars[AdamaxScalars.k] = 1 - scalars[AdamaxScalars.k]!;
     this.writeEmaScalars();
     const wasm = this.wasm;
     const fused = this.adamaxEma !== null && this.tiled && this.allPresent();

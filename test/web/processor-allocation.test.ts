@@ -5,13 +5,14 @@
  * unmeasured windows) it runs 5 consecutive windows of 10 s (3750 calls each), each from a collected
  * heap. Claim, as asserted: in the steady state `process()` allocates nothing per call — a majority
  * of the windows (3 of 5) have no GC event at all, and the median window's heap growth is under
- * 8 bytes per call (Node 20 and 22). Node 24 (V8 13.6) is the exception, measured and bounded, not
- * zero: the optimizer's per-step functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single
- * mode) stay in V8's mid tier (Maglev), whose code boxes the numbers it passes to the wasm kernel and
- * to `Math.fround`: ≈ 11–13 bytes per call in single mode with this probe (16–22 with the
- * concurrent compiler, 6–8 after 300 s), ≈ 1–5 in reference mode, without a GC in a 1 MB young
- * generation over 10 s; asserted under 64 bytes per call there (the previous bound) until the kernel
- * takes its scalars from memory. Resolution: the smallest heap object is 12–16 bytes, so an
+ * 8 bytes per call, on Node 20, 22 and 24 alike. Node 24 (V8 13.6) keeps the optimizer's per-step
+ * functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single mode) in its mid tier
+ * (Maglev), whose code boxes a double it passes to a wasm function or to `Math.fround`; so the
+ * per-step path passes none: the Adamax kernels read lr, β2, ε, the bias correction and the EMA
+ * momentum from a scalar block in memory that the engine fills through a `Float32Array` (a float32
+ * store rounds as `Math.fround` does), and the learning rate is read into that block. (Before, with
+ * the scalars as wasm parameters, Node 24 measured ≈ 11–13 bytes per call in single mode.)
+ * Resolution: the smallest heap object is 12–16 bytes, so an
  * allocation made by every call shows in every window and cannot pass; allocations rarer than that (once per model
  * step, say) averaging under 8 bytes per call are below what the probe can see. Measured steady
  * windows grow by 0.07–3.6 bytes per call (one-off V8 bookkeeping, not proportional to the calls).
@@ -72,9 +73,9 @@ async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe> {
   return r;
 }
 
-/** Node 24's mid-tier boxing (see above) is bounded, not zero; elsewhere the bound is the probe's resolution. */
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
-const BYTES_PER_CALL = NODE_MAJOR >= 24 ? 64 : 8;
+/** The bound on every Node version: the probe's resolution (see above). */
+const BYTES_PER_CALL = 8;
 
 /** The claim's verdict: a majority of windows without any GC event, and median growth under the bound. */
 function verdict(r: Probe, bound = 8): { clean: boolean; cleanWindows: number; medianBytesPerCall: number } {
