@@ -352,8 +352,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.optimizer = options.optimizer;
     this.foregroundOptimizer = options.foregroundOptimizer ?? null;
     // One arena for the filter's state and both learners: the kernels read the weights and write
-    // the gradients in place, and both Adamax cores call the same wasm function (a call site that
-    // sees two wasm instances is polymorphic and boxes its double arguments: an allocation per step).
+    // the gradients in place (no copies). The kernels take only integers (the Adamax scalars are read
+    // from a block in the arena), so a call site that sees several instances boxes nothing.
     const n0 = this.model.layout.size;
     const fo = this.foregroundOptimizer;
     const mo = options.mixOptimizer;
