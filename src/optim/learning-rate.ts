@@ -18,6 +18,7 @@ export class LearningRate {
   private value = 0;
   private schedule: LearningRateSchedule | null = null;
   private fn: (() => number) | null = null;
+  private readonly rounded = new Float32Array(1);
 
   constructor(input: LearningRateInput) {
     this.kind = 'value';
@@ -62,7 +63,9 @@ export class LearningRate {
    * already a number; throws (without changing it) for a schedule, a callable or a non-finite value.
    */
   setValueFrom(source: Float64Array, index: number): void {
-    const v = f32(source[index]);
+    // rounded by a float32 store, not by Math.fround: a tier that calls the builtin would box
+    this.rounded[0] = source[index]!;
+    const v = this.rounded[0]!;
     if (this.kind !== 'value' || !Number.isFinite(v)) {
       throw new AdamaxStreamError(
         'not_settable',
