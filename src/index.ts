@@ -23,6 +23,7 @@ export {
 } from './audio/parse-wav-header.js';
 export * from './core/errors.js';
 export { FilterState } from './core/filter-state.js';
+export { AdamaxScalars } from './core/kernels/adamax-scalars.js';
 export { createLayout, type ParamGroup, type ParamGroupSpec, type ParamLayout } from './core/param-layout.js';
 export { Random } from './core/random.js';
 export type { AdamaxWasmKernel, WasmMemory } from './core/wasm/adamax-wasm.js';
