@@ -38,7 +38,6 @@ export {
   type ReferenceCancellationOptions,
   type ReferenceFilter,
   type ReferenceMethod,
-  referenceFrames,
   runReferenceFilterDirect,
 } from './reference-cancellation.js';
 export {
@@ -60,7 +59,6 @@ export {
   type CheckpointOptions,
   createOnlineDenoiser,
   denoiseSingleChannel,
-  hopFrames,
   removeCheckpointFiles,
   SINGLE_CHANNEL_METHODS,
   type SingleChannelDenoiseOptions,

@@ -21,6 +21,7 @@ import {
   type AdaptiveFilter,
   createReferenceCanceller,
   Nlms,
+  paddedFrames,
   type ReferenceCancellerConfig,
   type ReferenceCancellerFilter,
   type ReferenceCancellerOverrides,
@@ -106,21 +107,6 @@ export function createReferenceFilter(
   return { filter, sampleRate, config, optimized: filter, settings: { method, sampleRate, taps, ...config } };
 }
 
-/** The two aligned channels at the model rate, cut into zero-padded frames of `frameSize`. */
-export function* referenceFrames(
-  primary: Float32Array,
-  reference: Float32Array,
-  frameSize: number,
-): Generator<Float32Array[]> {
-  for (let s = 0; s < primary.length; s += frameSize) {
-    const d = new Float32Array(frameSize);
-    const x = new Float32Array(frameSize);
-    d.set(primary.subarray(s, Math.min(s + frameSize, primary.length)));
-    x.set(reference.subarray(s, Math.min(s + frameSize, reference.length)));
-    yield [d, x];
-  }
-}
-
 /** One processed frame: the output (a fresh copy) and the frame's ½·mean(e²). */
 export interface FilteredFrame {
   readonly index: number;
@@ -177,7 +163,7 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
       subscription.unsubscribe();
       reject(abortError(signal));
     };
-    const subscription = replayFrames(referenceFrames(d, x, n), { batch })
+    const subscription = replayFrames(paddedFrames([d, x], n), { batch })
       .pipe(filterFrames(filter))
       .subscribe({
         next: ({ index, output, loss }) => {

@@ -48,6 +48,7 @@ import {
   learn,
   type OnlineDenoiser,
   type OnlineDenoiserState,
+  paddedFrames,
   RnnoiseDenoiser,
   replayFrames,
   type SingleChannelConfig,
@@ -143,17 +144,6 @@ export function warmStartedModel(den: OnlineDenoiser, signal: Float32Array): Ada
     postStep: (params, state, grad) => den.postStep(params, state, grad),
     forward: (params, state, frame, output) => den.forward(params, state, frame, output),
   };
-}
-
-/** Hop-sized frames of `x` followed by zeros that flush the STFT delay (frame `from` onwards). */
-export function* hopFrames(x: Float32Array, hop: number, latency: number, from = 0): Generator<Float32Array[]> {
-  const frames = Math.ceil((x.length + latency) / hop);
-  for (let f = from; f < frames; f++) {
-    const frame = new Float32Array(hop);
-    const start = f * hop;
-    if (start < x.length) frame.set(x.subarray(start, Math.min(start + hop, x.length)));
-    yield [frame];
-  }
 }
 
 /** What a denoise checkpoint's `annotations` tie it to. */
@@ -367,7 +357,7 @@ async function onlineStream(
       await streamLearn({
         model: warmStartedModel(den, x),
         optimizer: new Adamax(den.optimizerOptions),
-        frames: { [Symbol.iterator]: () => hopFrames(x, hop, latency, from) },
+        frames: { [Symbol.iterator]: () => paddedFrames([x], hop, latency, from) },
         y,
         hop,
         totalFrames,

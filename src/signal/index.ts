@@ -24,6 +24,7 @@ export {
   type NoisySpeechKind,
   type NoisySpeechOptions,
 } from './noisy-speech-scenario.js';
+export { paddedFrames } from './padded-frames.js';
 export { pinkNoise } from './pink-noise.js';
 export {
   type ImprovementCurveInput,
