@@ -159,7 +159,8 @@ const F_EF = 15;
 const F_EB = 16;
 const RATIO = 17; // level ratio pushed to the floor tracker
 const RBOOST = 18; // background lr boost above 1 after the start or a restart (decays)
-const SLOTS = 19;
+const TMP = 19; // scratch for a min/max without Math.min/max (builtin calls box doubles in V8's mid tier)
+const SLOTS = 20;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -635,7 +636,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     s[REC] = s[PX] > s[REC] ? s[PX] : this.aRelease * s[REC] + (1 - this.aRelease) * s[PX];
     s[RATIO] = s[PD] / (s[PX] + this.activityFloor);
     this.floor.pushFrom(s, RATIO);
-    s[FLOOR] = Math.min(this.floor.value, s[FLOOR] * this.floorRise);
+    s[TMP] = s[FLOOR] * this.floorRise;
+    // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
+    s[FLOOR] = this.floor.value < s[TMP] ? this.floor.value : s[TMP];
     const c = this.frames === 1 ? 0 : this.aCompare;
     s[EF] = c * s[EF] + (1 - c) * ef;
     s[EB] = c * s[EB] + (1 - c) * eb;
@@ -647,7 +650,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     s[RHO] = 1;
     if (this.levelNormalization === 'residual') {
       const inv = 1 / (s[PX] + this.activityFloor);
-      s[RHO] = Math.sqrt(Math.min(s[PD] * inv, Math.max(s[PY] * inv, s[FLOOR])));
+      // ρ² = min(P̄_d/P̄_x, max(P̄_y/P̄_x, floor)) without Math.min/max
+      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
+      s[RHO] = s[PY] * inv > s[FLOOR] ? s[PY] * inv : s[FLOOR];
+      if (s[PD] * inv < s[RHO]) s[RHO] = s[PD] * inv;
+      s[RHO] = Math.sqrt(s[RHO]);
     } else if (this.levelNormalization === 'primary') {
       s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
     }
@@ -706,8 +713,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /** Both paths worse than no filter for restartSeconds: the background restarts from zero, boosted. */
   private restartIfWorse(): void {
     const s = this.s;
-    const worst = Math.min(s[EB], s[EF]);
-    if (!(worst > this.restartRatio * s[PD] + 1e-12)) {
+    // both paths: E_b and E_f above the bound (no Math.min: a builtin call in V8's mid tier boxes doubles)
+    if (!(s[EB] > this.restartRatio * s[PD] + 1e-12 && s[EF] > this.restartRatio * s[PD] + 1e-12)) {
       this.restartCount = 0;
       return;
     }

@@ -5,19 +5,17 @@
  * unmeasured windows) it runs 5 consecutive windows of 10 s (3750 calls each), each from a collected
  * heap. Claim, as asserted: in the steady state `process()` allocates nothing per call — a majority
  * of the windows (3 of 5) have no GC event at all, and the median window's heap growth is under
- * 8 bytes per call, on Node 20, 22 and 24 (one exception below). Node 24 (V8 13.6) keeps the optimizer's per-step
+ * 8 bytes per call, on Node 20, 22 and 24. Node 24 (V8 13.6) keeps the optimizer's per-step
  * functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single mode) in its mid tier
  * (Maglev), whose code boxes a double it passes to a wasm function or to `Math.fround`; so the
  * per-step path passes none: the Adamax kernels read lr, β2, ε, the bias correction and the EMA
  * momentum from a scalar block in memory that the engine fills through a `Float32Array` (a float32
  * store rounds as `Math.fround` does); the learning rate and β1^t are written into that block, not
  * returned. Measured medians on Node 24: 0.9–1.9 bytes per call in either mode (before, with the
- * scalars as wasm parameters: ≈ 11–13 in single mode, 2 in reference mode). The exception: reference
- * mode on Node 24 since the two-path canceller is the reference default. Its own per-block code
- * (`process`, `compare`, `restartIfWorse`, measured with a sampling heap profiler) still runs in a
- * boxing tier for about 30 s after the warm-up: the first three windows grow by ≈ 40 bytes per call,
- * the last two by ≈ 0–1, no GC. Bounded at 64 bytes per call there, as before, until that settles.
- * Resolution: the smallest heap object is 12–16 bytes, so an
+ * scalars as wasm parameters: ≈ 11–13 in single mode, 2 in reference mode). The two-path canceller
+ * (the reference default) likewise takes no `Math.min`/`Math.max` in its per-block code (its
+ * mid-tier code boxed their double arguments: ≈ 40 bytes per call on Node 24 for the first 30 s,
+ * 3.8 after the change). Resolution: the smallest heap object is 12–16 bytes, so an
  * allocation made by every call shows in every window and cannot pass; allocations rarer than that (once per model
  * step, say) averaging under 8 bytes per call are below what the probe can see. Measured steady
  * windows grow by 0.07–3.6 bytes per call (one-off V8 bookkeeping, not proportional to the calls).
@@ -79,8 +77,8 @@ async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe> {
 }
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
-/** The bound: the probe's resolution (see above); Node 24's reference mode is the exception. */
-const bytesPerCall = (mode: 'reference' | 'single'): number => (NODE_MAJOR >= 24 && mode === 'reference' ? 64 : 8);
+/** The bound: the probe's resolution (see above), on every Node version and in both modes. */
+const BYTES_PER_CALL = 8;
 
 /** The claim's verdict: a majority of windows without any GC event, and median growth under the bound. */
 function verdict(r: Probe, bound = 8): { clean: boolean; cleanWindows: number; medianBytesPerCall: number } {
@@ -97,7 +95,7 @@ describe('denoiser processor allocation', () => {
     '%s mode: process() allocates nothing in the steady state',
     async (mode) => {
       const r = await probe(mode);
-      const v = verdict(r, bytesPerCall(mode));
+      const v = verdict(r, BYTES_PER_CALL);
       const transient = r.windows.filter((w) => w.gcs > 0);
       if (transient.length > 0 && v.clean)
         console.log(
@@ -107,13 +105,13 @@ describe('denoiser processor allocation', () => {
       console.log(
         `${mode} on Node ${NODE_MAJOR}: median ${v.medianBytesPerCall.toFixed(2)} B/call, ${v.cleanWindows}/${WINDOWS} windows without GC`,
       );
-      expect(v.medianBytesPerCall, JSON.stringify(r)).toBeLessThan(bytesPerCall(mode));
+      expect(v.medianBytesPerCall, JSON.stringify(r)).toBeLessThan(BYTES_PER_CALL);
     },
     90_000,
   );
 
   it('the probe catches one small allocation per call', async () => {
     const r = await probe('control');
-    expect(verdict(r, bytesPerCall('single')).clean, JSON.stringify(r)).toBe(false);
+    expect(verdict(r, BYTES_PER_CALL).clean, JSON.stringify(r)).toBe(false);
   }, 90_000);
 });
