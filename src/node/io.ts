@@ -32,9 +32,9 @@ export {
   streamKeys,
 } from '../io/stream-keys.js';
 export { levelSeries } from '../report/level-series.js';
-export type { ReportSeries } from '../report/run-report.js';
 export { type QualityMetrics, qualityMetrics } from '../report/quality-metrics.js';
 export { qualitySeries } from '../report/quality-series.js';
+export type { ReportSeries } from '../report/run-report.js';
 export { MAX_TRACE_POINTS, TraceRecorder } from '../report/trace-recorder.js';
 export { type CheckpointsOptions, checkpoints } from '../rx/checkpoints.js';
 export { readCheckpoint } from '../rx/read-checkpoint.js';
