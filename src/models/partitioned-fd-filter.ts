@@ -59,13 +59,14 @@ interface FdWorkspace {
   readonly gIm: Float32Array;
   /** Per-bin factor of {@link PartitionedFdFilter.gradient} (float32 copy of `binScale`). */
   readonly f: Float32Array;
-  readonly yRe: number;
-  readonly yIm: number;
+  /** Spectrum of the learning pass's weights (Y). */
+  readonly yRe: Float32Array;
+  readonly yIm: Float32Array;
   readonly phiRe: number;
   readonly phiIm: number;
-  /** Spectrum of the second weight set of {@link PartitionedFdFilter.learnWithOutput}. */
-  readonly y2Re: number;
-  readonly y2Im: number;
+  /** Spectrum of the second weight set ({@link PartitionedFdFilter.learnWithOutput}, {@link PartitionedFdFilter.forwardSameInput}). */
+  readonly y2Re: Float32Array;
+  readonly y2Im: Float32Array;
   /** Staging for params/grads that live outside the arena (copied in / out). */
   readonly params: Float32Array;
   readonly grad: Float32Array;
@@ -125,6 +126,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   readonly output: 'error' | 'prediction';
   /** Offset of the imaginary group in the flat buffer (= P·(B+1)). */
   readonly imOffset: number;
+  /** 2/N, the gradient's factor c_k/N inside the band (float32). */
+  private readonly gradScale: number;
   /** Bytes of the per-state arena (ring, scratch, FFT tables, staging), without the reserve. */
   readonly workspaceBytes: number;
   /** The model's own arena, for stateless calls and for states not from {@link createState}. */
@@ -160,6 +163,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     this.output = options.output ?? 'error';
     const size = this.partitions * this.bins;
     this.imOffset = size;
+    this.gradScale = Math.fround(1 / (this.bins - 1));
     this.layout = createLayout([
       { name: 'pfd/re', shape: [this.partitions, this.bins] },
       { name: 'pfd/im', shape: [this.partitions, this.bins] },
@@ -207,12 +211,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       gRe: arena.allocF32(bins),
       gIm: arena.allocF32(bins),
       f: arena.allocF32(bins),
-      yRe: ptr(bins),
-      yIm: ptr(bins),
+      yRe: arena.allocF32(bins),
+      yIm: arena.allocF32(bins),
       phiRe: ptr(bins),
       phiIm: ptr(bins),
-      y2Re: ptr(bins),
-      y2Im: ptr(bins),
+      y2Re: arena.allocF32(bins),
+      y2Im: arena.allocF32(bins),
       params: arena.allocF32(this.layout.size),
       grad: arena.allocF32(this.layout.size),
       xPrev: arena.allocF32(B),
@@ -338,7 +342,10 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     this.predict(this.bind(state), params, state, frame[0], output, false);
   }
 
-  /** Y = Σ_p W_p ⊙ X_p → y (last B samples of the IFFT) → output (error or prediction). */
+  /**
+   * Y = Σ_p W_p ⊙ X_p → y (last B samples of the IFFT) → output (error or prediction). A learning
+   * pass (`keepError`) keeps Y in `ws.yRe/yIm`, another weight set's output in `ws.y2Re/y2Im`.
+   */
   private predict(
     ws: FdWorkspace,
     params: Float32Array,
@@ -348,18 +355,10 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     keepError: boolean,
   ): void {
     const w = this.weightsPtr(ws, params);
-    ws.k.spectralMac(
-      ws.yRe,
-      ws.yIm,
-      w,
-      w + 4 * this.imOffset,
-      ws.xRe.byteOffset,
-      ws.xIm.byteOffset,
-      state.head,
-      this.partitions,
-      this.bins,
-    );
-    this.emit(ws, ws.yRe, ws.yIm, d, output, keepError);
+    const yRe = (keepError ? ws.yRe : ws.y2Re).byteOffset;
+    const yIm = (keepError ? ws.yIm : ws.y2Im).byteOffset;
+    ws.k.spectralMac(yRe, yIm, w, w + 4 * this.imOffset, ws.xRe.byteOffset, ws.xIm.byteOffset, state.head, this.partitions, this.bins);
+    this.emit(ws, yRe, yIm, d, output, keepError);
   }
 
   /** y = last B samples of IFFT(Y at yRe, yIm) → output (error or prediction); the error into `ws.e` when `keepError`. */
@@ -448,12 +447,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     const w2 = outParams.byteOffset;
     const im = 4 * this.imOffset;
     ws.k.spectralMac2(
-      ws.yRe,
-      ws.yIm,
+      ws.yRe.byteOffset,
+      ws.yIm.byteOffset,
       w,
       w + im,
-      ws.y2Re,
-      ws.y2Im,
+      ws.y2Re.byteOffset,
+      ws.y2Im.byteOffset,
       w2,
       w2 + im,
       ws.xRe.byteOffset,
@@ -462,11 +461,67 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       this.partitions,
       this.bins,
     );
-    this.emit(ws, ws.yRe, ws.yIm, frame[0], learnOutput, true);
+    this.emit(ws, ws.yRe.byteOffset, ws.yIm.byteOffset, frame[0], learnOutput, true);
     state.frames++;
     this.gradientInto(state, grad, null);
-    this.emit(ws, ws.y2Re, ws.y2Im, frame[0], output, false);
+    this.emit(ws, ws.y2Re.byteOffset, ws.y2Im.byteOffset, frame[0], output, false);
     return true;
+  }
+
+  /**
+   * Output of the per-bin convex combination of the last two weight sets and the combination's
+   * gradient, from their output spectra: after a learning pass on W₁ ({@link learn}) and an output of
+   * W₂ on the same input ({@link forwardSameInput}), or both at once ({@link learnWithOutput}),
+   * ```
+   * W_c[p][k] = W₂[p][k] + λ_k (W₁[p][k] − W₂[p][k])    ⇒    Y_c = Y₂ + λ ⊙ (Y₁ − Y₂)
+   * e_c = d − last B samples of IFFT(Y_c),    G = FFT([0_B, −e_c/B])
+   * ∂loss(e_c)/∂λ_k = Σ_p ⟨∂loss/∂W_c[p][k], W₁ − W₂⟩ = c_k/N · Re(conj(G_k)·(Y₁ − Y₂)_k)
+   * ```
+   * (c_k as in the gradient; the sum over partitions is already inside Y₁ and Y₂, so no pass over
+   * the P·(B+1) weights). Equal to forming W_c and calling {@link forwardSameInput} and
+   * {@link gradient} up to float32 rounding (the sums run in another order). `output` gets e_c (or
+   * y_c), `dLambda` the derivative per bin; {@link lastError} stays the learning pass's error.
+   */
+  convexOutput(
+    state: PartitionedFdState,
+    lambda: Float32Array,
+    d: Float32Array,
+    output: Float32Array,
+    dLambda: Float32Array,
+  ): void {
+    const B = this.blockSize;
+    const bins = this.bins;
+    if (d.length !== B || output.length !== B || lambda.length !== bins || dLambda.length !== bins) {
+      throw new ShapeError(
+        `PartitionedFdFilter.convexOutput expects a primary and an output of ${B} samples and λ, ∂λ of ${bins} bins; received ${d.length}, ${output.length}, ${lambda.length}, ${dLambda.length}.`,
+      );
+    }
+    const ws = this.bind(state);
+    const { yRe, yIm, y2Re, y2Im, buf, gRe, gIm } = ws;
+    for (let k = 0; k < bins; k++) {
+      const dr = yRe[k] - y2Re[k];
+      const di = yIm[k] - y2Im[k];
+      yRe[k] = dr; // Y₁ − Y₂ stays for the gradient
+      yIm[k] = di;
+      y2Re[k] += lambda[k] * dr;
+      y2Im[k] += lambda[k] * di;
+    }
+    ws.k.rfftInverse(y2Re.byteOffset, y2Im.byteOffset, buf.byteOffset, ws.tab, B);
+    const e = ws.f; // scratch (bins ≥ B floats): e_c rounded to float32, as the gradient reads an error
+    for (let i = 0; i < B; i++) e[i] = d[i] - buf[B + i];
+    if (this.output === 'error') output.set(e.subarray(0, B));
+    else output.set(buf.subarray(B));
+    const inv = 1 / B;
+    for (let i = 0; i < B; i++) {
+      buf[i] = 0;
+      buf[B + i] = -e[i] * inv;
+    }
+    ws.k.rfftForward(buf.byteOffset, gRe.byteOffset, gIm.byteOffset, ws.tab, B);
+    const m = bins - 1;
+    const c = this.gradScale;
+    for (let k = 1; k < m; k++) dLambda[k] = c * (gRe[k] * yRe[k] + gIm[k] * yIm[k]);
+    dLambda[0] = 0.5 * c * gRe[0] * yRe[0];
+    dLambda[m] = 0.5 * c * gRe[m] * yRe[m];
   }
 
   /**

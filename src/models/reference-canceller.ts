@@ -1,7 +1,6 @@
 import { ShapeError } from '../core/errors.js';
 import { createLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
-import { arenaFloatBytes } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
 import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
@@ -244,7 +243,9 @@ function decay(seconds: number, rate: number): number {
  *   background lr × (1 + (restartBoost − 1)·e^(−t/restartBoostSeconds)), t since the start or a restart
  * convex (with mixOptimizer): output filter W_c[p][k] = W_f + λ_k (W_b − W_f),  λ_k = σ(a_k),
  *              a_k ← Adamax step on  λ_k(1−λ_k) Σ_p ⟨∂loss(e_c)/∂W_c[p][k], W_b − W_f⟩,  |a_k| ≤ mixLimit
- *              (e_c = d − y(W_c) is the output; without it the output is e_f)
+ *              (e_c = d − y(W_c) is the output; without it the output is e_f). Per-bin λ makes both
+ *              come from the two paths' output spectra: Y_c = Y_f + λ ⊙ (Y_b − Y_f), and the sum
+ *              over p is c_k/N · Re(conj(G_c)·(Y_b − Y_f)) (no pass over the weights)
  * gate:        P̄_x < R · 10^(−gateDb/10)  (R: recent reference level)  →  no learning at all
  * watchdog:    P_out > P_d · 10^(maxGainDb/10) → output d; sustained or non-finite →
  *              W_b, W_f ← last good snapshot (taken while the foreground reduced the primary)
@@ -303,12 +304,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly good: Float32Array;
   private readonly scratch: Float32Array;
   private readonly fgError: Float32Array;
-  /** Convex combination: the mixing logits' learner, the mixed weights, λ per bin, the gradient of W_c. */
+  /** Convex combination: the mixing logits' learner (its gradient is ∂loss/∂λ until adaptMix), λ per bin. */
   readonly mixCore: AdamaxCore | null;
-  private readonly mixed: Float32Array | null;
   private readonly lambda: Float32Array;
-  private readonly mixGrad: Float32Array | null;
-  private readonly mixError: Float32Array;
   private readonly mixLimit: number;
   private readonly floor: MinimumTracker;
   private readonly s = new Float64Array(SLOTS);
@@ -362,7 +360,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const reserve =
       AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
-      (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) + arenaFloatBytes(n0) : 0);
+      (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -370,10 +368,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
     this.mixCore = mo?.buildFlat(createLayout([{ name: 'mix/logit', length: bins }]), where) ?? null;
-    this.mixed = mo ? (arena ? arena.allocF32(n0) : new Float32Array(n0)) : null;
-    this.mixGrad = mo ? new Float32Array(n0) : null;
     this.lambda = new Float32Array(bins);
-    this.mixError = new Float32Array(B);
     this.mixLimit = options.mixLimit ?? 4;
     this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
     this.twoPath = options.twoPath ?? true;
@@ -507,10 +502,15 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const core = this.core;
     const model = this.model;
     // background learning pass (pushes the input spectra, fills the gradient), then the foreground
-    model.learn(core.params, this.state, frame, this.scratch, core.grads);
+    // (one pass over the input ring for both when the weights share the state's arena)
     const outputBackground = !this.twoPath && !core.average && !this.mixCore;
-    if (outputBackground) output.set(this.scratch);
-    else model.forwardSameInput(this.fg, this.state, frame, output);
+    if (outputBackground) {
+      model.learn(core.params, this.state, frame, this.scratch, core.grads);
+      output.set(this.scratch);
+    } else if (!model.learnWithOutput(core.params, this.fg, this.state, frame, this.scratch, output, core.grads)) {
+      model.learn(core.params, this.state, frame, this.scratch, core.grads);
+      model.forwardSameInput(this.fg, this.state, frame, output);
+    }
     let eb = 0;
     let ef = 0;
     let py = 0;
@@ -524,9 +524,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.fgError.set(output);
     let eo = ef;
     if (this.mixCore) {
-      this.mixWeights();
-      model.forwardSameInput(this.mixed!, this.state, frame, output);
-      this.mixError.set(output);
+      // the combined output and ∂loss/∂λ from the two paths' output spectra (see convexOutput)
+      model.convexOutput(this.state, this.lambda, d, output, this.mixCore.grads);
       eo = 0;
       for (let i = 0; i < B; i++) eo += output[i] * output[i];
     }
@@ -559,42 +558,12 @@ export class ReferenceCanceller implements AdaptiveFilter {
     if (this.twoPath) this.compare();
   }
 
-  /** W_c = W_f + λ_k (W_b − W_f), per bin k of every partition (re and im groups). */
-  private mixWeights(): void {
-    const wb = this.core.params;
-    const wf = this.fg;
-    const wc = this.mixed!;
-    const lam = this.lambda;
-    const bins = lam.length;
-    const rows = wc.length / bins;
-    for (let r = 0; r < rows; r++) {
-      const o = r * bins;
-      for (let k = 0; k < bins; k++) wc[o + k] = wf[o + k] + lam[k] * (wb[o + k] - wf[o + k]);
-    }
-  }
-
-  /**
-   * One Adamax step of the mixing logits from the combined error (before the paths learn):
-   * ∂loss/∂a_k = λ_k (1 − λ_k) Σ_p ⟨∂loss/∂W_c[p][k], W_b[p][k] − W_f[p][k]⟩ (re and im parts),
-   * then a_k ← clip(a_k, ±mixLimit), λ_k = 1 / (1 + e^(−a_k)).
-   */
+  /** One Adamax step of the mixing logits: ∂loss/∂a_k = λ_k(1 − λ_k) ∂loss/∂λ_k; then λ = σ(a). */
   private adaptMix(): void {
-    const model = this.model;
     const mc = this.mixCore!;
-    const g = this.mixGrad!;
-    model.lastError.set(this.mixError);
-    model.gradientInto(this.state, g, null);
-    const wb = this.core.params;
-    const wf = this.fg;
     const lam = this.lambda;
     const ga = mc.grads;
     const bins = lam.length;
-    const rows = g.length / bins;
-    ga.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const o = r * bins;
-      for (let k = 0; k < bins; k++) ga[k] += g[o + k] * (wb[o + k] - wf[o + k]);
-    }
     for (let k = 0; k < bins; k++) ga[k] *= lam[k] * (1 - lam[k]);
     mc.step();
     const a = mc.params;

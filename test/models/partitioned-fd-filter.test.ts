@@ -118,6 +118,66 @@ describe('PartitionedFdFilter', () => {
     for (let k = 0; k < path.length; k++) expect(Math.abs(h[k] - path[k])).toBeLessThan(0.02);
   });
 
+  it('convexOutput = forming W_c = W₂ + λ(W₁ − W₂) and running it (output and ∂loss/∂λ), at 16 and 48 kHz block sizes', () => {
+    for (const [B, P] of [
+      [64, 16],
+      [128, 24],
+    ] as const) {
+      const rng = new Random(B + P);
+      const f = new PartitionedFdFilter({ blockSize: B, partitions: P, constrained: true, projectGradient: false });
+      const n = f.layout.size;
+      const bins = f.bins;
+      const w1 = noise(rng, n, 0.05);
+      const w2 = noise(rng, n, 0.05);
+      f.constrain(w1);
+      f.constrain(w2);
+      const lambda = new Float32Array(bins);
+      for (let k = 0; k < bins; k++) lambda[k] = rng.uniform(0, 1);
+      const wc = new Float32Array(n);
+      for (let i = 0; i < n; i++) wc[i] = w2[i] + lambda[i % bins] * (w1[i] - w2[i]);
+      const [sa, sb] = [f.createState(), f.createState()];
+      const [o1, o2, oc, oRef] = [0, 1, 2, 3].map(() => new Float32Array(B));
+      const [g1, gRef] = [new Float32Array(n), new Float32Array(n)];
+      const dLambda = new Float32Array(bins);
+      let worstOut = 0;
+      let worstGrad = 0;
+      for (let t = 0; t < 30; t++) {
+        const frame = [noise(rng, B), noise(rng, B)];
+        // the new way: two passes, then the combination from their spectra
+        f.learn(w1, sa, frame, o1, g1);
+        f.forwardSameInput(w2, sa, frame, o2);
+        f.convexOutput(sa, lambda, frame[0]!, oc, dLambda);
+        // the reference: W_c formed, its output, its gradient, summed against W₁ − W₂ per bin
+        f.learn(w1, sb, frame, o1, g1);
+        f.forwardSameInput(wc, sb, frame, oRef);
+        f.lastError.set(oRef);
+        f.gradientInto(sb, gRef, null);
+        let scale = 0;
+        for (let i = 0; i < B; i++) {
+          worstOut = Math.max(worstOut, Math.abs(oc[i]! - oRef[i]!));
+          scale = Math.max(scale, Math.abs(oRef[i]!));
+        }
+        expect(scale).toBeGreaterThan(0.1);
+        for (let k = 0; k < bins; k++) {
+          let ref = 0;
+          let mag = 0;
+          for (let r = 0; r < 2 * P; r++) {
+            ref += gRef[r * bins + k]! * (w1[r * bins + k]! - w2[r * bins + k]!);
+            mag += Math.abs(gRef[r * bins + k]! * (w1[r * bins + k]! - w2[r * bins + k]!));
+          }
+          worstGrad = Math.max(worstGrad, Math.abs(dLambda[k]! - ref) / (mag + 1e-12));
+        }
+      }
+      console.log(`B=${B}: worst output difference ${worstOut.toExponential(2)}, worst relative ∂λ difference ${worstGrad.toExponential(2)}`);
+      expect(worstOut).toBeLessThan(1e-5);
+      expect(worstGrad).toBeLessThan(1e-4);
+      // a wrong combination (λ applied the other way round) is far off: the check can fail
+      f.learn(w1, sa, [noise(rng, B), noise(rng, B)], o1, g1);
+      f.forwardSameInput(w1, sa, [o1, o1], o2);
+      expect(Math.max(...o2.map((v, i) => Math.abs(v - oc[i]!)))).toBeGreaterThan(1e-3);
+    }
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => new PartitionedFdFilter({ blockSize: 12, partitions: 2 })).toThrow(/power of two/);
     expect(() => new PartitionedFdFilter({ blockSize: 8, partitions: 0 })).toThrow(/partitions/);
