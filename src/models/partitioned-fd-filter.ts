@@ -509,8 +509,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     ws.k.rfftInverse(y2Re.byteOffset, y2Im.byteOffset, buf.byteOffset, ws.tab, B);
     const e = ws.f; // scratch (bins ≥ B floats): e_c rounded to float32, as the gradient reads an error
     for (let i = 0; i < B; i++) e[i] = d[i] - buf[B + i];
-    if (this.output === 'error') output.set(e.subarray(0, B));
-    else output.set(buf.subarray(B));
+    if (this.output === 'error') for (let i = 0; i < B; i++) output[i] = e[i];
+    else for (let i = 0; i < B; i++) output[i] = buf[B + i];
     const inv = 1 / B;
     for (let i = 0; i < B; i++) {
       buf[i] = 0;
