@@ -357,7 +357,17 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     const w = this.weightsPtr(ws, params);
     const yRe = (keepError ? ws.yRe : ws.y2Re).byteOffset;
     const yIm = (keepError ? ws.yIm : ws.y2Im).byteOffset;
-    ws.k.spectralMac(yRe, yIm, w, w + 4 * this.imOffset, ws.xRe.byteOffset, ws.xIm.byteOffset, state.head, this.partitions, this.bins);
+    ws.k.spectralMac(
+      yRe,
+      yIm,
+      w,
+      w + 4 * this.imOffset,
+      ws.xRe.byteOffset,
+      ws.xIm.byteOffset,
+      state.head,
+      this.partitions,
+      this.bins,
+    );
     this.emit(ws, yRe, yIm, d, output, keepError);
   }
 

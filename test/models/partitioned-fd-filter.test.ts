@@ -168,7 +168,9 @@ describe('PartitionedFdFilter', () => {
           worstGrad = Math.max(worstGrad, Math.abs(dLambda[k]! - ref) / (mag + 1e-12));
         }
       }
-      console.log(`B=${B}: worst output difference ${worstOut.toExponential(2)}, worst relative ∂λ difference ${worstGrad.toExponential(2)}`);
+      console.log(
+        `B=${B}: worst output difference ${worstOut.toExponential(2)}, worst relative ∂λ difference ${worstGrad.toExponential(2)}`,
+      );
       expect(worstOut).toBeLessThan(1e-5);
       expect(worstGrad).toBeLessThan(1e-4);
       // a wrong combination (λ applied the other way round) is far off: the check can fail
