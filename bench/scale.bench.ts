@@ -28,11 +28,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RemoteStream, type StreamModelKind, serveStreams } from '../pipelines/index.js';
-import { ReferenceStreamModel } from '../pipelines/reference-stream-model.js';
-import { SingleChannelStreamModel } from '../pipelines/single-channel-stream-model.js';
 import { makeDataset } from '../samples/04-dataset-replay.js';
+import { RemoteStream, type StreamModelKind, serveStreams } from '../src/node/index.js';
 import { FRAME_SIZE, listDataset } from '../src/node/io.js';
+import { SingleChannelStreamModel } from '../src/rx/single-channel-stream-model.js';
+import { ReferenceStreamModel } from '../src/serve/reference-stream-model.js';
 import { freePort } from '../test/helpers/redis-server.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 

@@ -65,11 +65,3 @@ export {
   type SingleChannelMethod,
   warmStartedModel,
 } from './single-channel-denoise.js';
-export {
-  denoiseRemote,
-  type RemoteModelSnapshot,
-  RemoteStream,
-  type RemoteStreamOptions,
-} from './stream-client.js';
-export { REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
-export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from './stream-server.js';

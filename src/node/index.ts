@@ -11,4 +11,8 @@
  */
 export * from '../../pipelines/index.js';
 export type { FileFingerprint } from '../io/file-fingerprint.js';
+export { denoiseRemote } from '../rx/denoise-remote.js';
+export { type RemoteModelSnapshot, RemoteStream, type RemoteStreamOptions } from '../rx/remote-stream.js';
+export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from '../serve/serve-streams.js';
+export { REFERENCE_MAX_RATE, type StreamModelKind } from '../serve/stream-model.js';
 export * from './io.js';

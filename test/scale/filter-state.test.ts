@@ -5,9 +5,9 @@
  * leaves the target unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { ReferenceStreamModel } from '../../pipelines/reference-stream-model.js';
 import { FilterState } from '../../src/core/filter-state.js';
 import { AdamaxStreamError, createReferenceCanceller, referenceCancellerConfig } from '../../src/index.js';
+import { ReferenceStreamModel } from '../../src/serve/reference-stream-model.js';
 
 /** Primary = reference through a path that changes, plus speech-like bursts; reference on/off. */
 function blocks(B: number, n: number, seed: number): { d: Float32Array[]; x: Float32Array[] } {

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { denoiseRemote, RemoteStream, type StreamServer, serveStreams } from '../../pipelines/index.js';
 import {
   Adamax,
   AdamaxStreamError,
@@ -22,6 +21,7 @@ import {
   referenceCancellerConfig,
   singleChannelConfig,
 } from '../../src/index.js';
+import { denoiseRemote, RemoteStream, type StreamServer, serveStreams } from '../../src/node/index.js';
 import { FRAME_SIZE } from '../../src/node/io.js';
 import { type RedisServer, redisUnavailableReason, startRedis } from '../helpers/redis-server.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';

@@ -1,4 +1,4 @@
-import { serveStreams } from '../../../pipelines/index.js';
+import { serveStreams } from '../../serve/serve-streams.js';
 import type { Command } from '../io.js';
 import { parseRedisService, runUntilStopped } from '../redis-service.js';
 

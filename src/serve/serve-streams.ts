@@ -21,7 +21,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { entryFields, SERVE_GROUP, STREAM_PREFIX, type StreamKeys, streamKeys } from '../src/node/io.js';
+import { entryFields } from '../io/entry-fields.js';
+import { SERVE_GROUP, STREAM_PREFIX, type StreamKeys, streamKeys } from '../io/stream-keys.js';
+import { RELEASE, RENEW, WRITE } from './lease-scripts.js';
 import { type OwnerResume, type OwnerWrites, StreamOwner } from './stream-owner.js';
 
 export interface ServeOptions {
@@ -64,27 +66,6 @@ export interface StreamServer {
   /** Stops: releases the leases after a last checkpoint (others take over at once). */
   close(): Promise<void>;
 }
-
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-/** KEYS: lease, out, model, ckpt, in. ARGV: me, cap, group, nOut, nSnap, nAck, ckptSeq|'', state|'', rate, dropped, end flag, model kind, then outputs (seq, pcm)…, snapshots (seq, it, w)…, ack ids… */
-const WRITE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-local nOut, nSnap, nAck = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local i = 13
-for _ = 1, nOut do
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'seq', ARGV[i], 'pcm', ARGV[i + 1]); i = i + 2
-end
-for _ = 1, nSnap do
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', '64', '*', 'seq', ARGV[i], 'iterations', ARGV[i + 1], 'weights', ARGV[i + 2]); i = i + 3
-end
-if ARGV[7] ~= '' then
-  if ARGV[8] ~= '' then redis.call('HSET', KEYS[4], 'state', ARGV[8], 'rate', ARGV[9], 'model', ARGV[12]) end
-  redis.call('HSET', KEYS[4], 'seq', ARGV[7], 'dropped', ARGV[10])
-end
-for _ = 1, nAck do redis.call('XACK', KEYS[5], ARGV[3], ARGV[i]); i = i + 1 end
-if ARGV[11] == '1' then redis.call('XADD', KEYS[2], '*', 'end', '1', 'dropped', ARGV[10]) end
-return 1`;
 
 interface Owned {
   readonly keys: StreamKeys;

@@ -9,9 +9,10 @@
  * still-pending entries and reproduces — bit for bit — any output the dead owner wrote after it.
  */
 
-import { FRAME_SIZE, pcmBytes, pcmSamples } from '../src/node/io.js';
+import { pcmBytes, pcmSamples } from '../io/pcm-bytes.js';
+import { FRAME_SIZE } from '../io/stream-keys.js';
+import { SingleChannelStreamModel } from '../rx/single-channel-stream-model.js';
 import { ReferenceStreamModel } from './reference-stream-model.js';
-import { SingleChannelStreamModel } from './single-channel-stream-model.js';
 import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModel, type StreamModelKind } from './stream-model.js';
 
 /** Writes an owner asks for after a batch of input (applied in order, fenced by the lease). */

@@ -10,20 +10,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Observable, type OperatorFunction } from 'rxjs';
-import { AdamaxStreamError } from '../src/index.js';
+import { Observable } from 'rxjs';
+import { AdamaxStreamError } from '../core/errors.js';
+import { entryFields } from '../io/entry-fields.js';
+import { pcmBytes, pcmSamples } from '../io/pcm-bytes.js';
 import {
   DEFAULT_INPUT_CAP,
-  entryFields,
   FRAME_SIZE,
-  pcmBytes,
-  pcmSamples,
   SERVE_GROUP,
   STREAM_PREFIX,
   type StreamKeys,
   streamKeys,
-} from '../src/node/io.js';
-import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from './stream-model.js';
+} from '../io/stream-keys.js';
+import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from '../serve/stream-model.js';
 
 export interface RemoteStreamOptions {
   /** `redis://HOST:PORT`. */
@@ -239,46 +238,4 @@ export class RemoteStream {
   close(): void {
     this.cmd.disconnect();
   }
-}
-
-/**
- * RxJS operator: denoises an `Observable<Float32Array>` (mono chunks of any length) remotely on the
- * `adamax-stream serve` servers and emits the denoised frames; completes after the input completes
- * and the last frame came back.
- */
-export function denoiseRemote(
-  options: Omit<RemoteStreamOptions, 'channels'>,
-): OperatorFunction<Float32Array, Float32Array> {
-  return (input) =>
-    new Observable<Float32Array>((subscriber) => {
-      let stream: RemoteStream | null = null;
-      let inputSub: { unsubscribe(): void } | null = null;
-      let outputSub: { unsubscribe(): void } | null = null;
-      let chain: Promise<void> = Promise.resolve();
-      const fail = (e: unknown) => subscriber.error(e);
-      RemoteStream.open(options)
-        .then((s) => {
-          stream = s;
-          outputSub = s.output().subscribe({
-            next: (f) => subscriber.next(f),
-            error: fail,
-            complete: () => subscriber.complete(),
-          });
-          inputSub = input.subscribe({
-            next: (chunk) => {
-              chain = chain.then(() => s.write(chunk)).catch(fail);
-            },
-            error: fail,
-            complete: () => {
-              chain = chain.then(() => s.end()).catch(fail);
-            },
-          });
-        })
-        .catch(fail);
-      return () => {
-        inputSub?.unsubscribe();
-        outputSub?.unsubscribe();
-        (stream as RemoteStream | null)?.close();
-      };
-    });
 }

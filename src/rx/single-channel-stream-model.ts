@@ -6,17 +6,15 @@
  * output for frame `seq` lags the input by the model's latency (one hop, {@link FRAME_SIZE}).
  */
 import { Subject, type Subscription } from 'rxjs';
-import {
-  Adamax,
-  createSingleChannelDenoiser,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  learn,
-  type StepEvent,
-  singleChannelConfig,
-} from '../src/index.js';
-import { FRAME_SIZE } from '../src/node/io.js';
-import type { StreamModel } from './stream-model.js';
+import { FRAME_SIZE } from '../io/stream-keys.js';
+import { createSingleChannelDenoiser } from '../models/create-single-channel-denoiser.js';
+import { singleChannelConfig } from '../models/single-channel-config.js';
+import { Adamax } from '../optim/adamax.js';
+import type { StreamModel } from '../serve/stream-model.js';
+import { decodeCheckpoint } from './decode-checkpoint.js';
+import { encodeCheckpoint } from './encode-checkpoint.js';
+import type { StepEvent } from './events.js';
+import { learn } from './learn.js';
 
 /** Mean of `ch` interleaved channels into `out`. */
 function downmixInto(pcm: Float32Array, ch: number, out: Float32Array): void {

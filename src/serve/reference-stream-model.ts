@@ -8,13 +8,10 @@
  * equals `filter.process` over the same blocks in a plain loop. Its state is saved whole with
  * {@link FilterState}.
  */
-import {
-  createReferenceCanceller,
-  FilterState,
-  type ReferenceCancellerFilter,
-  referenceCancellerConfig,
-} from '../src/index.js';
-import { FRAME_SIZE } from '../src/node/io.js';
+import { FilterState } from '../core/filter-state.js';
+import { FRAME_SIZE } from '../io/stream-keys.js';
+import { createReferenceCanceller, type ReferenceCancellerFilter } from '../models/create-reference-canceller.js';
+import { referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import type { StreamModel } from './stream-model.js';
 
 export class ReferenceStreamModel implements StreamModel {

@@ -6,7 +6,7 @@
  * rate, steps one {@link FRAME_SIZE}-sample frame at a time, and saves and restores its complete
  * state, so that a successor continues the stream bit for bit.
  */
-import { FRAME_SIZE } from '../src/node/io.js';
+import { FRAME_SIZE } from '../io/stream-keys.js';
 
 /** The models a stream can ask for (the `model` field of its frames; absent = `single`). */
 export type StreamModelKind = 'single' | 'reference';
