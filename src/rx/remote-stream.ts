@@ -14,14 +14,7 @@ import { Observable } from 'rxjs';
 import { AdamaxStreamError } from '../core/errors.js';
 import { entryFields } from '../io/entry-fields.js';
 import { pcmBytes, pcmSamples } from '../io/pcm-bytes.js';
-import {
-  DEFAULT_INPUT_CAP,
-  FRAME_SIZE,
-  SERVE_GROUP,
-  STREAM_PREFIX,
-  type StreamKeys,
-  streamKeys,
-} from '../io/stream-keys.js';
+import { DEFAULT_INPUT_CAP, FRAME_SIZE, SERVE_GROUP, type StreamKeys, streamKeys } from '../io/stream-keys.js';
 import { isStreamModelKind, REFERENCE_MAX_RATE, type StreamModelKind } from '../serve/stream-model.js';
 
 export interface RemoteStreamOptions {
@@ -71,7 +64,7 @@ export class RemoteStream {
     private readonly cmd: Redis,
   ) {
     this.id = options.id ?? randomUUID();
-    this.keys = streamKeys(this.id, options.prefix ?? STREAM_PREFIX);
+    this.keys = streamKeys(this.id, options.prefix);
     this.model = options.model ?? 'single';
     if (!isStreamModelKind(this.model)) {
       throw new AdamaxStreamError(
