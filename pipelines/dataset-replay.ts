@@ -14,64 +14,27 @@
  * malformed entry is refused. An abort (`signal`, e.g. Ctrl-C) stops
  * the current file's processing; a write already started completes first, so nothing written is lost.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AdamaxStreamError, type ReferenceCancellerOverrides, type SingleChannelOverrides } from '../src/index.js';
+import { isAbortError } from '../src/core/abort-error.js';
+import { AdamaxStreamError } from '../src/index.js';
 import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint, sameFingerprint } from '../src/io/file-fingerprint.js';
 import { writeFileAtomic } from '../src/io/write-file-atomic.js';
 import { type DatasetItem, listDataset } from '../src/node/io.js';
+import { aggregate, type ReplayAggregate } from '../src/replay/aggregate.js';
+import { type ReplayFailure, replayFailure } from '../src/replay/replay-failure.js';
+import type { ReplayFileResult } from '../src/replay/replay-file-result.js';
+import type { ReplayItemHooks, ReplayItemRunner } from '../src/replay/replay-item-runner.js';
+import { itemSettings, type ReplayItemSettings } from '../src/replay/replay-item-settings.js';
+import type { ReplayResult } from '../src/replay/replay-result.js';
+import type { PipelineResult } from '../src/report/pipeline-result.js';
+import { round } from '../src/report/round.js';
 import { readAudioFile, writeAudioFile } from './audio-files.js';
-import { downmix, isAbortError, type PipelineResult, round, toRate } from './common.js';
-import { cancelWithReference, type ReferenceMethod } from './reference-cancellation.js';
-import { denoiseSingleChannel, type SingleChannelMethod } from './single-channel-denoise.js';
-
-/** Result of one file. */
-export interface ReplayFileResult {
-  readonly name: string;
-  readonly noisy: string;
-  /** Written output file, or null without `outDir`. */
-  readonly output: string | null;
-  readonly mode: string;
-  readonly model: string;
-  readonly sampleRate: number;
-  readonly durationSec: number;
-  readonly processingSec: number;
-  readonly siSdrIn: number | null;
-  readonly siSdrOut: number | null;
-  readonly siSdrImprovement: number | null;
-  readonly snrIn: number | null;
-  readonly snrOut: number | null;
-  readonly stoiIn: number | null;
-  readonly stoiOut: number | null;
-  /** Fingerprint of the noisy input when it was processed (a changed input is processed again). */
-  readonly input: FileFingerprint;
-  /** SHA-256 of the written output (a missing or altered output is written again); null without `outDir`. */
-  readonly outputSha256: string | null;
-}
-
-export interface ReplayFailure {
-  readonly name: string;
-  readonly noisy: string;
-  readonly error: string;
-}
-
-/** Aggregate metrics over the finished files (null when no file had a clean track). */
-export interface ReplayAggregate {
-  readonly files: number;
-  readonly finished: number;
-  readonly failed: number;
-  readonly withClean: number;
-  readonly audioSec: number;
-  readonly processingSec: number;
-  readonly realTimeFactor: number | null;
-  readonly siSdrImprovementMedian: number | null;
-  readonly siSdrImprovementMean: number | null;
-  readonly siSdrOutMean: number | null;
-  readonly snrImprovementMean: number | null;
-  readonly stoiOutMean: number | null;
-  readonly stoiImprovementMean: number | null;
-}
+import { downmix, toRate } from './common.js';
+import { cancelWithReference } from './reference-cancellation.js';
+import { denoiseSingleChannel } from './single-channel-denoise.js';
 
 /** The state file: finished files (with metrics), failures and the aggregate so far. */
 export interface ReplayState {
@@ -83,39 +46,6 @@ export interface ReplayState {
   readonly finished: Record<string, ReplayFileResult>;
   readonly failed: Record<string, ReplayFailure>;
   readonly aggregate: ReplayAggregate;
-}
-
-/** How one file is denoised and where its output goes (what a pool or queue worker needs). */
-export interface ReplayItemSettings {
-  /** Where `<name>.denoised.wav` files go (created). Default: none written. */
-  readonly outDir?: string;
-  /** Method for files without a reference. Default `'online'`. */
-  readonly singleMethod?: SingleChannelMethod;
-  /** Method for files with a reference. Default `'fd-adamax'`. */
-  readonly referenceMethod?: ReferenceMethod;
-  /** Skip STOI (faster). Default false. */
-  readonly skipStoi?: boolean;
-  /** FD-Adamax canceller configuration on top of `REFERENCE_DEFAULTS` (resolved at each file's rate). */
-  readonly referenceConfig?: ReferenceCancellerOverrides;
-  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS`. */
-  readonly singleConfig?: SingleChannelOverrides;
-  /**
-   * Learner checkpoint of this file (online single-channel method only): a rerun after a crash
-   * resumes from it; removed when the file completes. Default: none.
-   */
-  readonly checkpointPath?: string;
-  /** Frames between two checkpoints. Default ≈ 5 s of audio. */
-  readonly checkpointEvery?: number;
-}
-
-/** Hooks of one file's run. */
-export interface ReplayItemHooks {
-  /** Stops the file between two batches of frames (rejects with an `AbortError`); a started write completes. */
-  readonly signal?: AbortSignal;
-  /** Fraction of the file done. */
-  readonly onProgress?: (fraction: number) => void;
-  /** The file continued from its checkpoint at this frame (of the model's hop) instead of from the start. */
-  readonly onResumed?: (frame: number) => void;
 }
 
 export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'> {
@@ -141,57 +71,6 @@ export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath'
   readonly onProgress?: (fraction: number, item: DatasetItem) => void;
   /** Called when the state says a file is finished but it must be redone (the reason says why). */
   readonly onStale?: (item: DatasetItem, reason: string) => void;
-}
-
-export interface ReplayResult {
-  readonly items: readonly DatasetItem[];
-  /** Results in dataset order (finished earlier or now). */
-  readonly results: readonly ReplayFileResult[];
-  readonly failures: readonly ReplayFailure[];
-  /** Files skipped because the state said they were finished. */
-  readonly skipped: number;
-  /** Names of those files. */
-  readonly resumed: readonly string[];
-  readonly aggregate: ReplayAggregate;
-  /** True when the run was aborted before the end. */
-  readonly interrupted: boolean;
-}
-
-const mean = (v: number[]): number | null => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
-function median(v: number[]): number | null {
-  if (!v.length) return null;
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-const finite = (v: (number | null)[]): number[] => v.filter((x): x is number => x !== null && Number.isFinite(x));
-
-/** Aggregate metrics of finished results. */
-export function aggregate(total: number, results: readonly ReplayFileResult[], failed: number): ReplayAggregate {
-  const withClean = results.filter((r) => r.siSdrImprovement !== null);
-  const sdri = finite(withClean.map((r) => r.siSdrImprovement));
-  const audioSec = results.reduce((a, r) => a + r.durationSec, 0);
-  const processingSec = results.reduce((a, r) => a + r.processingSec, 0);
-  return {
-    files: total,
-    finished: results.length,
-    failed,
-    withClean: withClean.length,
-    audioSec: round(audioSec)!,
-    processingSec: round(processingSec)!,
-    realTimeFactor: audioSec > 0 ? round(processingSec / audioSec, 4) : null,
-    siSdrImprovementMedian: round(median(sdri)),
-    siSdrImprovementMean: round(mean(sdri)),
-    siSdrOutMean: round(mean(finite(withClean.map((r) => r.siSdrOut)))),
-    snrImprovementMean: round(
-      mean(finite(withClean.map((r) => (r.snrOut !== null && r.snrIn !== null ? r.snrOut - r.snrIn : null)))),
-    ),
-    stoiOutMean: round(mean(finite(withClean.map((r) => r.stoiOut))), 4),
-    stoiImprovementMean: round(
-      mean(finite(withClean.map((r) => (r.stoiOut !== null && r.stoiIn !== null ? r.stoiOut - r.stoiIn : null)))),
-      4,
-    ),
-  };
 }
 
 /** Reads and checks a replay state file (null when it does not exist); anything it does not understand is an error. */
@@ -374,32 +253,6 @@ export async function replayItem(
     stoiOut: m(mt?.stoiOut, 4),
     input,
     outputSha256: outPath ? fileFingerprint(outPath).sha256 : null,
-  };
-}
-
-/** The one-line error of a failed file. */
-export function replayFailure(item: DatasetItem, e: unknown): ReplayFailure {
-  return { name: item.name, noisy: item.noisy, error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
-}
-
-/** Runs one item somewhere (this thread or a worker thread). */
-export type ReplayItemRunner = (
-  item: DatasetItem,
-  settings: ReplayItemSettings,
-  hooks: ReplayItemHooks,
-) => Promise<ReplayFileResult>;
-
-/** The per-file settings of a run's options (the one place a new setting is threaded to every runner). */
-export function itemSettings(
-  options: Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'>,
-): ReplayItemSettings {
-  return {
-    ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
-    ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),
-    ...(options.referenceMethod ? { referenceMethod: options.referenceMethod } : {}),
-    ...(options.skipStoi ? { skipStoi: true } : {}),
-    ...(options.referenceConfig ? { referenceConfig: options.referenceConfig } : {}),
-    ...(options.singleConfig ? { singleConfig: options.singleConfig } : {}),
   };
 }
 

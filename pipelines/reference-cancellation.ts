@@ -16,7 +16,7 @@
  * is mono with exactly the primary's length and rate. A reference of another length is cut or
  * zero-padded to the primary's.
  */
-import { map, type Observable } from 'rxjs';
+
 import {
   type AdaptiveFilter,
   createReferenceCanceller,
@@ -30,23 +30,14 @@ import {
   replayFrames,
   runAdaptiveFilter,
 } from '../src/index.js';
+import type { ReferenceMethod } from '../src/models/reference-method.js';
 import { TraceRecorder } from '../src/node/io.js';
-import {
-  abortError,
-  asMono,
-  distance,
-  finishReport,
-  fitLength,
-  norm,
-  type PipelineCommonOptions,
-  type PipelineResult,
-  sanitize,
-  toRate,
-} from './common.js';
-
-/** Reference-track methods: `'fd-adamax'` (default, `REFERENCE_DEFAULTS`) or `'nlms'` (baseline). */
-export type ReferenceMethod = 'fd-adamax' | 'nlms';
-export const REFERENCE_METHODS: readonly ReferenceMethod[] = ['fd-adamax', 'nlms'];
+import { finishReport } from '../src/report/finish-report.js';
+import type { PipelineCommonOptions, PipelineResult } from '../src/report/pipeline-result.js';
+import { drain } from '../src/rx/drain.js';
+import { filterFrames } from '../src/rx/filter-frames.js';
+import { fitLength } from '../src/signal/fit-length.js';
+import { asMono, distance, norm, sanitize, toRate } from './common.js';
 
 /** NLMS baseline step size (the value tuned on the validation split in BENCHMARKS.md). */
 const NLMS_STEP_SIZE = 0.01;
@@ -107,34 +98,27 @@ export function createReferenceFilter(
   return { filter, sampleRate, config, optimized: filter, settings: { method, sampleRate, taps, ...config } };
 }
 
-/** One processed frame: the output (a fresh copy) and the frame's ½·mean(e²). */
-export interface FilteredFrame {
-  readonly index: number;
-  readonly output: Float32Array;
-  readonly loss: number;
-}
-
-/**
- * RxJS operator: runs an {@link AdaptiveFilter} on each frame (prequential: output, then one
- * adaptation step) and emits the output. Place it synchronously after `replayFrames`.
- */
-export function filterFrames(filter: AdaptiveFilter) {
-  const out = new Float32Array(filter.frameSize);
-  let index = 0;
-  return (source: Observable<readonly Float32Array[]>): Observable<FilteredFrame> =>
-    source.pipe(
-      map((frame) => {
-        filter.process(frame, out);
-        let p = 0;
-        for (let i = 0; i < out.length; i++) p += out[i]! * out[i]!;
-        return { index: index++, output: out.slice(), loss: (0.5 * p) / out.length };
-      }),
-    );
-}
-
 /** Direct (non-RxJS) loop over the same frames: the reference the stream path is tested against. */
 export function runReferenceFilterDirect(filter: AdaptiveFilter, primary: Float32Array, reference: Float32Array) {
   return runAdaptiveFilter(filter, primary, reference);
+}
+
+/** A frame's trace values: the loss and, for FD-Adamax, the learning rate and weight norms. */
+function traceValues(loss: number, optimized: ReferenceCancellerFilter | null): Record<string, number> {
+  const values: Record<string, number> = { loss };
+  if (optimized) {
+    const core = optimized.core;
+    values.lr = optimized.optimizer.learningRate;
+    values.raw = norm(core.params);
+    const smooth = optimized.smoothedWeights;
+    if (smooth) {
+      // two-path: the foreground; one-path: the weight EMA
+      const fg = optimized.kind === 'reference-canceller';
+      values[fg ? 'fg' : 'ema'] = norm(smooth);
+      values[fg ? 'fgDiff' : 'diff'] = distance(smooth, core.params);
+    }
+  }
+  return values;
 }
 
 /**
@@ -156,48 +140,15 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
   const y = new Float32Array(totalFrames * n);
   const trace = new TraceRecorder(totalFrames);
   const batch = options.batch ?? 256;
-  const signal = options.signal;
 
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      subscription.unsubscribe();
-      reject(abortError(signal));
-    };
-    const subscription = replayFrames(paddedFrames([d, x], n), { batch })
-      .pipe(filterFrames(filter))
-      .subscribe({
-        next: ({ index, output, loss }) => {
-          y.set(output, index * n);
-          const step = index + 1;
-          if (trace.wants(step)) {
-            const values: Record<string, number> = { loss };
-            if (optimized) {
-              const core = optimized.core;
-              values.lr = optimized.optimizer.learningRate;
-              values.raw = norm(core.params);
-              const smooth = optimized.smoothedWeights;
-              if (smooth) {
-                // two-path: the foreground; one-path: the weight EMA
-                const fg = optimized.kind === 'reference-canceller';
-                values[fg ? 'fg' : 'ema'] = norm(smooth);
-                values[fg ? 'fgDiff' : 'diff'] = distance(smooth, core.params);
-              }
-            }
-            trace.record(step, values);
-          }
-          if (step % batch === 0) options.onProgress?.(step / totalFrames);
-        },
-        error: (e: unknown) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-        complete: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      });
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+  await drain(replayFrames(paddedFrames([d, x], n), { batch }).pipe(filterFrames(filter)), {
+    signal: options.signal,
+    next: ({ index, output, loss }) => {
+      y.set(output, index * n);
+      const step = index + 1;
+      if (trace.wants(step)) trace.record(step, traceValues(loss, optimized));
+      if (step % batch === 0) options.onProgress?.(step / totalFrames);
+    },
   });
   options.onProgress?.(1);
 

@@ -2,10 +2,13 @@
  * The task of a replay pool thread: denoise one file (`replayItem`), reporting progress fractions
  * on the task's port and stopping between batches when the port receives `abort`.
  */
+
 import type { MessagePort } from 'node:worker_threads';
+import { isAbortError } from '../src/core/abort-error.js';
 import type { DatasetItem } from '../src/node/io.js';
-import { isAbortError } from './common.js';
-import { type ReplayFileResult, type ReplayItemSettings, replayItem } from './dataset-replay.js';
+import type { ReplayFileResult } from '../src/replay/replay-file-result.js';
+import type { ReplayItemSettings } from '../src/replay/replay-item-settings.js';
+import { replayItem } from './dataset-replay.js';
 
 export interface PoolTask {
   readonly item: DatasetItem;

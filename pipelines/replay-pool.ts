@@ -9,12 +9,15 @@
  * From source (a `.ts` module, development and tests) the threads load TypeScript through tsx;
  * from the built package they load the compiled `.js`.
  */
+
 import { createRequire } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { abortError } from '../src/core/abort-error.js';
 import type { DatasetItem } from '../src/node/io.js';
-import { abortError } from './common.js';
-import type { ReplayFileResult, ReplayItemHooks, ReplayItemSettings } from './dataset-replay.js';
+import type { ReplayFileResult } from '../src/replay/replay-file-result.js';
+import type { ReplayItemHooks } from '../src/replay/replay-item-runner.js';
+import type { ReplayItemSettings } from '../src/replay/replay-item-settings.js';
 import type { PoolReply, PoolTask } from './replay-pool-worker.js';
 
 export interface ReplayPool {

@@ -10,21 +10,20 @@
  * replaced by 0 and counted. Not covered (the CLI falls back to the whole-file path): compressed
  * formats, rate pairs without a polyphase plan, `--clean` metrics, reports and checkpoints.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tap } from 'rxjs';
 import type { WavEncoding } from '../src/audio/encode-wav.js';
+import { ModelRateSource } from '../src/audio/model-rate-source.js';
 import { WavFileReader } from '../src/audio/wav-file-reader.js';
 import { WavFileWriter } from '../src/audio/wav-file-writer.js';
 import { Adamax, AdamaxStreamError, learn, replayFrames } from '../src/index.js';
 import { createSingleChannelDenoiser } from '../src/models/create-single-channel-denoiser.js';
 import { type SingleChannelConfig, singleChannelConfig } from '../src/models/single-channel-config.js';
+import { warmStartedModel } from '../src/models/warm-started-model.js';
+import { drain } from '../src/rx/drain.js';
 import { StreamResampler } from '../src/signal/stream-resampler.js';
-import { abortError } from './common.js';
-import { warmStartedModel } from './single-channel-denoise.js';
-
-/** Input frames read per chunk. */
-const CHUNK = 1 << 15;
 
 export interface StreamDenoiseFileOptions {
   readonly input: string;
@@ -64,92 +63,6 @@ export function canStreamDenoise(path: string, config: SingleChannelConfig = sin
     return false;
   } finally {
     r?.close();
-  }
-}
-
-/** Mono, model-rate samples of the file, chunk by chunk (downmixed, non-finite → 0, resampled). */
-class ModelRateSource {
-  readonly length: number;
-  nonFinite = 0;
-  private readonly planar: Float32Array[];
-  private readonly mono = new Float32Array(CHUNK);
-  private readonly resampler: StreamResampler;
-  private queue: Float32Array[] = [];
-  private queued = 0;
-  private head = 0;
-
-  constructor(
-    private readonly reader: WavFileReader,
-    modelRate: number,
-  ) {
-    this.planar = Array.from({ length: reader.channels }, () => new Float32Array(CHUNK));
-    this.resampler = StreamResampler.create(reader.sampleRate, modelRate, reader.frames)!;
-    this.length = this.resampler.outputLength;
-  }
-
-  /** Reads until at least `want` samples are queued (or the file ends). */
-  private fill(want: number): void {
-    const emit = (y: Float32Array) => {
-      this.queue.push(y.slice());
-      this.queued += y.length;
-    };
-    while (this.queued - this.head < want && this.reader.position < this.reader.frames) {
-      const n = this.reader.read(this.planar);
-      const mono = this.mono.subarray(0, n);
-      mono.fill(0);
-      for (const ch of this.planar) {
-        for (let i = 0; i < n; i++) {
-          let v = ch[i]!;
-          if (v - v !== 0) {
-            v = 0;
-            this.nonFinite++;
-          }
-          mono[i] = this.planar.length === 1 ? v : mono[i]! + v;
-        }
-      }
-      if (this.planar.length > 1) {
-        const g = 1 / this.planar.length;
-        for (let i = 0; i < n; i++) mono[i] = mono[i]! * g;
-      }
-      this.resampler.push(mono, emit);
-      if (this.reader.position >= this.reader.frames) this.resampler.finish(emit);
-    }
-  }
-
-  /** Copies the next `out.length` samples into `out` (zeros past the end); returns how many were real. */
-  take(out: Float32Array): number {
-    this.fill(out.length);
-    let got = 0;
-    while (got < out.length && this.queue.length > 0) {
-      const first = this.queue[0]!;
-      const n = Math.min(out.length - got, first.length - this.head);
-      out.set(first.subarray(this.head, this.head + n), got);
-      got += n;
-      this.head += n;
-      if (this.head === first.length) {
-        this.queue.shift();
-        this.queued -= first.length;
-        this.head = 0;
-      }
-    }
-    out.fill(0, got);
-    return got;
-  }
-
-  /** The first `n` samples, without consuming them (for the warm start). */
-  peek(n: number): Float32Array {
-    this.fill(n);
-    const out = new Float32Array(Math.min(n, this.queued - this.head));
-    let at = 0;
-    let h = this.head;
-    for (const q of this.queue) {
-      const k = Math.min(out.length - at, q.length - h);
-      out.set(q.subarray(h, h + k), at);
-      at += k;
-      h = 0;
-      if (at === out.length) break;
-    }
-    return out;
   }
 }
 
@@ -199,40 +112,21 @@ export async function streamDenoiseFile(options: StreamDenoiseFileOptions): Prom
         }
       },
     };
-    await new Promise<void>((resolve, reject) => {
-      const signal = options.signal;
-      const onAbort = () => {
-        subscription.unsubscribe();
-        reject(abortError(signal));
-      };
-      const subscription = replayFrames(frames, { batch: 256 })
-        .pipe(
-          learn(model, new Adamax(den.optimizerOptions), { emitOutput: true }),
-          tap((event) => {
-            // delay compensation: drop the first `latency` samples, keep the input's length
-            let out = event.output!;
-            const drop = Math.min(skip, out.length);
-            skip -= drop;
-            out = out.subarray(drop, Math.min(out.length, drop + source.length - kept));
-            kept += out.length;
-            for (let i = 0; i < out.length; i++) if (out[i]! - out[i]! !== 0) out[i] = 0;
-            if (out.length > 0) back.push(out, write);
-            if (event.step % 256 === 0) options.onProgress?.(event.step / total);
-          }),
-        )
-        .subscribe({
-          error: (e: unknown) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(e);
-          },
-          complete: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        });
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const steps$ = replayFrames(frames, { batch: 256 }).pipe(
+      learn(model, new Adamax(den.optimizerOptions), { emitOutput: true }),
+      tap((event) => {
+        // delay compensation: drop the first `latency` samples, keep the input's length
+        let out = event.output!;
+        const drop = Math.min(skip, out.length);
+        skip -= drop;
+        out = out.subarray(drop, Math.min(out.length, drop + source.length - kept));
+        kept += out.length;
+        for (let i = 0; i < out.length; i++) if (out[i]! - out[i]! !== 0) out[i] = 0;
+        if (out.length > 0) back.push(out, write);
+        if (event.step % 256 === 0) options.onProgress?.(event.step / total);
+      }),
+    );
+    await drain(steps$, { signal: options.signal });
     back.finish(write);
     if (writer.frames < fileFrames) writer.write(new Float32Array(fileFrames - writer.frames));
     if (source.nonFinite === fileFrames * reader.channels) {

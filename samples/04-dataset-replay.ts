@@ -12,9 +12,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ReplayAggregate, replayDataset, writeAudioFile } from '../pipelines/index.js';
+import { replayDataset, writeAudioFile } from '../pipelines/index.js';
 import { defaultSpeechDir, loadSpeech } from '../src/cli/speech.js';
 import { makeScenario } from '../src/index.js';
+import type { ReplayAggregate } from '../src/node/index.js';
 
 export interface ReplaySampleResult {
   readonly dir: string;

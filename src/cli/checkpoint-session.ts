@@ -1,7 +1,7 @@
-import { removeCheckpointFiles } from '../../pipelines/index.js';
 import { cleanStaleTemps } from '../io/clean-stale-temps.js';
 import { acquireFileLock } from '../io/file-lock.js';
 import { SINGLE_CHANNEL_DEFAULTS } from '../models/defaults/single-channel-defaults.js';
+import { removeCheckpointFiles } from '../node/index.js';
 import type { CommandContext } from './io.js';
 
 /** The CLI's hold on a `--checkpoint` path for one run. */

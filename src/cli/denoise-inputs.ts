@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
-import { type AudioFile, assertReadableFile, downmix, readAudioFile } from '../../pipelines/index.js';
 import { AdamaxStreamError } from '../core/errors.js';
+import { type AudioFile, assertReadableFile, downmix, readAudioFile } from '../node/index.js';
 import { CliUsageError, type CommandContext } from './io.js';
 
 /** Largest duration difference between the input and its `--clean` / `--reference` track. */

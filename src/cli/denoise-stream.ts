@@ -1,7 +1,7 @@
-import { isAbortError } from '../../pipelines/index.js';
 import { canStreamDenoise, streamDenoiseFile } from '../../pipelines/stream-denoise-file.js';
 import { AdamaxStreamError } from '../core/errors.js';
 import type { SingleChannelConfig } from '../models/single-channel-config.js';
+import { isAbortError } from '../node/index.js';
 import { CliInterrupted, type CommandContext, withInterrupt } from './io.js';
 import { ProgressBar } from './progress.js';
 

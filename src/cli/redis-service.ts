@@ -3,7 +3,7 @@
  * checked `--redis URL`, numeric knobs parsed and bounded from one table, a few string flags, and
  * running until SIGINT/SIGTERM, which close the service cleanly.
  */
-import { redisConnection } from '../../pipelines/index.js';
+import { redisConnection } from '../node/index.js';
 import { CliUsageError, type CommandContext, numberFlag, parseCommandArgs } from './io.js';
 
 /** A numeric knob: its flag and bounds. */

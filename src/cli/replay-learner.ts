@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
-import { readAudioFile } from '../../pipelines/index.js';
 import { sniffSampleRate } from '../audio/sniff-sample-rate.js';
 import { listDataset } from '../io/list-dataset.js';
 import { type ReferenceCancellerOverrides, referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import { type SingleChannelOverrides, singleChannelConfig } from '../models/single-channel-config.js';
+import { readAudioFile } from '../node/index.js';
 import { CliUsageError } from './io.js';
 import { type LearnerFlags, referenceOverrides, singleOverrides, usageOnInvalid } from './learner-flags.js';
 

@@ -1,4 +1,4 @@
-import type { ReplayFileResult } from '../../pipelines/index.js';
+import type { ReplayFileResult } from '../node/index.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 
 /**

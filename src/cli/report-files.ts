@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { PipelineResult } from '../../pipelines/index.js';
+import type { PipelineResult } from '../node/index.js';
 import { renderHtmlReport } from '../report/render-html-report.js';
 import type { ReportAudio, RunReport } from '../report/run-report.js';
 import { CliUsageError } from './io.js';

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
+import { makeScenario, type Scenario } from '../../src/index.js';
 import {
   cancelWithReference,
   createOnlineDenoiser,
@@ -10,9 +12,7 @@ import {
   denoiseSingleChannel,
   isAbortError,
   runReferenceFilterDirect,
-} from '../../pipelines/index.js';
-import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
-import { makeScenario, type Scenario } from '../../src/index.js';
+} from '../../src/node/index.js';
 import { MAX_TRACE_POINTS } from '../../src/node/io.js';
 
 let sc: Scenario;

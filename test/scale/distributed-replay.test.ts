@@ -23,8 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplayFileResult, replayDataset, replayDistributed } from '../../pipelines/index.js';
 import { makeDataset } from '../../samples/04-dataset-replay.js';
+import { type ReplayFileResult, replayDataset, replayDistributed } from '../../src/node/index.js';
 import { type RedisServer, redisUnavailableReason, startRedis } from '../helpers/redis-server.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 

@@ -10,9 +10,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplayFileResult, replayDataset } from '../../pipelines/index.js';
 import { makeDataset } from '../../samples/04-dataset-replay.js';
 import { ReplayProgress } from '../../src/cli/replay-progress.js';
+import { type ReplayFileResult, replayDataset } from '../../src/node/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;

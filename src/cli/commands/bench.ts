@@ -1,7 +1,7 @@
-import { cancelWithReference, denoiseSingleChannel } from '../../../pipelines/index.js';
 import { noiseCancellationScenario } from '../../audio/live-scenario.js';
 import { createLayout } from '../../core/param-layout.js';
 import { Random } from '../../core/random.js';
+import { cancelWithReference, denoiseSingleChannel } from '../../node/index.js';
 import { Adamax } from '../../optim/adamax.js';
 import { type Command, parseCommandArgs, table } from '../io.js';
 

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
+import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
 import {
   cancelWithReference,
   denoiseSingleChannel,
@@ -12,9 +14,7 @@ import {
   type SingleChannelMethod,
   toRate,
   writeAudioFile,
-} from '../../../pipelines/index.js';
-import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
-import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
+} from '../../node/index.js';
 import { type CheckpointSession, openCheckpointSession } from '../checkpoint-session.js';
 import { checkOutputExtension, type DenoiseInputs, readDenoiseInputs } from '../denoise-inputs.js';
 import { denoiseStreaming } from '../denoise-stream.js';

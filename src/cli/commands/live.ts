@@ -1,5 +1,5 @@
-import { runLive } from '../../../pipelines/index.js';
 import type { LiveOutput } from '../../audio/live-session.js';
+import { runLive } from '../../node/index.js';
 import { type Command, numberFlag, parseCommandArgs, withInterrupt } from '../io.js';
 import { ProgressBar } from '../progress.js';
 

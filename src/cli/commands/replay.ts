@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { DatasetItem } from '../../io/list-dataset.js';
 import {
   REFERENCE_METHODS,
   type ReplayFailure,
@@ -6,8 +7,7 @@ import {
   replayDataset,
   replayDistributed,
   SINGLE_CHANNEL_METHODS,
-} from '../../../pipelines/index.js';
-import type { DatasetItem } from '../../io/list-dataset.js';
+} from '../../node/index.js';
 import {
   CliInterrupted,
   CliUsageError,

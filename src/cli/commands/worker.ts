@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { startReplayWorker } from '../../../pipelines/index.js';
+import { startReplayWorker } from '../../node/index.js';
 import type { Command } from '../io.js';
 import { parseRedisService, runUntilStopped } from '../redis-service.js';
 

@@ -15,83 +15,18 @@
  * - A file that fails for a reason a retry cannot fix (undecodable input, bad settings) fails at
  *   once (BullMQ `UnrecoverableError`); an I/O error is retried `attempts` times with back-off.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Job, Queue } from 'bullmq';
-import { AdamaxStreamError } from '../src/index.js';
-import { type DatasetItem, listDataset } from '../src/node/io.js';
-import {
-  aggregate,
-  itemSettings,
-  type ReplayFailure,
-  type ReplayFileResult,
-  type ReplayItemSettings,
-  type ReplayResult,
-  replayFailure,
-} from './dataset-replay.js';
-
-/** Default queue name. */
-export const REPLAY_QUEUE = 'adamax-stream-replay';
-
-/** What a job carries: the file (absolute paths on shared storage) and how to denoise it. */
-export interface ReplayJobData {
-  readonly item: DatasetItem;
-  readonly settings: ReplayItemSettings;
-}
-
-/** What a finished job returns. */
-export interface ReplayJobResult {
-  readonly result: ReplayFileResult;
-  /** Frame the last attempt continued from (a checkpoint of an earlier attempt), or null. */
-  readonly resumedFromFrame: number | null;
-  /** The worker that finished it. */
-  readonly worker: string;
-}
-
-/** BullMQ connection options for a `redis://host:port[/db]` URL (the URL is checked first). */
-export function redisConnection(url: string): { url: string; maxRetriesPerRequest: null } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AdamaxStreamError('invalid_argument', `Not a Redis URL: ${url}. Allowed: redis://HOST:PORT[/DB].`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new AdamaxStreamError('invalid_argument', `Not a Redis URL: ${url}. Allowed: redis://HOST:PORT[/DB].`);
-  }
-  // Commands wait through a reconnect (Redis restart) instead of failing after a few retries.
-  return { url, maxRetriesPerRequest: null };
-}
-
-function hashFile(hash: ReturnType<typeof createHash>, path: string): Promise<void> {
-  return new Promise((done, fail) => {
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done())
-      .on('error', fail);
-  });
-}
-
-/**
- * The job id of a file: SHA-256 over its input files' bytes and the settings (output folder,
- * methods), so the same work always has the same id. An unreadable input hashes its error text:
- * the job then fails with that error on a worker, once.
- */
-export async function replayJobId(item: DatasetItem, settings: ReplayItemSettings): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ name: item.name, settings }));
-  for (const path of [item.noisy, item.clean, item.reference]) {
-    hash.update(`\u0000${path === undefined ? '-' : 'file'}\u0000`);
-    if (path === undefined) continue;
-    try {
-      await hashFile(hash, path);
-    } catch (e) {
-      hash.update(`unreadable: ${(e as Error).message}`);
-    }
-  }
-  return `f-${hash.digest('hex').slice(0, 40)}`;
-}
+import { AdamaxStreamError } from '../core/errors.js';
+import { type DatasetItem, listDataset } from '../io/list-dataset.js';
+import { aggregate } from './aggregate.js';
+import { redisConnection } from './redis-connection.js';
+import { type ReplayFailure, replayFailure } from './replay-failure.js';
+import type { ReplayFileResult } from './replay-file-result.js';
+import { itemSettings, type ReplayItemSettings } from './replay-item-settings.js';
+import { REPLAY_QUEUE, type ReplayJobData, type ReplayJobResult } from './replay-job.js';
+import { replayJobId } from './replay-job-id.js';
+import type { ReplayResult } from './replay-result.js';
 
 export interface DistributedReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'> {
   /** A folder or a manifest (paths must be the same on every worker). */
