@@ -155,13 +155,26 @@ function psi(r: number, tau: number, invDelta2: number): number {
 }
 
 /**
+ * {@link equilibriumOffset}s computed so far in this thread, by (τ, 1/δ², real bin): a pure function
+ * of its arguments costing ≈ 1 M `Math.exp` calls, so a new denoiser (one per file of a replay)
+ * reuses the value instead of redoing the quadrature. Configurations are few, so the map stays small.
+ */
+const equilibriumOffsets = new Map<string, number>();
+
+/**
  * The offset θ* = argmin E[ρ(ln E − θ)] for E ~ Exp(1) (the log periodogram of Gaussian noise of
  * unit power), i.e. the root of E[ψ(ln E − θ)] = 0, by bisection on a quadrature over e. For the
  * plain pinball loss θ* = ln(−ln(1 − τ)). The noise power is then λ = exp(θ − θ*).
  */
 function equilibriumOffset(tau: number, invDelta2: number, realBin: boolean): number {
   if (invDelta2 === 0 && !realBin) return Math.log(-Math.log(1 - tau));
-  return rootOfMeanPsi((r) => psi(r, tau, invDelta2), realBin, -30, 5);
+  const key = `${tau} ${invDelta2} ${realBin}`;
+  let theta = equilibriumOffsets.get(key);
+  if (theta === undefined) {
+    theta = rootOfMeanPsi((r) => psi(r, tau, invDelta2), realBin, -30, 5);
+    equilibriumOffsets.set(key, theta);
+  }
+  return theta;
 }
 
 /** Root θ* of E[ψ(ln e − θ)] = 0 for e ~ Exp(1) (complex bins) or χ²₁ (real bins), by bisection in [lo, hi]. */
