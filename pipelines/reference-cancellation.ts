@@ -137,14 +137,16 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
   const x = fitLength(toRate(refIn, options.referenceSampleRate ?? fileRate, fileRate), d.length);
   const n = filter.frameSize;
   const totalFrames = Math.ceil(d.length / n);
-  const y = new Float32Array(totalFrames * n);
+  // The output itself (exactly the primary's length): the last frame's padding is not kept.
+  const y = new Float32Array(d.length);
   const trace = new TraceRecorder(totalFrames);
   const batch = options.batch ?? 256;
 
   await drain(replayFrames(paddedFrames([d, x], n), { batch }).pipe(filterFrames(filter)), {
     signal: options.signal,
     next: ({ index, output, loss }) => {
-      y.set(output, index * n);
+      const at = index * n;
+      y.set(at + n <= y.length ? output : output.subarray(0, y.length - at), at);
       const step = index + 1;
       if (trace.wants(step)) trace.record(step, traceValues(loss, optimized));
       if (step % batch === 0) options.onProgress?.(step / totalFrames);
@@ -152,7 +154,7 @@ export async function cancelWithReference(options: ReferenceCancellationOptions)
   });
   options.onProgress?.(1);
 
-  const output = sanitize(y.subarray(0, d.length).slice());
+  const output = sanitize(y);
   const elapsedSec = (performance.now() - started) / 1000;
   const duration = primaryIn.length / fileRate;
   return finishReport({

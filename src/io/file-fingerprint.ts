@@ -8,13 +8,21 @@ export interface FileFingerprint {
   readonly sha256: string;
 }
 
+/**
+ * The chunk buffer of this thread, allocated once: the function is synchronous, so one buffer
+ * serves every call (a replay fingerprints two files per item; a fresh 1 MiB each was external
+ * memory that brought the next mark-compact closer).
+ */
+let chunk: Buffer | null = null;
+
 /** The {@link FileFingerprint} of `path`, hashed in 1 MiB chunks (constant memory in the file size). */
 export function fileFingerprint(path: string): FileFingerprint {
   const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
+    chunk ??= Buffer.allocUnsafe(1 << 20);
+    const buf = chunk;
     let pos = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
