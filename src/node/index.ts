@@ -1,7 +1,8 @@
 /**
  * `adamax-stream/node`: the Node side of adamax-stream — audio file decoding and writing, the
- * headless live session, checkpoint files, and the ready-made pipelines (reference cancellation,
- * single-channel denoising, dataset replay, live). Audio decoding and rendering need the optional
+ * headless live session, checkpoint files, live serving over Redis Streams (`serveStreams`,
+ * `RemoteStream`, `denoiseRemote`), dataset replay's state, queue and workers, and the ready-made
+ * pipelines (reference cancellation, single-channel denoising, dataset replay, live). Audio decoding and rendering need the optional
  * peer dependency `node-web-audio-api` (Node ≥ 22); it is loaded lazily, and a typed
  * `AudioUnavailableError` says so when it is missing. The isomorphic core is the root entry
  * point, `adamax-stream`.
@@ -27,6 +28,7 @@ export type { ReplayItemSettings } from '../replay/replay-item-settings.js';
 export { REPLAY_QUEUE, type ReplayJobData, type ReplayJobResult } from '../replay/replay-job.js';
 export { replayJobId } from '../replay/replay-job-id.js';
 export type { ReplayResult } from '../replay/replay-result.js';
+export { type ReplayState, readReplayState } from '../replay/replay-state.js';
 export type { ReplayWorker, ReplayWorkerEvent, ReplayWorkerOptions } from '../replay/start-replay-queue-worker.js';
 export type { PipelineCommonOptions, PipelineResult, Series } from '../report/pipeline-result.js';
 export { denoiseRemote } from '../rx/denoise-remote.js';
