@@ -56,6 +56,8 @@ describe('samples', () => {
       expect(r.live.blocksProcessed).toBeGreaterThan(0);
       expect(r.live.closed).toBe(true);
     },
-    30_000,
+    // 2 s of audio in a real-time context: ≈ 3 s alone, but 17–35 s on a machine loaded ×4 (the render
+    // thread underruns; seen on Node 24 at load 8), which is slow, not wrong
+    120_000,
   );
 });
