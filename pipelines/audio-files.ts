@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { WavFileReader } from '../src/audio/wav-file-reader.js';
 import { AudioDecodeError, parseWavHeader, type WavEncoding, type WavHeader } from '../src/index.js';
 import { decodeAudioBuffer, writeWavFile } from '../src/node/io.js';
+import type { ChannelBuffers } from './channel-buffers.js';
 
 /** A decoded file. */
 export interface AudioFile {
@@ -53,7 +54,7 @@ const CHUNK_FRAMES = 1 << 16;
  * decoder accepts, read into its channels chunk by chunk; null for anything else (another format,
  * a truncated, empty or size-less file, an unreadable path), which the decoder then reads or reports.
  */
-function readWavDirect(path: string): AudioFile | null {
+function readWavDirect(path: string, into: ChannelBuffers | undefined): AudioFile | null {
   let reader: WavFileReader | null;
   try {
     reader = WavFileReader.open(path);
@@ -71,7 +72,8 @@ function readWavDirect(path: string): AudioFile | null {
     ) {
       return null;
     }
-    const channels = Array.from({ length: reader.channels }, () => new Float32Array(frames));
+    const channels =
+      into?.take(reader.channels, frames) ?? Array.from({ length: reader.channels }, () => new Float32Array(frames));
     while (reader.position < frames) {
       const at = reader.position;
       const end = Math.min(frames, at + CHUNK_FRAMES);
@@ -87,10 +89,12 @@ function readWavDirect(path: string): AudioFile | null {
 
 /**
  * Reads and decodes an audio file at its own sample rate.
+ * @param into buffers to read a plain WAV into (its channels are then views of them, valid until
+ *   their next use); default: fresh arrays. Other formats always get fresh arrays.
  * @throws AudioDecodeError naming the file (missing, unreadable, not audio, truncated).
  */
-export async function readAudioFile(path: string): Promise<AudioFile> {
-  const direct = readWavDirect(path);
+export async function readAudioFile(path: string, into?: ChannelBuffers): Promise<AudioFile> {
+  const direct = readWavDirect(path, into);
   if (direct !== null) return direct;
   let bytes: Uint8Array;
   try {

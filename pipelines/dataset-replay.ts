@@ -31,6 +31,7 @@ import { resumeFinished } from '../src/replay/resume-finished.js';
 import { runLanes } from '../src/replay/run-lanes.js';
 import type { PipelineResult } from '../src/report/pipeline-result.js';
 import { readAudioFile, writeAudioFile } from './audio-files.js';
+import { ChannelBuffers } from './channel-buffers.js';
 import { downmix, toRate } from './common.js';
 import { cancelWithReference } from './reference-cancellation.js';
 import { denoiseSingleChannel } from './single-channel-denoise.js';
@@ -60,15 +61,48 @@ export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath'
   readonly onStale?: (item: DatasetItem, reason: string) => void;
 }
 
+/** Where one item's inputs are read (a plain WAV's channels are views of these). */
+interface InputBuffers {
+  readonly noisy: ChannelBuffers;
+  readonly clean: ChannelBuffers;
+  readonly ref: ChannelBuffers;
+}
+
+/**
+ * Input buffers of this thread's items, reused from one item to the next: an item takes a set for
+ * its run (nothing of its result refers to its inputs) and gives it back; items running at the same
+ * time in one thread take different sets.
+ */
+const spareInputs: InputBuffers[] = [];
+
 /** Denoises one dataset item (reference cancellation when it has a reference). */
 async function processItem(
   item: DatasetItem,
   settings: ReplayItemSettings,
   hooks: ReplayItemHooks,
 ): Promise<{ result: PipelineResult; duration: number }> {
-  const noisy = await readAudioFile(item.noisy);
+  const inputs = spareInputs.pop() ?? {
+    noisy: new ChannelBuffers(),
+    clean: new ChannelBuffers(),
+    ref: new ChannelBuffers(),
+  };
+  try {
+    return await processWith(item, settings, hooks, inputs);
+  } finally {
+    spareInputs.push(inputs);
+  }
+}
+
+/** {@link processItem} with the input buffers it reads into. */
+async function processWith(
+  item: DatasetItem,
+  settings: ReplayItemSettings,
+  hooks: ReplayItemHooks,
+  inputs: InputBuffers,
+): Promise<{ result: PipelineResult; duration: number }> {
+  const noisy = await readAudioFile(item.noisy, inputs.noisy);
   const rate = noisy.sampleRate;
-  const clean = item.clean ? await readAudioFile(item.clean) : null;
+  const clean = item.clean ? await readAudioFile(item.clean, inputs.clean) : null;
   const cleanMono = clean ? toRate(downmix(clean.channels), clean.sampleRate, rate) : undefined;
   const common = {
     sampleRate: rate,
@@ -79,7 +113,7 @@ async function processItem(
   };
   let result: PipelineResult;
   if (item.reference) {
-    const ref = await readAudioFile(item.reference);
+    const ref = await readAudioFile(item.reference, inputs.ref);
     result = await cancelWithReference({
       ...common,
       primary: noisy.channels,
