@@ -2,10 +2,12 @@
  * Audio-path speed: the FD-Adamax reference canceller and the single-channel denoiser at 48 kHz.
  *
  * 1. Streams per core: R resident cancellers (default 100; 128-sample blocks, 1024 taps, the
- *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses), all fed
- *    block by block in turn; streams per core = R · audio seconds / CPU seconds of the process
- *    (`process.cpuUsage`, user + system; wall time reported beside it). Rows: the SIMD filter (the
- *    library) and the float64 filter it replaced (bench/lib/legacy-fd-filter.ts), interleaved.
+ *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses: the
+ *    two-path canceller), all fed block by block in turn; streams per core = R · audio seconds / CPU
+ *    seconds of the process (`process.cpuUsage`, user + system; wall time reported beside it). Rows,
+ *    interleaved: the default; the same with its fused ring pass off; the one-path design (v1 knobs)
+ *    on the SIMD kernels; and that one-path filter in float64 JS (bench/lib/legacy-fd-filter.ts), the
+ *    implementation the SIMD kernels replaced (the baseline).
  * 2. One stream, per block: p50 / p99 / p99.9 of `process` (µs, steady state after 1 s), 1024 and
  *    2048 taps, both filters, interleaved.
  * 3. Single-channel denoiser (`OnlineDenoiser`, SINGLE_CHANNEL_DEFAULTS at 48 kHz): CPU time of
@@ -29,6 +31,7 @@ import {
 import { Adamax } from '../src/optim/adamax.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 import { LegacyFdFilter } from './lib/legacy-fd-filter.js';
+import { FD_ADAMAX_V1, fdOverrides } from './lib/reference-methods.js';
 import { loadSpeechFixtureFiles } from './lib/speech.js';
 import { makeSpeedSignal } from './lib/speed-signal.js';
 
@@ -45,14 +48,17 @@ const B = 128;
 /** The CLI's canceller configuration at 48 kHz with 128-sample blocks and `taps` taps. */
 const configFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, { model: { blockSize: B, filterMs: (taps * 1000) / RATE } });
+/** The one-path design with the v1 knobs (FD-Adamax + 0.3 s weight EMA), same geometry. */
+const onePathConfigFor = (taps: number): ReferenceCancellerConfig =>
+  referenceCancellerConfig(RATE, fdOverrides({ sampleRate: RATE, blockSize: B, taps, rlsTaps: 32 }, FD_ADAMAX_V1));
 
-type Impl = 'simd' | 'unfused' | 'legacy';
-const IMPLS: readonly Impl[] = ['legacy', 'unfused', 'simd'];
+type Impl = 'simd' | 'unfused' | 'onepath' | 'legacy';
+const IMPLS: readonly Impl[] = ['legacy', 'onepath', 'unfused', 'simd'];
 const LABEL: Record<Impl, string> = {
-  simd: 'FD-Adamax, float32 SIMD kernels (library: `createReferenceCanceller`)',
-  unfused:
-    'the same, fusions off (two spectral MACs per block, backup-copy-and-scan transactional step: the previous library path)',
-  legacy: 'FD-Adamax, float64 JS filter (before; baseline)',
+  simd: 'two-path canceller, float32 SIMD kernels (library default: `createReferenceCanceller`)',
+  unfused: 'the same, fused ring pass off (background and foreground outputs in two spectral MACs)',
+  onepath: 'one-path FD-Adamax+EMA (v1 knobs), float32 SIMD kernels',
+  legacy: 'one-path FD-Adamax+EMA, float64 JS filter (before the SIMD kernels; baseline)',
 };
 /** Warm-up of the resident streams: V8 runs JS→wasm calls through its generic wrapper until an exported function has had ~1000 calls (per stream instance; one call per block ≈ 2.7 s at 48 kHz). */
 const WARM_SECONDS = quick ? 0.5 : 3;
@@ -86,12 +92,11 @@ function makeLegacy(config: ReferenceCancellerConfig): AdaptiveFilter {
   });
 }
 
-/** The library's canceller with its fused paths switched off (the previous path; bit-identical output, tested). */
+/** The library's canceller with its fused ring pass switched off (the fallback path; bit-identical output, tested). */
 function makeUnfused(config: ReferenceCancellerConfig): AdaptiveFilter {
-  const f = createReferenceCanceller(config, RATE) as OptimizedFilter;
-  (f.model as unknown as { learnWithOutput?: unknown }).learnWithOutput = undefined;
-  (f.core as unknown as { checksAhead: boolean }).checksAhead = false;
-  return f;
+  const f = createReferenceCanceller(config, RATE) as unknown as { model: { learnWithOutput: () => boolean } };
+  f.model.learnWithOutput = () => false;
+  return f as unknown as AdaptiveFilter;
 }
 
 const make = (impl: Impl, taps: number): AdaptiveFilter =>
@@ -99,7 +104,9 @@ const make = (impl: Impl, taps: number): AdaptiveFilter =>
     ? createReferenceCanceller(configFor(taps), RATE)
     : impl === 'unfused'
       ? makeUnfused(configFor(taps))
-      : makeLegacy(configFor(taps));
+      : impl === 'onepath'
+        ? createReferenceCanceller(onePathConfigFor(taps), RATE)
+        : makeLegacy(onePathConfigFor(taps));
 
 const { d, x } = makeSpeedSignal(RATE);
 
@@ -215,15 +222,16 @@ const spread = (s: { med: number; min: number; max: number }, digits = 1): strin
 
 const load0 = loadavg()[0]!;
 const seconds = quick ? 0.5 : 2;
-const per: Record<Impl, number[]> = { simd: [], unfused: [], legacy: [] };
-const perWall: Record<Impl, number[]> = { simd: [], unfused: [], legacy: [] };
+const per: Record<Impl, number[]> = { simd: [], unfused: [], onepath: [], legacy: [] };
+const perWall: Record<Impl, number[]> = { simd: [], unfused: [], onepath: [], legacy: [] };
 const lat: Record<string, { p50: number[]; p99: number[]; p999: number[] }> = {};
 const ratios: number[] = [];
+const onePathRatios: number[] = [];
 const fusedRatios: number[] = [];
 const clip = noisySpeech48k(quick ? 5 : 20);
 const rt: number[] = [];
 for (let r = 0; r < REPS; r++) {
-  const pair: Record<Impl, number> = { simd: 0, unfused: 0, legacy: 0 };
+  const pair: Record<Impl, number> = { simd: 0, unfused: 0, onepath: 0, legacy: 0 };
   for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
     const s = streamsPerCore(impl, seconds, r);
     per[impl].push(s.perCore);
@@ -239,10 +247,11 @@ for (let r = 0; r < REPS; r++) {
     }
   }
   ratios.push(pair.simd / pair.legacy);
+  onePathRatios.push(pair.onepath / pair.legacy);
   fusedRatios.push(pair.simd / pair.unfused);
   rt.push(denoiserRealTime(clip));
   console.log(
-    `rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, unfused ${fmt(pair.unfused)}, legacy ${fmt(pair.legacy)}`,
+    `rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, unfused ${fmt(pair.unfused)}, one-path ${fmt(pair.onepath)}, legacy ${fmt(pair.legacy)}`,
   );
 }
 const load1 = loadavg()[0]!;
@@ -255,15 +264,22 @@ lines.push(
 );
 lines.push('');
 lines.push(
-  `48 kHz, 128-sample blocks (2,667 µs budget), the CLI's canceller (\`createReferenceCanceller\` from \`referenceCancellerConfig(48000)\`, REFERENCE_DEFAULTS with 128-sample blocks and the filter length of the row). ${STREAMS} resident streams per row, built once and warmed up with ${WARM_SECONDS} s of audio (V8 calls wasm through a generic JS-to-wasm wrapper until each exported function of each stream's instance has had ~1000 calls, ≈ 2.7 s of blocks: a long-running stream is measured, not its start-up), fed block by block in turn, ${seconds} s of audio per repetition:`,
+  `48 kHz, 128-sample blocks (2,667 µs budget), the CLI's canceller (\`createReferenceCanceller\` from \`referenceCancellerConfig(48000)\`, REFERENCE_DEFAULTS — the two-path canceller — with 128-sample blocks and the filter length of the row); beside it the one-path design with the v1 knobs, on the SIMD kernels and in float64 JS (the implementation the kernels replaced). ${STREAMS} resident streams per row, built once and warmed up with ${WARM_SECONDS} s of audio (V8 calls wasm through a generic JS-to-wasm wrapper until each exported function of each stream's instance has had ~1000 calls, ≈ 2.7 s of blocks: a long-running stream is measured, not its start-up), fed block by block in turn, ${seconds} s of audio per repetition:`,
 );
 lines.push('');
 lines.push(
   '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × fusions off (paired) |',
 );
 lines.push('|---|---:|---:|---:|---:|');
-for (const impl of ['simd', 'unfused', 'legacy'] as const) {
-  const vsBase = impl === 'simd' ? spread(stats(ratios), 2) : impl === 'legacy' ? '1' : '—';
+for (const impl of ['simd', 'unfused', 'onepath', 'legacy'] as const) {
+  const vsBase =
+    impl === 'simd'
+      ? spread(stats(ratios), 2)
+      : impl === 'onepath'
+        ? spread(stats(onePathRatios), 2)
+        : impl === 'legacy'
+          ? '1'
+          : '—';
   lines.push(
     `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${vsBase} | ${impl === 'simd' ? spread(stats(fusedRatios), 2) : impl === 'unfused' ? '1' : '—'} |`,
   );
@@ -276,7 +292,7 @@ lines.push('');
 lines.push('| filter | taps | p50 | p99 | p99.9 |');
 lines.push('|---|---:|---:|---:|---:|');
 for (const taps of [1024, 2048]) {
-  for (const impl of ['simd', 'legacy'] as const) {
+  for (const impl of ['simd', 'onepath', 'legacy'] as const) {
     const l = lat[`${impl}/${taps}`]!;
     lines.push(
       `| ${LABEL[impl]} | ${taps} | ${spread(stats(l.p50))} | ${spread(stats(l.p99))} | ${spread(stats(l.p999))} |`,
