@@ -272,6 +272,33 @@ describe('ReferenceCanceller per-bin convex combination', () => {
     expect(Array.from(pm).every(Number.isFinite)).toBe(true);
   });
 
+  it('gives the same output, bit for bit, with its fused ring pass off (background and foreground in two passes)', () => {
+    const { x, d } = scene(22, 2 * FS, { switchAt: FS });
+    const fused = convex(true);
+    const twoPasses = convex(true);
+    const model = twoPasses.model as unknown as { learnWithOutput: () => boolean };
+    let fallbacks = 0;
+    model.learnWithOutput = () => {
+      fallbacks++;
+      return false;
+    };
+    const fusedModel = fused.model as unknown as { learnWithOutput: (...a: unknown[]) => boolean };
+    const original = fusedModel.learnWithOutput.bind(fused.model);
+    let fusedCalls = 0;
+    fusedModel.learnWithOutput = (...a: unknown[]) => {
+      const done = original(...a);
+      if (done) fusedCalls++;
+      return done;
+    };
+    const blocks = Math.floor(x.length / B);
+    const pa = run(fused, x, d, 0, blocks);
+    const pb = run(twoPasses, x, d, 0, blocks);
+    expect(fallbacks).toBe(blocks);
+    expect(fusedCalls).toBe(blocks);
+    expect(Array.from(pb)).toEqual(Array.from(pa));
+    expect(Array.from(twoPasses.mixing)).toEqual(Array.from(fused.mixing));
+  });
+
   it('restarts the background from zero when both paths are worse than no filter, and recovers sooner', () => {
     // the path flips sign while the noise gets 3× louder: the old weights double the noise
     const n = 4 * FS;
