@@ -183,7 +183,17 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   const items = await listDataset(options.source);
   const source = resolve(options.source);
   const settings = itemSettings(options);
-  const finished = resumeFinished({ ...options, source, settings, items });
+  // The pool's threads spawn at once and load their modules while this thread checks the state's
+  // finished files (which fingerprints each of them).
+  const threads = Math.min(workers, items.length);
+  const started = threads > 1 ? await (await import('./replay-pool.js')).createReplayPool(threads) : null;
+  let finished: Record<string, ReplayFileResult>;
+  try {
+    finished = resumeFinished({ ...options, source, settings, items });
+  } catch (e) {
+    await started?.close();
+    throw e;
+  }
   const failed: Record<string, ReplayFailure> = {};
   const save = () => {
     if (!options.statePath) return;
@@ -196,7 +206,9 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   for (const item of resumed) options.onFileDone?.(item, { kind: 'skipped', result: finished[item.name]! });
   const pending = items.map((item, index) => ({ item, index })).filter(({ item }) => finished[item.name] === undefined);
   const lanes = Math.min(workers, pending.length);
-  const pool = lanes > 1 ? await (await import('./replay-pool.js')).createReplayPool(lanes) : null;
+  // Fewer files left than threads: the extra threads stay idle; one file or none: no pool.
+  if (lanes <= 1) await started?.close();
+  const pool = lanes > 1 ? started : null;
   let interrupted = false;
   try {
     interrupted = await runLanes(pending, items.length, lanes, { ...options, settings }, pool?.run ?? replayItem, {
