@@ -16,6 +16,9 @@
  */
 
 import { join, resolve } from 'node:path';
+import { ChannelBuffers } from '../src/audio/channel-buffers.js';
+import { readAudioFile } from '../src/audio/read-audio-file.js';
+import { writeAudioFile } from '../src/audio/write-audio-file.js';
 import { AdamaxStreamError } from '../src/index.js';
 import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint } from '../src/io/file-fingerprint.js';
@@ -30,8 +33,6 @@ import { writeReplayState } from '../src/replay/replay-state.js';
 import { resumeFinished } from '../src/replay/resume-finished.js';
 import { runLanes } from '../src/replay/run-lanes.js';
 import type { PipelineResult } from '../src/report/pipeline-result.js';
-import { readAudioFile, writeAudioFile } from './audio-files.js';
-import { ChannelBuffers } from './channel-buffers.js';
 import { downmix, toRate } from './common.js';
 import { cancelWithReference } from './reference-cancellation.js';
 import { denoiseSingleChannel } from './single-channel-denoise.js';

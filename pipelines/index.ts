@@ -5,7 +5,6 @@
  * API (`../src/index.js`) with the Node-side mechanisms of `src/` (checkpoint files, the replay
  * state file, thread pool and queue); `adamax-stream/node` exports both.
  */
-export { type AudioFile, assertReadableFile, readAudioFile, writeAudioFile } from './audio-files.js';
 export { downmix, toRate } from './common.js';
 export { type ReplayOptions, replayDataset, replayItem } from './dataset-replay.js';
 export { type LivePipelineOptions, type LiveSummary, runLive } from './live.js';

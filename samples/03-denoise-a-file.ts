@@ -10,8 +10,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { denoiseSingleChannel, readAudioFile, writeAudioFile } from '../pipelines/index.js';
 import { toRunReport } from '../src/cli/report-files.js';
+import { denoiseSingleChannel, readAudioFile, writeAudioFile } from '../src/node/index.js';
 import { renderHtmlReport } from '../src/report/render-html-report.js';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), 'data');

@@ -12,10 +12,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { replayDataset, writeAudioFile } from '../pipelines/index.js';
 import { defaultSpeechDir, loadSpeech } from '../src/cli/speech.js';
 import { makeScenario } from '../src/index.js';
-import type { ReplayAggregate } from '../src/node/index.js';
+import { type ReplayAggregate, replayDataset, writeAudioFile } from '../src/node/index.js';
 
 export interface ReplaySampleResult {
   readonly dir: string;

@@ -11,6 +11,8 @@
  * @module adamax-stream/node
  */
 export * from '../../pipelines/index.js';
+export { type AudioFile, assertReadableFile, readAudioFile } from '../audio/read-audio-file.js';
+export { writeAudioFile } from '../audio/write-audio-file.js';
 export { isAbortError } from '../core/abort-error.js';
 export type { CheckpointOptions } from '../io/denoise-checkpoint.js';
 export type { FileFingerprint } from '../io/file-fingerprint.js';

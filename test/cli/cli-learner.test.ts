@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClip } from '../../bench/lib/reference-methods.js';
 import { CANCELLER_METHOD, makeCanceller } from '../../bench/lib/v2-methods.js';
 import { onlineGrid } from '../../bench/quality-single.js';
-import { readAudioFile } from '../../pipelines/index.js';
 import { writeWavFile } from '../../src/audio/write-wav-file.js';
 import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
 import { Adamax, makeScenario, singleChannelConfig } from '../../src/index.js';
+import { readAudioFile } from '../../src/node/index.js';
 import { itemSettings } from '../../src/replay/replay-item-settings.js';
 import { runCli } from './helpers.js';
 

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAudioFile } from '../../pipelines/index.js';
 import { encodeWav, parseWavHeader } from '../../src/index.js';
+import { readAudioFile } from '../../src/node/index.js';
 import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { runCli } from './helpers.js';

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { denoiseSingleChannel, readAudioFile, writeAudioFile } from '../../pipelines/index.js';
 import { streamDenoiseFile } from '../../pipelines/stream-denoise-file.js';
 import { WavFileReader } from '../../src/audio/wav-file-reader.js';
 import { encodeWav, resample } from '../../src/index.js';
+import { denoiseSingleChannel, readAudioFile, writeAudioFile } from '../../src/node/index.js';
 import { StreamResampler } from '../../src/signal/stream-resampler.js';
 import { runCli } from '../cli/helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelBuffers } from '../../pipelines/channel-buffers.js';
+import { ChannelBuffers } from '../../src/audio/channel-buffers.js';
 
 describe('ChannelBuffers', () => {
   it('hands out views of exactly the asked length over the same memory from take to take', () => {
