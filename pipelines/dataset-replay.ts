@@ -16,7 +16,6 @@
  */
 
 import { join, resolve } from 'node:path';
-import { ChannelBuffers } from '../src/audio/channel-buffers.js';
 import { readAudioFile } from '../src/audio/read-audio-file.js';
 import { writeAudioFile } from '../src/audio/write-audio-file.js';
 import { AdamaxStreamError } from '../src/index.js';
@@ -32,6 +31,7 @@ import type { ReplayResult } from '../src/replay/replay-result.js';
 import { writeReplayState } from '../src/replay/replay-state.js';
 import { resumeFinished } from '../src/replay/resume-finished.js';
 import { runLanes } from '../src/replay/run-lanes.js';
+import { type InputBuffers, withInputBuffers } from '../src/replay/with-input-buffers.js';
 import type { PipelineResult } from '../src/report/pipeline-result.js';
 import { downmix, toRate } from './common.js';
 import { cancelWithReference } from './reference-cancellation.js';
@@ -62,36 +62,13 @@ export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath'
   readonly onStale?: (item: DatasetItem, reason: string) => void;
 }
 
-/** Where one item's inputs are read (a plain WAV's channels are views of these). */
-interface InputBuffers {
-  readonly noisy: ChannelBuffers;
-  readonly clean: ChannelBuffers;
-  readonly ref: ChannelBuffers;
-}
-
-/**
- * Input buffers of this thread's items, reused from one item to the next: an item takes a set for
- * its run (nothing of its result refers to its inputs) and gives it back; items running at the same
- * time in one thread take different sets.
- */
-const spareInputs: InputBuffers[] = [];
-
 /** Denoises one dataset item (reference cancellation when it has a reference). */
-async function processItem(
+function processItem(
   item: DatasetItem,
   settings: ReplayItemSettings,
   hooks: ReplayItemHooks,
 ): Promise<{ result: PipelineResult; duration: number }> {
-  const inputs = spareInputs.pop() ?? {
-    noisy: new ChannelBuffers(),
-    clean: new ChannelBuffers(),
-    ref: new ChannelBuffers(),
-  };
-  try {
-    return await processWith(item, settings, hooks, inputs);
-  } finally {
-    spareInputs.push(inputs);
-  }
+  return withInputBuffers((inputs) => processWith(item, settings, hooks, inputs));
 }
 
 /** {@link processItem} with the input buffers it reads into. */

@@ -11,6 +11,7 @@
  * @module adamax-stream/node
  */
 export * from '../../pipelines/index.js';
+export { ChannelBuffers } from '../audio/channel-buffers.js';
 export { type AudioFile, assertReadableFile, readAudioFile } from '../audio/read-audio-file.js';
 export { writeAudioFile } from '../audio/write-audio-file.js';
 export { isAbortError } from '../core/abort-error.js';
