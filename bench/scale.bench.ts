@@ -173,7 +173,7 @@ function serveProcess(url: string, prefix: string): { child: ChildProcess; log: 
 const s = await serveStreams({ redis: process.argv[2], prefix: process.argv[3],
   onEvent: (e) => console.log(e.stream + ': ' + e.kind) });
 console.log('serving');`;
-  const entry = join(ROOT, 'pipelines', 'index.ts');
+  const entry = join(ROOT, 'src', 'node', 'index.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, entry, url, prefix], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -411,7 +411,7 @@ function report(
     '',
     'The ×1.8 target is checked on 2 idle cores with the defaults: `node --import tsx bench/scale.bench.ts` (16 files × 60 s, 4 interleaved pairs, compiled JavaScript).',
     '',
-    'Replay: both arms run the same compiled code; `--workers 1` runs the files in the main thread, `--workers 2` on a 2-thread pool. "CPU s/file" is the CPU time of the whole process per file (equal in both arms: the threads add no work); "cores used" is CPU time ÷ wall time, the share of the machine the run got. On a loaded machine the 2-thread arm cannot get 2 cores, so the ratio there measures the load, not the code.',
+    'Replay: both arms run the same compiled code; `--workers 1` runs the files in the main thread, `--workers 2` on a 2-thread pool. "CPU s/file" is the CPU time of the whole process per file (equal in both arms: the threads add no work); "cores used" is CPU time ÷ wall time, the share of the machine the run got. On a loaded machine the 2-thread arm cannot get 2 cores, so the ratio there measures the load, not the code. In the `--workers 1` arm, cores used above 1.00 is the process\'s background threads (V8\'s concurrent marking, sweeping and compilation, the libuv pool): parallelism that arm gets beside its one thread, which the 2-thread arm has to fit on the same 2 cores, so it bounds the ratio.',
     '',
     "Failover is the time from the SIGKILL to the first output of a frame sent after it (only the new owner can write those), for a stream fed in real time; it includes the lease expiry, the scan, loading the checkpoint and replaying the pending frames. Capacity: the server process's CPU time (its read loop, the scripts' round trips, the model steps) per second of audio, over pre-filled streams.",
   ].join('\n');
