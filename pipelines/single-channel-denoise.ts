@@ -20,6 +20,7 @@
  */
 
 import { tap } from 'rxjs';
+import { ChannelBuffers } from '../src/audio/channel-buffers.js';
 import { abortError } from '../src/core/abort-error.js';
 import {
   Adamax,
@@ -79,6 +80,13 @@ function traceStep(trace: TraceRecorder, event: StepEvent): void {
 }
 
 /**
+ * The model-rate output buffers of this thread's online runs, kept from one run to the next (the
+ * output returned is a copy): a replay then allocates it once instead of per file. A run takes a
+ * set and gives it back; runs at the same time in one thread take different sets.
+ */
+const spareWork: ChannelBuffers[] = [];
+
+/**
  * Denoises one recording (at the model rate) with the online Adamax denoiser through the RxJS learner.
  * @returns the output at the model rate, aligned (delay compensated), plus the step trace.
  */
@@ -88,11 +96,12 @@ async function onlineStream(
   fileRate: number,
   den: OnlineDenoiser,
   config: SingleChannelConfig,
+  work: ChannelBuffers,
 ): Promise<{ y: Float32Array; trace: TraceRecorder; resumedFrom: number }> {
   const hop = den.frameSize;
   const latency = den.latency;
   const totalFrames = Math.ceil((x.length + latency) / hop);
-  const y = new Float32Array(totalFrames * hop);
+  const y = work.take(1, totalFrames * hop)[0]!.fill(0);
   const trace = new TraceRecorder(totalFrames);
   const run = { input: x, sampleRate: fileRate, modelRate: den.sampleRate, hop, config: JSON.stringify(config) };
   const checkpoint = options.checkpoint ? DenoiseCheckpoint.open(options.checkpoint, run, y) : null;
@@ -156,11 +165,16 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
     const den = createSingleChannelDenoiser(config);
     const modelRate = den.sampleRate;
     const x = toRate(input, fileRate, modelRate);
-    const r = await onlineStream(x, options, fileRate, den, config);
-    trace = r.trace;
-    output = fitLength(toRate(sanitize(r.y.slice()), modelRate, fileRate), input.length);
+    const work = spareWork.pop() ?? new ChannelBuffers();
+    try {
+      const r = await onlineStream(x, options, fileRate, den, config, work);
+      trace = r.trace;
+      output = fitLength(toRate(sanitize(r.y.slice()), modelRate, fileRate), input.length);
+      if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
+    } finally {
+      spareWork.push(work);
+    }
     settings = { method, ...config, hop: den.frameSize, latency: den.latency };
-    if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
   } else {
     const prior = method === 'prior' ? createPriorDenoiser() : null;
     const den = prior ?? (method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser());
