@@ -173,7 +173,7 @@ function serveProcess(url: string, prefix: string): { child: ChildProcess; log: 
 const s = await serveStreams({ redis: process.argv[2], prefix: process.argv[3],
   onEvent: (e) => console.log(e.stream + ': ' + e.kind) });
 console.log('serving');`;
-  const entry = join(ROOT, 'src', 'node', 'index.ts');
+  const entry = join(ROOT, 'bench', 'lib', 'serve-entry.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, entry, url, prefix], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,8 +13,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIRS = ['src', 'pipelines', 'samples', 'bench', 'scripts'];
 const SKIP = new Set(['node_modules', '.git', '.tmp', 'dist']);
 
+/** Generated, git-ignored output (`npm start` writes its report and WAV there). */
+const GENERATED = join(ROOT, 'samples', 'data', 'out');
+
 function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || dir === GENERATED) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     SKIP.has(e.name) ? [] : e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
   );
