@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AdamaxStreamError } from '../core/errors.js';
 
@@ -45,9 +45,41 @@ function readHolder(lockPath: string): LockHolder | null {
   return null;
 }
 
+/** Creates `lockPath` with `content` with O_EXCL semantics; `false` if it already exists. */
+function createExclusive(lockPath: string, content: string): boolean {
+  // The content goes to a private temporary file first, which is then hard-linked to the lock name
+  // (atomic, fails if the name exists): a process killed at any moment leaves no empty or half-written
+  // lock file. File systems without hard links fall back to `open(O_EXCL)` and a write.
+  const temp = `${lockPath}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, content);
+    linkSync(temp, lockPath);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  let fd = -1;
+  try {
+    fd = openSync(lockPath, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
 /**
- * An exclusive lock on `path`: the file `<path>.lock`, created with `O_EXCL` and holding
- * `{ pid, host, since }`. A lock left by a dead process of this host is stale and taken over; a
+ * An exclusive lock on `path`: the file `<path>.lock`, created atomically (never seen empty) and
+ * holding `{ pid, host, since }`. A lock left by a dead process of this host is stale and taken over; a
  * live holder (or one on another host, which cannot be checked) makes this throw
  * {@link FileLockedError} naming it. `release()` removes the lock file (idempotent).
  */
@@ -55,15 +87,15 @@ export function acquireFileLock(path: string): { readonly lockPath: string; rele
   const lockPath = `${path}.lock`;
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd = -1;
+    let created: boolean;
     try {
-      fd = openSync(lockPath, 'wx');
+      created = createExclusive(lockPath, `${JSON.stringify(me)}\n`);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new AdamaxStreamError('io', `Cannot create the lock file ${lockPath}: ${(e as Error).message}`, {
-          cause: e,
-        });
-      }
+      throw new AdamaxStreamError('io', `Cannot create the lock file ${lockPath}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    if (!created) {
       const holder = readHolder(lockPath);
       const stale = holder !== null && holder.host === me.host && holder.pid !== me.pid && !processAlive(holder.pid);
       if (stale && attempt === 0) {
@@ -71,11 +103,6 @@ export function acquireFileLock(path: string): { readonly lockPath: string; rele
         continue;
       }
       throw new FileLockedError(path, holder);
-    }
-    try {
-      writeSync(fd, `${JSON.stringify(me)}\n`);
-    } finally {
-      closeSync(fd);
     }
     let held = true;
     return {
