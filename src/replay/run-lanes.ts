@@ -18,22 +18,22 @@ export interface LaneOptions {
 }
 
 /**
- * Runs `pending` on `lanes` concurrent lanes, each taking the next file in dataset order when it is
- * free. Resolves true when the signal stopped the run before the end.
+ * Runs `pending` on concurrent lanes, one per runner in `runners` (e.g. this thread's `replayItem`
+ * and the pool threads' `run`), each lane taking the next file in dataset order when it is free.
+ * Resolves true when the signal stopped the run before the end.
  */
 export async function runLanes(
   pending: readonly { item: DatasetItem; index: number }[],
   total: number,
-  lanes: number,
+  runners: readonly ReplayItemRunner[],
   options: LaneOptions,
-  run: ReplayItemRunner,
   on: { done: (item: DatasetItem, r: ReplayFileResult) => void; failed: (item: DatasetItem, f: ReplayFailure) => void },
 ): Promise<boolean> {
   const settings = options.settings;
   const signal = options.signal;
   let next = 0;
   let interrupted = false;
-  const lane = async () => {
+  const lane = async (run: ReplayItemRunner) => {
     while (next < pending.length) {
       if (signal?.aborted || interrupted) {
         interrupted = true;
@@ -57,6 +57,6 @@ export async function runLanes(
       }
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  await Promise.all(runners.map(lane));
   return interrupted || (signal?.aborted === true && next < pending.length);
 }

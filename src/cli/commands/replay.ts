@@ -43,8 +43,8 @@ Options:
       --state <file>        progress state (JSON, written atomically after each file); a re-run with
                             the same state skips finished files. Ctrl-C stops the in-flight files
                             (a started write completes; no partial output), saves the state, exits 130
-      --workers <n>         files processed at once, one worker thread each (default: the number of
-                            cores; 1 = one after the other in the main thread)
+      --workers <n>         files processed at once: the main thread and n − 1 worker threads (default:
+                            the number of cores; 1 = one after the other in the main thread)
       --redis <url>         distribute instead: one job per file on the BullMQ queue at redis://HOST:PORT,
                             run by \`adamax-stream worker\` processes on any machines that see the same
                             paths (shared storage); --out is required. Waits and prints the same
