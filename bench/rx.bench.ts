@@ -9,7 +9,7 @@
  * Synthetic data: reference = seeded white noise; primary = the noise through a fixed random 64-tap FIR path.
  * All variants must end with bit-identical weights (checked).
  *
- * Run:   node --import tsx bench/rx.bench.ts [--quick] [--seconds S] [--reps N] [--write]     (add --expose-gc for exact heap figures)
+ * Run:   node --import tsx bench/rx.bench.ts [--quick] [--seconds S] [--tiny-events N] [--reps N] [--write]     (add --expose-gc for exact heap figures)
  *        `--write` replaces the rx section of BENCHMARKS.md (between `<!-- rx-bench:start/end -->`).
  */
 
@@ -47,6 +47,12 @@ export interface RxBenchOptions {
    * a shared machine than a few long ones.
    */
   readonly seconds?: number;
+  /**
+   * Events (64-sample frames) per run of the tiny-model workload (default 100,000 ≈ 0.1 s per run;
+   * quick 5,000): long enough that a run's CPU time is not dominated by timer granularity, JIT
+   * tier-up and the scheduler's first hops.
+   */
+  readonly tinyEvents?: number;
   readonly reps?: number;
   readonly log?: (line: string) => void;
 }
@@ -325,10 +331,11 @@ export async function runRxBench(opts: RxBenchOptions = {}): Promise<RxBenchRepo
   log(`synthesizing ${seconds} s of 16 kHz audio…`);
   const [primary, reference] = synthesize(seconds * SAMPLE_RATE);
   log('tiny model: FirFilter(1 tap), 64-sample frames');
-  const tinySeconds = Math.max(1, Math.round(seconds / 2));
-  const tinyLen = tinySeconds * SAMPLE_RATE;
+  const tinyLen = (opts.tinyEvents ?? (quick ? 5_000 : 100_000)) * TINY_FRAME;
+  const tinySeconds = tinyLen / SAMPLE_RATE;
+  const [tinyPrimary, tinyReference] = synthesize(tinyLen);
   const tiny = await measure(
-    makeVariants(primary.subarray(0, tinyLen), reference.subarray(0, tinyLen), 1, TINY_FRAME, false),
+    makeVariants(tinyPrimary, tinyReference, 1, TINY_FRAME, false),
     Math.floor(tinyLen / TINY_FRAME),
     reps,
     log,
@@ -424,9 +431,11 @@ async function main(): Promise<void> {
   };
   const seconds = num('--seconds');
   const reps = num('--reps');
+  const tinyEvents = num('--tiny-events');
   const report = await runRxBench({
     quick: argv.includes('--quick'),
     ...(seconds ? { seconds } : {}),
+    ...(tinyEvents ? { tinyEvents } : {}),
     ...(reps ? { reps } : {}),
   });
   console.log(`\n${report.markdown}`);
