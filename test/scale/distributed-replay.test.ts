@@ -154,8 +154,10 @@ describe.skipIf(skipUnavailable('distributed replay on Redis', unavailable))('di
     const log = victim.log() + survivor.log();
     for (const r of serial) expect(log.match(new RegExp(`^${r.name}: done`, 'gm'))?.length, r.name).toBe(1);
     expect(survivor.log()).toMatch(/^clip1: done \(resumed from frame [1-9]\d*\)$/m);
-    // The corrupt file failed once, not retried.
-    expect(log.match(/^zz-broken: failed/gm)?.length).toBe(1);
+    // The corrupt file failed once, not retried (its one failure is in the result above). Its log line
+    // may be missing: the victim can be SIGKILLed after Redis recorded the failure and before the
+    // worker's 'failed' event printed it — so at most one line, and never a retry.
+    expect(log.match(/^zz-broken: failed/gm)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(log).not.toContain('zz-broken: failed (will retry)');
     expect(readdirSync(checkpoints)).toEqual([]);
 
