@@ -152,7 +152,12 @@ describe.skipIf(skipUnavailable('distributed replay on Redis', unavailable))('di
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // Each file done exactly once over both workers; clip1 continued from the victim's checkpoint.
     const log = victim.log() + survivor.log();
-    for (const r of serial) expect(log.match(new RegExp(`^${r.name}: done`, 'gm'))?.length, r.name).toBe(1);
+    // (A file the victim finished just before the kill may lack its line, for the reason given below.)
+    for (const r of serial) {
+      const lines = log.match(new RegExp(`^${r.name}: done`, 'gm'))?.length ?? 0;
+      if (r.name === 'clip1') expect(lines, r.name).toBe(1);
+      else expect(lines, r.name).toBeLessThanOrEqual(1);
+    }
     expect(survivor.log()).toMatch(/^clip1: done \(resumed from frame [1-9]\d*\)$/m);
     // The corrupt file failed once, not retried (its one failure is in the result above). Its log line
     // may be missing: the victim can be SIGKILLed after Redis recorded the failure and before the
