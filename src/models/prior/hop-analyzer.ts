@@ -1,6 +1,8 @@
 import { RealFft } from '../../signal/real-fft.js';
 import { wolaFrame } from '../../signal/wola-frame.js';
 import { wolaWindows } from '../../signal/wola-windows.js';
+import type { ModelState } from '../adaptive-model.js';
+import { priorStateIo } from './prior-state-io.js';
 
 /**
  * One stream's √Hann WOLA STFT at hop H = N/2: {@link analyze} turns the next hop of input into
@@ -45,6 +47,18 @@ export class HopAnalyzer {
     const { re, im, power } = this;
     const s = this.invWindowPower;
     for (let k = 0; k < this.bins; k++) power[k] = (re[k]! * re[k]! + im[k]! * im[k]!) * s;
+  }
+
+  /** Writes the stream state (input history, overlap-add tail) into `state` (copies). */
+  saveState(state: ModelState): void {
+    state['analyzer.history'] = this.history.slice();
+    state['analyzer.overlap'] = this.overlap.slice();
+  }
+
+  /** Restores what {@link saveState} wrote; throws `CheckpointError` for a state of another shape. */
+  loadState(state: ModelState): void {
+    priorStateIo(state, 'analyzer.history', this.history);
+    priorStateIo(state, 'analyzer.overlap', this.overlap);
   }
 
   /** Output hop from (re, im) scaled by per-bin gains. */

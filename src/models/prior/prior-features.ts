@@ -1,7 +1,10 @@
 import { createLayout } from '../../core/param-layout.js';
 import { Adamax } from '../../optim/adamax.js';
 import type { AdamaxCore } from '../../optim/adamax-core.js';
+import type { ModelState } from '../adaptive-model.js';
 import type { PriorBandMap } from './prior-bands.js';
+import { priorStateCount } from './prior-state-count.js';
+import { priorStateIo } from './prior-state-io.js';
 
 /** Configuration of the feature extractor (stored with the weights; training and inference share it). */
 export interface PriorFeatureConfig {
@@ -97,6 +100,37 @@ export class PriorFeatures {
   /** Hops seen so far. */
   get hops(): number {
     return this.frames;
+  }
+
+  /** Writes the stream state (context, averages, tracker and its Adamax moments) into `state` (copies). */
+  saveState(state: ModelState): void {
+    state['features.history'] = this.history.slice();
+    state['features.avg'] = this.avg.slice();
+    state['features.ceil'] = this.ceil.slice();
+    state['features.fast'] = this.fast.slice();
+    state['features.frames'] = this.frames;
+    state['features.riseHops'] = this.riseHops;
+    state['tracker.theta'] = this.core.params.slice();
+    state['tracker.m'] = this.core.m.slice();
+    state['tracker.u'] = this.core.u.slice();
+    state['tracker.rawIterations'] = this.core.rawIterations;
+  }
+
+  /** Restores what {@link saveState} wrote; throws `CheckpointError` for a state of another shape. */
+  loadState(state: ModelState): void {
+    const frames = priorStateCount(state, 'features.frames');
+    const riseHops = priorStateCount(state, 'features.riseHops');
+    const raw = priorStateCount(state, 'tracker.rawIterations');
+    priorStateIo(state, 'features.history', this.history);
+    priorStateIo(state, 'features.avg', this.avg);
+    priorStateIo(state, 'features.ceil', this.ceil);
+    priorStateIo(state, 'features.fast', this.fast);
+    priorStateIo(state, 'tracker.theta', this.core.params);
+    priorStateIo(state, 'tracker.m', this.core.m);
+    priorStateIo(state, 'tracker.u', this.core.u);
+    this.frames = frames;
+    this.riseHops = riseHops;
+    this.core.rawIterations = raw;
   }
 
   /** Updates everything from one power spectrum (length = bins) and writes {@link features}. */

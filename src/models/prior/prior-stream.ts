@@ -1,10 +1,14 @@
+import { CheckpointError } from '../../core/errors.js';
 import { createLayout } from '../../core/param-layout.js';
-import { Adamax } from '../../optim/adamax.js';
+import { Adamax, type AdamaxConfig, adamaxOptionsFromConfig } from '../../optim/adamax.js';
 import type { AdamaxCore } from '../../optim/adamax-core.js';
+import type { ModelState } from '../adaptive-model.js';
 import { GainNetwork } from './gain-network.js';
 import { HopAnalyzer, priorFftSize } from './hop-analyzer.js';
 import { PriorBandMap, priorBandEdges } from './prior-bands.js';
 import { PriorFeatures } from './prior-features.js';
+import { priorStateCount } from './prior-state-count.js';
+import { priorStateIo } from './prior-state-io.js';
 import type { PriorWeights } from './prior-weights-codec.js';
 
 /** Online adaptation of the prior's last layer (see {@link PriorStream}). */
@@ -19,6 +23,27 @@ export interface PriorAdaptationOptions {
   readonly weightDecay: number;
   /** A hop is "noise only" when mean_b ln(E_b / N_b) over the model bands is below this (nats). */
   readonly noiseOnlyThreshold: number;
+  /**
+   * A full Keras Adamax config (from `priorConfig`, the CLI's learner flags). When given, it replaces
+   * `learningRate`, `accumulation`, `emaMomentum` and `weightDecay`; without EMA (`use_ema: false`)
+   * the output uses the raw adapted layer.
+   */
+  readonly optimizer?: AdamaxConfig;
+}
+
+/** Name of the parameter group of the last-layer correction Δ. */
+export const PRIOR_DELTA_GROUP = 'prior/last-layer-delta';
+
+/** The adaptation's Adamax: from the full config when given, else from the four fields. */
+function adaptationOptimizer(a: PriorAdaptationOptions): Adamax {
+  if (a.optimizer) return new Adamax(adamaxOptionsFromConfig({ ...a.optimizer }));
+  return new Adamax({
+    learningRate: a.learningRate,
+    weightDecay: a.weightDecay,
+    gradientAccumulationSteps: a.accumulation,
+    useEma: true,
+    emaMomentum: a.emaMomentum,
+  });
 }
 
 /** Settings of one {@link PriorStream}. */
@@ -61,6 +86,8 @@ export class PriorStream {
   readonly binGain: Float64Array;
   /** Adaptation optimizer (null when off). */
   readonly adaptCore: AdamaxCore | null;
+  /** The Adamax that owns {@link adaptCore} (its state is what a checkpoint saves). */
+  readonly optimizer: Adamax | null;
   private readonly floor: number;
   private readonly threshold: number;
   private readonly outGain: Float32Array;
@@ -88,16 +115,56 @@ export class PriorStream {
     this.dGain = new Float32Array(this.net.outputs);
     const a = options.adaptation;
     this.threshold = a?.noiseOnlyThreshold ?? 0;
+    this.optimizer = a === null ? null : adaptationOptimizer(a);
     this.adaptCore =
-      a === null
-        ? null
-        : new Adamax({
-            learningRate: a.learningRate,
-            weightDecay: a.weightDecay,
-            gradientAccumulationSteps: a.accumulation,
-            useEma: true,
-            emaMomentum: a.emaMomentum,
-          }).buildFlat(createLayout([{ name: 'prior/last-layer-delta', length: this.net.deltaSize }]));
+      this.optimizer?.buildFlat(createLayout([{ name: PRIOR_DELTA_GROUP, length: this.net.deltaSize }])) ?? null;
+  }
+
+  /**
+   * Everything that changes while streaming, as plain typed arrays and numbers (copies): the STFT
+   * buffers, the features' context, running averages and noise tracker (with its Adamax moments),
+   * and — when adapting — the last-layer correction Δ with its Adamax state (m, u, EMA average,
+   * accumulator, raw iterations). {@link loadState} on a fresh stream of the same settings continues
+   * bit-identically.
+   */
+  saveState(): ModelState {
+    const state: ModelState = { noiseOnlyHops: this.noiseOnlyHops };
+    this.analyzer.saveState(state);
+    this.features.saveState(state);
+    const core = this.adaptCore;
+    if (core !== null) {
+      state['delta.params'] = core.params.slice();
+      state['delta.m'] = core.m.slice();
+      state['delta.u'] = core.u.slice();
+      if (core.average) state['delta.average'] = core.average.slice();
+      if (core.acc) state['delta.acc'] = core.acc.slice();
+      state['delta.rawIterations'] = core.rawIterations;
+    }
+    return state;
+  }
+
+  /** Restores a {@link saveState} of a stream with the same settings; throws `CheckpointError` otherwise. */
+  loadState(state: ModelState): void {
+    const core = this.adaptCore;
+    const adapted = state['delta.params'] !== undefined;
+    if (adapted !== (core !== null)) {
+      throw new CheckpointError(
+        `The prior's saved state was written ${adapted ? 'with' : 'without'} online adaptation; this stream runs ${core ? 'with' : 'without'} it.`,
+      );
+    }
+    const noiseOnly = priorStateCount(state, 'noiseOnlyHops');
+    this.analyzer.loadState(state);
+    this.features.loadState(state);
+    if (core !== null) {
+      const raw = priorStateCount(state, 'delta.rawIterations');
+      priorStateIo(state, 'delta.params', core.params);
+      priorStateIo(state, 'delta.m', core.m);
+      priorStateIo(state, 'delta.u', core.u);
+      if (core.average) priorStateIo(state, 'delta.average', core.average);
+      if (core.acc) priorStateIo(state, 'delta.acc', core.acc);
+      core.rawIterations = raw;
+    }
+    this.noiseOnlyHops = noiseOnly;
   }
 
   /** Denoises one hop (`input` and `output`: `hop` samples each; output delayed by `latency`). */
@@ -106,7 +173,7 @@ export class PriorStream {
     analyzer.analyze(input);
     features.update(analyzer.power);
     const core = this.adaptCore;
-    const g = net.forward(features.features, core === null ? null : core.average);
+    const g = net.forward(features.features, core === null ? null : (core.average ?? core.params));
     const m = map.modelBands;
     for (let b = 0; b < m; b++) bandGain[b] = g[b]!;
     const top = g[m - 1]!;
