@@ -1,22 +1,27 @@
 /**
  * Pipeline: single-channel denoising (one microphone, no reference). The default method is the
- * online Adamax denoiser with `SINGLE_CHANNEL_DEFAULTS` (a noise model learned prequentially from
- * the noisy stream alone, Wiener gain); `'wiener'` and `'rnnoise'` are baselines.
+ * learned speech prior with online adaptation (`'prior'`, `SINGLE_CHANNEL_DEFAULTS.prior`, at the
+ * file's own rate; `priorRun`), the best method measured on the single-channel v2 benchmark.
+ * `'online'` is the prior-free online Adamax denoiser (`SINGLE_CHANNEL_DEFAULTS.online`: a noise
+ * model learned prequentially from the noisy stream alone); `'wiener'` and `'rnnoise'` are baselines.
  *
  * The online method runs through the product's stream path:
  * `replayFrames(hops)` → `learn(denoiser, Adamax, { emitOutput: true })` → [`saveCheckpoints`] → collect,
  * and gives bit-identical output to `OnlineDenoiser.process` (test/cli/pipelines.test.ts). The
- * first frame warm-starts the noise model as `process` does (`warmStartedModel`).
+ * first frame warm-starts the noise model as `process` does (`warmStartedModel`). The prior runs
+ * hop by hop (`priorRun`), bit-identical to `PriorDenoiser.process`.
  *
- * Checkpoints (`checkpoint: { path }`, online method only; `DenoiseCheckpoint` keeps the files): the
- * learner state and the output so far are saved every `every` frames, so that a later run with the
- * same path resumes from the checkpoint (the learner continues bit-identically; frames already done
- * are not redone). The files are removed when the run completes, or — with `removeWhenDone: false` —
- * by the caller (`removeCheckpointFiles`) once its output is durable.
+ * Checkpoints (`checkpoint: { path }`, online and prior methods; `DenoiseCheckpoint` keeps the
+ * files, tagged with the model kind and version): the learner state and the output so far are
+ * saved every `every` frames, so that a later run with the same path resumes from the checkpoint
+ * (the learner continues bit-identically; frames already done are not redone). The files are
+ * removed when the run completes, or — with `removeWhenDone: false` — by the caller
+ * (`removeCheckpointFiles`) once its output is durable.
  *
- * Rates and channels: the model runs at its configured rate (`SINGLE_CHANNEL_DEFAULTS.online.sampleRate`); other rates
- * are resampled in and the output back. Multichannel input is downmixed (mean of the channels). The
- * output is mono with exactly the input's length and rate.
+ * Rates and channels: the online model runs at its configured rate
+ * (`SINGLE_CHANNEL_DEFAULTS.online.sampleRate`; other rates are resampled in and the output back),
+ * the prior at the file's rate. Multichannel input is downmixed (mean of the channels). The output
+ * is mono with exactly the input's length and rate.
  */
 
 import { tap } from 'rxjs';
@@ -26,7 +31,6 @@ import {
   Adamax,
   AdamaxStreamError,
   type Checkpoint,
-  createPriorDenoiser,
   createSingleChannelDenoiser,
   learn,
   type OnlineDenoiser,
@@ -41,7 +45,8 @@ import {
   WienerDenoiser,
 } from '../src/index.js';
 import { type CheckpointOptions, DenoiseCheckpoint } from '../src/io/denoise-checkpoint.js';
-import type { SingleChannelMethod } from '../src/models/single-channel-method.js';
+import { type PriorOverrides, priorConfig } from '../src/models/prior-config.js';
+import { DEFAULT_SINGLE_CHANNEL_METHOD, type SingleChannelMethod } from '../src/models/single-channel-method.js';
 import { warmStartedModel } from '../src/models/warm-started-model.js';
 import { TraceRecorder } from '../src/node/io.js';
 import { finishReport } from '../src/report/finish-report.js';
@@ -49,18 +54,21 @@ import type { PipelineCommonOptions, PipelineResult } from '../src/report/pipeli
 import { drain } from '../src/rx/drain.js';
 import { fitLength } from '../src/signal/fit-length.js';
 import { asMono, norm, sanitize, toRate } from './common.js';
+import { priorRun } from './prior-run.js';
 
 export interface SingleChannelDenoiseOptions extends PipelineCommonOptions {
   /** Noisy input: mono samples or planar channels (downmixed). */
   readonly input: Float32Array | readonly Float32Array[];
   /** Rate of the input (and of the clean track) in Hz. */
   readonly sampleRate: number;
-  /** Default `'online'`. */
+  /** Default `'prior'` (`DEFAULT_SINGLE_CHANNEL_METHOD`). */
   readonly method?: SingleChannelMethod;
-  /** Save / resume the learner (online method only). */
+  /** Save / resume the learner (online and prior methods). */
   readonly checkpoint?: CheckpointOptions;
-  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS` (online method only). */
+  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS.online` (online method only). */
   readonly config?: SingleChannelOverrides;
+  /** Speech-prior configuration on top of `SINGLE_CHANNEL_DEFAULTS.prior` (prior method only; resolved at the file's rate). */
+  readonly prior?: PriorOverrides;
 }
 
 /**
@@ -143,14 +151,17 @@ async function onlineStream(
  * @returns the output (input's length and rate) and every report field.
  */
 export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions): Promise<PipelineResult> {
-  const method = options.method ?? 'online';
+  const method = options.method ?? DEFAULT_SINGLE_CHANNEL_METHOD;
   const fileRate = options.sampleRate;
   const input = asMono(options.input);
-  if (options.checkpoint && method !== 'online') {
-    throw new AdamaxStreamError('usage', `Checkpoints need the online method (got '${method}').`);
+  if (options.checkpoint && method !== 'online' && method !== 'prior') {
+    throw new AdamaxStreamError('usage', `Checkpoints need the online or the prior method (got '${method}').`);
   }
   if (options.config && method !== 'online') {
-    throw new AdamaxStreamError('usage', `A learner configuration needs the online method (got '${method}').`);
+    throw new AdamaxStreamError('usage', `A learner configuration (config) needs the online method (got '${method}').`);
+  }
+  if (options.prior && method !== 'prior') {
+    throw new AdamaxStreamError('usage', `A prior configuration (prior) needs the prior method (got '${method}').`);
   }
   const started = performance.now();
   let output: Float32Array;
@@ -175,15 +186,18 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
       spareWork.push(work);
     }
     settings = { method, ...config, hop: den.frameSize, latency: den.latency };
+  } else if (method === 'prior') {
+    const config = priorConfig(fileRate, options.prior);
+    const r = await priorRun(input, fileRate, config, options);
+    output = fitLength(sanitize(r.y.slice()), input.length);
+    if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
+    settings = { method, kind: 'prior', ...config, hop: r.hop, latency: r.latency, modelRate: fileRate };
   } else {
-    const prior = method === 'prior' ? createPriorDenoiser() : null;
-    const den = prior ?? (method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser());
+    const den = method === 'wiener' ? new WienerDenoiser() : new RnnoiseDenoiser();
     if (options.signal?.aborted) throw abortError(options.signal);
     output = fitLength(sanitize(Float32Array.from(await den.process(input, fileRate))), input.length);
     options.onProgress?.(1);
-    settings = prior
-      ? { method, kind: den.kind, gainFloorDb: prior.gainFloorDb, adaptation: prior.adaptation }
-      : { method, kind: den.kind };
+    settings = { method, kind: den.kind };
   }
   options.onProgress?.(1);
   const elapsedSec = (performance.now() - started) / 1000;

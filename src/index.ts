@@ -43,6 +43,7 @@ export { Rls, type RlsOptions } from './models/baselines/rls.js';
 export { RnnoiseDenoiser, type RnnoiseDenoiserOptions } from './models/baselines/rnnoise-denoiser.js';
 export { WienerDenoiser, type WienerDenoiserOptions } from './models/baselines/wiener-denoiser.js';
 export { createPriorDenoiser } from './models/create-prior-denoiser.js';
+export { createPriorDenoiserFromConfig } from './models/create-prior-denoiser-from-config.js';
 export { createReferenceCanceller, type ReferenceCancellerFilter } from './models/create-reference-canceller.js';
 export { createSingleChannelDenoiser } from './models/create-single-channel-denoiser.js';
 export { REFERENCE_DEFAULTS } from './models/defaults/reference-defaults.js';
@@ -78,6 +79,13 @@ export {
   PriorDenoiser,
   type PriorDenoiserOptions,
 } from './models/prior-denoiser.js';
+export {
+  defaultPriorOptimizer,
+  type PriorConfig,
+  type PriorModelConfig,
+  type PriorOverrides,
+  priorConfig,
+} from './models/prior-config.js';
 export {
   type LevelNormalization,
   ReferenceCanceller,

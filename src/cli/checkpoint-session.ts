@@ -33,7 +33,8 @@ export function openCheckpointSession(path: string, output: string, ctx: Command
   return {
     resumed(frame, result) {
       const hop = Number(result.settings.hop);
-      const rate = SINGLE_CHANNEL_DEFAULTS.online.sampleRate;
+      // the prior runs at the file's rate (settings.modelRate); the online model at its own
+      const rate = Number(result.settings.modelRate ?? SINGLE_CHANNEL_DEFAULTS.online.sampleRate);
       const at = Number.isFinite(hop) ? ` (${((frame * hop) / rate).toFixed(2)} s of audio)` : '';
       ctx.err(`denoise: resumed from checkpoint ${path} at frame ${frame}${at}; the frames before it were not redone.`);
     },

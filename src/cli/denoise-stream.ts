@@ -1,5 +1,6 @@
 import { canStreamDenoise, streamDenoiseFile } from '../../pipelines/stream-denoise-file.js';
 import { AdamaxStreamError } from '../core/errors.js';
+import type { PriorOverrides } from '../models/prior-config.js';
 import type { SingleChannelConfig } from '../models/single-channel-config.js';
 import { isAbortError } from '../node/index.js';
 import { CliInterrupted, type CommandContext, withInterrupt } from './io.js';
@@ -10,8 +11,10 @@ export interface StreamChoice {
   readonly input: string;
   readonly output: string;
   readonly method: string;
-  /** The online learner's configuration (defaults plus the learner flags). */
-  readonly config: SingleChannelConfig;
+  /** The online learner's configuration (defaults plus the learner flags; method online). */
+  readonly config: SingleChannelConfig | undefined;
+  /** The prior's overrides (the learner flags; resolved at the file's rate). */
+  readonly prior: PriorOverrides;
   readonly format: 'pcm16' | 'float32' | undefined;
   /** Any of --clean, --reference, --report, --checkpoint (they need the whole file). */
   readonly needsWholeFile: boolean;
@@ -19,11 +22,13 @@ export interface StreamChoice {
 }
 
 /**
- * `denoise` in constant memory: the online model on a WAV it can stream, when no flag needs the
- * whole file. Returns the exit code, or `null` when the run must take the whole-file path.
+ * `denoise` in constant memory: the prior or the online model on a WAV it can stream, when no flag
+ * needs the whole file. Returns the exit code, or `null` when the run must take the whole-file path.
  */
 export async function denoiseStreaming(c: StreamChoice, ctx: CommandContext): Promise<number | null> {
-  if (c.needsWholeFile || c.method !== 'online' || !canStreamDenoise(c.input, c.config)) return null;
+  const method = c.method;
+  if (c.needsWholeFile || (method !== 'online' && method !== 'prior')) return null;
+  if (!canStreamDenoise(c.input, c.config, method)) return null;
   const bar = new ProgressBar('denoise', 1000, ctx.io.stderr);
   let r: Awaited<ReturnType<typeof streamDenoiseFile>>;
   try {
@@ -31,7 +36,9 @@ export async function denoiseStreaming(c: StreamChoice, ctx: CommandContext): Pr
       streamDenoiseFile({
         input: c.input,
         output: c.output,
-        config: c.config,
+        method,
+        ...(c.config ? { config: c.config } : {}),
+        prior: c.prior,
         signal,
         ...(c.format ? { format: c.format } : {}),
         onProgress: (f) => bar.update(f * 1000),
@@ -60,7 +67,7 @@ export async function denoiseStreaming(c: StreamChoice, ctx: CommandContext): Pr
         clean: null,
         report: [],
         mode: 'single-channel',
-        model: 'online',
+        model: method,
         streamed: true,
         sampleRate: r.sampleRate,
         channels: r.channels,
@@ -68,7 +75,7 @@ export async function denoiseStreaming(c: StreamChoice, ctx: CommandContext): Pr
         format: r.format,
         nonFiniteSamples: { input: r.nonFiniteSamples, clean: 0, reference: 0 },
         summary: {
-          model: 'online',
+          model: method,
           durationSec: seconds,
           processingSec: r.elapsedSec,
           realTimeFactor: r.realTimeFactor,
@@ -78,7 +85,7 @@ export async function denoiseStreaming(c: StreamChoice, ctx: CommandContext): Pr
     return 0;
   }
   ctx.out(
-    `denoised ${c.input} → ${c.output} (single-channel, online; ${seconds.toFixed(2)} s at ${r.sampleRate} Hz` +
+    `denoised ${c.input} → ${c.output} (single-channel, ${method}; ${seconds.toFixed(2)} s at ${r.sampleRate} Hz` +
       `${r.channels > 1 ? `, ${r.channels} channels downmixed` : ''}; streamed; ` +
       `${r.elapsedSec.toFixed(2)} s, real-time factor ${r.realTimeFactor.toFixed(3)})`,
   );

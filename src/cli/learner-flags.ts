@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidOptionError } from '../core/errors.js';
+import { type PriorOverrides, priorConfig } from '../models/prior-config.js';
 import { type ReferenceCancellerOverrides, referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import { type SingleChannelOverrides, singleChannelConfig } from '../models/single-channel-config.js';
 import type { AdamaxConfig } from '../optim/adamax.js';
@@ -28,12 +29,15 @@ export const LEARNER_HELP = `Learner (Adamax arguments as in the API; defaults =
       --beta1 <x>           first-moment decay (per step)
       --beta2 <x> | --beta2-seconds <s>   infinity-norm decay, per step or as a time constant
       --epsilon <x>         added to the infinity norm
-      --ema-momentum <x> | --ema-seconds <s>   EMA of the weights for the output (canceller; 0 s = off)
+      --ema-momentum <x> | --ema-seconds <s>   EMA of the weights for the output (canceller, and the
+                            prior's adapted layer; 0 s = off)
       --gradient-accumulation-steps <n>   accumulate n steps (>= 2) into one update
       --clipnorm <x>        per-variable gradient norm clip
       --weight-decay <x>    decoupled weight decay
       --filter-ms <ms>      canceller filter length in ms (default 64)
       --config <file.json>  { "optimizer": <Adamax getConfig()>, "model": {...} }; flags win over it
+                            (--model prior: the optimizer of its online adaptation; model: gainFloorDb,
+                            adapt, noiseOnlyThreshold)
       --print-config        print the exact configuration of the run (JSON) and exit; --config reproduces it`;
 
 /** What the learner flags say, before it is resolved against a model's defaults. */
@@ -165,11 +169,26 @@ export function singleOverrides(command: string, l: LearnerFlags): SingleChannel
   };
 }
 
+/** The speech prior's overrides of the flags (`--filter-ms` belongs to the canceller). */
+export function priorOverrides(command: string, l: LearnerFlags): PriorOverrides {
+  if (l.model.filterMs !== undefined) {
+    throw new CliUsageError(
+      `${command}: --filter-ms (model.filterMs) applies to the reference canceller (--reference).`,
+    );
+  }
+  return {
+    optimizer: l.optimizer,
+    model: l.model,
+    ...(l.beta2Seconds !== undefined ? { beta2Seconds: l.beta2Seconds } : {}),
+    ...(l.emaSeconds !== undefined ? { emaSeconds: l.emaSeconds } : {}),
+  };
+}
+
 /** Validates the flags against a model's defaults now (before any file is read), so mistakes exit 2 at once. */
-export function checkLearnerFlags(command: string, l: LearnerFlags, kind: 'reference' | 'single'): void {
-  usageOnInvalid(command, () =>
-    kind === 'reference'
-      ? referenceCancellerConfig(16000, referenceOverrides(l))
-      : singleChannelConfig(singleOverrides(command, l)),
-  );
+export function checkLearnerFlags(command: string, l: LearnerFlags, kind: 'reference' | 'single' | 'prior'): void {
+  usageOnInvalid(command, () => {
+    if (kind === 'reference') return referenceCancellerConfig(16000, referenceOverrides(l));
+    if (kind === 'prior') return priorConfig(16000, priorOverrides(command, l));
+    return singleChannelConfig(singleOverrides(command, l));
+  });
 }

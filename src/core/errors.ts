@@ -72,6 +72,20 @@ export class CheckpointError extends AdamaxStreamError {
   }
 }
 
+/**
+ * A denoise checkpoint written by another model (kind or version) than the one of this run: its
+ * state cannot be loaded into this model. `found` and `expected` are `<kind>/<version>`.
+ */
+export class CheckpointModelMismatchError extends CheckpointError {
+  readonly found: string;
+  readonly expected: string;
+  constructor(found: string, expected: string, message: string) {
+    super(message);
+    this.found = found;
+    this.expected = expected;
+  }
+}
+
 /** The native Web Audio module could not be loaded (or no device is available). */
 export class AudioUnavailableError extends AdamaxStreamError {
   constructor(message: string, options?: { cause?: unknown }) {

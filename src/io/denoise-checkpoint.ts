@@ -10,7 +10,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { AdamaxStreamError, CheckpointError } from '../core/errors.js';
+import { AdamaxStreamError, CheckpointError, CheckpointModelMismatchError } from '../core/errors.js';
 import type { Checkpoint } from '../rx/events.js';
 import { readCheckpoint } from '../rx/read-checkpoint.js';
 import { writeCheckpoint } from '../rx/write-checkpoint.js';
@@ -44,6 +44,10 @@ export interface DenoiseRun {
   readonly hop: number;
   /** The learner's exact configuration (JSON): a checkpoint does not resume under another one. */
   readonly config: string;
+  /** The model kind, e.g. `'online'` or `'prior'` (default `'online'`). */
+  readonly model?: string;
+  /** The model's version (the prior's: its format and weights' digest). Default `'1'`. */
+  readonly modelVersion?: string;
 }
 
 /** What a denoise checkpoint's `annotations` tie it to. */
@@ -56,6 +60,8 @@ interface CheckpointFacts {
   readonly config: string;
   /** SHA-256 of the input samples at the model rate. */
   readonly inputSha256: string;
+  readonly model: string;
+  readonly modelVersion: string;
 }
 
 const FACT_KEYS = ['format', 'inputLength', 'sampleRate', 'modelRate', 'hop', 'config', 'inputSha256'] as const;
@@ -98,6 +104,16 @@ function loadResume(path: string, facts: CheckpointFacts, y: Float32Array): Resu
   const checkpoint = readCheckpoint(path);
   const notes = checkpoint.annotations ?? {};
   const startOver = 'delete it (or pass another --checkpoint) to start over';
+  // checkpoints written before the model was recorded are the online model's
+  const found = `${notes.model ?? 'online'}/${notes.modelVersion ?? '1'}`;
+  const expected = `${facts.model}/${facts.modelVersion}`;
+  if (found !== expected) {
+    throw new CheckpointModelMismatchError(
+      found,
+      expected,
+      `Checkpoint ${path} was written by the model ${found}; this run uses ${expected}, which cannot load its state; ${startOver}.`,
+    );
+  }
   if (FACT_KEYS.some((k) => notes[k] !== facts[k])) {
     throw new CheckpointError(`Checkpoint ${path} belongs to another input or model; ${startOver}.`);
   }
@@ -159,6 +175,8 @@ export class DenoiseCheckpoint {
       hop: run.hop,
       config: run.config,
       inputSha256: sha256(run.input),
+      model: run.model ?? 'online',
+      modelVersion: run.modelVersion ?? '1',
     };
     const path = options.path;
     const lock = options.lock !== false ? acquireFileLock(path) : null;

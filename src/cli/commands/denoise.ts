@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { type PriorConfig, priorConfig } from '../../models/prior-config.js';
 import { type ReferenceCancellerConfig, referenceCancellerConfig } from '../../models/reference-canceller-config.js';
 import { type SingleChannelConfig, singleChannelConfig } from '../../models/single-channel-config.js';
+import { DEFAULT_SINGLE_CHANNEL_METHOD } from '../../models/single-channel-method.js';
 import {
   cancelWithReference,
   denoiseSingleChannel,
@@ -37,6 +39,7 @@ import {
   LEARNER_HELP,
   type LearnerFlags,
   parseLearnerFlags,
+  priorOverrides,
   referenceOverrides,
   singleOverrides,
   usageOnInvalid,
@@ -49,7 +52,9 @@ const MODELS = [...SINGLE_CHANNEL_METHODS, ...REFERENCE_METHODS] as const;
 const HELP = `Usage: adamax-stream denoise <input> --output <file.wav> [options]
 
 Denoises a recording. With --reference, reference-based noise cancellation (a second microphone
-that hears the noise); without, the single-channel online denoiser. The defaults need no tuning.
+that hears the noise); without, the single-channel denoiser: by default the learned speech prior
+that adapts online (--model prior; --model online is the prior-free fallback). The defaults need
+no tuning.
 The output WAV has the input's sample rate and length (mono: a multichannel input is downmixed).
 
 Options:
@@ -58,14 +63,14 @@ Options:
   -c, --clean <file>        clean track: prints SI-SDR / SNR / STOI before and after
       --report <file>       .html: self-contained HTML report (+ the same numbers as .json next to it);
                             .json: the JSON only
-      --model <name>        online | prior | wiener | rnnoise (single-channel; default online; rnnoise
+      --model <name>        prior | online | wiener | rnnoise (single-channel; default prior; rnnoise
                             needs the optional package @jitsi/rnnoise-wasm),
                             fd-adamax | nlms (with --reference; default fd-adamax)
       --format <f>          pcm16 | float32 (default: the input's if it is a 16-bit or float WAV, else pcm16)
       --change-time <s>     known time of a noise change in seconds (report marks, T10). Default: from a
                             scenario.json next to the input whose "noisy" names the input, if any
       --checkpoint <file>   save the learner state every few seconds of audio and resume from it after a
-                            crash or Ctrl-C (online model only; removed when the run completes)
+                            crash or Ctrl-C (prior and online models; removed when the run completes)
       --checkpoint-every <n> frames between checkpoints (default ≈ 5 s of audio)
       --json                print a JSON summary on stdout (with the exact learner configuration)
   -h, --help                show this help
@@ -116,7 +121,7 @@ interface DenoisePlan {
   readonly input: string;
   readonly learner: LearnerFlags;
   readonly method: SingleChannelMethod | ReferenceMethod;
-  /** Whether the method learns with Adamax (the learner flags apply). */
+  /** Whether the method learns with Adamax (the learner flags apply; for the prior: its online adaptation). */
   readonly learns: boolean;
   readonly withReference: boolean;
   readonly format: 'pcm16' | 'float32' | undefined;
@@ -127,7 +132,7 @@ interface DenoisePlan {
 /** A plan with its inputs read and its learner configuration resolved. */
 interface DenoiseRun extends DenoisePlan {
   readonly inputs: DenoiseInputs;
-  readonly config: SingleChannelConfig | ReferenceCancellerConfig | null;
+  readonly config: SingleChannelConfig | PriorConfig | ReferenceCancellerConfig | null;
   readonly output: string;
   readonly changeTime: number | undefined;
 }
@@ -147,13 +152,17 @@ export const denoiseCommand: Command = {
       return 0;
     }
     const plan = await planDenoise(args, values, positionals[0]!);
-    if (values.output !== undefined && !plan.learner.printConfig && plan.method === 'online') {
+    if (values.output !== undefined && !plan.learner.printConfig && !plan.withReference) {
       const streamed = await denoiseStreaming(
         {
           input: plan.input,
           output: values.output,
           method: plan.method,
-          config: usageOnInvalid('denoise', () => singleChannelConfig(singleOverrides('denoise', plan.learner))),
+          config:
+            plan.method === 'online'
+              ? usageOnInvalid('denoise', () => singleChannelConfig(singleOverrides('denoise', plan.learner)))
+              : undefined,
+          prior: priorOverrides('denoise', plan.learner),
           format: plan.format,
           needsWholeFile: [values.clean, values.reference, values.report, values.checkpoint].some(
             (v) => v !== undefined,
@@ -202,9 +211,9 @@ async function planDenoise(args: string[], values: DenoiseValues, input: string)
   if (model && !withReference && (REFERENCE_METHODS as readonly string[]).includes(model)) {
     throw new CliUsageError(`denoise: --model ${model} needs --reference <file>.`);
   }
-  const method = model ?? (withReference ? 'fd-adamax' : 'online');
-  if (values.checkpoint !== undefined && method !== 'online') {
-    throw new CliUsageError(`denoise: --checkpoint works with the online model only (got ${method}).`);
+  const method = model ?? (withReference ? 'fd-adamax' : DEFAULT_SINGLE_CHANNEL_METHOD);
+  if (values.checkpoint !== undefined && method !== 'online' && method !== 'prior') {
+    throw new CliUsageError(`denoise: --checkpoint works with the prior and online models only (got ${method}).`);
   }
   if (every !== undefined && values.checkpoint === undefined) {
     throw new CliUsageError('denoise: --checkpoint-every needs --checkpoint <file>.');
@@ -212,23 +221,29 @@ async function planDenoise(args: string[], values: DenoiseValues, input: string)
   if (values.output !== undefined && resolve(values.output) === resolve(input)) {
     throw new CliUsageError('denoise: --output must not be the input file.');
   }
-  const learns = method === 'fd-adamax' || method === 'online';
+  const learns = method === 'fd-adamax' || method === 'online' || method === 'prior';
   if ((learner.any || learner.printConfig) && !learns) {
-    throw new CliUsageError(`denoise: the learner options need an Adamax model (fd-adamax or online; got ${method}).`);
+    throw new CliUsageError(
+      `denoise: the learner options need an Adamax model (prior, online or fd-adamax; got ${method}).`,
+    );
   }
-  if (learns) checkLearnerFlags('denoise', learner, withReference ? 'reference' : 'single');
+  if (learns)
+    checkLearnerFlags('denoise', learner, withReference ? 'reference' : method === 'prior' ? 'prior' : 'single');
   if (values.output !== undefined) checkOutputExtension(values.output);
   return { args, values, input, learner, method, learns, withReference, format, changeFlag, every };
 }
 
 /** The learner configuration of an Adamax method at the input's rate (null for the others). */
-function learnerConfig(plan: DenoisePlan, rate: number): SingleChannelConfig | ReferenceCancellerConfig | null {
+function learnerConfig(
+  plan: DenoisePlan,
+  rate: number,
+): SingleChannelConfig | PriorConfig | ReferenceCancellerConfig | null {
   if (!plan.learns) return null;
-  return usageOnInvalid('denoise', () =>
-    plan.withReference
-      ? referenceCancellerConfig(rate, referenceOverrides(plan.learner))
-      : singleChannelConfig(singleOverrides('denoise', plan.learner)),
-  );
+  return usageOnInvalid('denoise', () => {
+    if (plan.withReference) return referenceCancellerConfig(rate, referenceOverrides(plan.learner));
+    if (plan.method === 'prior') return priorConfig(rate, priorOverrides('denoise', plan.learner));
+    return singleChannelConfig(singleOverrides('denoise', plan.learner));
+  });
 }
 
 /** Runs the pipeline (reference cancellation or single-channel) with a progress bar; Ctrl-C → CliInterrupted. */
@@ -260,7 +275,8 @@ async function runPipeline(run: DenoiseRun, ctx: CommandContext): Promise<Pipeli
             signal,
             input: noisy.channels,
             method: method as SingleChannelMethod,
-            ...(config ? { config: config as SingleChannelConfig } : {}),
+            ...(config && method === 'online' ? { config: config as SingleChannelConfig } : {}),
+            ...(config && method === 'prior' ? { prior: config as PriorConfig } : {}),
             ...(values.checkpoint !== undefined
               ? {
                   checkpoint: {
