@@ -42,7 +42,8 @@ export interface Score {
 
 const RATES = [16000, 48000] as const;
 
-function grids(rnnoise: boolean): [Method, Candidate[]][] {
+/** The tuning grid of every method (the candidates the benchmark scores on validation). */
+export function grids(rnnoise: boolean): [Method, Candidate[]][] {
   const prior = (floor: number, adapt: boolean, lr = 0.002): Candidate => {
     const den = new PriorDenoiser({ gainFloorDb: floor, adaptation: adapt ? { learningRate: lr } : null });
     return {

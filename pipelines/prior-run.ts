@@ -17,7 +17,9 @@ import { PRIOR_DELTA_GROUP, type PriorStream } from '../src/models/prior/prior-s
 import { PRIOR_WEIGHTS_BASE64 } from '../src/models/prior/prior-weights.generated.js';
 import type { PriorConfig } from '../src/models/prior-config.js';
 import type { AdamaxState } from '../src/optim/adamax.js';
+import { TraceRecorder } from '../src/report/trace-recorder.js';
 import type { Checkpoint } from '../src/rx/events.js';
+import { norm } from './common.js';
 
 /**
  * Version of the prior's checkpointed state: the state layout's version and a digest of the shipped
@@ -40,6 +42,8 @@ export interface PriorRunResult {
   readonly resumedFrom: number;
   readonly hop: number;
   readonly latency: number;
+  /** Per-hop trace (decimated): the adaptation's loss, learning rate and ‖Δ‖ (raw) / ‖EMA Δ‖. */
+  readonly trace: TraceRecorder;
 }
 
 const NO_OPTIMIZER: AdamaxState = {
@@ -69,6 +73,18 @@ export function priorCheckpoint(stream: PriorStream, step: number): Checkpoint {
   };
 }
 
+/** Records the adaptation's loss, learning rate and the norms of Δ (raw and EMA) at `step`. */
+function traceHop(trace: TraceRecorder, stream: PriorStream, step: number): void {
+  const core = stream.adaptCore;
+  if (core === null) return;
+  trace.record(step, {
+    loss: stream.loss,
+    lr: core.currentLearningRate(),
+    raw: norm(core.params),
+    ...(core.average ? { ema: norm(core.average) } : {}),
+  });
+}
+
 /** Denoises `x` (mono, at `sampleRate`) with the prior of `config` (see the module doc). */
 export async function priorRun(
   x: Float32Array,
@@ -80,6 +96,7 @@ export async function priorRun(
   const { hop, latency } = stream;
   const total = Math.ceil((x.length + latency) / hop);
   const y = new Float32Array(total * hop);
+  const trace = new TraceRecorder(total);
   const run = {
     input: x,
     sampleRate,
@@ -114,6 +131,7 @@ export async function priorRun(
       stream.process(frame, out);
       y.set(out, start);
       const step = f + 1;
+      if (trace.wants(step)) traceHop(trace, stream, step);
       if (checkpoint && step % checkpoint.every === 0 && step < total)
         checkpoint.save(priorCheckpoint(stream, step), step);
       if (step % batch === 0) {
@@ -123,7 +141,7 @@ export async function priorRun(
       }
     }
     checkpoint?.complete();
-    return { y: y.subarray(latency, latency + x.length), resumedFrom: from, hop, latency };
+    return { y: y.subarray(latency, latency + x.length), resumedFrom: from, hop, latency, trace };
   } finally {
     checkpoint?.release();
   }

@@ -189,6 +189,7 @@ export async function denoiseSingleChannel(options: SingleChannelDenoiseOptions)
   } else if (method === 'prior') {
     const config = priorConfig(fileRate, options.prior);
     const r = await priorRun(input, fileRate, config, options);
+    trace = config.model.adapt ? r.trace : null;
     output = fitLength(sanitize(r.y.slice()), input.length);
     if (r.resumedFrom > 0) extra.resumedFromFrame = r.resumedFrom;
     settings = { method, kind: 'prior', ...config, hop: r.hop, latency: r.latency, modelRate: fileRate };

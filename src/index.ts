@@ -73,19 +73,19 @@ export {
   type PriorWeights,
 } from './models/prior/prior-weights-codec.js';
 export {
-  bundledPriorWeights,
-  DEFAULT_PRIOR_ADAPTATION,
-  type PriorAdaptationOptions,
-  PriorDenoiser,
-  type PriorDenoiserOptions,
-} from './models/prior-denoiser.js';
-export {
   defaultPriorOptimizer,
   type PriorConfig,
   type PriorModelConfig,
   type PriorOverrides,
   priorConfig,
 } from './models/prior-config.js';
+export {
+  bundledPriorWeights,
+  DEFAULT_PRIOR_ADAPTATION,
+  type PriorAdaptationOptions,
+  PriorDenoiser,
+  type PriorDenoiserOptions,
+} from './models/prior-denoiser.js';
 export {
   type LevelNormalization,
   ReferenceCanceller,

@@ -19,7 +19,11 @@ export type { CheckpointOptions } from '../io/denoise-checkpoint.js';
 export type { FileFingerprint } from '../io/file-fingerprint.js';
 export { removeCheckpointFiles } from '../io/remove-checkpoint-files.js';
 export { REFERENCE_METHODS, type ReferenceMethod } from '../models/reference-method.js';
-export { SINGLE_CHANNEL_METHODS, type SingleChannelMethod } from '../models/single-channel-method.js';
+export {
+  DEFAULT_SINGLE_CHANNEL_METHOD,
+  SINGLE_CHANNEL_METHODS,
+  type SingleChannelMethod,
+} from '../models/single-channel-method.js';
 export { warmStartedModel } from '../models/warm-started-model.js';
 export { aggregate, type ReplayAggregate } from '../replay/aggregate.js';
 export { redisConnection } from '../replay/redis-connection.js';

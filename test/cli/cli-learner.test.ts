@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClip } from '../../bench/lib/reference-methods.js';
 import { CANCELLER_METHOD, makeCanceller } from '../../bench/lib/v2-methods.js';
 import { onlineGrid } from '../../bench/quality-single.js';
+import { grids as singleV2Grids } from '../../bench/quality-single-v2.js';
 import { writeWavFile } from '../../src/audio/write-wav-file.js';
 import { defaultSpeechDir, loadSpeech } from '../../src/cli/speech.js';
-import { Adamax, makeScenario, singleChannelConfig } from '../../src/index.js';
-import { readAudioFile } from '../../src/node/index.js';
+import { Adamax, makeScenario, priorConfig, SINGLE_CHANNEL_DEFAULTS, singleChannelConfig } from '../../src/index.js';
+import { DEFAULT_SINGLE_CHANNEL_METHOD, readAudioFile } from '../../src/node/index.js';
 import { itemSettings } from '../../src/replay/replay-item-settings.js';
 import { runCli } from './helpers.js';
 
@@ -70,15 +71,35 @@ describe('the CLI runs exactly what the benchmarks score', () => {
     },
   );
 
-  it('single-channel: the benchmark grid contains the defaults, and the CLI output = that grid point, bit for bit', async () => {
+  it('--model online: the benchmark grid contains its defaults, and the CLI output = that grid point, bit for bit', async () => {
     const point = onlineGrid().find(
       (c) => JSON.stringify(singleChannelConfig(c.overrides)) === JSON.stringify(singleChannelConfig()),
     );
     expect(point, 'the benchmark scores the default configuration').toBeDefined();
     const f = files[16000]!;
-    const cli = await denoise([f.noisy]);
+    const cli = await denoise([f.noisy, '--model', 'online']);
     expect(same(cli, await point!.run(f.primary, 16000, new Map()))).toBe(true);
   });
+
+  it.each([16000, 48000])(
+    'single-channel default at %i Hz: the speech prior, CLI output = the v2 benchmark grid point of the defaults, bit for bit',
+    async (rate) => {
+      expect(DEFAULT_SINGLE_CHANNEL_METHOD).toBe('prior');
+      const d = SINGLE_CHANNEL_DEFAULTS.prior;
+      const label = `floor ${d.gainFloorDb} dB, lr ${d.adaptation.learningRate}`;
+      const point = singleV2Grids(false)
+        .find(([m]) => m === 'prior+adapt')![1]
+        .find((c) => c.label === label);
+      expect(point, 'the v2 benchmark scores the default configuration').toBeDefined();
+      const f = files[rate]!;
+      const cli = await denoise([f.noisy]);
+      const bench = await point!.run(f.primary, rate, new Map());
+      expect(cli.length).toBe(f.primary.length);
+      expect(same(cli, bench)).toBe(true);
+      // the streamed run (no flag needs the whole file) and the whole-file run (--clean) agree too
+      expect(same(await denoise([f.noisy, '--clean', f.noisy]), bench)).toBe(true);
+    },
+  );
 });
 
 describe('--print-config and --config', () => {
@@ -88,18 +109,70 @@ describe('--print-config and --config', () => {
       48000,
       ['--learning-rate', '0.01', '--beta2-seconds', '0.1', '--filter-ms', '48', '--ema-seconds', '0.2'],
     ],
-    ['single-channel', 16000, ['--learning-rate', '0.2', '--beta2-seconds', '0.05', '--clipnorm', '1']],
+    ['online', 16000, ['--learning-rate', '0.2', '--beta2-seconds', '0.05', '--clipnorm', '1', '--model', 'online']],
+    [
+      'prior (default)',
+      16000,
+      ['--learning-rate', '0.003', '--beta2-seconds', '0.5', '--clipnorm', '1', '--ema-seconds', '0.3'],
+    ],
+    [
+      'prior',
+      48000,
+      [
+        '--learning-rate',
+        '0.002',
+        '--beta1',
+        '0.8',
+        '--beta2',
+        '0.99',
+        '--epsilon',
+        '1e-6',
+        '--ema-momentum',
+        '0.9',
+        '--gradient-accumulation-steps',
+        '2',
+        '--weight-decay',
+        '0.01',
+        '--model',
+        'prior',
+      ],
+    ],
   ] as const)('%s: feeding the printed config back reproduces the run bit for bit', async (kind, rate, flags) => {
     const f = files[rate]!;
-    const input = kind === 'reference' ? [f.noisy, '-r', f.ref] : [f.noisy];
-    const json = await printConfig([...input, ...flags]);
+    const at = (flags as readonly string[]).indexOf('--model');
+    const noisy = kind === 'reference' ? [f.noisy, '-r', f.ref] : [f.noisy];
+    const input = at >= 0 ? [...noisy, '--model', flags[at + 1]!] : noisy;
+    const learner = at < 0 ? [...flags] : flags.filter((_, i) => i !== at && i !== at + 1);
+    const json = await printConfig([...input, ...learner]);
     const cfg = JSON.parse(json);
     expect(cfg.optimizer.learning_rate).toBe(Math.fround(Number(flags[1])));
     if (kind === 'reference') expect(cfg.model.filterMs).toBe(48);
+    if (kind.startsWith('prior')) {
+      // the flags reach the prior's adaptation optimizer (a resolved Keras config at the file's rate)
+      expect(cfg.model).toEqual({ gainFloorDb: -40, adapt: true, noiseOnlyThreshold: expect.any(Number) });
+      expect(cfg.optimizer).toEqual(priorConfig(rate, { optimizer: cfg.optimizer }).optimizer);
+      expect(cfg.optimizer.use_ema).toBe(true);
+    }
+    if (kind === 'prior') {
+      expect(cfg.optimizer).toMatchObject({
+        beta_1: 0.8,
+        beta_2: 0.99,
+        epsilon: 1e-6,
+        ema_momentum: 0.9,
+        gradient_accumulation_steps: 2,
+        weight_decay: 0.01,
+      });
+    }
+    if (kind === 'prior (default)') {
+      // seconds → per-update decays at 16 kHz: hop 128 samples, an update every 4 hops (31.25 updates/s)
+      expect(cfg.optimizer.beta_2).toBeCloseTo(Math.exp(-1 / (0.5 * 31.25)), 12);
+      expect(cfg.optimizer.ema_momentum).toBeCloseTo(Math.exp(-1 / (0.3 * 31.25)), 12);
+      expect(cfg.optimizer.clipnorm).toBe(1);
+    }
     const file = join(dir, `${kind}.json`);
     writeFileSync(file, json);
     expect(await printConfig([...input, '--config', file])).toBe(json);
-    const a = await denoise([...input, ...flags]);
+    const a = await denoise([...input, ...learner]);
     const b = await denoise([...input, '--config', file]);
     expect(same(a, b)).toBe(true);
     expect(same(a, await denoise(input))).toBe(false); // the flags did change the run

@@ -145,7 +145,7 @@ describe('denoise', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.mode).toBe('single-channel');
-    expect(j.model).toBe('online');
+    expect(j.model).toBe('prior'); // the default single-channel model
     expect(typeof j.summary.siSdrIn).toBe('number');
     expect(typeof j.summary.siSdrOut).toBe('number');
     expect(j.changeTime).toBeGreaterThan(0); // from scenario.json next to the input

@@ -94,6 +94,8 @@ export class PriorStream {
   private readonly dGain: Float32Array;
   /** Noise-only hops seen by the adaptation (diagnostics). */
   noiseOnlyHops = 0;
+  /** The adaptation's self-supervised loss of the last hop (NaN without adaptation; diagnostics). */
+  loss = Number.NaN;
 
   constructor(weights: PriorWeights, options: PriorStreamOptions) {
     this.sampleRate = options.sampleRate;
@@ -202,10 +204,18 @@ export class PriorStream {
     const noiseOnly = ratio < this.threshold;
     if (noiseOnly) this.noiseOnlyHops++;
     const logits = net.logits;
+    let loss = 0;
     for (let b = 0; b < m; b++) {
-      if (noiseOnly) dGain[b] = 1 / m;
-      else dGain[b] = (g[b]! - 1 / (1 + Math.exp(-logits[b]!))) / m;
+      if (noiseOnly) {
+        dGain[b] = 1 / m;
+        loss += g[b]!;
+      } else {
+        const d = g[b]! - 1 / (1 + Math.exp(-logits[b]!));
+        dGain[b] = d / m;
+        loss += 0.5 * d * d;
+      }
     }
+    this.loss = loss / m;
     net.deltaGradient(g, dGain, core.grads);
     // only ΔW adapts: a bias shift would move every hop's gains, speech included
     core.grads.fill(0, net.lastHidden * net.outputs);
