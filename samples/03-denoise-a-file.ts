@@ -1,8 +1,9 @@
 /**
  * Sample 03 — single-channel denoising of the bundled recording (samples/data/noisy-speech.wav:
- * espeak-ng speech with pink noise that turns white half way) with the default online denoiser,
- * through the RxJS pipeline (`replayFrames` → `learn` → collected output). Writes the denoised WAV
- * and an HTML report to a temporary folder and prints the SI-SDR before and after.
+ * espeak-ng speech with pink noise that turns white half way) with the default single-channel
+ * denoiser, the learned speech prior that adapts online (`method: 'online'` would run the
+ * prior-free online denoiser through the RxJS pipeline). Writes the denoised WAV and an HTML report
+ * to a temporary folder and prints the SI-SDR before and after.
  *
  * Run: node --import tsx samples/03-denoise-a-file.ts
  */
