@@ -4,7 +4,9 @@
  * (raw float32 at the model rate), then the learner state is written atomically to `path` (temp
  * file, fsync, rename, directory fsync). The checkpoint itself carries, in its `annotations`, the
  * SHA-256 of the partial output it covers and of the input, so a flipped byte in the partial output
- * or a checkpoint of another input is refused. `<path>.lock` (O_EXCL, pid + host) keeps a second run
+ * or a checkpoint of another input is refused, and the model kind and version (`model`,
+ * `modelVersion`; absent in checkpoints written before they were recorded: the online model's), so
+ * a checkpoint of another model is refused with a `CheckpointModelMismatchError`. `<path>.lock` (O_EXCL, pid + host) keeps a second run
  * off the same checkpoint; a lock of a dead process is taken over, and temp files dead processes
  * left next to `path` are removed.
  */

@@ -5,14 +5,15 @@ export type DenoiserMode = 'reference' | 'single';
 
 /**
  * Options of `createDenoiserNode`. Every field is optional; the defaults are the CLI's
- * (`REFERENCE_DEFAULTS` for `'reference'`, `SINGLE_CHANNEL_DEFAULTS` for `'single'`), converted to
- * the context's sample rate.
+ * (`REFERENCE_DEFAULTS` for `'reference'`, `SINGLE_CHANNEL_DEFAULTS.online` — the CLI's
+ * `--model online` — for `'single'`), converted to the context's sample rate.
  */
 export interface DenoiserNodeOptions {
   /**
    * `'reference'`: one input with 2 channels — channel 0 the noisy primary, channel 1 a noise
-   * reference — cancelled by the FD-Adamax filter; `'single'` (default): mono in, the online
-   * single-channel denoiser. The output is mono in both modes.
+   * reference — cancelled by the FD-Adamax filter; `'single'` (default): mono in, the prior-free
+   * online single-channel denoiser (`SINGLE_CHANNEL_DEFAULTS.online`; the CLI's default, the
+   * learned speech prior, does not run in the worklet). The output is mono in both modes.
    */
   readonly mode?: DenoiserMode;
   /** Adamax learning rate. Default: the mode's default (`REFERENCE_DEFAULTS` / `SINGLE_CHANNEL_DEFAULTS`). */

@@ -10,7 +10,7 @@ const HELP = `Usage: adamax-stream bench [--quick] [--json]
 A quick throughput check of this machine and build:
   - one Adamax step in ns per parameter for 100 000 parameters, wasm SIMD and plain JS backends;
   - the real-time factor (processing time ÷ audio duration; < 1 is faster than real time) of the
-    default denoisers (single-channel online, reference FD-Adamax) on 10 s of generated audio.
+    default denoisers (single-channel speech prior, reference FD-Adamax) on 10 s of generated audio.
 
 Options:
       --quick               fewer repetitions and 2 s of audio
@@ -72,7 +72,7 @@ export const benchCommand: Command = {
       batch: 1024,
     });
     const denoisers = [
-      { name: 'single-channel online (SINGLE_CHANNEL_DEFAULTS)', seconds, realTimeFactor: single.realTimeFactor },
+      { name: 'single-channel prior (SINGLE_CHANNEL_DEFAULTS.prior)', seconds, realTimeFactor: single.realTimeFactor },
       { name: 'reference FD-Adamax (REFERENCE_DEFAULTS)', seconds, realTimeFactor: reference.realTimeFactor },
     ];
     if (values.json) {
