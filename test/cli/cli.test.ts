@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, parseWavHeader } from '../../src/index.js';
-import { readAudioFile } from '../../src/node/index.js';
+import { denoiseSingleChannel, isAbortError, readAudioFile } from '../../src/node/index.js';
 import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { runCli } from './helpers.js';
@@ -228,6 +228,40 @@ describe('denoise', () => {
     expect(existsSync(ck)).toBe(false);
     expect(existsSync(`${ck}.partial`)).toBe(false);
     expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
+  });
+  it('--checkpoint of the online model, resumed by the default (prior) run: exit 1 naming both models, nothing written', async () => {
+    const sc = join(dir, 'sc');
+    const ck = join(dir, 'ck-online.bin');
+    const noisy = await readAudioFile(join(sc, 'noisy.wav'));
+    const controller = new AbortController();
+    const run = denoiseSingleChannel({
+      input: noisy.channels,
+      sampleRate: noisy.sampleRate,
+      method: 'online',
+      batch: 8,
+      checkpoint: { path: ck, every: 8 },
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(run).rejects.toSatisfy(isAbortError);
+    const out = join(dir, 'ck', 'mismatch.wav');
+    const r = await runCli(['denoise', join(sc, 'noisy.wav'), '--output', out, '--checkpoint', ck]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/was written by the model online\/1; this run uses prior\/1\+[0-9a-f]{16}/);
+    expect(existsSync(out)).toBe(false);
+    // the online model resumes it
+    const ok = await runCli([
+      'denoise',
+      join(sc, 'noisy.wav'),
+      '--output',
+      out,
+      '--checkpoint',
+      ck,
+      '--model',
+      'online',
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/resumed from checkpoint/);
   });
 });
 
