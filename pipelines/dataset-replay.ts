@@ -21,6 +21,8 @@ import { writeAudioFile } from '../src/audio/write-audio-file.js';
 import { AdamaxStreamError } from '../src/index.js';
 import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint } from '../src/io/file-fingerprint.js';
+import type { PriorOverrides } from '../src/models/prior-config.js';
+import type { SingleChannelOverrides } from '../src/models/single-channel-config.js';
 import { type DatasetItem, listDataset } from '../src/node/io.js';
 import { aggregate } from '../src/replay/aggregate.js';
 import type { ReplayFailure } from '../src/replay/replay-failure.js';
@@ -103,7 +105,7 @@ async function processWith(
   } else {
     const method = settings.singleMethod ?? 'online';
     const checkpoint =
-      method === 'online' && settings.checkpointPath
+      (method === 'online' || method === 'prior') && settings.checkpointPath
         ? {
             checkpoint: {
               path: settings.checkpointPath,
@@ -111,7 +113,13 @@ async function processWith(
             },
           }
         : {};
-    const config = settings.singleConfig ? { config: settings.singleConfig } : {};
+    // the learner configuration belongs to the Adamax method in use (online, or the prior's adaptation)
+    const overrides = settings.singleConfig;
+    const config = !overrides
+      ? {}
+      : method === 'prior'
+        ? { prior: overrides as PriorOverrides }
+        : { config: overrides as SingleChannelOverrides };
     result = await denoiseSingleChannel({ ...common, ...checkpoint, ...config, input: noisy.channels, method });
   }
   return { result, duration: (noisy.channels[0]?.length ?? 0) / rate };

@@ -11,7 +11,7 @@
  * - A worker that dies (SIGKILL, power loss) stops renewing its job's lock; BullMQ's stalled-job
  *   check (every `stalledIntervalMs`, lock `lockDurationMs`) moves the job back to the queue and
  *   another worker continues it from its last learner checkpoint (`<out>/.adamax-checkpoints/`,
- *   online single-channel files; other methods restart the file).
+ *   online and prior single-channel files; other methods restart the file).
  * - A file that fails for a reason a retry cannot fix (undecodable input, bad settings) fails at
  *   once (BullMQ `UnrecoverableError`); an I/O error is retried `attempts` times with back-off.
  */

@@ -1,3 +1,4 @@
+import type { PriorOverrides } from '../models/prior-config.js';
 import type { ReferenceCancellerOverrides } from '../models/reference-canceller-config.js';
 import type { ReferenceMethod } from '../models/reference-method.js';
 import type { SingleChannelOverrides } from '../models/single-channel-config.js';
@@ -15,10 +16,14 @@ export interface ReplayItemSettings {
   readonly skipStoi?: boolean;
   /** FD-Adamax canceller configuration on top of `REFERENCE_DEFAULTS` (resolved at each file's rate). */
   readonly referenceConfig?: ReferenceCancellerOverrides;
-  /** Online denoiser configuration on top of `SINGLE_CHANNEL_DEFAULTS`. */
-  readonly singleConfig?: SingleChannelOverrides;
   /**
-   * Learner checkpoint of this file (online single-channel method only): a rerun after a crash
+   * Configuration of the single-channel Adamax method in use: the online denoiser's on top of
+   * `SINGLE_CHANNEL_DEFAULTS.online`, or — with `singleMethod: 'prior'` — the prior's adaptation on
+   * top of `SINGLE_CHANNEL_DEFAULTS.prior` (resolved at each file's rate).
+   */
+  readonly singleConfig?: SingleChannelOverrides | PriorOverrides;
+  /**
+   * Learner checkpoint of this file (online and prior single-channel methods): a rerun after a crash
    * resumes from it; removed when the file completes. Default: none.
    */
   readonly checkpointPath?: string;

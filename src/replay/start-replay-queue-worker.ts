@@ -4,7 +4,7 @@
  * {@link ReplayPool}: what a thread runs is the caller's choice), so this process's event loop stays
  * free to renew the job locks while the files are processed.
  *
- * Checkpoints: online single-channel files save the learner every `checkpointEvery` frames to
+ * Checkpoints: online and prior single-channel files save the learner every `checkpointEvery` frames to
  * `<outDir>/.adamax-checkpoints/<job id>.ckpt` (shared storage); a job taken over after its worker
  * died continues from there. A checkpoint that cannot be used is deleted and the attempt fails
  * (retried from the start).
