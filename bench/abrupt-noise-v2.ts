@@ -14,6 +14,8 @@
  *   benchmark's section of BENCHMARKS.md.
  *
  * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write] [--dump]
+ *      node --import tsx bench/abrupt-noise-v2.ts --validate [--variants a,b] [--rates 16000,48000]   (validation only:
+ *      the two-path seed and named variants on the validation clips, a few minutes; no tuning, no test split)
  *      node --import tsx bench/abrupt-noise-v2.ts --render FILE [--seconds-taken S] [--write]   (re-render a --dump output)
  */
 import { readFileSync } from 'node:fs';
@@ -184,6 +186,17 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
     { name: "level ratio from the primary's power", config: { ...k, levelNormalization: 'primary' } },
     { name: 'no level normalisation', config: { ...k, levelNormalization: 'off' } },
     { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
+    { name: 'per-bin step control of the background (leak estimate, lr gain 4)', config: { ...k, binStepGain: 4 } },
+    {
+      name: 'per-bin step control, lr gain 4, factor floor 0.2',
+      config: { ...k, binStepGain: 4, binStepFloor: 0.2 },
+    },
+    { name: 'background lr ×2', config: { ...k, lr: 2 * k.lr } },
+    { name: 'copy threshold 0.5 dB for 10 ms', config: { ...k, copyDb: 0.5, copySeconds: 0.01 } },
+    { name: 'copy boost ×8 decaying in 0.25 s', config: { ...k, copyBoost: 8, copyBoostSeconds: 0.25 } },
+    { name: 'restart lr boost ×2', config: { ...k, restartBoost: 2 } },
+    { name: 'β1 0.95 (all three learners)', config: { ...k, beta1: 0.95 } },
+    { name: 'mixing β2 0.02 s', config: { ...k, mixBeta2Seconds: 0.02 } },
   ];
 }
 
@@ -229,6 +242,10 @@ function render(file: string, taken: number): Results & { args: Args } {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (process.argv.includes('--validate')) {
+    await validateOnly(args);
+    return;
+  }
   const ri = process.argv.indexOf('--render');
   if (ri >= 0) {
     const si = process.argv.indexOf('--seconds-taken');
@@ -453,6 +470,83 @@ function targets(
     ),
     `| worst clip ≥ its oracle NLMS − 1 dB | worst paired gap ${fmt(worstGap)} dB | ${yes(worstGap >= -1)} |`,
   ];
+}
+
+/** Named variants of the two-path seed for `--validate` (experiments; the ablation table holds the kept ones). */
+function validationVariants(k: CancellerKnobs): { name: string; config: CancellerKnobs }[] {
+  return [
+    { name: 'seed', config: k },
+    { name: 'lr-x2', config: { ...k, lr: 2 * k.lr } },
+    { name: 'mix-x3', config: { ...k, mixLr: 3 * (k.mixLr ?? 0.03) } },
+    { name: 'copy-0.5db', config: { ...k, copyDb: 0.5 } },
+    { name: 'restart-3db', config: { ...k, restartDb: 3 } },
+    { name: 'fg-lr-x2', config: { ...k, fgLr: 2 * k.fgLr } },
+    { name: 'bin-g2', config: { ...k, binStepGain: 2 } },
+    { name: 'bin-g4', config: { ...k, binStepGain: 4 } },
+    { name: 'bin-g8', config: { ...k, binStepGain: 8 } },
+    { name: 'bin-g4-f0.2', config: { ...k, binStepGain: 4, binStepFloor: 0.2 } },
+    { name: 'bin-g4-leak0.3', config: { ...k, binStepGain: 4, leakSeconds: 0.3 } },
+    { name: 'b1-0.95-lr2', config: { ...k, beta1: 0.95, lr: 2 * k.lr } },
+    { name: 'b1-0.98-lr3', config: { ...k, beta1: 0.98, lr: 3 * k.lr } },
+    { name: 'b1-0.95', config: { ...k, beta1: 0.95 } },
+    { name: 'copy-0.5db-10ms', config: { ...k, copyDb: 0.5, copySeconds: 0.01 } },
+    { name: 'cmp-0.03', config: { ...k, compareSeconds: 0.03 } },
+    { name: 'cb8', config: { ...k, copyBoost: 8 } },
+    { name: 'cb16', config: { ...k, copyBoost: 16 } },
+    { name: 'cb8-1s', config: { ...k, copyBoost: 8, copyBoostSeconds: 1 } },
+    { name: 'cb4-1s', config: { ...k, copyBoost: 4, copyBoostSeconds: 1 } },
+    { name: 'fgb2-0.1', config: { ...k, fgBeta2Seconds: 0.1 } },
+    { name: 'cb8-0.25s', config: { ...k, copyBoost: 8, copyBoostSeconds: 0.25 } },
+    { name: 'copy0.5-cmp0.03', config: { ...k, copyDb: 0.5, copySeconds: 0.01, compareSeconds: 0.03 } },
+    { name: 'rb2', config: { ...k, restartBoost: 2 } },
+    { name: 'rb2-restart2db', config: { ...k, restartBoost: 2, restartDb: 2 } },
+    { name: 'mixb2-0.02', config: { ...k, mixBeta2Seconds: 0.02 } },
+  ];
+}
+
+const FOCUS_KINDS = ['path', 'compound', 'tonal', 'babble', 'type', 'colour', 'multi', 'drop-30'] as const;
+
+/** `--validate`: the seed and named variants on the validation clips only; prints the criterion and per-kind recovery. */
+async function validateOnly(args: Args): Promise<void> {
+  const argv = process.argv;
+  const vi = argv.indexOf('--variants');
+  const ri = argv.indexOf('--rates');
+  const rates = ri >= 0 ? argv[ri + 1].split(',').map(Number) : [16000, 48000];
+  const all = validationVariants(CANCELLER_METHOD.seedConfig!);
+  const names = vi >= 0 ? argv[vi + 1].split(',') : all.map((v) => v.name);
+  const variants = all.filter((v) => names.includes(v.name));
+  loadV2Speech('validation', 16000);
+  const pool = new V2Pool(args.workers);
+  const t0 = performance.now();
+  const clips = rates.flatMap((fs) => clipSpecs('validation', [fs], 1, args.seconds));
+  const scores = await evaluate(
+    pool,
+    clips,
+    variants.map((v) => ({ method: CANCELLER_METHOD.name, config: v.config })),
+  );
+  await pool.close();
+  log(`${variants.length} variants × ${clips.length} clips in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const head = `| variant | rate | crit | whole | post | rec med / p90 | worst | ${FOCUS_KINDS.join(' | ')} |`;
+  process.stdout.write(
+    `${head}\n|${head
+      .split('|')
+      .slice(2)
+      .map(() => '---')
+      .join('|')}|\n`,
+  );
+  variants.forEach((v, i) => {
+    for (const fs of rates) {
+      const sc = scores[i].filter((c) => c.sampleRate === fs);
+      const s = summarise(sc);
+      const kinds = FOCUS_KINDS.map((k) => {
+        const ks = summarise(sc.filter((c) => c.kind === k));
+        return `${fmtS(ks.recoveryMedian)}/${fmtS(ks.recoveryP90)}`;
+      });
+      process.stdout.write(
+        `| ${v.name} | ${fs / 1000}k | ${criterionV2(sc).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${kinds.join(' | ')} |\n`,
+      );
+    }
+  });
 }
 
 main().catch((e) => {

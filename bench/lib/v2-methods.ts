@@ -53,6 +53,10 @@ export interface CancellerKnobs {
   readonly restartDb?: number;
   readonly restartSeconds?: number;
   readonly restartBoost?: number;
+  /** Per-bin step control of the background (0 = off): lr gain, floor of the factor, leak time constant (s). */
+  readonly binStepGain?: number;
+  readonly binStepFloor?: number;
+  readonly leakSeconds?: number;
 }
 
 /** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
@@ -89,6 +93,9 @@ export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCanc
         restartDb: k.restartDb ?? 0,
         restartSeconds: k.restartSeconds ?? 0.05,
         restartBoost: k.restartBoost ?? 1,
+        binStepGain: k.binStepGain ?? 0,
+        binStepFloor: k.binStepFloor ?? 0.05,
+        leakSeconds: k.leakSeconds ?? 0.1,
       },
     },
   };
@@ -146,6 +153,9 @@ export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCan
     restartDb: k.restartDb ?? 0,
     restartSeconds: k.restartSeconds ?? 0.05,
     restartBoost: k.restartBoost ?? 1,
+    binStepGain: k.binStepGain ?? 0,
+    binStepFloor: k.binStepFloor ?? 0.05,
+    leakSeconds: k.leakSeconds ?? 0.1,
   });
 }
 

@@ -79,6 +79,9 @@ function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): Re
     restartSeconds: t.restartSeconds,
     restartBoost: t.restartBoost,
     restartBoostSeconds: t.restartBoostSeconds,
+    binStepGain: t.binStepGain,
+    binStepFloor: t.binStepFloor,
+    leakSeconds: t.leakSeconds,
     activityFloor: m.activityFloor,
     maxGainDb: m.maxGainDb,
   });

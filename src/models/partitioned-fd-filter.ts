@@ -535,6 +535,28 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   }
 
   /**
+   * Power spectrum of a block placed in the second half of a zeroed 2B window (the window of the
+   * error in the gradient): `out[k] = |FFT([0_B, x])_k|²`, k = 0..B. Uses the gradient's scratch
+   * buffers, so call it between passes, not between a learning pass and its {@link convexOutput}.
+   */
+  powerSpectrum(state: PartitionedFdState, x: Float32Array, out: Float32Array): void {
+    const B = this.blockSize;
+    if (x.length !== B || out.length !== this.bins) {
+      throw new ShapeError(
+        `PartitionedFdFilter.powerSpectrum expects ${B} samples and an output of ${this.bins} bins; received ${x.length}, ${out.length}.`,
+      );
+    }
+    const ws = this.bind(state);
+    const { buf, gRe, gIm } = ws;
+    for (let i = 0; i < B; i++) {
+      buf[i] = 0;
+      buf[B + i] = x[i];
+    }
+    ws.k.rfftForward(buf.byteOffset, gRe.byteOffset, gIm.byteOffset, ws.tab, B);
+    for (let k = 0; k < this.bins; k++) out[k] = gRe[k] * gRe[k] + gIm[k] * gIm[k];
+  }
+
+  /**
    * Gradient of the last frame's loss (after {@link forward}) into `grad`, optionally with a
    * per-bin real factor s_k applied to Φ_p before the constraint (FD-NLMS uses s_k = 1/power_k).
    * Returns the loss (1/2B) Σ e².

@@ -47,6 +47,10 @@ export interface ReferenceTwoPathConfig {
   readonly restartSeconds: number;
   readonly restartBoost: number;
   readonly restartBoostSeconds: number;
+  /** Per-bin step control of the background from a residual (leak) estimate: max lr gain (0 = off), floor, leak time constant (s). */
+  readonly binStepGain: number;
+  readonly binStepFloor: number;
+  readonly leakSeconds: number;
   /** 'convex': per-bin convex combination of background and foreground (λ_k = sigmoid(a_k)); 'none': the foreground. */
   readonly combination: 'none' | 'convex';
   /** Learning rate and β2 time constant (s) of the mixing logits' Adamax. */
@@ -245,6 +249,8 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
   c.inRange('twoPath.copyBoost', t.copyBoost, 1, 1e4, false);
   c.inRange('twoPath.restartDb', t.restartDb, 0, 120, false);
   c.inRange('twoPath.restartBoost', t.restartBoost, 1, 1e4, false);
+  c.inRange('twoPath.binStepGain', t.binStepGain, 0, 1e3, false);
+  c.inRange('twoPath.binStepFloor', t.binStepFloor, 0, 1, false);
   for (const k of [
     'foregroundBeta2Seconds',
     'copySeconds',
@@ -255,6 +261,7 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
     'copyBoostSeconds',
     'restartSeconds',
     'restartBoostSeconds',
+    'leakSeconds',
     'mixBeta2Seconds',
   ] as const) {
     c.inRange(`twoPath.${k}`, t[k], 1e-4, 3600, false);

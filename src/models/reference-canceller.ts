@@ -73,6 +73,21 @@ export interface ReferenceCancellerOptions {
   readonly restartBoost?: number;
   /** Decay time constant of the restart boost (s). Default 0.25. */
   readonly restartBoostSeconds?: number;
+  /**
+   * Per-bin step control of the background from a residual estimate (Valin 2007): each bin's
+   * Adamax step is scaled by `binStepGain · clip(η · Ŷ_k / Ê_k, binStepFloor, 1)`, Ŷ_k and Ê_k the
+   * smoothed power spectra of the background's prediction and error, η the leak (the regression of
+   * the error's power fluctuations on the prediction's, over all bins). A fresh mismatch (η → 1)
+   * gets up to `binStepGain` × the lr; a converged bin, or one where speech dominates the error,
+   * small steps. 0 disables (default).
+   */
+  readonly binStepGain?: number;
+  /** Lowest per-bin step factor of the step control (before the gain). Default 0.05. */
+  readonly binStepFloor?: number;
+  /** Time constant of the leak estimate (s). Default 0.1. */
+  readonly leakSeconds?: number;
+  /** Time constant of the per-bin power spectra of the step control (s). Default 0.05. */
+  readonly binPowerSeconds?: number;
   /** Time constant of the error-energy smoothing that the two paths are compared with (s). Default 0.05. */
   readonly compareSeconds?: number;
   /**
@@ -125,6 +140,10 @@ const OPTION_KEYS = new Set([
   'restartSeconds',
   'restartBoost',
   'restartBoostSeconds',
+  'binStepGain',
+  'binStepFloor',
+  'leakSeconds',
+  'binPowerSeconds',
   'gateDb',
   'gateReleaseSeconds',
   'levelNormalization',
@@ -159,7 +178,10 @@ const F_EB = 16;
 const RATIO = 17; // level ratio pushed to the floor tracker
 const RBOOST = 18; // background lr boost above 1 after the start or a restart (decays)
 const TMP = 19; // scratch for a min/max without Math.min/max (builtin calls box doubles in V8's mid tier)
-const SLOTS = 20;
+const PEY = 20; // smoothed covariance of the background's error and prediction power fluctuations
+const PYY = 21; // smoothed variance of the prediction power fluctuations
+const LEAK = 22; // leak estimate η
+const SLOTS = 23;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -177,6 +199,8 @@ function validate(options: ReferenceCancellerOptions): void {
   c.inRange('resetDb', options.resetDb, 0, 120);
   c.inRange('restartDb', options.restartDb, 0, 120);
   c.inRange('restartBoost', options.restartBoost, 1, 1e4);
+  c.inRange('binStepGain', options.binStepGain, 0, 1e3);
+  c.inRange('binStepFloor', options.binStepFloor, 0, 1);
   c.inRange('gateDb', options.gateDb, 0, 200);
   for (const k of [
     'copySeconds',
@@ -184,6 +208,8 @@ function validate(options: ReferenceCancellerOptions): void {
     'resetSeconds',
     'restartSeconds',
     'restartBoostSeconds',
+    'leakSeconds',
+    'binPowerSeconds',
     'compareSeconds',
     'gateReleaseSeconds',
     'levelSeconds',
@@ -329,6 +355,19 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly restartBlocks: number;
   private readonly restartExtra: number;
   private readonly restartDecay: number;
+  private readonly binGain: number;
+  private readonly binFloor: number;
+  private readonly aLeak: number;
+  private readonly aBin: number;
+  /** Per-bin step control: power spectra (this block's, smoothed), step factors, weights before the step. */
+  private readonly ePow: Float32Array;
+  private readonly yPow: Float32Array;
+  private readonly eSmooth: Float32Array;
+  private readonly ySmooth: Float32Array;
+  private readonly binStep: Float32Array;
+  private readonly before: Float32Array;
+  /** This block's background prediction y_b = d − e_b. */
+  private readonly prediction: Float32Array;
   private restartCount = 0;
   private copyCount = 0;
   private resetCount = 0;
@@ -398,6 +437,18 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.restartExtra = (options.restartBoost ?? 1) - 1;
     this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
+    this.binGain = options.binStepGain ?? 0;
+    this.binFloor = options.binStepFloor ?? 0.05;
+    this.aLeak = decay(options.leakSeconds ?? 0.1, rate);
+    this.aBin = decay(options.binPowerSeconds ?? 0.05, rate);
+    const sized = (len: number): Float32Array => new Float32Array(this.binGain > 0 ? len : 0);
+    this.ePow = sized(bins);
+    this.yPow = sized(bins);
+    this.eSmooth = sized(bins);
+    this.ySmooth = sized(bins);
+    this.binStep = sized(bins);
+    this.before = sized(n);
+    this.prediction = new Float32Array(B);
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
     this.scratch = new Float32Array(B);
@@ -459,6 +510,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     st.head = 0;
     st.frames = 0;
     this.s.fill(0);
+    this.eSmooth.fill(0);
+    this.ySmooth.fill(0);
+    this.binStep.fill(1);
     this.s[LR_CAP] = 1e6;
     this.s[FLOOR] = Number.POSITIVE_INFINITY;
     this.s[BOOST] = this.boostExtra;
@@ -519,6 +573,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       eb += e[i] * e[i];
       ef += output[i] * output[i];
       const y = d[i] - e[i];
+      this.prediction[i] = y;
       py += y * y;
     }
     this.fgError.set(output);
@@ -630,11 +685,18 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
     s[RBOOST] *= this.restartDecay;
+    const perBin = this.binGain > 0;
+    if (perBin) s[LR] *= this.binGain;
     if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
     this.optimizer.setLearningRateFrom(s, LR);
     const core = this.core;
     const part = this.frames % this.model.partitions;
+    if (perBin) {
+      this.updateBinSteps();
+      this.before.set(core.params);
+    }
     core.step();
+    if (perBin) this.scaleStep();
     this.model.constrain(core.params, part);
     const fc = this.foregroundCore;
     if (fc) {
@@ -647,6 +709,61 @@ export class ReferenceCanceller implements AdaptiveFilter {
       this.foregroundOptimizer!.setLearningRateFrom(s, LR);
       fc.step();
       this.model.constrain(fc.params, part);
+    }
+  }
+
+  /**
+   * The per-bin step factors from this block's background error and prediction spectra:
+   * ```
+   * Ê_k ← a Ê_k + (1−a)|E_k|²,  Ŷ_k likewise;   P_ey ← b P_ey + (1−b) Σ_k (|E_k|² − Ê_k)(|Y_k|² − Ŷ_k)
+   * P_yy ← b P_yy + (1−b) Σ_k (|Y_k|² − Ŷ_k)²;   η = clip(P_ey / P_yy, 0, 1)
+   * s_k = clip(η Ŷ_k / Ê_k, floor, 1)
+   * ```
+   */
+  private updateBinSteps(): void {
+    const s = this.s;
+    this.model.powerSpectrum(this.state, this.scratch, this.ePow);
+    this.model.powerSpectrum(this.state, this.prediction, this.yPow);
+    const E = this.ePow;
+    const Y = this.yPow;
+    const eh = this.eSmooth;
+    const yh = this.ySmooth;
+    const a = this.aBin;
+    let pey = 0;
+    let pyy = 0;
+    for (let k = 0; k < E.length; k++) {
+      eh[k] = a * eh[k] + (1 - a) * E[k];
+      yh[k] = a * yh[k] + (1 - a) * Y[k];
+      const dy = Y[k] - yh[k];
+      pey += (E[k] - eh[k]) * dy;
+      pyy += dy * dy;
+    }
+    const b = this.aLeak;
+    s[PEY] = b * s[PEY] + (1 - b) * pey;
+    s[PYY] = b * s[PYY] + (1 - b) * pyy;
+    s[LEAK] = s[PEY] / (s[PYY] + 1e-30);
+    if (!(s[LEAK] >= 0)) s[LEAK] = 0;
+    else if (s[LEAK] > 1) s[LEAK] = 1;
+    const leak = s[LEAK];
+    const lo = this.binFloor;
+    const st = this.binStep;
+    for (let k = 0; k < E.length; k++) {
+      const r = (leak * yh[k]) / (eh[k] + 1e-30);
+      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
+      st[k] = r > 1 ? 1 : r < lo ? lo : r;
+    }
+  }
+
+  /** Background weights ← before + s_k (after − before), per bin of every partition (re and im). */
+  private scaleStep(): void {
+    const w = this.core.params;
+    const w0 = this.before;
+    const st = this.binStep;
+    const bins = st.length;
+    const rows = w0.length / bins;
+    for (let r = 0; r < rows; r++) {
+      const o = r * bins;
+      for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + st[k] * (w[o + k] - w0[o + k]);
     }
   }
 

@@ -39,6 +39,10 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     restartSeconds: 0.02,
     restartBoost: 1,
     restartBoostSeconds: 0.25,
+    /** Per-bin step control of the background (Valin's residual estimate): lr gain (0 = off), floor, leak time constant (s). */
+    binStepGain: 0,
+    binStepFloor: 0.05,
+    leakSeconds: 0.1,
     /** 'convex': output through a per-bin convex combination of the two paths (mixing logits learnt by Adamax). */
     combination: 'convex' as 'none' | 'convex',
     mixLearningRate: 0.03,
