@@ -186,17 +186,32 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
     { name: "level ratio from the primary's power", config: { ...k, levelNormalization: 'primary' } },
     { name: 'no level normalisation', config: { ...k, levelNormalization: 'off' } },
     { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
+    (k.proportionate ?? 0) > 0 || (k.proportionateForeground ?? 0) > 0
+      ? {
+          name: 'no proportionate steps (α 0 for both learners)',
+          config: { ...k, proportionate: 0, proportionateForeground: 0 },
+        }
+      : {
+          name: 'proportionate steps (α 0.9, both learners)',
+          config: { ...k, proportionate: 0.9, proportionateForeground: 0.9 },
+        },
+    { name: 'proportionate steps on the background only', config: { ...k, proportionateForeground: 0 } },
+    { name: 'proportionate α 0.5 (both)', config: { ...k, proportionate: 0.5, proportionateForeground: 0.5 } },
+    {
+      name: 'proportionate α 1 (both; no uniform part)',
+      config: { ...k, proportionate: 1, proportionateForeground: 1 },
+    },
+    { name: 'proportionate factor ≤ 8', config: { ...k, proportionateMax: 8 } },
     { name: 'per-bin step control of the background (leak estimate, lr gain 4)', config: { ...k, binStepGain: 4 } },
     {
-      name: 'per-bin step control, lr gain 4, factor floor 0.2',
-      config: { ...k, binStepGain: 4, binStepFloor: 0.2 },
+      name: 'per-bin mixing toward the lower smoothed error power (0.05 per block)',
+      config: { ...k, mixPowerStep: 0.05 },
     },
     { name: 'background lr ×2', config: { ...k, lr: 2 * k.lr } },
     { name: 'copy threshold 0.5 dB for 10 ms', config: { ...k, copyDb: 0.5, copySeconds: 0.01 } },
     { name: 'copy boost ×8 decaying in 0.25 s', config: { ...k, copyBoost: 8, copyBoostSeconds: 0.25 } },
     { name: 'restart lr boost ×2', config: { ...k, restartBoost: 2 } },
     { name: 'β1 0.95 (all three learners)', config: { ...k, beta1: 0.95 } },
-    { name: 'mixing β2 0.02 s', config: { ...k, mixBeta2Seconds: 0.02 } },
   ];
 }
 
@@ -476,31 +491,19 @@ function targets(
 function validationVariants(k: CancellerKnobs): { name: string; config: CancellerKnobs }[] {
   return [
     { name: 'seed', config: k },
+    { name: 'no-prop', config: { ...k, proportionate: 0, proportionateForeground: 0 } },
+    { name: 'prop-bg-only', config: { ...k, proportionateForeground: 0 } },
+    { name: 'prop-0.5', config: { ...k, proportionate: 0.5, proportionateForeground: 0.5 } },
+    { name: 'prop-0.95', config: { ...k, proportionate: 0.95, proportionateForeground: 0.95 } },
+    { name: 'prop-1', config: { ...k, proportionate: 1, proportionateForeground: 1 } },
+    { name: 'prop-max8', config: { ...k, proportionateMax: 8 } },
+    { name: 'bin-step-g4', config: { ...k, binStepGain: 4 } },
+    { name: 'mix-power-0.05', config: { ...k, mixPowerStep: 0.05 } },
     { name: 'lr-x2', config: { ...k, lr: 2 * k.lr } },
-    { name: 'mix-x3', config: { ...k, mixLr: 3 * (k.mixLr ?? 0.03) } },
-    { name: 'copy-0.5db', config: { ...k, copyDb: 0.5 } },
-    { name: 'restart-3db', config: { ...k, restartDb: 3 } },
-    { name: 'fg-lr-x2', config: { ...k, fgLr: 2 * k.fgLr } },
-    { name: 'bin-g2', config: { ...k, binStepGain: 2 } },
-    { name: 'bin-g4', config: { ...k, binStepGain: 4 } },
-    { name: 'bin-g8', config: { ...k, binStepGain: 8 } },
-    { name: 'bin-g4-f0.2', config: { ...k, binStepGain: 4, binStepFloor: 0.2 } },
-    { name: 'bin-g4-leak0.3', config: { ...k, binStepGain: 4, leakSeconds: 0.3 } },
-    { name: 'b1-0.95-lr2', config: { ...k, beta1: 0.95, lr: 2 * k.lr } },
-    { name: 'b1-0.98-lr3', config: { ...k, beta1: 0.98, lr: 3 * k.lr } },
-    { name: 'b1-0.95', config: { ...k, beta1: 0.95 } },
-    { name: 'copy-0.5db-10ms', config: { ...k, copyDb: 0.5, copySeconds: 0.01 } },
-    { name: 'cmp-0.03', config: { ...k, compareSeconds: 0.03 } },
-    { name: 'cb8', config: { ...k, copyBoost: 8 } },
-    { name: 'cb16', config: { ...k, copyBoost: 16 } },
-    { name: 'cb8-1s', config: { ...k, copyBoost: 8, copyBoostSeconds: 1 } },
-    { name: 'cb4-1s', config: { ...k, copyBoost: 4, copyBoostSeconds: 1 } },
-    { name: 'fgb2-0.1', config: { ...k, fgBeta2Seconds: 0.1 } },
-    { name: 'cb8-0.25s', config: { ...k, copyBoost: 8, copyBoostSeconds: 0.25 } },
-    { name: 'copy0.5-cmp0.03', config: { ...k, copyDb: 0.5, copySeconds: 0.01, compareSeconds: 0.03 } },
-    { name: 'rb2', config: { ...k, restartBoost: 2 } },
-    { name: 'rb2-restart2db', config: { ...k, restartBoost: 2, restartDb: 2 } },
-    { name: 'mixb2-0.02', config: { ...k, mixBeta2Seconds: 0.02 } },
+    { name: 'fg-lr-x1.5', config: { ...k, fgLr: 1.5 * k.fgLr } },
+    { name: 'mix-lr-x0.5', config: { ...k, mixLr: 0.5 * (k.mixLr ?? 0.03) } },
+    { name: 'copy-0.5db', config: { ...k, copyDb: 0.5, copySeconds: 0.01 } },
+    { name: 'copy-boost-1', config: { ...k, copyBoost: 1 } },
   ];
 }
 

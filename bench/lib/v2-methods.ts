@@ -57,6 +57,12 @@ export interface CancellerKnobs {
   readonly binStepGain?: number;
   readonly binStepFloor?: number;
   readonly leakSeconds?: number;
+  /** Proportionate steps across partitions: background α (0 = off), the largest factor, the foreground learner's α. */
+  readonly proportionate?: number;
+  readonly proportionateMax?: number;
+  readonly proportionateForeground?: number;
+  /** Per-bin mixing toward the path with the lower smoothed error power (0 = off). */
+  readonly mixPowerStep?: number;
 }
 
 /** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
@@ -96,6 +102,10 @@ export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCanc
         binStepGain: k.binStepGain ?? 0,
         binStepFloor: k.binStepFloor ?? 0.05,
         leakSeconds: k.leakSeconds ?? 0.1,
+        proportionate: k.proportionate ?? 0,
+        proportionateMax: k.proportionateMax ?? 4,
+        proportionateForeground: k.proportionateForeground ?? 0,
+        mixPowerStep: k.mixPowerStep ?? 0,
       },
     },
   };
@@ -156,6 +166,10 @@ export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCan
     binStepGain: k.binStepGain ?? 0,
     binStepFloor: k.binStepFloor ?? 0.05,
     leakSeconds: k.leakSeconds ?? 0.1,
+    proportionate: k.proportionate ?? 0,
+    proportionateMax: k.proportionateMax ?? 4,
+    proportionateForeground: k.proportionateForeground ?? 0,
+    mixPowerStep: k.mixPowerStep ?? 0,
   });
 }
 
@@ -306,12 +320,16 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     restartDb: rng.next() < 0.7 ? rng.uniform(0.5, 6) : 0,
     restartSeconds: logU(rng, 0.01, 0.2),
     restartBoost: pick(rng, [1, 2, 4]),
+    proportionate: rng.next() < 0.6 ? rng.uniform(0.3, 0.95) : 0,
+    proportionateMax: pick(rng, [2, 4, 8]),
+    proportionateForeground: rng.next() < 0.6 ? rng.uniform(0.3, 0.95) : 0,
   }),
   make: makeCanceller,
   /**
    * The hand-picked starting point: a slow learner as the foreground, its lr ×4 after each copy
    * (decaying in 0.5 s), the per-bin convex combination of the two paths (mixing lr 0.03), and a
-   * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms.
+   * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms, and
+   * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners.
    */
   seedConfig: {
     lr: 0.03,
@@ -341,6 +359,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     restartDb: 1,
     restartSeconds: 0.02,
     restartBoost: 1,
+    proportionate: 0.9,
+    proportionateMax: 4,
+    proportionateForeground: 0.9,
   },
 };
 

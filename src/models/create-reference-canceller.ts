@@ -82,6 +82,10 @@ function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): Re
     binStepGain: t.binStepGain,
     binStepFloor: t.binStepFloor,
     leakSeconds: t.leakSeconds,
+    proportionate: t.proportionate,
+    proportionateMax: t.proportionateMax,
+    proportionateForeground: t.proportionateForeground,
+    mixPowerStep: t.mixPowerStep,
     activityFloor: m.activityFloor,
     maxGainDb: m.maxGainDb,
   });

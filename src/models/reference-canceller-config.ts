@@ -51,6 +51,12 @@ export interface ReferenceTwoPathConfig {
   readonly binStepGain: number;
   readonly binStepFloor: number;
   readonly leakSeconds: number;
+  /** Proportionate (IPNLMS-like) steps across partitions: the background's α (0 = off), the largest factor, the foreground learner's α (0 = off). */
+  readonly proportionate: number;
+  readonly proportionateMax: number;
+  readonly proportionateForeground: number;
+  /** Per-bin mixing toward the path with the lower smoothed error power: logit step per block (0 = off). */
+  readonly mixPowerStep: number;
   /** 'convex': per-bin convex combination of background and foreground (λ_k = sigmoid(a_k)); 'none': the foreground. */
   readonly combination: 'none' | 'convex';
   /** Learning rate and β2 time constant (s) of the mixing logits' Adamax. */
@@ -251,6 +257,10 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
   c.inRange('twoPath.restartBoost', t.restartBoost, 1, 1e4, false);
   c.inRange('twoPath.binStepGain', t.binStepGain, 0, 1e3, false);
   c.inRange('twoPath.binStepFloor', t.binStepFloor, 0, 1, false);
+  c.inRange('twoPath.proportionate', t.proportionate, 0, 1, false);
+  c.inRange('twoPath.proportionateMax', t.proportionateMax, 1, 1e3, false);
+  c.inRange('twoPath.proportionateForeground', t.proportionateForeground, 0, 1, false);
+  c.inRange('twoPath.mixPowerStep', t.mixPowerStep, 0, 100, false);
   for (const k of [
     'foregroundBeta2Seconds',
     'copySeconds',

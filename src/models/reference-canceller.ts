@@ -88,6 +88,23 @@ export interface ReferenceCancellerOptions {
   readonly leakSeconds?: number;
   /** Time constant of the per-bin power spectra of the step control (s). Default 0.05. */
   readonly binPowerSeconds?: number;
+  /**
+   * Proportionate steps across partitions (IPNLMS-like): the background's step in partition p is
+   * scaled by `clip((1 − α) + α · ‖W_p‖ / mean_q ‖W_q‖, 0, proportionateMax)`, α = this value, so
+   * the tail partitions of a decaying room path (small weights) jitter less and the strong ones
+   * move faster. 0 disables (default).
+   */
+  readonly proportionate?: number;
+  /** Largest partition step factor of the proportionate steps. Default 4. */
+  readonly proportionateMax?: number;
+  /** α of the proportionate steps of the foreground learner (its own weights' norms); 0 disables (default). */
+  readonly proportionateForeground?: number;
+  /**
+   * With the convex combination: after each logit step, a_k also moves by
+   * `mixPowerStep · clip(10·log10(Ê_f,k / Ê_b,k) / 3, −1, 1)` toward the path whose smoothed error
+   * power in bin k is lower (Ê over `binPowerSeconds`). 0 disables (default).
+   */
+  readonly mixPowerStep?: number;
   /** Time constant of the error-energy smoothing that the two paths are compared with (s). Default 0.05. */
   readonly compareSeconds?: number;
   /**
@@ -144,6 +161,10 @@ const OPTION_KEYS = new Set([
   'binStepFloor',
   'leakSeconds',
   'binPowerSeconds',
+  'proportionate',
+  'proportionateMax',
+  'proportionateForeground',
+  'mixPowerStep',
   'gateDb',
   'gateReleaseSeconds',
   'levelNormalization',
@@ -201,6 +222,10 @@ function validate(options: ReferenceCancellerOptions): void {
   c.inRange('restartBoost', options.restartBoost, 1, 1e4);
   c.inRange('binStepGain', options.binStepGain, 0, 1e3);
   c.inRange('binStepFloor', options.binStepFloor, 0, 1);
+  c.inRange('proportionate', options.proportionate, 0, 1);
+  c.inRange('proportionateMax', options.proportionateMax, 1, 1e3);
+  c.inRange('proportionateForeground', options.proportionateForeground, 0, 1);
+  c.inRange('mixPowerStep', options.mixPowerStep, 0, 100);
   c.inRange('gateDb', options.gateDb, 0, 200);
   for (const k of [
     'copySeconds',
@@ -366,6 +391,15 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly ySmooth: Float32Array;
   private readonly binStep: Float32Array;
   private readonly before: Float32Array;
+  private readonly propAlpha: number;
+  private readonly mixPower: number;
+  /** Smoothed per-bin error powers of the background and the foreground (power-driven mixing). */
+  private readonly ebSmooth: Float32Array;
+  private readonly efSmooth: Float32Array;
+  private readonly propMax: number;
+  private readonly propFgAlpha: number;
+  /** Step factor per weight row (2P rows: the real parts' partitions, then the imaginary parts'). */
+  private readonly rowStep: Float32Array;
   /** This block's background prediction y_b = d − e_b. */
   private readonly prediction: Float32Array;
   private restartCount = 0;
@@ -438,16 +472,24 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
     this.binGain = options.binStepGain ?? 0;
+    this.propAlpha = options.proportionate ?? 0;
+    this.propMax = options.proportionateMax ?? 4;
+    this.propFgAlpha = options.foregroundOptimizer ? (options.proportionateForeground ?? 0) : 0;
+    const prop = this.propAlpha > 0 || this.propFgAlpha > 0;
+    this.rowStep = new Float32Array(prop ? 2 * partitions : 0);
     this.binFloor = options.binStepFloor ?? 0.05;
     this.aLeak = decay(options.leakSeconds ?? 0.1, rate);
     this.aBin = decay(options.binPowerSeconds ?? 0.05, rate);
     const sized = (len: number): Float32Array => new Float32Array(this.binGain > 0 ? len : 0);
-    this.ePow = sized(bins);
-    this.yPow = sized(bins);
+    this.mixPower = options.mixOptimizer ? (options.mixPowerStep ?? 0) : 0;
+    this.ebSmooth = new Float32Array(this.mixPower > 0 ? bins : 0);
+    this.efSmooth = new Float32Array(this.mixPower > 0 ? bins : 0);
+    this.ePow = new Float32Array(this.binGain > 0 || this.mixPower > 0 ? bins : 0);
+    this.yPow = new Float32Array(this.binGain > 0 || this.mixPower > 0 ? bins : 0);
     this.eSmooth = sized(bins);
     this.ySmooth = sized(bins);
-    this.binStep = sized(bins);
-    this.before = sized(n);
+    this.binStep = new Float32Array(this.binGain > 0 || prop ? bins : 0);
+    this.before = new Float32Array(this.binGain > 0 || prop ? n : 0);
     this.prediction = new Float32Array(B);
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
@@ -512,6 +554,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.s.fill(0);
     this.eSmooth.fill(0);
     this.ySmooth.fill(0);
+    this.ebSmooth.fill(0);
+    this.efSmooth.fill(0);
     this.binStep.fill(1);
     this.s[LR_CAP] = 1e6;
     this.s[FLOOR] = Number.POSITIVE_INFINITY;
@@ -622,11 +666,30 @@ export class ReferenceCanceller implements AdaptiveFilter {
     for (let k = 0; k < bins; k++) ga[k] *= lam[k] * (1 - lam[k]);
     mc.step();
     const a = mc.params;
+    if (this.mixPower > 0) this.mixTowardLowerPower(a);
     const lim = this.mixLimit;
     for (let k = 0; k < bins; k++) {
       if (a[k] > lim) a[k] = lim;
       else if (a[k] < -lim) a[k] = -lim;
       lam[k] = 1 / (1 + Math.exp(-a[k]));
+    }
+  }
+
+  /** Logits a_k ← a_k + κ · clip(10·log10(Ê_f,k / Ê_b,k) / 3, −1, 1) (toward the lower smoothed error power). */
+  private mixTowardLowerPower(a: Float32Array): void {
+    this.model.powerSpectrum(this.state, this.scratch, this.ePow);
+    this.model.powerSpectrum(this.state, this.fgError, this.yPow);
+    const eb = this.ebSmooth;
+    const ef = this.efSmooth;
+    const c = this.aBin;
+    const kappa = this.mixPower;
+    const scale = 10 / 3 / Math.LN10;
+    for (let k = 0; k < eb.length; k++) {
+      eb[k] = c * eb[k] + (1 - c) * this.ePow[k];
+      ef[k] = c * ef[k] + (1 - c) * this.yPow[k];
+      const r = scale * Math.log((ef[k] + 1e-30) / (eb[k] + 1e-30));
+      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
+      a[k] += kappa * (r > 1 ? 1 : r < -1 ? -1 : r);
     }
   }
 
@@ -685,18 +748,19 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
     s[RBOOST] *= this.restartDecay;
-    const perBin = this.binGain > 0;
-    if (perBin) s[LR] *= this.binGain;
+    if (this.binGain > 0) s[LR] *= this.binGain;
+    const perBin = this.binGain > 0 || this.propAlpha > 0;
     if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
     this.optimizer.setLearningRateFrom(s, LR);
     const core = this.core;
     const part = this.frames % this.model.partitions;
     if (perBin) {
-      this.updateBinSteps();
+      if (this.binGain > 0) this.updateBinSteps();
+      this.rowSteps(core.params, false);
       this.before.set(core.params);
     }
     core.step();
-    if (perBin) this.scaleStep();
+    if (perBin) this.scaleStep(core.params);
     this.model.constrain(core.params, part);
     const fc = this.foregroundCore;
     if (fc) {
@@ -707,7 +771,14 @@ export class ReferenceCanceller implements AdaptiveFilter {
       s[BOOST] *= this.boostDecay;
       if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
       this.foregroundOptimizer!.setLearningRateFrom(s, LR);
+      const prop = this.propFgAlpha > 0;
+      if (prop) {
+        this.binStep.fill(1);
+        this.rowSteps(fc.params, true);
+        this.before.set(fc.params);
+      }
       fc.step();
+      if (prop) this.scaleStep(fc.params);
       this.model.constrain(fc.params, part);
     }
   }
@@ -754,16 +825,50 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
   }
 
-  /** Background weights ← before + s_k (after − before), per bin of every partition (re and im). */
-  private scaleStep(): void {
-    const w = this.core.params;
+  /**
+   * Proportionate factors per partition p of weights `w` (all 1 with α = 0):
+   * f_p = clip((1 − α) + α ‖W_p‖ / mean_q ‖W_q‖, 0, max), the same for its real and imaginary row;
+   * α = `proportionateForeground` for the foreground's weights, else `proportionate`.
+   */
+  private rowSteps(w: Float32Array, foreground: boolean): void {
+    const f = this.rowStep;
+    const P = f.length / 2;
+    if (P === 0) return;
+    const a = foreground ? this.propFgAlpha : this.propAlpha;
+    if (a === 0) {
+      f.fill(1);
+      return;
+    }
+    const bins = this.binStep.length;
+    const im = P * bins;
+    let total = 0;
+    for (let p = 0; p < P; p++) {
+      let e = 0;
+      for (let i = p * bins; i < (p + 1) * bins; i++) e += w[i] * w[i] + w[im + i] * w[im + i];
+      f[p] = Math.sqrt(e);
+      total += f[p];
+    }
+    const hi = this.propMax;
+    const inv = total > 0 ? P / total : 0;
+    for (let p = 0; p < P; p++) {
+      const g = total > 0 ? 1 - a + a * f[p] * inv : 1;
+      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
+      f[p] = g > hi ? hi : g;
+      f[P + p] = f[p];
+    }
+  }
+
+  /** Weights ← before + f_row · s_k (after − before), per bin of every partition (re and im rows). */
+  private scaleStep(w: Float32Array): void {
     const w0 = this.before;
     const st = this.binStep;
+    const rf = this.rowStep;
     const bins = st.length;
     const rows = w0.length / bins;
     for (let r = 0; r < rows; r++) {
       const o = r * bins;
-      for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + st[k] * (w[o + k] - w0[o + k]);
+      const g = rf.length > 0 ? rf[r] : 1;
+      for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + g * st[k] * (w[o + k] - w0[o + k]);
     }
   }
 

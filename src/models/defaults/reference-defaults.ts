@@ -43,6 +43,12 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     binStepGain: 0,
     binStepFloor: 0.05,
     leakSeconds: 0.1,
+    /** Proportionate steps across partitions (IPNLMS-like): background α (0 = off), largest factor, foreground learner's α. */
+    proportionate: 0.9,
+    proportionateMax: 4,
+    proportionateForeground: 0.9,
+    /** Per-bin mixing toward the path with the lower smoothed error power (logit step per block; 0 = off). */
+    mixPowerStep: 0,
     /** 'convex': output through a per-bin convex combination of the two paths (mixing logits learnt by Adamax). */
     combination: 'convex' as 'none' | 'convex',
     mixLearningRate: 0.03,
