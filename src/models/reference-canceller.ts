@@ -476,7 +476,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.propMax = options.proportionateMax ?? 4;
     this.propFgAlpha = options.foregroundOptimizer ? (options.proportionateForeground ?? 0) : 0;
     const prop = this.propAlpha > 0 || this.propFgAlpha > 0;
-    this.rowStep = new Float32Array(prop ? 2 * partitions : 0);
+    this.rowStep = new Float32Array(prop || this.binGain > 0 ? 2 * partitions : 0);
     this.binFloor = options.binStepFloor ?? 0.05;
     this.aLeak = decay(options.leakSeconds ?? 0.1, rate);
     this.aBin = decay(options.binPowerSeconds ?? 0.05, rate);
@@ -683,13 +683,16 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const ef = this.efSmooth;
     const c = this.aBin;
     const kappa = this.mixPower;
+    const s = this.s;
     const scale = 10 / 3 / Math.LN10;
     for (let k = 0; k < eb.length; k++) {
       eb[k] = c * eb[k] + (1 - c) * this.ePow[k];
       ef[k] = c * ef[k] + (1 - c) * this.yPow[k];
-      const r = scale * Math.log((ef[k] + 1e-30) / (eb[k] + 1e-30));
-      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
-      a[k] += kappa * (r > 1 ? 1 : r < -1 ? -1 : r);
+      // clipped in the scalar array (a ternary mixing a double with an integer constant is a tagged phi)
+      s[TMP] = scale * Math.log((ef[k] + 1e-30) / (eb[k] + 1e-30));
+      if (s[TMP] > 1) s[TMP] = 1;
+      else if (s[TMP] < -1) s[TMP] = -1;
+      a[k] += kappa * s[TMP];
     }
   }
 
@@ -819,9 +822,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const lo = this.binFloor;
     const st = this.binStep;
     for (let k = 0; k < E.length; k++) {
-      const r = (leak * yh[k]) / (eh[k] + 1e-30);
-      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
-      st[k] = r > 1 ? 1 : r < lo ? lo : r;
+      st[k] = (leak * yh[k]) / (eh[k] + 1e-30);
+      if (st[k] > 1) st[k] = 1;
+      else if (st[k] < lo) st[k] = lo;
     }
   }
 
@@ -835,7 +838,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const P = f.length / 2;
     if (P === 0) return;
     const a = foreground ? this.propFgAlpha : this.propAlpha;
-    if (a === 0) {
+    if (!(a > 0)) {
       f.fill(1);
       return;
     }
@@ -848,12 +851,16 @@ export class ReferenceCanceller implements AdaptiveFilter {
       f[p] = Math.sqrt(e);
       total += f[p];
     }
+    if (!(total > 0)) {
+      f.fill(1);
+      return;
+    }
+    // no ternary mixing a double with an integer constant: such a phi is tagged (a heap number per use)
     const hi = this.propMax;
-    const inv = total > 0 ? P / total : 0;
+    const inv = P / total;
     for (let p = 0; p < P; p++) {
-      const g = total > 0 ? 1 - a + a * f[p] * inv : 1;
-      // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
-      f[p] = g > hi ? hi : g;
+      f[p] = 1 - a + a * f[p] * inv;
+      if (f[p] > hi) f[p] = hi;
       f[P + p] = f[p];
     }
   }
@@ -867,7 +874,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const rows = w0.length / bins;
     for (let r = 0; r < rows; r++) {
       const o = r * bins;
-      const g = rf.length > 0 ? rf[r] : 1;
+      const g = rf[r];
       for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + g * st[k] * (w[o + k] - w0[o + k]);
     }
   }
