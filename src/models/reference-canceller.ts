@@ -292,6 +292,9 @@ function decay(seconds: number, rate: number): number {
  *   min(E_b, E_f) > P̄_d · 10^(restartDb/10) for restartSeconds → W_b ← 0, m, u ← 0, boost ← restartBoost
  *              (both paths worse than no filter: the path changed; a zero filter is closer to the new one)
  *   background lr × (1 + (restartBoost − 1)·e^(−t/restartBoostSeconds)), t since the start or a restart
+ * proportionate (α = proportionate for W_b, proportionateForeground for the foreground learner):
+ *              W ← W₀ + f_p (W − W₀) after each Adamax step (W₀ the weights before it), per partition p,
+ *              f_p = min((1 − α) + α ‖W₀_p‖ / mean_q ‖W₀_q‖, proportionateMax)   (IPNLMS on partitions)
  * convex (with mixOptimizer): output filter W_c[p][k] = W_f + λ_k (W_b − W_f),  λ_k = σ(a_k),
  *              a_k ← Adamax step on  λ_k(1−λ_k) Σ_p ⟨∂loss(e_c)/∂W_c[p][k], W_b − W_f⟩,  |a_k| ≤ mixLimit
  *              (e_c = d − y(W_c) is the output; without it the output is e_f). Per-bin λ makes both
@@ -312,7 +315,8 @@ function decay(seconds: number, rate: number): number {
  * double-talk", IEEE TASLP 15(3), 2007 and SpeexDSP `mdf.c` (two-path filter, copy and reset);
  * Arenas-García, Figueiras-Vidal & Sayed, "Mean-square performance of a convex combination of two
  * adaptive filters", IEEE TSP 54(3), 2006; Martin, "Noise power spectral density estimation based on
- * optimal smoothing and minimum statistics", IEEE TSAP 9(5), 2001.
+ * optimal smoothing and minimum statistics", IEEE TSAP 9(5), 2001; Benesty & Gay, "An improved PNLMS
+ * algorithm", ICASSP 2002 (proportionate steps).
  *
  * @example
  * const c = new ReferenceCanceller({ sampleRate: 48000, optimizer: new Adamax({ learningRate: 0.02, useEma: true }) });
