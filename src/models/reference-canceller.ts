@@ -384,26 +384,26 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly restartBlocks: number;
   private readonly restartExtra: number;
   private readonly restartDecay: number;
-  private readonly binGain: number;
-  private readonly binFloor: number;
-  private readonly aLeak: number;
-  private readonly aBin: number;
+  private binGain: number = 0;
+  private binFloor: number = 0;
+  private aLeak: number = 0;
+  private aBin: number = 0;
   /** Per-bin step control: power spectra (this block's, smoothed), step factors, weights before the step. */
-  private readonly ePow: Float32Array;
-  private readonly yPow: Float32Array;
-  private readonly eSmooth: Float32Array;
-  private readonly ySmooth: Float32Array;
-  private readonly binStep: Float32Array;
-  private readonly before: Float32Array;
-  private readonly propAlpha: number;
-  private readonly mixPower: number;
+  private ePow: Float32Array = new Float32Array(0);
+  private yPow: Float32Array = new Float32Array(0);
+  private eSmooth: Float32Array = new Float32Array(0);
+  private ySmooth: Float32Array = new Float32Array(0);
+  private binStep: Float32Array = new Float32Array(0);
+  private before: Float32Array = new Float32Array(0);
+  private propAlpha: number = 0;
+  private mixPower: number = 0;
   /** Smoothed per-bin error powers of the background and the foreground (power-driven mixing). */
-  private readonly ebSmooth: Float32Array;
-  private readonly efSmooth: Float32Array;
-  private readonly propMax: number;
-  private readonly propFgAlpha: number;
+  private ebSmooth: Float32Array = new Float32Array(0);
+  private efSmooth: Float32Array = new Float32Array(0);
+  private propMax: number = 0;
+  private propFgAlpha: number = 0;
   /** Step factor per weight row (2P rows: the real parts' partitions, then the imaginary parts'). */
-  private readonly rowStep: Float32Array;
+  private rowStep: Float32Array = new Float32Array(0);
   /** This block's background prediction y_b = d − e_b. */
   private readonly prediction: Float32Array;
   private restartCount = 0;
@@ -475,6 +475,23 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.restartExtra = (options.restartBoost ?? 1) - 1;
     this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
+    this.initSteps(options, rate, bins, n, partitions);
+    this.prediction = new Float32Array(B);
+    this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
+    this.good = new Float32Array(n);
+    this.scratch = new Float32Array(B);
+    this.fgError = new Float32Array(B);
+    this.reset();
+  }
+
+  /** The step-control state (proportionate, per-bin, power-driven mixing): buffers sized only when used. */
+  private initSteps(
+    options: ReferenceCancellerOptions,
+    rate: number,
+    bins: number,
+    n: number,
+    partitions: number,
+  ): void {
     this.binGain = options.binStepGain ?? 0;
     this.propAlpha = options.proportionate ?? 0;
     this.propMax = options.proportionateMax ?? 4;
@@ -494,12 +511,6 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.ySmooth = sized(bins);
     this.binStep = new Float32Array(this.binGain > 0 || prop ? bins : 0);
     this.before = new Float32Array(this.binGain > 0 || prop ? n : 0);
-    this.prediction = new Float32Array(B);
-    this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
-    this.good = new Float32Array(n);
-    this.scratch = new Float32Array(B);
-    this.fgError = new Float32Array(B);
-    this.reset();
   }
 
   /** Same as {@link restores} (the factory's common counter name). */
@@ -603,8 +614,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
     const core = this.core;
     const model = this.model;
-    // background learning pass (pushes the input spectra, fills the gradient), then the foreground
-    // (one pass over the input ring for both when the weights share the state's arena)
+    // background learning pass, then the foreground (one pass over the input ring when they share the arena)
     const outputBackground = !this.twoPath && !core.average && !this.mixCore;
     if (outputBackground) {
       model.learn(core.params, this.state, frame, this.scratch, core.grads);
