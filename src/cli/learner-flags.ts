@@ -154,8 +154,8 @@ export function referenceOverrides(l: LearnerFlags): ReferenceCancellerOverrides
   };
 }
 
-/** The single-channel overrides of the flags (`--filter-ms` belongs to the canceller). */
-export function singleOverrides(command: string, l: LearnerFlags): SingleChannelOverrides {
+/** The flags as overrides of a single-channel model (`--filter-ms` belongs to the canceller). */
+function channelOverrides(command: string, l: LearnerFlags) {
   if (l.model.filterMs !== undefined) {
     throw new CliUsageError(
       `${command}: --filter-ms (model.filterMs) applies to the reference canceller (--reference).`,
@@ -169,19 +169,14 @@ export function singleOverrides(command: string, l: LearnerFlags): SingleChannel
   };
 }
 
-/** The speech prior's overrides of the flags (`--filter-ms` belongs to the canceller). */
+/** The online single-channel denoiser's overrides of the flags. */
+export function singleOverrides(command: string, l: LearnerFlags): SingleChannelOverrides {
+  return channelOverrides(command, l);
+}
+
+/** The speech prior's overrides of the flags. */
 export function priorOverrides(command: string, l: LearnerFlags): PriorOverrides {
-  if (l.model.filterMs !== undefined) {
-    throw new CliUsageError(
-      `${command}: --filter-ms (model.filterMs) applies to the reference canceller (--reference).`,
-    );
-  }
-  return {
-    optimizer: l.optimizer,
-    model: l.model,
-    ...(l.beta2Seconds !== undefined ? { beta2Seconds: l.beta2Seconds } : {}),
-    ...(l.emaSeconds !== undefined ? { emaSeconds: l.emaSeconds } : {}),
-  };
+  return channelOverrides(command, l);
 }
 
 /** Validates the flags against a model's defaults now (before any file is read), so mistakes exit 2 at once. */
