@@ -65,6 +65,22 @@ export interface CancellerKnobs {
   readonly mixPowerStep?: number;
 }
 
+/** The knobs a configuration may leave out, with the value that turns each one off (or its seed value). */
+function optionalKnobs(k: CancellerKnobs) {
+  return {
+    restartDb: k.restartDb ?? 0,
+    restartSeconds: k.restartSeconds ?? 0.05,
+    restartBoost: k.restartBoost ?? 1,
+    binStepGain: k.binStepGain ?? 0,
+    binStepFloor: k.binStepFloor ?? 0.05,
+    leakSeconds: k.leakSeconds ?? 0.1,
+    proportionate: k.proportionate ?? 0,
+    proportionateMax: k.proportionateMax ?? 4,
+    proportionateForeground: k.proportionateForeground ?? 0,
+    mixPowerStep: k.mixPowerStep ?? 0,
+  };
+}
+
 /** The factory overrides of a two-path configuration (`design: 'two-path'`) at `fs`. */
 export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCancellerOverrides {
   const ema = k.foreground === 'ema' || (!k.twoPath && k.foreground !== 'learner');
@@ -96,16 +112,7 @@ export function cancellerOverrides(fs: number, k: CancellerKnobs): ReferenceCanc
         combination: k.combination ?? 'none',
         mixLearningRate: k.mixLr ?? 0.1,
         mixBeta2Seconds: k.mixBeta2Seconds ?? 0.05,
-        restartDb: k.restartDb ?? 0,
-        restartSeconds: k.restartSeconds ?? 0.05,
-        restartBoost: k.restartBoost ?? 1,
-        binStepGain: k.binStepGain ?? 0,
-        binStepFloor: k.binStepFloor ?? 0.05,
-        leakSeconds: k.leakSeconds ?? 0.1,
-        proportionate: k.proportionate ?? 0,
-        proportionateMax: k.proportionateMax ?? 4,
-        proportionateForeground: k.proportionateForeground ?? 0,
-        mixPowerStep: k.mixPowerStep ?? 0,
+        ...optionalKnobs(k),
       },
     },
   };
@@ -160,16 +167,7 @@ export function makeCancellerByHand(fs: number, k: CancellerKnobs): ReferenceCan
     floorSeconds: k.floorSeconds,
     floorRiseDbPerSecond: k.floorRiseDbPerSecond,
     ...(k.copyBoost !== undefined ? { copyBoost: k.copyBoost, copyBoostSeconds: k.copyBoostSeconds ?? 0.5 } : {}),
-    restartDb: k.restartDb ?? 0,
-    restartSeconds: k.restartSeconds ?? 0.05,
-    restartBoost: k.restartBoost ?? 1,
-    binStepGain: k.binStepGain ?? 0,
-    binStepFloor: k.binStepFloor ?? 0.05,
-    leakSeconds: k.leakSeconds ?? 0.1,
-    proportionate: k.proportionate ?? 0,
-    proportionateMax: k.proportionateMax ?? 4,
-    proportionateForeground: k.proportionateForeground ?? 0,
-    mixPowerStep: k.mixPowerStep ?? 0,
+    ...optionalKnobs(k),
   });
 }
 
