@@ -23,6 +23,7 @@ import { cleanStaleTemps } from '../src/io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint } from '../src/io/file-fingerprint.js';
 import type { PriorOverrides } from '../src/models/prior-config.js';
 import type { SingleChannelOverrides } from '../src/models/single-channel-config.js';
+import { DEFAULT_SINGLE_CHANNEL_METHOD } from '../src/models/single-channel-method.js';
 import { type DatasetItem, listDataset } from '../src/node/io.js';
 import { aggregate } from '../src/replay/aggregate.js';
 import type { ReplayFailure } from '../src/replay/replay-failure.js';
@@ -38,6 +39,7 @@ import type { PipelineResult } from '../src/report/pipeline-result.js';
 import { downmix, toRate } from './common.js';
 import { cancelWithReference } from './reference-cancellation.js';
 import { denoiseSingleChannel } from './single-channel-denoise.js';
+import { singleChannelModelId } from './single-channel-model-id.js';
 
 export interface ReplayOptions extends Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'> {
   /** A folder or a manifest (`.jsonl` / `.csv`). */
@@ -103,7 +105,7 @@ async function processWith(
       ...(settings.referenceConfig ? { config: settings.referenceConfig } : {}),
     });
   } else {
-    const method = settings.singleMethod ?? 'online';
+    const method = settings.singleMethod ?? DEFAULT_SINGLE_CHANNEL_METHOD;
     const checkpoint =
       (method === 'online' || method === 'prior') && settings.checkpointPath
         ? {
@@ -169,6 +171,7 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   const items = await listDataset(options.source);
   const source = resolve(options.source);
   const settings = itemSettings(options);
+  const singleModel = singleChannelModelId(settings.singleMethod ?? DEFAULT_SINGLE_CHANNEL_METHOD);
   // With `workers` = N, this thread is one lane and a pool of N − 1 threads the others: this thread
   // starts on the first file at once (its modules are loaded), while the pool's threads spawn and load
   // theirs (≈ 0.4 CPU s each) — the pool's start-up is hidden behind real work instead of delaying it.
@@ -176,7 +179,7 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
   const started = threads >= 1 ? await (await import('./replay-pool.js')).createReplayPool(threads) : null;
   let finished: Record<string, ReplayFileResult>;
   try {
-    finished = resumeFinished({ ...options, source, settings, items });
+    finished = resumeFinished({ ...options, source, settings, items, singleModel });
   } catch (e) {
     await started?.close();
     throw e;
@@ -186,7 +189,15 @@ export async function replayDataset(options: ReplayOptions): Promise<ReplayResul
     if (!options.statePath) return;
     const done = items.map((it) => finished[it.name]).filter((r): r is ReplayFileResult => r !== undefined);
     const summary = aggregate(items.length, done, Object.keys(failed).length);
-    const state = { format: 'adamax-stream/replay-state', version: 2, source, settings, finished, failed } as const;
+    const state = {
+      format: 'adamax-stream/replay-state',
+      version: 2,
+      source,
+      settings,
+      singleModel,
+      finished,
+      failed,
+    } as const;
     writeReplayState(options.statePath, { ...state, aggregate: summary });
   };
   const resumed = items.filter((it) => finished[it.name] !== undefined);

@@ -74,7 +74,9 @@ export class CheckpointError extends AdamaxStreamError {
 
 /**
  * A denoise checkpoint written by another model (kind or version) than the one of this run: its
- * state cannot be loaded into this model. `found` and `expected` are `<kind>/<version>`.
+ * state cannot be loaded into this model; or a replay state whose single-channel files were made by
+ * another model than the one of this run (resuming would mix the two). `found` and `expected` are
+ * `<kind>/<version>` (a replay state written before versions were recorded: `<kind>` alone).
  */
 export class CheckpointModelMismatchError extends CheckpointError {
   readonly found: string;

@@ -2,13 +2,16 @@ import type { PriorOverrides } from '../models/prior-config.js';
 import type { ReferenceCancellerOverrides } from '../models/reference-canceller-config.js';
 import type { ReferenceMethod } from '../models/reference-method.js';
 import type { SingleChannelOverrides } from '../models/single-channel-config.js';
-import type { SingleChannelMethod } from '../models/single-channel-method.js';
+import { DEFAULT_SINGLE_CHANNEL_METHOD, type SingleChannelMethod } from '../models/single-channel-method.js';
 
 /** How one file is denoised and where its output goes (what a pool or queue worker needs). */
 export interface ReplayItemSettings {
   /** Where `<name>.denoised.wav` files go (created). Default: none written. */
   readonly outDir?: string;
-  /** Method for files without a reference. Default `'online'`. */
+  /**
+   * Method for files without a reference. Default `DEFAULT_SINGLE_CHANNEL_METHOD` (`'prior'`, the
+   * default of `denoise`); a run's settings always record it (see {@link itemSettings}).
+   */
   readonly singleMethod?: SingleChannelMethod;
   /** Method for files with a reference. Default `'fd-adamax'`. */
   readonly referenceMethod?: ReferenceMethod;
@@ -31,13 +34,17 @@ export interface ReplayItemSettings {
   readonly checkpointEvery?: number;
 }
 
-/** The per-file settings of a run's options (the one place a new setting is threaded to every runner). */
+/**
+ * The per-file settings of a run's options (the one place a new setting is threaded to every
+ * runner). The single-channel method is always recorded, resolved to its default when not given,
+ * so a state file or a queued job says which model its files were made with.
+ */
 export function itemSettings(
   options: Omit<ReplayItemSettings, 'checkpointPath' | 'checkpointEvery'>,
 ): ReplayItemSettings {
   return {
     ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
-    ...(options.singleMethod ? { singleMethod: options.singleMethod } : {}),
+    singleMethod: options.singleMethod ?? DEFAULT_SINGLE_CHANNEL_METHOD,
     ...(options.referenceMethod ? { referenceMethod: options.referenceMethod } : {}),
     ...(options.skipStoi ? { skipStoi: true } : {}),
     ...(options.referenceConfig ? { referenceConfig: options.referenceConfig } : {}),

@@ -13,6 +13,12 @@ export interface ReplayState {
   readonly source: string;
   /** The per-file settings (methods, learner configurations, …) the finished files were made with. */
   readonly settings?: ReplayItemSettings;
+  /**
+   * `<kind>/<version>` of the single-channel model the run uses (e.g. `prior/1+<weights digest>`,
+   * `online/1`); absent in states written before it was recorded (their model: `settings.singleMethod`,
+   * or `online` — the default then — when that is absent too).
+   */
+  readonly singleModel?: string;
   readonly finished: Record<string, ReplayFileResult>;
   readonly failed: Record<string, ReplayFailure>;
   readonly aggregate: ReplayAggregate;
@@ -71,6 +77,8 @@ function checkReplayState(state: unknown, path: string): asserts state is Replay
   if (!isRecord(state) || state.format !== 'adamax-stream/replay-state') throw bad('wrong format');
   if (state.version !== 2) throw bad(`unknown version ${JSON.stringify(state.version)} (this version reads 2)`);
   if (typeof state.source !== 'string') throw bad('no source');
+  if (state.singleModel !== undefined && typeof state.singleModel !== 'string')
+    throw bad('`singleModel` is not a string');
   if (!isRecord(state.finished) || !isRecord(state.failed)) throw bad('no finished/failed tables');
   for (const [key, r] of Object.entries(state.finished)) {
     const why = entryProblem(key, r);

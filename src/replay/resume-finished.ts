@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdamaxStreamError } from '../core/errors.js';
+import { AdamaxStreamError, CheckpointModelMismatchError } from '../core/errors.js';
 import { cleanStaleTemps } from '../io/clean-stale-temps.js';
 import { type FileFingerprint, fileFingerprint, sameFingerprint } from '../io/file-fingerprint.js';
 import type { DatasetItem } from '../io/list-dataset.js';
 import type { ReplayFileResult } from './replay-file-result.js';
 import type { ReplayItemSettings } from './replay-item-settings.js';
-import { readReplayState } from './replay-state.js';
+import { type ReplayState, readReplayState } from './replay-state.js';
 
 /** Why the finished entry `r` cannot be trusted any more (input changed, output missing or altered), or null. */
 function staleReason(r: ReplayFileResult, item: DatasetItem, outPath: string | null): string | null {
@@ -26,6 +26,31 @@ function staleReason(r: ReplayFileResult, item: DatasetItem, outPath: string | n
   return null;
 }
 
+/**
+ * Settings as compared on resume: states written before the single-channel method was always
+ * recorded used the default of then, `'online'`; a dataset without single-channel files does not
+ * depend on it.
+ */
+function comparable(s: ReplayItemSettings, single: boolean): ReplayItemSettings {
+  const { singleMethod, ...rest } = s;
+  return single ? { ...rest, singleMethod: singleMethod ?? 'online' } : rest;
+}
+
+/**
+ * Refuses a state whose single-channel files were made by another model (kind, or version when
+ * both are known) than `expected`: resuming would mix two models' outputs in one dataset.
+ */
+function checkSingleModel(prior: ReplayState, statePath: string, expected: string): void {
+  const found = prior.singleModel ?? prior.settings?.singleMethod ?? 'online';
+  const kind = (id: string) => id.split('/')[0]!;
+  if (kind(found) === kind(expected) && (!found.includes('/') || found === expected)) return;
+  throw new CheckpointModelMismatchError(
+    found,
+    expected,
+    `State file ${statePath} lists files denoised by the single-channel model ${found}; this run uses ${expected}, and resuming would mix the two models' outputs in one dataset. Resume with --model ${kind(found)} (if that model is still available), or pass another --state (or delete it) to start over.`,
+  );
+}
+
 /** Where a run's state file is and what the run is. */
 export interface ReplayResumeOptions {
   /** The state file; none: nothing to resume. */
@@ -34,6 +59,8 @@ export interface ReplayResumeOptions {
   readonly source: string;
   /** The per-file settings the finished files must have been made with. */
   readonly settings: ReplayItemSettings;
+  /** `<kind>/<version>` of this run's single-channel model (checked when the dataset has single-channel files). */
+  readonly singleModel?: string | undefined;
   /** The dataset's items. */
   readonly items: readonly DatasetItem[];
   /** Where the outputs are (`<outDir>/<name>.denoised.wav`). */
@@ -57,7 +84,12 @@ export function resumeFinished(options: ReplayResumeOptions): Record<string, Rep
       `State file ${statePath} belongs to ${prior.source}, not ${source}; pass another --state.`,
     );
   }
-  if (prior?.settings && JSON.stringify(prior.settings) !== JSON.stringify(settings)) {
+  const single = options.items.some((it) => !it.reference);
+  if (prior && single && options.singleModel !== undefined) checkSingleModel(prior, statePath!, options.singleModel);
+  if (
+    prior?.settings &&
+    JSON.stringify(comparable(prior.settings, single)) !== JSON.stringify(comparable(settings, single))
+  ) {
     throw new AdamaxStreamError(
       'invalid_argument',
       `State file ${statePath} was written with other settings (${JSON.stringify(prior.settings)}); resume with the same options or pass another --state.`,

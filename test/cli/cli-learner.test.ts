@@ -258,6 +258,8 @@ describe('replay threads the learner configuration to every runner', () => {
     const singleConfig = { optimizer: { beta_1: 0.6 } };
     expect(itemSettings({ referenceConfig, singleConfig, skipStoi: true, outDir: 'o' })).toEqual({
       outDir: 'o',
+      // always recorded, resolved to the default of denoise when not given
+      singleMethod: DEFAULT_SINGLE_CHANNEL_METHOD,
       skipStoi: true,
       referenceConfig,
       singleConfig,

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, parseWavHeader } from '../../src/index.js';
-import { denoiseSingleChannel, isAbortError, readAudioFile } from '../../src/node/index.js';
+import {
+  DEFAULT_SINGLE_CHANNEL_METHOD,
+  denoiseSingleChannel,
+  isAbortError,
+  readAudioFile,
+} from '../../src/node/index.js';
 import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 import { runCli } from './helpers.js';
@@ -304,6 +309,57 @@ describe('replay', () => {
     expect(statSync(join(out, 'a.denoised.wav')).mtimeMs).toBe(aTime); // not redone
     const s2 = JSON.parse(readFileSync(state, 'utf8'));
     expect(Object.keys(s2.finished).sort()).toEqual(['a', 'b']);
+  });
+  it('the default single-channel model is the one of denoise: the replay output is byte-identical to denoise --format pcm16', async () => {
+    const data = join(dir, 'ds-default');
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(data, { recursive: true });
+    copyFileSync(join(dir, 'sc', 'noisy.wav'), join(data, 'b.wav'));
+    const out = join(dir, 'ds-default-out');
+    const r = await runCli(['replay', data, '--out', out, '--json', '--no-stoi', '--workers', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files[0].model).toBe(DEFAULT_SINGLE_CHANNEL_METHOD);
+    const den = join(dir, 'ds-default-denoise.wav');
+    const d = await runCli(['denoise', join(data, 'b.wav'), '--output', den, '--format', 'pcm16']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(readFileSync(join(out, 'b.denoised.wav')).equals(readFileSync(den))).toBe(true);
+    // and it differs from the prior-free model's, so the comparison can fail
+    const on = join(dir, 'ds-default-online.wav');
+    expect(
+      (await runCli(['denoise', join(data, 'b.wav'), '--output', on, '--format', 'pcm16', '--model', 'online'])).code,
+    ).toBe(0);
+    expect(readFileSync(on).equals(readFileSync(den))).toBe(false);
+  });
+  it('a --state of another single-channel model is refused naming both models; its own --model resumes it', async () => {
+    const data = join(dir, 'ds-mix');
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(data, { recursive: true });
+    copyFileSync(join(dir, 'sc', 'noisy.wav'), join(data, 'b.wav'));
+    copyFileSync(join(dir, 'sc', 'noisy.wav'), join(data, 'c.wav'));
+    const out = join(dir, 'ds-mix-out');
+    const state = join(dir, 'ds-mix-state.json');
+    const args = ['replay', data, '--out', out, '--state', state, '--no-stoi', '--workers', '1'];
+    const r1 = await runCli([...args, '--model', 'online']);
+    expect(r1.code, r1.stderr).toBe(0);
+    const s = JSON.parse(readFileSync(state, 'utf8'));
+    expect(s.singleModel).toBe('online/1');
+    delete s.finished.c;
+    writeFileSync(state, JSON.stringify(s));
+    const r2 = await runCli(args);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/single-channel model online\/1; this run uses prior\/1\+[0-9a-f]{16}/);
+    expect(existsSync(join(out, 'c.denoised.wav'))).toBe(true); // untouched: nothing was run
+    // a state written before the model was recorded (no singleModel, no singleMethod: the online default of then)
+    const legacy = { ...s, settings: { ...s.settings } };
+    delete legacy.singleModel;
+    delete legacy.settings.singleMethod;
+    writeFileSync(state, JSON.stringify(legacy));
+    const r3 = await runCli(args);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toMatch(/single-channel model online; this run uses prior\//);
+    const r4 = await runCli([...args, '--model', 'online']);
+    expect(r4.code, r4.stderr).toBe(0);
+    expect(r4.stdout).toContain('2/2 files done (1 from an earlier run)');
   });
   it('reads a JSONL and a CSV manifest', async () => {
     const sc = join(dir, 'sc');

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { DatasetItem } from '../../io/list-dataset.js';
 import {
+  DEFAULT_SINGLE_CHANNEL_METHOD,
   REFERENCE_METHODS,
   type ReplayFailure,
   type ReplayFileResult,
@@ -51,7 +52,9 @@ Options:
                             metrics. Re-submitting is idempotent (job id = input fingerprint); Ctrl-C
                             stops waiting, the jobs stay queued
       --queue <name>        queue name with --redis (default adamax-stream-replay)
-      --model <name>        single-channel files: online | prior | wiener | rnnoise (default online)
+      --model <name>        single-channel files: prior | online | wiener | rnnoise (default
+                            ${DEFAULT_SINGLE_CHANNEL_METHOD}, as denoise). A --state of a run with another model is
+                            refused (exit 1, naming both models): rerun with its --model, or pass another --state
       --reference-model <name>  files with a reference: fd-adamax | nlms (default fd-adamax)
       --no-stoi             skip STOI (faster)
       --json                print a JSON summary on stdout (per-file results and the aggregate)
@@ -103,7 +106,10 @@ export const replayCommand: Command = {
     const referenceMethod = choiceFlag('replay', 'reference-model', values['reference-model'], REFERENCE_METHODS);
     const workers = numberFlag('replay', 'workers', values.workers, { integer: true, min: 1, max: 1024 });
     const json = values.json === true;
-    const methods = { reference: referenceMethod ?? 'fd-adamax', single: singleMethod ?? 'online' };
+    const methods = {
+      reference: referenceMethod ?? 'fd-adamax',
+      single: singleMethod ?? DEFAULT_SINGLE_CHANNEL_METHOD,
+    };
     const flags = await parseLearnerFlags('replay', values);
     const learner = replayLearner(flags, methods);
     if (flags.printConfig) {
@@ -113,7 +119,7 @@ export const replayCommand: Command = {
     const progress = new ReplayProgress(ctx.io.stderr, values.redis ? 'replay (queue)' : 'replay');
     const common = {
       source,
-      ...(singleMethod ? { singleMethod } : {}),
+      singleMethod: methods.single,
       ...(referenceMethod ? { referenceMethod } : {}),
       ...(values['no-stoi'] ? { skipStoi: true } : {}),
       ...learner,
