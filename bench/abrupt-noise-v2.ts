@@ -14,7 +14,7 @@
  *   benchmark's section of BENCHMARKS.md.
  *
  * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write] [--dump]
- *      node --import tsx bench/abrupt-noise-v2.ts --validate [--variants a,b] [--rates 16000,48000]   (validation only:
+ *      node --import tsx bench/abrupt-noise-v2.ts --validate [--variants a,b] [--rates 16000,48000] [--per-kind N] [--try '{"name":{knobs}}']   (validation only:
  *      the two-path seed and named variants on the validation clips, a few minutes; no tuning, no test split)
  *      node --import tsx bench/abrupt-noise-v2.ts --render FILE [--seconds-taken S] [--write]   (re-render a --dump output)
  */
@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { V2_SCENE_KINDS } from '../src/signal/abrupt-noise-v2-scene.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
-import { median } from './lib/reference-metrics.js';
+import { median, quantile } from './lib/reference-metrics.js';
 import { loadV2Speech } from './lib/speech-v2.js';
 import { clipSpecs, type V2ClipSpec } from './lib/v2-clips.js';
 import {
@@ -36,7 +36,14 @@ import {
   V1_DEFAULT_FD,
   type V2Method,
 } from './lib/v2-methods.js';
-import { criterionV2, summarise, type V2ClipScore, type V2Summary, withFairRecovery } from './lib/v2-metrics.js';
+import {
+  criterionV2,
+  recoveryTo,
+  summarise,
+  type V2ClipScore,
+  type V2Summary,
+  withFairRecovery,
+} from './lib/v2-metrics.js';
 import { type V2Job, V2Pool } from './lib/v2-worker.js';
 
 interface Args {
@@ -493,6 +500,8 @@ function validationVariants(k: CancellerKnobs): { name: string; config: Cancelle
     { name: 'seed', config: k },
     { name: 'no-prop', config: { ...k, proportionate: 0, proportionateForeground: 0 } },
     { name: 'prop-bg-only', config: { ...k, proportionateForeground: 0 } },
+    { name: 'prop-bg-0.5', config: { ...k, proportionate: 0.5 } },
+    { name: 'prop-bg-0', config: { ...k, proportionate: 0 } },
     { name: 'prop-0.5', config: { ...k, proportionate: 0.5, proportionateForeground: 0.5 } },
     { name: 'prop-0.95', config: { ...k, proportionate: 0.95, proportionateForeground: 0.95 } },
     { name: 'prop-1', config: { ...k, proportionate: 1, proportionateForeground: 1 } },
@@ -507,7 +516,6 @@ function validationVariants(k: CancellerKnobs): { name: string; config: Cancelle
   ];
 }
 
-const FOCUS_KINDS = ['path', 'compound', 'tonal', 'babble', 'type', 'colour', 'multi', 'drop-30'] as const;
 
 /** `--validate`: the seed and named variants on the validation clips only; prints the criterion and per-kind recovery. */
 async function validateOnly(args: Args): Promise<void> {
@@ -515,13 +523,21 @@ async function validateOnly(args: Args): Promise<void> {
   const vi = argv.indexOf('--variants');
   const ri = argv.indexOf('--rates');
   const rates = ri >= 0 ? argv[ri + 1].split(',').map(Number) : [16000, 48000];
-  const all = validationVariants(CANCELLER_METHOD.seedConfig!);
+  const ki = argv.indexOf('--per-kind');
+  const perKind = ki >= 0 ? Number(argv[ki + 1]) : 1;
+  const seed = CANCELLER_METHOD.seedConfig!;
+  const ti = argv.indexOf('--try');
+  const tried = ti >= 0 ? (JSON.parse(argv[ti + 1]) as Record<string, Partial<CancellerKnobs>>) : {};
+  const all = [
+    ...validationVariants(seed),
+    ...Object.entries(tried).map(([name, over]) => ({ name, config: { ...seed, ...over } })),
+  ];
   const names = vi >= 0 ? argv[vi + 1].split(',') : all.map((v) => v.name);
   const variants = all.filter((v) => names.includes(v.name));
   loadV2Speech('validation', 16000);
   const pool = new V2Pool(args.workers);
   const t0 = performance.now();
-  const clips = rates.flatMap((fs) => clipSpecs('validation', [fs], 1, args.seconds));
+  const clips = rates.flatMap((fs) => clipSpecs('validation', [fs], perKind, args.seconds));
   const scores = await evaluate(
     pool,
     clips,
@@ -529,7 +545,7 @@ async function validateOnly(args: Args): Promise<void> {
   );
   await pool.close();
   log(`${variants.length} variants × ${clips.length} clips in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  const head = `| variant | rate | crit | whole | post | rec med / p90 | worst | ${FOCUS_KINDS.join(' | ')} |`;
+  const head = `| variant | rate | crit | whole | post | rec med / p90 | from start med / p90 | worst | kinds met | ${V2_SCENE_KINDS.join(' | ')} |`;
   process.stdout.write(
     `${head}\n|${head
       .split('|')
@@ -541,12 +557,16 @@ async function validateOnly(args: Args): Promise<void> {
     for (const fs of rates) {
       const sc = scores[i].filter((c) => c.sampleRate === fs);
       const s = summarise(sc);
-      const kinds = FOCUS_KINDS.map((k) => {
+      // the same criterion from the clip's start (zero weights) to each first change's pre-change depth
+      const start = sc.map((c) => recoveryTo(c.nr, fs, 0, c.preLevel[0] - 3));
+      let met = 0;
+      const kinds = V2_SCENE_KINDS.map((k) => {
         const ks = summarise(sc.filter((c) => c.kind === k));
+        if (ks.recoveryMedian <= 0.5 && ks.recoveryP90 <= 1.5) met++;
         return `${fmtS(ks.recoveryMedian)}/${fmtS(ks.recoveryP90)}`;
       });
       process.stdout.write(
-        `| ${v.name} | ${fs / 1000}k | ${criterionV2(sc).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(s.worst)} | ${kinds.join(' | ')} |\n`,
+        `| ${v.name} | ${fs / 1000}k | ${criterionV2(sc).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmtS(median(start))} / ${fmtS(quantile(start, 0.9))} | ${fmt(s.worst)} | ${met} | ${kinds.join(' | ')} |\n`,
       );
     }
   });
