@@ -516,7 +516,6 @@ function validationVariants(k: CancellerKnobs): { name: string; config: Cancelle
   ];
 }
 
-
 /** `--validate`: the seed and named variants on the validation clips only; prints the criterion and per-kind recovery. */
 async function validateOnly(args: Args): Promise<void> {
   const argv = process.argv;
