@@ -30,6 +30,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDataset } from '../samples/04-dataset-replay.js';
+import { bundlePoolWorker } from '../scripts/build-pool-worker.mjs';
 import { RemoteStream, type StreamModelKind, serveStreams } from '../src/node/index.js';
 import { FRAME_SIZE, listDataset } from '../src/node/io.js';
 import { SingleChannelStreamModel } from '../src/rx/single-channel-stream-model.js';
@@ -60,7 +61,8 @@ type PoolModule = typeof import('../pipelines/replay-pool.js');
 
 /**
  * The replay modules the benchmark runs: compiled to JavaScript by `tsc -p tsconfig.build.json`
- * into node_modules/.cache (as the package is built; nothing in the checkout changes), or the
+ * into node_modules/.cache, the pool's thread module bundled by `bundlePoolWorker` (as the package
+ * is built; nothing in the checkout changes), or the
  * TypeScript sources with `--source`.
  */
 async function replayModules(): Promise<{ lib: Pipelines; pool: PoolModule; kind: string }> {
@@ -81,7 +83,10 @@ async function replayModules(): Promise<{ lib: Pipelines; pool: PoolModule; kind
       stdio: 'inherit',
     },
   );
-  console.log(`  compiled to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await bundlePoolWorker(out); // as the package build does: the threads load one bundled module
+  console.log(
+    `  compiled (and the pool's thread module bundled) to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const url = (f: string) => new URL(`file://${join(out, 'pipelines', f)}`).href;
   return { lib: await import(url('index.js')), pool: await import(url('replay-pool.js')), kind: 'compiled JavaScript' };
 }

@@ -44,6 +44,7 @@ check('npm run build, npm pack', () => {
     'dist/src/web/index.d.ts',
     'dist/web/index.js',
     'dist/web/denoiser-processor.js',
+    'dist/pipelines/replay-pool-worker.bundle.js',
   ]) {
     if (!files.has(f)) throw new Error(`the tarball lacks ${f}`);
   }

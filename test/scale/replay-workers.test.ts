@@ -1,7 +1,8 @@
 /**
  * `replay --workers N`: a worker-thread pool gives byte-identical outputs to one-after-the-other,
  * the state file lists exactly the files whose output is complete after an interrupt, a resume
- * redoes exactly the others, and the pool also runs from compiled JavaScript (no tsx).
+ * redoes exactly the others, and the pool also runs from compiled JavaScript (no tsx), its threads on
+ * the bundled thread module that the package build makes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../../samples/04-dataset-replay.js';
+import { bundlePoolWorker } from '../../scripts/build-pool-worker.mjs';
 import { ReplayProgress } from '../../src/cli/replay-progress.js';
 import { type ReplayFileResult, replayDataset } from '../../src/node/index.js';
 
@@ -155,12 +157,16 @@ describe('aggregate progress', () => {
 });
 
 describe('the compiled CLI (no tsx)', () => {
-  it('replay --workers 2 from .js: Ctrl-C exits 130 with consistent state; the resume completes byte-identically', async () => {
+  it('replay --workers 2 from .js, threads on the bundled module: Ctrl-C exits 130 with consistent state; the resume completes byte-identically', async () => {
     // Inside the repository (git-ignored .tmp/) so that node_modules resolves.
     mkdirSync(join(root, '.tmp'), { recursive: true });
     const dist = mkdtempSync(join(root, '.tmp', 'dist-'));
     try {
       transpileTree(dist);
+      // as the package build does: the threads' module bundled into one file; the unbundled module is
+      // removed, so the threads can only have run the bundle
+      await bundlePoolWorker(dist);
+      rmSync(join(dist, 'pipelines', 'replay-pool-worker.js'));
       const cli = join(dist, 'src', 'cli', 'run.js');
       const out = join(dir, 'compiled');
       const state = join(dir, 'compiled-state.json');
