@@ -1,8 +1,14 @@
 /// <reference lib="dom" />
 import { AudioUnavailableError } from '../core/errors.js';
+import { priorFftSize } from '../models/prior/hop-analyzer.js';
 import { defaultBlockSize } from '../models/reference-canceller-config.js';
 import { type Observable, portStreams } from '../rx/port-streams.js';
-import { type DenoiserConfig, type DenoiserNodeOptions, resolveDenoiserConfig } from './denoiser-config.js';
+import {
+  DEFAULT_SINGLE_CHANNEL_NODE_MODEL,
+  type DenoiserConfig,
+  type DenoiserNodeOptions,
+  resolveDenoiserConfig,
+} from './denoiser-config.js';
 import {
   DENOISER_PROCESSOR,
   type DenoiserCommand,
@@ -45,6 +51,8 @@ export interface DenoiserNode {
 /** Output delay in samples for a configuration (frame queueing plus the model's own delay). */
 export function denoiserLatency(config: DenoiserConfig): number {
   if (config.mode === 'reference') return config.blockSize ?? defaultBlockSize(config.sampleRate);
+  // the prior: one hop of queueing plus its own N/2 (hop N/2); the online model: the same with its STFT
+  if ((config.model ?? DEFAULT_SINGLE_CHANNEL_NODE_MODEL) !== 'online') return priorFftSize(config.sampleRate);
   return config.fftSize ?? 2 ** Math.max(6, Math.round(Math.log2(0.032 * config.sampleRate)));
 }
 

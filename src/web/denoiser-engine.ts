@@ -1,14 +1,18 @@
+import { createLayout } from '../core/param-layout.js';
 import type { AdaptiveModel } from '../models/adaptive-model.js';
+import { createPriorDenoiserFromConfig } from '../models/create-prior-denoiser-from-config.js';
 import type { ReferenceCancellerFilter } from '../models/create-reference-canceller.js';
 import { createReferenceCanceller } from '../models/create-reference-canceller.js';
 import { createSingleChannelDenoiser } from '../models/create-single-channel-denoiser.js';
 import type { OnlineDenoiser, OnlineDenoiserState } from '../models/online-denoiser.js';
+import { PRIOR_DELTA_GROUP, type PriorStream } from '../models/prior/prior-stream.js';
+import { priorConfig } from '../models/prior-config.js';
 import { referenceCancellerConfig } from '../models/reference-canceller-config.js';
 import { singleChannelConfig } from '../models/single-channel-config.js';
 import { betaFromTimeConstant } from '../models/tracking/time-constants.js';
 import { Adamax, adamaxOptionsFromConfig } from '../optim/adamax.js';
 import type { AdamaxCore } from '../optim/adamax-core.js';
-import type { DenoiserConfig } from './denoiser-config.js';
+import { DEFAULT_SINGLE_CHANNEL_NODE_MODEL, type DenoiserConfig } from './denoiser-config.js';
 
 /** Slots of {@link DenoiserEngine.stats} (sums since the last report, and running counters). */
 export const Stat = {
@@ -38,10 +42,14 @@ export const Stat = {
  *
  * - reference: `createReferenceCanceller` (the CLI's FD-Adamax canceller, `REFERENCE_DEFAULTS`) at
  *   the context rate;
- * - single: `createSingleChannelDenoiser` (the CLI's online denoiser, `SINGLE_CHANNEL_DEFAULTS`) at the
- *   context rate (STFT ≈ 32 ms), its
- *   noise model learned by Adamax (EMA of the weights kept for the snapshots), warm-started from
- *   the first hop.
+ * - single, model `'prior'` (the default, as the CLI's `denoise`): the learned speech prior built
+ *   as `denoise` builds it, `createPriorDenoiserFromConfig(priorConfig(rate, …))`
+ *   (`SINGLE_CHANNEL_DEFAULTS.prior`), one stream at the context rate (hop N/2, N = `priorFftSize`:
+ *   1024 at 48 kHz), its last layer adapted online by Adamax (the output and the snapshots use the
+ *   EMA of the correction); hop for hop the same output as `PriorDenoiser.process`;
+ * - single, model `'online'`: `createSingleChannelDenoiser` (the CLI's `--model online`,
+ *   `SINGLE_CHANNEL_DEFAULTS.online`) at the context rate (STFT ≈ 32 ms), its noise model learned
+ *   by Adamax (EMA of the weights kept for the snapshots), warm-started from the first hop.
  */
 export class DenoiserEngine {
   readonly config: DenoiserConfig;
@@ -49,7 +57,7 @@ export class DenoiserEngine {
   readonly frameSize: number;
   /** Output delay in samples with respect to the input (queueing plus the model's own delay). */
   readonly latency: number;
-  /** Weights of the model (raw) and their EMA, if kept. */
+  /** Weights of the model (raw) and their EMA, if kept (the prior: its last layer's correction). */
   readonly core: AdamaxCore;
   readonly layout: AdaptiveModel['layout'];
   /** Running sums, see {@link Stat}. */
@@ -58,6 +66,7 @@ export class DenoiserEngine {
   private readonly filter: ReferenceCancellerFilter | null;
   private readonly model: OnlineDenoiser | null;
   private readonly state: OnlineDenoiserState | null;
+  private readonly prior: PriorStream | null;
   private readonly frame: Float32Array[];
   private readonly frameOut: Float32Array;
   private readonly warm: Float32Array;
@@ -66,50 +75,22 @@ export class DenoiserEngine {
 
   constructor(config: DenoiserConfig) {
     this.config = config;
-    if (config.mode === 'reference') {
-      const f = createReferenceCanceller(referenceCancellerOverrides(config), config.sampleRate);
-      this.filter = f;
-      this.optimizer = f.optimizer;
-      this.model = null;
-      this.state = null;
-      this.core = f.core;
-      this.layout = f.model.layout;
-      this.frameSize = f.frameSize;
-      this.latency = f.frameSize;
-      this.frame = [new Float32Array(f.frameSize), new Float32Array(f.frameSize)];
-    } else {
-      const sc = singleChannelConfig({
-        model: {
-          sampleRate: config.sampleRate,
-          fftSize: config.fftSize ?? 2 ** Math.max(6, Math.round(Math.log2(0.032 * config.sampleRate))),
-          ...pick(config, ['gainFloorDb']),
-        },
-        optimizer: {
-          ...(config.learningRate !== undefined ? { learning_rate: config.learningRate } : {}),
-          ...(config.beta1 !== undefined ? { beta_1: config.beta1 } : {}),
-          ...(config.beta2 !== undefined ? { beta_2: config.beta2 } : {}),
-        },
-      });
-      const m = createSingleChannelDenoiser(sc);
-      // The denoiser learns and outputs with the raw weights; the EMA only feeds the snapshots.
-      const emaSeconds = config.emaSeconds ?? 0.3;
-      const hopRate = config.sampleRate / m.frameSize;
-      const optimizer = new Adamax({
-        ...adamaxOptionsFromConfig({ ...sc.optimizer }),
-        useEma: emaSeconds > 0,
-        ...(emaSeconds > 0 ? { emaMomentum: betaFromTimeConstant(emaSeconds, hopRate) } : {}),
-      });
-      this.optimizer = optimizer;
-      this.core = optimizer.buildFlat(m.layout);
-      m.initParams(this.core.params);
-      this.filter = null;
-      this.model = m;
-      this.state = m.createState();
-      this.layout = m.layout;
-      this.frameSize = m.frameSize;
-      this.latency = m.frameSize + m.latency;
-      this.frame = [new Float32Array(m.frameSize)];
-    }
+    const p =
+      config.mode === 'reference'
+        ? referenceParts(config)
+        : (config.model ?? DEFAULT_SINGLE_CHANNEL_NODE_MODEL) === 'online'
+          ? onlineParts(config)
+          : priorParts(config);
+    this.filter = p.filter;
+    this.model = p.model;
+    this.state = p.model ? p.model.createState() : null;
+    this.prior = p.prior;
+    this.optimizer = p.optimizer;
+    this.core = p.core;
+    this.layout = p.layout;
+    this.frameSize = p.frameSize;
+    this.latency = p.latency;
+    this.frame = Array.from({ length: p.filter ? 2 : 1 }, () => new Float32Array(p.frameSize));
     this.frameOut = new Float32Array(this.frameSize);
     this.warm = new Float32Array(this.model ? this.model.fftSize : 0);
   }
@@ -199,6 +180,9 @@ export class DenoiserEngine {
       let e = 0;
       for (let i = 0; i < out.length; i++) e += out[i]! * out[i]!;
       st[Stat.LossSum] += (0.5 * e) / out.length;
+    } else if (this.prior) {
+      this.prior.process(this.frame[0]!, out);
+      st[Stat.LossSum] += this.prior.loss;
     } else {
       const m = this.model!;
       const core = this.core;
@@ -218,6 +202,94 @@ export class DenoiserEngine {
     st[Stat.Frames] += 1;
     st[Stat.TotalFrames] += 1;
   }
+}
+
+/** What the engine runs: one of the three models, its optimizer and weights, its frame and delay. */
+interface EngineParts {
+  readonly filter: ReferenceCancellerFilter | null;
+  readonly model: OnlineDenoiser | null;
+  readonly prior: PriorStream | null;
+  readonly optimizer: Adamax;
+  readonly core: AdamaxCore;
+  readonly layout: AdaptiveModel['layout'];
+  readonly frameSize: number;
+  readonly latency: number;
+}
+
+/** Reference mode: the CLI's canceller at the context rate. */
+function referenceParts(config: DenoiserConfig): EngineParts {
+  const f = createReferenceCanceller(referenceCancellerOverrides(config), config.sampleRate);
+  const none = { model: null, prior: null };
+  return {
+    ...none,
+    filter: f,
+    optimizer: f.optimizer,
+    core: f.core,
+    layout: f.model.layout,
+    frameSize: f.frameSize,
+    latency: f.frameSize,
+  };
+}
+
+/**
+ * Single mode, model prior: the speech prior of `denoise` (`priorConfig` at the context rate, then
+ * `createPriorDenoiserFromConfig`), with the node's learning rate, EMA time constant and floor.
+ */
+function priorParts(config: DenoiserConfig): EngineParts {
+  const pc = priorConfig(config.sampleRate, {
+    ...(config.learningRate !== undefined ? { optimizer: { learning_rate: config.learningRate } } : {}),
+    ...(config.gainFloorDb !== undefined ? { model: { gainFloorDb: config.gainFloorDb } } : {}),
+    ...(config.emaSeconds !== undefined ? { emaSeconds: config.emaSeconds } : {}),
+  });
+  const prior = createPriorDenoiserFromConfig(pc).createStream(config.sampleRate);
+  const layout = createLayout([{ name: PRIOR_DELTA_GROUP, length: prior.adaptCore!.params.length }]);
+  return {
+    filter: null,
+    model: null,
+    prior,
+    optimizer: prior.optimizer!,
+    core: prior.adaptCore!,
+    layout,
+    frameSize: prior.hop,
+    latency: prior.hop + prior.latency,
+  };
+}
+
+/** Single mode, model online: the CLI's `--model online` denoiser at the context rate (STFT ≈ 32 ms). */
+function onlineParts(config: DenoiserConfig): EngineParts {
+  const sc = singleChannelConfig({
+    model: {
+      sampleRate: config.sampleRate,
+      fftSize: config.fftSize ?? 2 ** Math.max(6, Math.round(Math.log2(0.032 * config.sampleRate))),
+      ...pick(config, ['gainFloorDb']),
+    },
+    optimizer: {
+      ...(config.learningRate !== undefined ? { learning_rate: config.learningRate } : {}),
+      ...(config.beta1 !== undefined ? { beta_1: config.beta1 } : {}),
+      ...(config.beta2 !== undefined ? { beta_2: config.beta2 } : {}),
+    },
+  });
+  const m = createSingleChannelDenoiser(sc);
+  // The denoiser learns and outputs with the raw weights; the EMA only feeds the snapshots.
+  const emaSeconds = config.emaSeconds ?? 0.3;
+  const hopRate = config.sampleRate / m.frameSize;
+  const optimizer = new Adamax({
+    ...adamaxOptionsFromConfig({ ...sc.optimizer }),
+    useEma: emaSeconds > 0,
+    ...(emaSeconds > 0 ? { emaMomentum: betaFromTimeConstant(emaSeconds, hopRate) } : {}),
+  });
+  const core = optimizer.buildFlat(m.layout);
+  m.initParams(core.params);
+  return {
+    filter: null,
+    model: m,
+    prior: null,
+    optimizer,
+    core,
+    layout: m.layout,
+    frameSize: m.frameSize,
+    latency: m.frameSize + m.latency,
+  };
 }
 
 function pick<K extends keyof DenoiserConfig>(

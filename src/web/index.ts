@@ -14,9 +14,11 @@ export {
   denoiserLatency,
 } from './create-denoiser-node.js';
 export {
+  DEFAULT_SINGLE_CHANNEL_NODE_MODEL,
   type DenoiserConfig,
   type DenoiserMode,
   type DenoiserNodeOptions,
   resolveDenoiserConfig,
+  type SingleChannelNodeModel,
 } from './denoiser-config.js';
 export { DENOISER_PROCESSOR, type DenoiserSnapshot, type DenoiserStats } from './denoiser-messages.js';

@@ -6,7 +6,7 @@
 // their kinds: 1 = scavenge, 2 = mark-compact, 4 = incremental marking, 8 = weak callbacks) and its
 // heap growth. The young generation's semi-space is 1 MB (--max-semi-space-size=1), so ~1 MB of
 // allocation in a window shows up as a scavenge, and less shows up as heap growth.
-// Usage: node --expose-gc --max-semi-space-size=1 alloc-probe.mjs <processor.js> <reference|single|control> [seconds]
+// Usage: node --expose-gc --max-semi-space-size=1 alloc-probe.mjs <processor.js> <reference|single|single-online|control> [seconds]
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
@@ -23,7 +23,14 @@ globalThis.sampleRate = 48000;
 await import(pathToFileURL(file).href);
 
 const sampleRate = 48000;
-const config = { mode: mode === 'control' ? 'single' : mode, sampleRate, reportIntervalMs: 0, snapshots: false };
+// 'single' without a model: the node's default single-channel model (the speech prior); 'single-online': the online one
+const config = {
+  mode: mode === 'reference' ? 'reference' : 'single',
+  ...(mode === 'single-online' ? { model: 'online' } : {}),
+  sampleRate,
+  reportIntervalMs: 0,
+  snapshots: false,
+};
 const proc = new Processor({ processorOptions: { config } });
 if (mode === 'control') {
   // calibration: the same processor plus one small escaping allocation per call

@@ -3,7 +3,7 @@
  * OfflineAudioContext at 48 kHz and measures the SI-SDR improvement in the page. Bundled by the
  * test (esbuild) beside denoiser-processor.js and exposed as `window.adamaxTest`.
  */
-import { createDenoiserNode, type DenoiserStats } from '../../src/web/index.js';
+import { createDenoiserNode, type DenoiserStats, type SingleChannelNodeModel } from '../../src/web/index.js';
 import { secondHalfImprovement, singleChannelScene, twoMicScene } from './scenes.js';
 
 export interface SceneResult {
@@ -18,18 +18,23 @@ export interface SceneResult {
   readonly snapshots: number;
 }
 
-async function runScene(mode: 'reference' | 'single', seconds: number): Promise<SceneResult> {
+async function runScene(
+  mode: 'reference' | 'single',
+  seconds: number,
+  model?: SingleChannelNodeModel,
+): Promise<SceneResult> {
+  const options = { mode, ...(model ? { model } : {}) };
   const sampleRate = 48000;
   const scene = mode === 'reference' ? twoMicScene(sampleRate, seconds) : singleChannelScene(sampleRate, seconds);
   const n = scene.primary.length;
   const probe = new OfflineAudioContext({ numberOfChannels: 1, length: 128, sampleRate });
-  const latency = (await createDenoiserNode(probe, { mode })).latency;
+  const latency = (await createDenoiserNode(probe, options)).latency;
   const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: n + latency, sampleRate });
   const buffer = ctx.createBuffer(scene.reference ? 2 : 1, n, sampleRate);
   buffer.copyToChannel(scene.primary as Float32Array<ArrayBuffer>, 0);
   if (scene.reference) buffer.copyToChannel(scene.reference as Float32Array<ArrayBuffer>, 1);
   const source = new AudioBufferSourceNode(ctx, { buffer });
-  const dn = await createDenoiserNode(ctx, { mode, reportIntervalMs: 100 });
+  const dn = await createDenoiserNode(ctx, { ...options, reportIntervalMs: 100 });
   const stats: DenoiserStats[] = [];
   let snapshots = 0;
   let failure: unknown = null;
@@ -52,7 +57,11 @@ async function runScene(mode: 'reference' | 'single', seconds: number): Promise<
  * OfflineAudioContext at 48 kHz, timed around `startRendering()`; `'none'` renders the same source
  * straight to the destination (the context's own cost, the baseline).
  */
-async function renderMs(mode: 'reference' | 'single' | 'none', seconds: number): Promise<number> {
+async function renderMs(
+  mode: 'reference' | 'single' | 'none',
+  seconds: number,
+  model?: SingleChannelNodeModel,
+): Promise<number> {
   const sampleRate = 48000;
   const scene = mode === 'reference' ? twoMicScene(sampleRate, seconds) : singleChannelScene(sampleRate, seconds);
   const n = scene.primary.length;
@@ -62,7 +71,10 @@ async function renderMs(mode: 'reference' | 'single' | 'none', seconds: number):
   if (scene.reference) buffer.copyToChannel(scene.reference as Float32Array<ArrayBuffer>, 1);
   const source = new AudioBufferSourceNode(ctx, { buffer });
   if (mode === 'none') source.connect(ctx.destination);
-  else source.connect((await createDenoiserNode(ctx, { mode, reportIntervalMs: 100 })).node).connect(ctx.destination);
+  else {
+    const options = { mode, reportIntervalMs: 100, ...(model ? { model } : {}) };
+    source.connect((await createDenoiserNode(ctx, options)).node).connect(ctx.destination);
+  }
   source.start();
   const t0 = performance.now();
   await ctx.startRendering();

@@ -3,7 +3,8 @@
  * denoiser-processor.js runs under a stub AudioWorkletGlobalScope in fresh Node processes with a
  * 1 MB young generation (test/web/alloc-probe.mjs). After a warm-up (30 s of 48 kHz audio and two
  * unmeasured windows) it runs 5 consecutive windows of 10 s (3750 calls each), each from a collected
- * heap. Claim, as asserted: in the steady state `process()` allocates nothing per call — a majority
+ * heap, for each model: the reference canceller, the single mode's default (the speech prior, one
+ * hop per 4 calls at 48 kHz) and `model: 'online'`. Claim, as asserted: in the steady state `process()` allocates nothing per call — a majority
  * of the windows (3 of 5) have no GC event at all, and the median window's heap growth is under
  * 8 bytes per call, on Node 20, 22 and 24. Node 24 (V8 13.6) keeps the optimizer's per-step
  * functions (`AdamaxCore.update`/`step`/`ema`, ≈ 47 calls/s in single mode) in its mid tier
@@ -56,7 +57,7 @@ interface Probe {
 const WINDOWS = 5;
 const median = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
-async function probe(mode: 'reference' | 'single' | 'control'): Promise<Probe> {
+async function probe(mode: 'reference' | 'single' | 'single-online' | 'control'): Promise<Probe> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -91,7 +92,7 @@ describe('denoiser processor allocation', () => {
   beforeAll(() => buildWeb(dir), 30_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['reference', 'single'] as const)(
+  it.each(['reference', 'single', 'single-online'] as const)(
     '%s mode: process() allocates nothing in the steady state',
     async (mode) => {
       const r = await probe(mode);
