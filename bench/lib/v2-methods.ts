@@ -327,11 +327,13 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
    * The hand-picked starting point: a slow learner as the foreground, its lr ×4 after each copy
    * (decaying in 0.5 s), the per-bin convex combination of the two paths (mixing lr 0.03), and a
    * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms, and
-   * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners.
+   * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners; a background lr of
+   * 0.015 ×2 at the start and after each restart (decaying in 0.25 s) and β1 0.8 (chosen with
+   * `--validate --per-kind 3`: validation clips only).
    */
   seedConfig: {
-    lr: 0.03,
-    beta1: 0.9,
+    lr: 0.015,
+    beta1: 0.8,
     beta2Seconds: 0.05,
     epsilon: 1e-7,
     foreground: 'learner',
@@ -356,7 +358,7 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     mixBeta2Seconds: 0.05,
     restartDb: 1,
     restartSeconds: 0.02,
-    restartBoost: 1,
+    restartBoost: 2,
     proportionate: 0.9,
     proportionateMax: 4,
     proportionateForeground: 0.9,

@@ -37,7 +37,7 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     /** Restart the background from zero when both paths stay this many dB above the primary for restartSeconds. */
     restartDb: 1,
     restartSeconds: 0.02,
-    restartBoost: 1,
+    restartBoost: 2,
     restartBoostSeconds: 0.25,
     /** Per-bin step control of the background (Valin's residual estimate): lr gain (0 = off), floor, leak time constant (s). */
     binStepGain: 0,
@@ -63,8 +63,8 @@ export const REFERENCE_DEFAULTS = Object.freeze({
   alternateConstraint: true,
   /** Project the gradient too (2 FFTs per partition); false = weight constraint only. */
   projectGradient: false,
-  learningRate: 0.03,
-  beta1: 0.9,
+  learningRate: 0.015,
+  beta1: 0.8,
   /** beta2 as a time constant in seconds: beta2 = exp(−1 / (τ · blocksPerSecond)). */
   beta2Seconds: 0.05,
   epsilon: 1e-7,
