@@ -7,25 +7,19 @@
  * is written to the checkpoint, tagged with the model kind and version (`PRIOR_MODEL_VERSION`); a
  * later run of the same input and configuration resumes from it bit-identically.
  */
-import { createHash } from 'node:crypto';
 import { setImmediate as turn } from 'node:timers/promises';
 import { abortError } from '../src/core/abort-error.js';
 import { CheckpointModelMismatchError } from '../src/core/errors.js';
 import { type CheckpointOptions, DenoiseCheckpoint } from '../src/io/denoise-checkpoint.js';
+import { priorCheckpoint } from '../src/io/prior-checkpoint.js';
+import { PRIOR_MODEL_VERSION } from '../src/io/prior-model-version.js';
 import { createPriorDenoiserFromConfig } from '../src/models/create-prior-denoiser-from-config.js';
-import { PRIOR_DELTA_GROUP, type PriorStream } from '../src/models/prior/prior-stream.js';
-import { PRIOR_WEIGHTS_BASE64 } from '../src/models/prior/prior-weights.generated.js';
+import type { PriorStream } from '../src/models/prior/prior-stream.js';
 import type { PriorConfig } from '../src/models/prior-config.js';
-import type { AdamaxState } from '../src/optim/adamax.js';
 import { TraceRecorder } from '../src/report/trace-recorder.js';
-import type { Checkpoint } from '../src/rx/events.js';
 import { norm } from './common.js';
 
-/**
- * Version of the prior's checkpointed state: the state layout's version and a digest of the shipped
- * weights (a checkpoint of other weights does not resume).
- */
-export const PRIOR_MODEL_VERSION = `1+${createHash('sha256').update(PRIOR_WEIGHTS_BASE64).digest('hex').slice(0, 16)}`;
+export { PRIOR_MODEL_VERSION, priorCheckpoint };
 
 export interface PriorRunOptions {
   readonly checkpoint?: CheckpointOptions | undefined;
@@ -44,33 +38,6 @@ export interface PriorRunResult {
   readonly latency: number;
   /** Per-hop trace (decimated): the adaptation's loss, learning rate and ‖Δ‖ (raw) / ‖EMA Δ‖. */
   readonly trace: TraceRecorder;
-}
-
-const NO_OPTIMIZER: AdamaxState = {
-  format: 'adamax-stream/adamax-state',
-  version: 1,
-  name: 'none',
-  groups: [],
-  rawIterations: 0,
-  learningRate: null,
-  m: new Float32Array(0),
-  u: new Float32Array(0),
-  average: null,
-  acc: null,
-};
-
-/** The checkpoint document of a prior stream after `step` hops. */
-export function priorCheckpoint(stream: PriorStream, step: number): Checkpoint {
-  const core = stream.adaptCore;
-  return {
-    format: 'adamax-stream/checkpoint',
-    version: 1,
-    step,
-    groups: core ? [{ name: PRIOR_DELTA_GROUP, length: core.params.length }] : [],
-    weights: core ? [core.params.slice()] : [],
-    optimizer: stream.optimizer ? stream.optimizer.saveState() : NO_OPTIMIZER,
-    model: { kind: 'prior', state: stream.saveState() },
-  };
 }
 
 /** Records the adaptation's loss, learning rate and the norms of Δ (raw and EMA) at `step`. */

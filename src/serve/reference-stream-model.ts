@@ -16,7 +16,11 @@ import type { StreamModel } from './stream-model.js';
 
 export class ReferenceStreamModel implements StreamModel {
   readonly kind = 'reference';
+  readonly model = 'reference';
+  readonly version = '1';
   readonly channels = 2;
+  /** Prequential per block: the output frame is the cleaned primary of the same frame. */
+  readonly latency = 0;
   private readonly filter: ReferenceCancellerFilter;
   private readonly d: Float32Array;
   private readonly x: Float32Array;

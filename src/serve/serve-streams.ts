@@ -21,10 +21,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { AdamaxStreamError } from '../core/errors.js';
 import { entryFields } from '../io/entry-fields.js';
 import { SERVE_GROUP, STREAM_PREFIX, type StreamKeys, streamKeys } from '../io/stream-keys.js';
 import { RELEASE, RENEW, WRITE } from './lease-scripts.js';
-import { type OwnerResume, type OwnerWrites, StreamOwner } from './stream-owner.js';
+import {
+  DEFAULT_SINGLE_STREAM_MODEL,
+  type ServedModel,
+  SINGLE_STREAM_MODELS,
+  type SingleStreamModel,
+} from './stream-model.js';
+import { type OwnerRestart, type OwnerResume, type OwnerWrites, StreamOwner } from './stream-owner.js';
 
 export interface ServeOptions {
   /** `redis://HOST:PORT`. */
@@ -41,6 +48,13 @@ export interface ServeOptions {
   readonly snapshotSec?: number;
   /** Output and model streams are capped at about this many entries. Default 100 000. */
   readonly outputCap?: number;
+  /**
+   * The model of the `single` streams this server starts: `'prior'` (default,
+   * {@link DEFAULT_SINGLE_STREAM_MODEL}: the speech prior that `denoise` runs) or `'online'` (the
+   * prior-free online denoiser). A stream keeps the model it started with: a server continues a
+   * stream of the other model from its checkpoint with that model.
+   */
+  readonly singleModel?: SingleStreamModel;
   /** Most streams this server owns. Default: its fair share. */
   readonly maxStreams?: number;
   /** Server id. Default `<host>:<pid>:<random>`. */
@@ -55,7 +69,10 @@ export type ServeEvent =
       readonly stream: string;
       readonly resumedFromSeq: number | null;
       readonly claimed: number;
+      /** The stream's model after the takeover (null: chosen by its next frame). */
+      readonly model: ServedModel | null;
     }
+  | ({ readonly kind: 'restarted'; readonly stream: string } & OwnerRestart)
   | { readonly kind: 'ended'; readonly stream: string; readonly dropped: number }
   | { readonly kind: 'lost'; readonly stream: string };
 
@@ -99,6 +116,13 @@ class Server implements StreamServer {
     this.name = options.name ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.prefix = options.prefix ?? STREAM_PREFIX;
     this.leaseMs = options.leaseMs ?? 1000;
+    const m = options.singleModel ?? DEFAULT_SINGLE_STREAM_MODEL;
+    if (!SINGLE_STREAM_MODELS.includes(m)) {
+      throw new AdamaxStreamError(
+        'invalid_argument',
+        `serveStreams: \`singleModel\` must be ${SINGLE_STREAM_MODELS.map((v) => `'${v}'`).join(' or ')}. Received: ${String(m)}`,
+      );
+    }
   }
 
   owned(): string[] {
@@ -200,7 +224,8 @@ class Server implements StreamServer {
       checkpoint: ck.seq
         ? {
             state: ck.state && ck.state.length > 0 ? ck.state : null,
-            model: ck.model?.toString() === 'reference' ? 'reference' : 'single',
+            model: ck.model?.toString() ?? 'single',
+            version: ck.version?.toString() ?? '',
             seq: Number(ck.seq.toString()),
             rate: Number(ck.rate?.toString() ?? 0),
             dropped: Number(ck.dropped?.toString() ?? 0),
@@ -208,10 +233,14 @@ class Server implements StreamServer {
         : null,
       lastOutputSeq: lastFields ? Number(lastFields.get('seq')?.toString()) : -1,
     };
-    const owner = new StreamOwner(id, resume, {
-      checkpointSec: this.options.checkpointSec ?? 2,
-      snapshotSec: this.options.snapshotSec ?? 1,
-    });
+    const owner = new StreamOwner(
+      id,
+      resume,
+      { checkpointSec: this.options.checkpointSec ?? 2, snapshotSec: this.options.snapshotSec ?? 1 },
+      this.options.singleModel ?? DEFAULT_SINGLE_STREAM_MODEL,
+    );
+    if (owner.restarted) this.options.onEvent?.({ kind: 'restarted', stream: id, ...owner.restarted });
+    const resumedModel = owner.modelName;
     const entry: Owned = { keys, owner, ready: false };
     this.streams.set(id, entry);
     const claimed = await this.replayPending(entry);
@@ -220,8 +249,9 @@ class Server implements StreamServer {
     this.options.onEvent?.({
       kind: 'owned',
       stream: id,
-      resumedFromSeq: resume.checkpoint ? resume.checkpoint.seq : null,
+      resumedFromSeq: resume.checkpoint && !owner.restarted ? resume.checkpoint.seq : null,
       claimed,
+      model: owner.modelName ?? resumedModel,
     });
   }
 
@@ -288,7 +318,8 @@ class Server implements StreamServer {
       cp ? cp.rate : 0,
       cp ? cp.dropped : s.owner.droppedFrames,
       w.ended ? '1' : '0',
-      cp ? cp.model : 'single',
+      cp ? cp.model : '',
+      cp ? cp.version : '',
     ];
     for (const [seq, pcm] of w.outputs) args.push(seq, pcm);
     for (const [seq, it, weights] of w.snapshots) args.push(seq, it, weights);

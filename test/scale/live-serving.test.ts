@@ -1,9 +1,13 @@
 /**
  * Live serving over Redis Streams on a real redis-server (127.0.0.1, free port, AOF on): the
- * remote output equals the same learner run locally, bit for bit; when the owning server is
- * SIGKILLed mid-stream (and Redis is SIGKILLed and restarted from its AOF), another server takes
- * the stream over from its checkpoint and the pending frames — no frame lost, none duplicated,
- * the output identical; back-pressure drops the oldest frames with a count.
+ * remote output of a single-channel stream is the speech prior `denoise` runs, bit for bit (the
+ * offline prior shifted by the stream model's latency); when the owning server is SIGKILLed
+ * mid-stream (and Redis is SIGKILLed and restarted from its AOF), another server takes the stream
+ * over from its checkpoint and the pending frames — no frame lost, none duplicated, the output
+ * identical — for the prior (the default), for the online denoiser (`serve --model online`, taken
+ * over by a server that runs the prior: the stream keeps its model) and for the reference
+ * canceller; a checkpoint the server cannot load restarts the stream with a logged reason;
+ * back-pressure drops the oldest frames with a count.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,14 +19,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Adamax,
   AdamaxStreamError,
+  createPriorDenoiserFromConfig,
   createReferenceCanceller,
   createSingleChannelDenoiser,
   learn,
+  priorConfig,
   referenceCancellerConfig,
   singleChannelConfig,
 } from '../../src/index.js';
-import { denoiseRemote, RemoteStream, type StreamServer, serveStreams } from '../../src/node/index.js';
-import { FRAME_SIZE } from '../../src/node/io.js';
+import { denoiseRemote, RemoteStream, type ServeEvent, type StreamServer, serveStreams } from '../../src/node/index.js';
+import { FRAME_SIZE, streamKeys } from '../../src/node/io.js';
+import { PriorStreamModel } from '../../src/serve/prior-stream-model.js';
 import { type RedisServer, redisUnavailableReason, startRedis } from '../helpers/redis-server.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 
@@ -42,8 +49,8 @@ function signal(frames: number, seed: number): Float32Array {
   return x;
 }
 
-/** What an uninterrupted learner outputs for these frames (the CLI's factory, same stream path). */
-function localRun(x: Float32Array): Float32Array[] {
+/** What an uninterrupted online denoiser outputs for these frames (the CLI's factory, same stream path). */
+function localOnline(x: Float32Array): Float32Array[] {
   const den = createSingleChannelDenoiser(singleChannelConfig({ model: { sampleRate: RATE } }));
   const frames: Float32Array[][] = [];
   for (let i = 0; i < x.length; i += FRAME_SIZE) frames.push([x.slice(i, i + FRAME_SIZE)]);
@@ -53,6 +60,20 @@ function localRun(x: Float32Array): Float32Array[] {
     .subscribe((e) => out.push(e.output!));
   return out;
 }
+
+/** What an uninterrupted speech prior outputs for these frames (`denoise`'s factory, framed as served). */
+function localPrior(x: Float32Array): Float32Array[] {
+  const m = new PriorStreamModel(RATE, null);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < x.length; i += FRAME_SIZE) out.push(m.step(x.subarray(i, i + FRAME_SIZE), 1).slice());
+  return out;
+}
+
+const concat = (frames: Float32Array[]) => {
+  const y = new Float32Array(frames.length * FRAME_SIZE);
+  for (let k = 0; k < frames.length; k++) y.set(frames[k]!, k * FRAME_SIZE);
+  return y;
+};
 
 /**
  * Two microphones: the reference is noise; the primary is that noise through a room path that
@@ -93,14 +114,14 @@ const same = (a: Float32Array, b: Float32Array) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /**
- * The survivor took the stream over from a checkpoint with pending frames. Which checkpoint (59 or
- * 119 when nothing else happened) and how many frames were pending depends on timing: under load a
+ * The survivor took the stream over from a checkpoint with pending frames. Which checkpoint (69 or
+ * 129 when nothing else happened) and how many frames were pending depends on timing: under load a
  * lease can also move between the servers before the kill, and the resent frames may already be
  * pending at the takeover. The outputs themselves are compared exactly.
  */
 function expectResumed(log: string, id: string): void {
   const m = [
-    ...log.matchAll(new RegExp(`${id}: owned \\(checkpoint at seq (\\d+), (\\d+) pending frames replayed\\)`, 'g')),
+    ...log.matchAll(new RegExp(`${id}: owned \\(checkpoint at seq (\\d+), (\\d+) pending frames replayed`, 'g')),
   ];
   expect(m.length, log).toBeGreaterThan(0);
   const last = m.at(-1)!;
@@ -117,8 +138,8 @@ interface ServeProcess {
   readonly exited: Promise<number | null>;
 }
 
-function startServe(url: string, prefix: string): ServeProcess {
-  const args = ['--import', 'tsx', join(root, 'src/cli/run.ts'), 'serve', '--redis', url, '--prefix', prefix];
+function startServe(url: string, prefix: string, extra: string[] = []): ServeProcess {
+  const args = ['--import', 'tsx', join(root, 'src/cli/run.ts'), 'serve', '--redis', url, '--prefix', prefix, ...extra];
   args.push('--lease-ms', '600', '--scan-ms', '50', '--checkpoint-sec', '0.3', '--snapshot-sec', '0.5');
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -154,11 +175,17 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Observable in, Observable out: the remote output equals the local learner bit for bit', async () => {
+  it('Observable in, Observable out: the remote output is the prior of denoise, shifted by its latency, bit for bit', async () => {
     const server: StreamServer = await serveStreams({ redis: redis.url, prefix: 'rx', leaseMs: 600, snapshotSec: 0.2 });
     try {
       const x = signal(200, 7);
-      const expected = localRun(x);
+      const expected = localPrior(x);
+      // The served frames are the offline prior (what `denoise` writes) delayed by 768 samples (16 ms).
+      const latency = new PriorStreamModel(RATE, null).latency;
+      expect(latency).toBe(768);
+      const offline = createPriorDenoiserFromConfig(priorConfig(RATE)).process(x, RATE);
+      const shifted = concat(expected).subarray(latency);
+      expect(same(shifted, offline.subarray(0, x.length - latency))).toBe(true);
       // Chunks of an odd size: the client does the framing.
       const chunks: Float32Array[] = [];
       for (let i = 0; i < x.length; i += 1000) chunks.push(x.slice(i, i + 1000));
@@ -172,56 +199,73 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
     }
   });
 
-  it('SIGKILL of the owner + Redis SIGKILL/AOF restart mid-stream: taken over, 0 lost, 0 duplicated, identical output, model snapshots', async () => {
-    const prefix = 'fo';
-    const a = startServe(redis.url, prefix);
-    const b = startServe(redis.url, prefix);
-    processes.push(a, b);
-    await until(() => a.log().includes('serving') && b.log().includes('serving'), 'two servers');
-    const total = 400;
-    const x = signal(total, 11);
-    const expected = localRun(x);
-    const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'call-1' });
-    const frames: [number, Float32Array][] = [];
-    for (let k = 0; k < total; k++) frames.push([k, x.slice(k * FRAME_SIZE, (k + 1) * FRAME_SIZE)]);
-    const outputs: { seq: number; pcm: Float32Array }[] = [];
-    const done = new Promise<void>((resolve, reject) =>
-      stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
-    );
-    // 150 frames in batches of 10, each processed before the next: checkpoints (every 0.3 s = 56
-    // frames, at batch ends) at seq 59 and 119, so frames 120…149 are pending and already output.
-    for (let k = 0; k < 150; k += 10) {
-      await stream.send(frames.slice(k, k + 10));
-      await until(() => outputs.length >= k + 10, 'the first outputs');
-    }
-    const owner = [a, b].find((p) => owns(p.log(), 'call-1'))!;
-    const survivor = owner === a ? b : a;
-    owner.child.kill('SIGKILL');
-    await owner.exited;
-    await redis.kill();
-    await redis.restart();
-    const killedAt = Date.now();
-    const before = outputs.length;
-    // The rest, with a resend of frames already sent (duplicates are suppressed by seq).
-    await stream.send([...frames.slice(140, 300)]);
-    await until(() => outputs.length > before, 'output after the takeover');
-    const failoverMs = Date.now() - killedAt;
-    await stream.send(frames.slice(300));
-    await stream.end();
-    await done;
-    const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
-    stream.close();
-    expect(snapshots.length).toBeGreaterThan(1);
-    expect(snapshots.every((m, i) => i === 0 || m.seq > snapshots[i - 1]!.seq)).toBe(true);
-    expect(snapshots.every((m) => m.weights.length > 0 && m.weights.every(Number.isFinite))).toBe(true);
+  for (const model of ['prior', 'online'] as const) {
+    it(`${model}: SIGKILL of the owner + Redis SIGKILL/AOF restart mid-stream: taken over, 0 lost, 0 duplicated, identical output, model snapshots`, async () => {
+      const prefix = `fo-${model}`;
+      // prior: two servers with the defaults. online: the stream starts on a server with
+      // `--model online`; the second server runs the default (the prior) and continues it as online.
+      const a = startServe(redis.url, prefix, model === 'online' ? ['--model', 'online'] : []);
+      processes.push(a);
+      await until(() => a.log().includes('serving'), 'the first server');
+      let b = model === 'online' ? null : startServe(redis.url, prefix);
+      if (b) processes.push(b);
+      await until(() => b === null || b.log().includes('serving'), 'two servers');
+      expect(a.log()).toContain(`single-channel model ${model}`);
+      const total = 400;
+      const x = signal(total, 11);
+      const expected = model === 'prior' ? localPrior(x) : localOnline(x);
+      const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'call-1' });
+      const frames: [number, Float32Array][] = [];
+      for (let k = 0; k < total; k++) frames.push([k, x.slice(k * FRAME_SIZE, (k + 1) * FRAME_SIZE)]);
+      const outputs: { seq: number; pcm: Float32Array }[] = [];
+      const done = new Promise<void>((resolve, reject) =>
+        stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
+      );
+      // 150 frames in batches of 10, each processed before the next: checkpoints with the first
+      // outputs (seq 9), then every 0.3 s = 56 frames at batch ends (seq 69, 129), so frames 130…149
+      // are pending and already output.
+      for (let k = 0; k < 150; k += 10) {
+        await stream.send(frames.slice(k, k + 10));
+        await until(() => outputs.length >= k + 10, 'the first outputs');
+        if (b === null) {
+          b = startServe(redis.url, prefix);
+          processes.push(b);
+          await until(() => b!.log().includes('serving'), 'the second server');
+        }
+      }
+      const servers = [a, b!];
+      const owner = servers.find((p) => owns(p.log(), 'call-1'))!;
+      const survivor = owner === a ? b! : a;
+      owner.child.kill('SIGKILL');
+      await owner.exited;
+      await redis.kill();
+      await redis.restart();
+      const killedAt = Date.now();
+      const before = outputs.length;
+      // The rest, with a resend of frames already sent (duplicates are suppressed by seq).
+      await stream.send([...frames.slice(140, 300)]);
+      await until(() => outputs.length > before, 'output after the takeover');
+      const failoverMs = Date.now() - killedAt;
+      await stream.send(frames.slice(300));
+      await stream.end();
+      await done;
+      const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
+      stream.close();
+      expect(snapshots.length).toBeGreaterThan(1);
+      expect(snapshots.every((m, i) => i === 0 || m.seq > snapshots[i - 1]!.seq)).toBe(true);
+      expect(snapshots.every((m) => m.weights.length > 0 && m.weights.every(Number.isFinite))).toBe(true);
 
-    expect(outputs.map((o) => o.seq)).toEqual(expected.map((_, k) => k));
-    expect(outputs.every((o, k) => same(o.pcm, expected[k]!))).toBe(true);
-    expect(stream.dropped).toBe(0);
-    expectResumed(survivor.log(), 'call-1');
-    await until(() => survivor.log().includes('call-1: ended (0 frames dropped)'), 'the end line');
-    expect(failoverMs).toBeLessThan(15_000);
-  }, 120_000);
+      expect(outputs.map((o) => o.seq)).toEqual(expected.map((_, k) => k));
+      expect(outputs.every((o, k) => same(o.pcm, expected[k]!))).toBe(true);
+      expect(stream.dropped).toBe(0);
+      expectResumed(survivor.log(), 'call-1');
+      expect(survivor.log()).toMatch(
+        new RegExp(`call-1: owned \\(checkpoint at seq \\d+, \\d+ pending frames replayed; model ${model}\\)`),
+      );
+      await until(() => survivor.log().includes('call-1: ended (0 frames dropped)'), 'the end line');
+      expect(failoverMs).toBeLessThan(15_000);
+    }, 120_000);
+  }
 
   it('a 2-channel reference-canceller stream: SIGKILL of the owner mid-stream, taken over from its checkpoint; 0 lost, 0 duplicated, identical output', async () => {
     const prefix = 'ref';
@@ -253,7 +297,7 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
     const done = new Promise<void>((resolve, reject) =>
       stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
     );
-    // As in the single-channel case: checkpoints at seq 59 and 119; frames 120…149 pending, already output.
+    // As in the single-channel case: checkpoints at seq 9, 69 and 129; frames 130…149 pending, already output.
     for (let k = 0; k < 150; k += 10) {
       await stream.send(frames.slice(k, k + 10));
       await until(() => outputs.length >= k + 10, 'the first outputs');
@@ -287,6 +331,47 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
     // Lease 600 ms + scan 50 ms + the replay of 30 frames; generous for a loaded machine.
     expect(failoverMs).toBeLessThan(15_000);
   }, 120_000);
+
+  it('a checkpoint the server cannot load (a prior of other weights): the stream restarts with a fresh prior and the event says why', async () => {
+    const prefix = 'mm';
+    const x = signal(40, 5);
+    const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'old' });
+    // The checkpoint a server with other prior weights left (covering no frame yet: seq -1).
+    const old = new PriorStreamModel(RATE, null);
+    old.step(x.subarray(0, FRAME_SIZE), 1);
+    const { Redis } = await import('ioredis');
+    const r = new Redis(redis.url);
+    await r.hset(streamKeys('old', prefix).checkpoint, {
+      state: Buffer.from(old.checkpoint()),
+      model: 'prior',
+      version: '1+0000000000000000',
+      rate: String(RATE),
+      seq: '-1',
+      dropped: '0',
+    });
+    r.disconnect();
+    await stream.write(x);
+    await stream.end();
+    const events: ServeEvent[] = [];
+    const server = await serveStreams({ redis: redis.url, prefix, leaseMs: 600, onEvent: (e) => events.push(e) });
+    try {
+      const out = await firstValueFrom(stream.outputFrames().pipe(toArray()));
+      const expected = localPrior(x);
+      expect(out.map((o) => o.seq)).toEqual(expected.map((_, k) => k));
+      expect(out.every((o, k) => same(o.pcm, expected[k]!))).toBe(true);
+      const restarted = events.find((e) => e.kind === 'restarted');
+      expect(restarted).toMatchObject({
+        stream: 'old',
+        code: 'checkpoint_invalid',
+        found: 'prior/1+0000000000000000',
+      });
+      // not resumed; the model is chosen by the next frame (the server's, a fresh prior: the outputs above)
+      expect(events.find((e) => e.kind === 'owned')).toMatchObject({ resumedFromSeq: null, model: null });
+    } finally {
+      stream.close();
+      await server.close();
+    }
+  });
 
   it('back-pressure: with no server the capped input keeps the newest frames; the oldest are dropped and counted', async () => {
     const prefix = 'bp';

@@ -1,5 +1,6 @@
 import { serveStreams } from '../../serve/serve-streams.js';
-import type { Command } from '../io.js';
+import { DEFAULT_SINGLE_STREAM_MODEL, SINGLE_STREAM_MODELS, type SingleStreamModel } from '../../serve/stream-model.js';
+import { CliUsageError, type Command } from '../io.js';
 import { parseRedisService, runUntilStopped } from '../redis-service.js';
 
 const HELP = `Usage: adamax-stream serve --redis redis://HOST:PORT [options]
@@ -10,8 +11,16 @@ smoothed-model snapshots from <prefix>:s:<id>:model. Run any number of servers: 
 owner (a lease renewed while it lives); when an owner dies another continues the stream from its
 last checkpoint and the pending frames, with an output identical to an uninterrupted run.
 
+Single-channel streams run the speech prior, the default model of denoise (--model prior), with a
+fixed latency of N/2 + max(0, N/2 - 256) samples (N: the prior's FFT size at the stream's rate;
+768 samples = 16 ms at 48 kHz, 128 = 8 ms at 16 kHz); --model online runs the prior-free online
+denoiser (latency 256 samples). A stream keeps its model for life: a server continues a stream of
+the other model with that model; a checkpoint it cannot load restarts the stream with a fresh model
+(logged as "restarted").
+
 Options:
       --redis <url>           the Redis to serve (required)
+      --model <m>             model of new single-channel streams: ${SINGLE_STREAM_MODELS.join(' | ')} (default ${DEFAULT_SINGLE_STREAM_MODEL})
       --prefix <p>            key prefix (default adamax)
       --lease-ms <ms>         owner lease TTL; failover after at most this + --scan-ms (default 1000)
       --scan-ms <ms>          how often to look for streams without an owner (default 100)
@@ -37,21 +46,28 @@ export const serveCommand: Command = {
   summary: 'serve live denoising streams over Redis Streams (leases, checkpoints, failover)',
   help: HELP,
   async run(args, ctx) {
-    const parsed = parseRedisService('serve', args, ctx, HELP, KNOBS, ['prefix']);
+    const parsed = parseRedisService('serve', args, ctx, HELP, KNOBS, ['prefix', 'model']);
     if (!parsed) return 0;
+    const model = parsed.strings.model ?? DEFAULT_SINGLE_STREAM_MODEL;
+    if (!(SINGLE_STREAM_MODELS as readonly string[]).includes(model)) {
+      throw new CliUsageError(`serve: --model must be ${SINGLE_STREAM_MODELS.join(' or ')}. Received: ${model}`);
+    }
     const server = await serveStreams({
       redis: parsed.redis,
       ...parsed.knobs,
-      ...parsed.strings,
+      ...(parsed.strings.prefix !== undefined ? { prefix: parsed.strings.prefix } : {}),
+      singleModel: model as SingleStreamModel,
       onEvent: (e) => {
         if (e.kind === 'owned') {
           const from = e.resumedFromSeq === null ? 'new' : `checkpoint at seq ${e.resumedFromSeq}`;
-          ctx.out(`${e.stream}: owned (${from}, ${e.claimed} pending frames replayed)`);
+          const m = e.model ? `; model ${e.model}` : '';
+          ctx.out(`${e.stream}: owned (${from}, ${e.claimed} pending frames replayed${m})`);
         } else if (e.kind === 'ended') ctx.out(`${e.stream}: ended (${e.dropped} frames dropped)`);
+        else if (e.kind === 'restarted') ctx.out(`${e.stream}: restarted with a fresh model [${e.code}]: ${e.message}`);
         else ctx.out(`${e.stream}: lost its lease`);
       },
     });
-    ctx.err(`adamax-stream serve ${server.name}: serving (Ctrl-C to stop)`);
+    ctx.err(`adamax-stream serve ${server.name}: serving (single-channel model ${model}; Ctrl-C to stop)`);
     return runUntilStopped(() => server.close());
   },
 };
