@@ -12,12 +12,14 @@
  *    work dominates (a 16 kHz file costs ≈ 0.15 CPU s per 10 s of audio, a compiled pool thread's
  *    start-up ≈ 0.5 CPU s, so short files cap the end-to-end ratio below the per-file one); the CPU seconds per file of both arms are printed (threads add no work when
  *    they are equal) with the cores the run really got (CPU ÷ wall).
- * 2. Live-service failover: two `adamax-stream serve` processes with the default knobs; the owner of
- *    a stream fed in real time is SIGKILLed; the time until output frames flow again.
+ * 2. Live-service failover: two `adamax-stream serve` processes with the default knobs (single-channel
+ *    streams: the speech prior); the owner of a stream fed in real time is SIGKILLed; the time until
+ *    output frames flow again.
  * 3. Capacity: streams per core at 48 kHz with the Redis round trip included — S streams pre-filled
  *    in Redis, one in-process server drains them; audio seconds per CPU second of the server
- *    process (redis-server's own CPU is reported apart), for the single-channel model and for the
- *    2-channel reference canceller. The same models without Redis are the baseline.
+ *    process (redis-server's own CPU is reported apart), for the single-channel models (the speech
+ *    prior, serve's default, and the online denoiser, `serve --model online`) and for the 2-channel
+ *    reference canceller. The same stream models without Redis are the baseline.
  *
  * Run (2 idle cores for the ×1.8 target): node --import tsx bench/scale.bench.ts
  *   [--quick] [--no-write] [--source] [--files N] [--seconds S] [--reps R] [--only replay]
@@ -31,10 +33,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDataset } from '../samples/04-dataset-replay.js';
 import { bundlePoolWorker } from '../scripts/build-pool-worker.mjs';
-import { RemoteStream, type StreamModelKind, serveStreams } from '../src/node/index.js';
+import { RemoteStream, serveStreams } from '../src/node/index.js';
 import { FRAME_SIZE, listDataset } from '../src/node/io.js';
 import { SingleChannelStreamModel } from '../src/rx/single-channel-stream-model.js';
+import { PriorStreamModel } from '../src/serve/prior-stream-model.js';
 import { ReferenceStreamModel } from '../src/serve/reference-stream-model.js';
+import type { ServedModel } from '../src/serve/stream-model.js';
 import { freePort } from '../test/helpers/redis-server.js';
 import { writeMarkedSection } from './lib/benchmarks-md.js';
 
@@ -267,7 +271,7 @@ function streamAudio(frames: number, channels: number): Float32Array {
 }
 
 /** Streams per core with Redis: S pre-filled streams of one model drained by one in-process server. */
-async function capacity(url: string, model: StreamModelKind, streams: number, seconds: number) {
+async function capacity(url: string, model: ServedModel, streams: number, seconds: number) {
   const frames = Math.round((seconds * RATE) / FRAME_SIZE);
   const channels = model === 'reference' ? 2 : 1;
   const x = streamAudio(frames, channels);
@@ -277,7 +281,7 @@ async function capacity(url: string, model: StreamModelKind, streams: number, se
     const s = await RemoteStream.open({
       redis: url,
       sampleRate: RATE,
-      model,
+      model: model === 'reference' ? 'reference' : 'single',
       prefix,
       id: `s${k}`,
       inputCap: frames + 100,
@@ -294,7 +298,12 @@ async function capacity(url: string, model: StreamModelKind, streams: number, se
   const redisCpu0 = redisCpuSec(redisPid);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const server = await serveStreams({ redis: url, prefix, maxStreams: streams });
+  const server = await serveStreams({
+    redis: url,
+    prefix,
+    maxStreams: streams,
+    ...(model === 'reference' ? {} : { singleModel: model }),
+  });
   const outputs = await Promise.all(
     opened.map(
       (s) =>
@@ -321,11 +330,16 @@ function redisCpuSec(pid: number): number {
 }
 
 /** The same stream model with no Redis (what the server steps per frame): real-time streams per CPU core. */
-function localModel(model: StreamModelKind, seconds: number): number {
+function localModel(model: ServedModel, seconds: number): number {
   const frames = Math.round((seconds * RATE) / FRAME_SIZE);
   const channels = model === 'reference' ? 2 : 1;
   const x = streamAudio(frames, channels);
-  const m = model === 'reference' ? new ReferenceStreamModel(RATE, null) : new SingleChannelStreamModel(RATE, null);
+  const m =
+    model === 'reference'
+      ? new ReferenceStreamModel(RATE, null)
+      : model === 'prior'
+        ? new PriorStreamModel(RATE, null)
+        : new SingleChannelStreamModel(RATE, null);
   const n = FRAME_SIZE * channels;
   const cpu0 = process.cpuUsage();
   for (let k = 0; k < frames; k++) m.step(x.subarray(k * n, (k + 1) * n), channels);
@@ -358,7 +372,7 @@ async function main(): Promise<void> {
     }
     console.log('capacity:');
     const caps = [];
-    for (const model of ['single', 'reference'] as const) {
+    for (const model of ['prior', 'online', 'reference'] as const) {
       const cap = await capacity(url, model, quick ? 4 : 16, quick ? 2 : 5);
       const local = localModel(model, quick ? 2 : 10);
       console.log(
@@ -402,7 +416,11 @@ function report(
   loadEnd: string,
 ): string {
   const fo = median(failovers);
-  const name = { single: 'single-channel denoiser', reference: 'reference canceller (2 channels)' };
+  const name = {
+    prior: 'single-channel speech prior (serve default)',
+    online: 'single-channel online denoiser (serve --model online)',
+    reference: 'reference canceller (2 channels)',
+  };
   const capRows = caps.flatMap(({ cap, local }) => [
     `| streams per core at 48 kHz, Redis round trip included — ${name[cap.model]} (${cap.streams} streams × ${(cap.audio / cap.streams).toFixed(1)} s, one server process) | ${(cap.audio / cap.cpuSec).toFixed(1)} real-time streams per server CPU core (redis-server used ${cap.redisCpuSec.toFixed(2)} CPU s more for ${cap.audio.toFixed(0)} s of audio: ${(cap.audio / Math.max(0.01, cap.cpuSec + cap.redisCpuSec)).toFixed(1)} counting both) | reported |`,
     `| the same model without Redis (its per-frame step in-process) | ${local.toFixed(1)} real-time streams per core | baseline |`,

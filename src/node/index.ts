@@ -42,6 +42,13 @@ export { denoiseRemote } from '../rx/denoise-remote.js';
 export { type FilteredFrame, filterFrames } from '../rx/filter-frames.js';
 export { type RemoteModelSnapshot, RemoteStream, type RemoteStreamOptions } from '../rx/remote-stream.js';
 export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from '../serve/serve-streams.js';
-export { REFERENCE_MAX_RATE, type StreamModelKind } from '../serve/stream-model.js';
+export {
+  DEFAULT_SINGLE_STREAM_MODEL,
+  REFERENCE_MAX_RATE,
+  type ServedModel,
+  SINGLE_STREAM_MODELS,
+  type SingleStreamModel,
+  type StreamModelKind,
+} from '../serve/stream-model.js';
 export { fitLength } from '../signal/fit-length.js';
 export * from './io.js';

@@ -228,5 +228,11 @@ describe('distributed CLI usage', () => {
     const r5 = await runCli(['serve', '-h']);
     expect(r5.code).toBe(0);
     expect(r5.stdout).toContain('Usage: adamax-stream serve');
+    expect(r5.stdout).toContain(
+      '--model <m>             model of new single-channel streams: prior | online (default prior)',
+    );
+    const r6 = await runCli(['serve', '--redis', 'redis://127.0.0.1:1', '--model', 'wiener']);
+    expect(r6.code).toBe(2);
+    expect(r6.stderr).toContain('serve: --model must be prior or online. Received: wiener');
   });
 });

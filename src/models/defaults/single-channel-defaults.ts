@@ -2,7 +2,8 @@ import type { OnlineDenoiserOptions } from '../online-denoiser.js';
 import type { PriorDenoiserOptions } from '../prior-denoiser.js';
 
 /**
- * Default settings of the single-channel denoiser (used by the CLI `denoise` command).
+ * Default settings of the single-channel denoisers of the CLI `denoise` command: `online` (the
+ * prior-free online denoiser, `--model online`) and `prior` (the speech prior, the default method).
  *
  * Chosen on the VALIDATION split of the abrupt-noise benchmark, single track:
  * `node --import tsx bench/quality-single.ts --write` (48 validation clips, scenario seed 2024,
@@ -18,7 +19,11 @@ import type { PriorDenoiserOptions } from '../prior-denoiser.js';
  * clips of the validation split: 6.94 vs 7.48 — the overall median is the declared criterion).
  */
 export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
-  /** Method the CLI uses. */
+  /**
+   * The `kind` of the denoiser that {@link SINGLE_CHANNEL_DEFAULTS.online} configures
+   * (`OnlineDenoiser.kind`, the prior-free `--model online`). Not the CLI's default method: that is
+   * `DEFAULT_SINGLE_CHANNEL_METHOD` (the speech prior, configured by `prior` below).
+   */
   method: 'online-adamax' as const,
   /** Options of `new OnlineDenoiser(...)`. */
   online: Object.freeze({
