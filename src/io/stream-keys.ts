@@ -10,15 +10,17 @@
  * - `<p>:s:<id>:out` — denoised frames: `seq` (the input frame's), `pcm` (float32 mono, one frame);
  *   finally an entry with `end` = `1` and the count of frames `dropped` by back-pressure.
  * - `<p>:s:<id>:model` — smoothed-model snapshots: `seq`, `iterations`, `weights` (float32).
- * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`single`: `encodeCheckpoint`; `reference`:
- *   `FilterState`), its `model` and `rate`, the last input `seq` it covers, `dropped`.
+ * - `<p>:s:<id>:ckpt` — hash: the learner `state` (`prior`, `online`: `encodeCheckpoint`;
+ *   `reference`: `FilterState`), its `model` (`prior`, `online` or `reference`; `single` in
+ *   checkpoints written before the single-channel model was recorded: the online denoiser's), the
+ *   model's `version`, `rate`, the last input `seq` it covers, `dropped`.
  * - `<p>:s:<id>:lease` — the owning server's id, with a TTL renewed while it is alive.
  *
  * Samples travel as {@link pcmBytes} / {@link pcmSamples}; an entry's fields are read with
  * {@link entryFields}.
  */
 
-/** Samples per channel of one frame (the online denoiser's hop). */
+/** Samples per channel of one frame (the online denoiser's hop; the speech prior queues frames into its hops). */
 export const FRAME_SIZE = 256;
 
 /** Consumer group of the servers on every input key. */

@@ -25,8 +25,9 @@ export interface RemoteStreamOptions {
   /** Rate of the audio in Hz. */
   readonly sampleRate: number;
   /**
-   * The server's model: `'single'` (default) the single-channel online denoiser (multichannel
-   * audio is downmixed); `'reference'` the reference canceller on two channels, 0 the noisy primary
+   * The server's model: `'single'` (default) the server's single-channel model — the speech prior
+   * of `denoise` unless the server runs `serve --model online` (multichannel audio is downmixed;
+   * the output lags the input by a fixed latency: 768 samples at 48 kHz for the prior); `'reference'` the reference canceller on two channels, 0 the noisy primary
    * and 1 the noise reference (rates up to 127 999 Hz).
    */
   readonly model?: StreamModelKind;
