@@ -160,6 +160,60 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
+type Output = { seq: number; pcm: Float32Array };
+
+/** Subscribes to a stream's output frames: the list they arrive in, and the stream's completion. */
+function collectOutputs(stream: RemoteStream): { outputs: Output[]; done: Promise<void> } {
+  const outputs: Output[] = [];
+  const done = new Promise<void>((resolve, reject) =>
+    stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
+  );
+  return { outputs, done };
+}
+
+/**
+ * Sends frames 0…149 in batches of 10, each output before the next (then `afterBatch`): the server
+ * checkpoints with the first outputs (seq 9), then every 0.3 s = 56 frames at batch ends (seq 69,
+ * 129), so frames 130…149 are pending and already output.
+ */
+async function sendFirst150(
+  stream: RemoteStream,
+  frames: [number, Float32Array][],
+  outputs: Output[],
+  afterBatch?: () => Promise<void>,
+): Promise<void> {
+  for (let k = 0; k < 150; k += 10) {
+    await stream.send(frames.slice(k, k + 10));
+    await until(() => outputs.length >= k + 10, 'the first outputs');
+    await afterBatch?.();
+  }
+}
+
+/**
+ * After the owner was killed at `killedAt`: sends frames `from`…299 (a resend of some already sent),
+ * times the first output after the takeover, sends the rest, ends the stream and closes it once done.
+ * Returns that failover time and the model snapshots the stream published.
+ */
+async function finishAfterTakeover(
+  stream: RemoteStream,
+  frames: [number, Float32Array][],
+  outputs: Output[],
+  done: Promise<void>,
+  from: number,
+  killedAt: number,
+) {
+  const before = outputs.length;
+  await stream.send(frames.slice(from, 300));
+  await until(() => outputs.length > before, 'output after the takeover');
+  const failoverMs = Date.now() - killedAt;
+  await stream.send(frames.slice(300));
+  await stream.end();
+  await done;
+  const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
+  stream.close();
+  return { failoverMs, snapshots };
+}
+
 describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason()))('live serving on Redis', () => {
   let dir: string;
   let redis: RedisServer;
@@ -217,22 +271,13 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
       const stream = await RemoteStream.open({ redis: redis.url, sampleRate: RATE, prefix, id: 'call-1' });
       const frames: [number, Float32Array][] = [];
       for (let k = 0; k < total; k++) frames.push([k, x.slice(k * FRAME_SIZE, (k + 1) * FRAME_SIZE)]);
-      const outputs: { seq: number; pcm: Float32Array }[] = [];
-      const done = new Promise<void>((resolve, reject) =>
-        stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
-      );
-      // 150 frames in batches of 10, each processed before the next: checkpoints with the first
-      // outputs (seq 9), then every 0.3 s = 56 frames at batch ends (seq 69, 129), so frames 130…149
-      // are pending and already output.
-      for (let k = 0; k < 150; k += 10) {
-        await stream.send(frames.slice(k, k + 10));
-        await until(() => outputs.length >= k + 10, 'the first outputs');
-        if (b === null) {
-          b = startServe(redis.url, prefix);
-          processes.push(b);
-          await until(() => b!.log().includes('serving'), 'the second server');
-        }
-      }
+      const { outputs, done } = collectOutputs(stream);
+      await sendFirst150(stream, frames, outputs, async () => {
+        if (b !== null) return;
+        b = startServe(redis.url, prefix);
+        processes.push(b);
+        await until(() => b!.log().includes('serving'), 'the second server');
+      });
       const servers = [a, b!];
       const owner = servers.find((p) => owns(p.log(), 'call-1'))!;
       const survivor = owner === a ? b! : a;
@@ -240,17 +285,8 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
       await owner.exited;
       await redis.kill();
       await redis.restart();
-      const killedAt = Date.now();
-      const before = outputs.length;
       // The rest, with a resend of frames already sent (duplicates are suppressed by seq).
-      await stream.send([...frames.slice(140, 300)]);
-      await until(() => outputs.length > before, 'output after the takeover');
-      const failoverMs = Date.now() - killedAt;
-      await stream.send(frames.slice(300));
-      await stream.end();
-      await done;
-      const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
-      stream.close();
+      const { failoverMs, snapshots } = await finishAfterTakeover(stream, frames, outputs, done, 140, Date.now());
       expect(snapshots.length).toBeGreaterThan(1);
       expect(snapshots.every((m, i) => i === 0 || m.seq > snapshots[i - 1]!.seq)).toBe(true);
       expect(snapshots.every((m) => m.weights.length > 0 && m.weights.every(Number.isFinite))).toBe(true);
@@ -293,29 +329,14 @@ describe.skipIf(skipUnavailable('live serving on Redis', redisUnavailableReason(
       }
       frames.push([k, f]);
     }
-    const outputs: { seq: number; pcm: Float32Array }[] = [];
-    const done = new Promise<void>((resolve, reject) =>
-      stream.outputFrames().subscribe({ next: (f) => outputs.push(f), error: reject, complete: resolve }),
-    );
-    // As in the single-channel case: checkpoints at seq 9, 69 and 129; frames 130…149 pending, already output.
-    for (let k = 0; k < 150; k += 10) {
-      await stream.send(frames.slice(k, k + 10));
-      await until(() => outputs.length >= k + 10, 'the first outputs');
-    }
+    const { outputs, done } = collectOutputs(stream);
+    await sendFirst150(stream, frames, outputs);
     const owner = [a, b].find((p) => owns(p.log(), 'ref-1'))!;
     const survivor = owner === a ? b : a;
     owner.child.kill('SIGKILL');
     await owner.exited;
-    const killedAt = Date.now();
-    const before = outputs.length;
-    await stream.send(frames.slice(130, 300)); // with a resend of 130…149
-    await until(() => outputs.length > before, 'output after the takeover');
-    const failoverMs = Date.now() - killedAt;
-    await stream.send(frames.slice(300));
-    await stream.end();
-    await done;
-    const snapshots = await firstValueFrom(stream.models().pipe(toArray()));
-    stream.close();
+    // with a resend of 130…149
+    const { failoverMs, snapshots } = await finishAfterTakeover(stream, frames, outputs, done, 130, Date.now());
     expect(outputs.map((o) => o.seq)).toEqual(expected.map((_, k) => k));
     const differing = outputs.filter((o, k) => !same(o.pcm, expected[k]!)).map((o) => o.seq);
     expect(differing).toEqual([]);
