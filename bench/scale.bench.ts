@@ -22,7 +22,8 @@
  *    reference canceller. The same stream models without Redis are the baseline.
  *
  * Run (2 idle cores for the ×1.8 target): node --import tsx bench/scale.bench.ts
- *   [--quick] [--no-write] [--source] [--files N] [--seconds S] [--reps R] [--only replay]
+ *   [--quick] [--no-write] [--source] [--files N] [--seconds S] [--reps R] [--only replay] [--model online|prior]
+ *   (--model: the replay's single-channel model; default the library's, the speech prior)
  * Needs redis-server on the PATH (started on 127.0.0.1 at a free port, stopped at the end).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -48,6 +49,10 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const fromSource = argv.includes('--source');
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
+/** The replay's single-channel model when `--model` is given (else the library default). */
+const singleMethod = argv.includes('--model')
+  ? { singleMethod: argv[argv.indexOf('--model') + 1] as 'online' | 'prior' }
+  : {};
 const numArg = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
 const FILES = numArg('--files', quick ? 4 : 16);
 const SECONDS = numArg('--seconds', quick ? 3 : 60);
@@ -122,7 +127,7 @@ async function replaySpeedup(dir: string) {
   const data = join(dir, 'data');
   await makeDataset(data, FILES, SECONDS);
   const items = await listDataset(data);
-  const settings = { skipStoi: true, outDir: join(dir, 'out-warm') };
+  const settings = { skipStoi: true, outDir: join(dir, 'out-warm'), ...singleMethod };
   // JIT warm-up of this thread, so that the serial arm is not charged for it.
   await lib.replayItem(items[0]!, settings);
   const e2e = { 1: arm(), 2: arm(), ratios: [] as number[] };
@@ -140,6 +145,7 @@ async function replaySpeedup(dir: string) {
             outDir: join(dir, `out-${workers}`),
             workers,
             skipStoi: true,
+            ...singleMethod,
           });
           if (res.failures.length > 0) throw new Error(`replay failed: ${res.failures[0]!.error}`);
         });
@@ -402,7 +408,7 @@ function replayRows(sp: Speedup, loadBefore: string, loadAfter: string): string[
   const cpu = (a: { 1: Arm; 2: Arm }) =>
     `CPU ${median(a[1].cpuPerFile).toFixed(3)} vs ${median(a[2].cpuPerFile).toFixed(3)} s/file, cores used ${median(a[1].cores).toFixed(2)} vs ${median(a[2].cores).toFixed(2)}`;
   return [
-    `| \`replay --workers 2\` ÷ \`--workers 1\`, files/s, end to end (pool start-up included; ${sp.files} files × ${sp.seconds} s, median of ${sp.e2e.ratios.length} interleaved pairs; ${sp.kind}) | ${times(e)} (pairs ${spread(sp.e2e.ratios)}; ${rates(sp.e2e)}; ${cpu(sp.e2e)}) | ≥ ×1.8 on 2 idle cores — ${met(e)} (load average ${loadBefore} → ${loadAfter}) |`,
+    `| \`replay --workers 2\` ÷ \`--workers 1\`, files/s, end to end (pool start-up included; ${sp.files} files × ${sp.seconds} s, single-channel model ${singleMethod.singleMethod ?? 'prior (default)'}, median of ${sp.e2e.ratios.length} interleaved pairs; ${sp.kind}) | ${times(e)} (pairs ${spread(sp.e2e.ratios)}; ${rates(sp.e2e)}; ${cpu(sp.e2e)}) | ≥ ×1.8 on 2 idle cores — ${met(e)} (load average ${loadBefore} → ${loadAfter}) |`,
     `| the same on an already running pool (what a long corpus converges to) | ${times(w)} (pairs ${spread(sp.warm.ratios)}; ${rates(sp.warm)}; ${cpu(sp.warm)}); the pool thread's start-up with its first file took ${sp.startSec.toFixed(1)} s | ≥ ×1.8 — ${met(w)} |`,
   ];
 }
