@@ -130,6 +130,33 @@ check('the bin runs (npx adamax-stream --help)', () => {
   if (!/Usage/.test(out)) throw new Error(`unexpected output: ${out}`);
 });
 
+check('the installed package replays with --workers 2 (main thread + the bundled pool thread)', () => {
+  // two short noisy files written with the installed package's own encoder
+  const data = join(app, 'replay-data');
+  const script = `import { mkdirSync, writeFileSync } from 'node:fs';
+import { encodeWav } from 'adamax-stream';
+mkdirSync(${JSON.stringify(data)}, { recursive: true });
+for (const k of [1, 2]) {
+  const x = new Float32Array(16000);
+  let s = k;
+  for (let i = 0; i < x.length; i++) {
+    s = (s * 16807) % 2147483647;
+    x[i] = 0.1 * Math.sin(i * 0.05 * k) + 0.05 * (s / 2147483647 - 0.5);
+  }
+  writeFileSync(${JSON.stringify(data)} + '/clip' + k + '.wav', encodeWav([x], 16000, { format: 'float32' }));
+}`;
+  writeFileSync(join(app, 'make-data.mjs'), script);
+  run(process.execPath, [join(app, 'make-data.mjs')], app);
+  const out = join(app, 'replay-out');
+  const log = run(
+    'npx',
+    ['--no-install', 'adamax-stream', 'replay', data, '--out', out, '--workers', '2', '--no-stoi'],
+    app,
+  );
+  for (const k of [1, 2]) readFileSync(join(out, `clip${k}.denoised.wav`));
+  if (!/2\/2 files/.test(log)) throw new Error(`unexpected output: ${log}`);
+});
+
 rmSync(work, { recursive: true, force: true });
 console.log(`package: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
