@@ -42,6 +42,7 @@ export { denoiseRemote } from '../rx/denoise-remote.js';
 export { type FilteredFrame, filterFrames } from '../rx/filter-frames.js';
 export { type RemoteModelSnapshot, RemoteStream, type RemoteStreamOptions } from '../rx/remote-stream.js';
 export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from '../serve/serve-streams.js';
+export type { OwnerRestart } from '../serve/stream-owner.js';
 export {
   DEFAULT_SINGLE_STREAM_MODEL,
   REFERENCE_MAX_RATE,

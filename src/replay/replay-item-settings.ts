@@ -10,7 +10,7 @@ export interface ReplayItemSettings {
   readonly outDir?: string;
   /**
    * Method for files without a reference. Default `DEFAULT_SINGLE_CHANNEL_METHOD` (`'prior'`, the
-   * default of `denoise`); a run's settings always record it (see {@link itemSettings}).
+   * default of `denoise`); a run's settings always record it (`itemSettings` fills it in).
    */
   readonly singleMethod?: SingleChannelMethod;
   /** Method for files with a reference. Default `'fd-adamax'`. */

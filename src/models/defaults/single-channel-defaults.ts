@@ -20,7 +20,7 @@ import type { PriorDenoiserOptions } from '../prior-denoiser.js';
  */
 export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
   /**
-   * The `kind` of the denoiser that {@link SINGLE_CHANNEL_DEFAULTS.online} configures
+   * The `kind` of the denoiser that `SINGLE_CHANNEL_DEFAULTS.online` configures
    * (`OnlineDenoiser.kind`, the prior-free `--model online`). Not the CLI's default method: that is
    * `DEFAULT_SINGLE_CHANNEL_METHOD` (the speech prior, configured by `prior` below).
    */
