@@ -42,7 +42,6 @@ export { denoiseRemote } from '../rx/denoise-remote.js';
 export { type FilteredFrame, filterFrames } from '../rx/filter-frames.js';
 export { type RemoteModelSnapshot, RemoteStream, type RemoteStreamOptions } from '../rx/remote-stream.js';
 export { type ServeEvent, type ServeOptions, type StreamServer, serveStreams } from '../serve/serve-streams.js';
-export type { OwnerRestart } from '../serve/stream-owner.js';
 export {
   DEFAULT_SINGLE_STREAM_MODEL,
   REFERENCE_MAX_RATE,
@@ -51,5 +50,6 @@ export {
   type SingleStreamModel,
   type StreamModelKind,
 } from '../serve/stream-model.js';
+export type { OwnerRestart } from '../serve/stream-owner.js';
 export { fitLength } from '../signal/fit-length.js';
 export * from './io.js';
