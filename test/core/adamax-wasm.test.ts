@@ -179,14 +179,25 @@ const f32Arb: fc.Arbitrary<number> = fc.oneof(
   fc.float({ min: f32(-1e-3), max: f32(1e-3), noNaN: true }),
   fc.constantFrom(...SPECIALS),
 );
-/** Non-negative state `u` as training produces it, plus arbitrary values. */
-const uArb: fc.Arbitrary<number> = fc.oneof(fc.float({ min: 0, max: 100, noNaN: true }), f32Arb);
+/**
+ * A float32 value without a negative non-zero sign: −x for a negative x; ±0, +∞ and NaN of either
+ * sign pass. This is the domain of the state `u` (the update only writes max(·, |g|) ≥ 0, `loadState`
+ * rejects negative values) and of β2 (options reject β2 outside [0, 1]); on it the kernels' integer
+ * maximum of |β2·u| and |g| is max(β2·u, |g|) bit for bit.
+ */
+const notNegative = (x: number): number => (x < 0 ? -x : x);
+/** State `u` as training produces it, plus every bit pattern of its domain. */
+const uArb: fc.Arbitrary<number> = fc.oneof(fc.float({ min: 0, max: 100, noNaN: true }), f32Arb.map(notNegative));
 const offsetArb = fc.integer({ min: 0, max: 7 });
 
 const hyperArb: fc.Arbitrary<Hyper> = fc.record({
   lr: fc.oneof(fc.constantFrom(f32(0.001), f32(0.1), 1, 0), fc.float({ min: 0, max: 10, noNaN: true }), f32Arb),
   beta1: fc.oneof(fc.constantFrom(0.9, 0, 0.5, 0.99, 0.999999), fc.double({ min: 0, max: 1, noNaN: true })),
-  beta2: fc.oneof(fc.constantFrom(f32(0.999), 0, 1, f32(0.5)), fc.float({ min: 0, max: 1, noNaN: true }), f32Arb),
+  beta2: fc.oneof(
+    fc.constantFrom(f32(0.999), 0, 1, f32(0.5)),
+    fc.float({ min: 0, max: 1, noNaN: true }),
+    f32Arb.map(notNegative),
+  ),
   eps: fc.oneof(fc.constantFrom(f32(1e-7), 0, MIN_SUBNORMAL, f32(1e-3)), f32Arb),
   t0: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 100_000 })),
 });
@@ -400,6 +411,21 @@ describe('adamax wasm SIMD kernel is bit-identical to adamaxUpdate', () => {
           offsets: { w: 3, g: 2, m: 1, u: 0 },
         });
       }
+    }
+  });
+
+  it('u = max(β2·u, |g|) over every pair of special values of u (−0 and negative NaN included) and g', () => {
+    const us = SPECIALS.map(notNegative);
+    const n = us.length * SPECIALS.length;
+    for (const beta2 of [0, -0, f32(0.5), 1, f32(0.999)]) {
+      expectIdentical({
+        w: filled(n, () => 1),
+        m: filled(n, () => 0),
+        u: filled(n, (i) => us[Math.floor(i / SPECIALS.length)]!),
+        grads: [filled(n, (i) => SPECIALS[i % SPECIALS.length]!)],
+        hyper: { ...KERAS, beta2 },
+        offsets: NO_OFFSETS,
+      });
     }
   });
 

@@ -8,9 +8,16 @@
 ;; Keras-exact Adamax update (`adamax`).
 ;; For i in [0, n), every operation a single IEEE float32 op, in Keras' order:
 ;;   m <- m + (g - m) * c1
-;;   u <- max(beta2 * u, |g|)          (f32.max / f32x4.max propagate NaN, max(-0, +0) = +0,
-;;                                      exactly like Math.max; NOT pmax)
+;;   u <- max(beta2 * u, |g|)          (NaN propagates, max(-0, +0) = +0, exactly like Math.max)
 ;;   w <- w - (lr * m) / (k * (u + eps))
+;; The vector loops compute that maximum as i32x4.max_u of the bit patterns of |beta2 * u| and |g|:
+;; float32 values with a clear sign bit order like their bit patterns as unsigned integers, and
+;; every NaN with a clear sign lies above +Inf, so the result equals max(beta2 * u, |g|) bit for bit
+;; (up to the NaN payload) whenever beta2 * u is not negative and non-zero: beta2 >= 0 and u >= 0,
+;; -0, +Inf or NaN, which is the whole state space (the update only writes max(., |g|) and
+;; Adamax.loadState rejects negative u; options reject beta2 outside [0, 1]). One pmaxud and one
+;; andps instead of the NaN-propagating f32x4.max (eight instructions in V8 on x64): the step's
+;; arithmetic is the division's then. The scalar tails keep f32.max.
 ;; Subnormals are kept (wasm never flushes to zero). Any NaN payload may result.
 ;;
 ;; Pointers are byte addresses into the imported memory (multiples of 4; 16-byte alignment is
@@ -57,8 +64,8 @@
             (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
         ;; u <- max(beta2 * u, |g|)
         (local.set $vu
-          (f32x4.max
-            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
             (f32x4.abs (local.get $vg))))
         (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
@@ -138,8 +145,8 @@
             (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
         ;; u <- max(beta2 * u, |g|)
         (local.set $vu
-          (f32x4.max
-            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
             (f32x4.abs (local.get $vg))))
         (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
@@ -227,8 +234,8 @@
           (f32x4.add (local.get $vm)
             (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
         (local.set $vu
-          (f32x4.max
-            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
             (f32x4.abs (local.get $vg))))
         (local.set $vw
           (f32x4.sub
@@ -935,7 +942,8 @@
 
   ;; The memory-traffic floor of the Adamax update for benchmarks: the same 7 streams in place
   ;; (loads w, g, m, u; stores w, m, u) with trivial bounded arithmetic:
-  ;;   w <- g - w ;  m <- g - m ;  u <- max(u, g)
+  ;;   w <- g - w ;  m <- g - m ;  u <- max(u, g) as unsigned integers (one instruction, the
+  ;;   cheapest maximum: the kernels' own is the same instruction plus a sign mask)
   (func (export "stream7_floor") (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
     (local $i i32) (local $vecEnd i32) (local $end i32) (local $vg v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
@@ -948,7 +956,7 @@
       (v128.store align=4 (i32.add (local.get $m) (local.get $i))
         (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $m) (local.get $i)))))
       (v128.store align=4 (i32.add (local.get $u) (local.get $i))
-        (f32x4.max (local.get $vg) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
+        (i32x4.max_u (local.get $vg) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $vl)))
     (block $sd (loop $sl
