@@ -4,11 +4,14 @@
  * devices, long runs) are only type-checked (readme-typecheck.test.ts); `signature` blocks are skipped.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useScopedTmpdir } from '../helpers/scoped-tmpdir.js';
 import { type Example, extractExamples } from './readme-examples.js';
 
 const examples: Example[] = extractExamples();
 
 describe('README examples run', () => {
+  // examples that save files make their folders under os.tmpdir()
+  useScopedTmpdir('adamax-doc-examples-');
   beforeAll(() => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
   });

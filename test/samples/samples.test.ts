@@ -8,9 +8,13 @@ import { main as sample04 } from '../../samples/04-dataset-replay.js';
 import { main as sample05 } from '../../samples/05-live-headless.js';
 import { parseWavHeader } from '../../src/index.js';
 import { workletRequiredInCi, workletUnavailableReason } from '../audio/web-audio-unavailable-reason.js';
+import { useScopedTmpdir } from '../helpers/scoped-tmpdir.js';
 import { skipUnavailable } from '../helpers/skip-unavailable.js';
 
 describe('samples', () => {
+  // samples 03 and 04 write into folders of their own under os.tmpdir()
+  useScopedTmpdir('adamax-samples-');
+
   it('01-adamax-on-a-quadratic converges, flat ≡ class API, resume is bit-identical', () => {
     const lines: string[] = [];
     const r = sample01({ tiny: true, log: (l) => lines.push(l) });
