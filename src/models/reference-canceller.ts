@@ -1,6 +1,7 @@
 import { ShapeError } from '../core/errors.js';
 import { createLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
+import { arenaFloatBytes, type KernelArena } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
 import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
@@ -437,7 +438,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const reserve =
       AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
-      (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0);
+      (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0) +
+      arenaFloatBytes(2 * partitions) +
+      arenaFloatBytes(bins);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -475,7 +478,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.restartExtra = (options.restartBoost ?? 1) - 1;
     this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
-    this.initSteps(options, rate, bins, n, partitions);
+    this.initSteps(options, rate, bins, n, partitions, arena);
     this.prediction = new Float32Array(B);
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
@@ -491,13 +494,16 @@ export class ReferenceCanceller implements AdaptiveFilter {
     bins: number,
     n: number,
     partitions: number,
+    arena: KernelArena | null,
   ): void {
     this.binGain = options.binStepGain ?? 0;
     this.propAlpha = options.proportionate ?? 0;
     this.propMax = options.proportionateMax ?? 4;
     this.propFgAlpha = options.foregroundOptimizer ? (options.proportionateForeground ?? 0) : 0;
     const prop = this.propAlpha > 0 || this.propFgAlpha > 0;
-    this.rowStep = new Float32Array(prop || this.binGain > 0 ? 2 * partitions : 0);
+    // the factors in the kernels' arena (the fused step reads them there)
+    const inArena = (len: number): Float32Array => (arena ? arena.allocF32(len) : new Float32Array(len));
+    this.rowStep = inArena(prop || this.binGain > 0 ? 2 * partitions : 0);
     this.binFloor = options.binStepFloor ?? 0.05;
     this.aLeak = decay(options.leakSeconds ?? 0.1, rate);
     this.aBin = decay(options.binPowerSeconds ?? 0.05, rate);
@@ -509,7 +515,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.yPow = new Float32Array(this.binGain > 0 || this.mixPower > 0 ? bins : 0);
     this.eSmooth = sized(bins);
     this.ySmooth = sized(bins);
-    this.binStep = new Float32Array(this.binGain > 0 || prop ? bins : 0);
+    this.binStep = inArena(this.binGain > 0 || prop ? bins : 0);
     this.before = new Float32Array(this.binGain > 0 || prop ? n : 0);
   }
 
@@ -773,11 +779,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const part = this.frames % this.model.partitions;
     if (perBin) {
       if (this.binGain > 0) this.updateBinSteps();
-      this.rowSteps(core.params, false);
-      this.before.set(core.params);
+      if (!this.fusedStep(core, false)) this.unfusedStep(core, false);
+    } else {
+      core.step();
     }
-    core.step();
-    if (perBin) this.scaleStep(core.params);
     this.model.constrain(core.params, part);
     const fc = this.foregroundCore;
     if (fc) {
@@ -788,14 +793,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       s[BOOST] *= this.boostDecay;
       if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
       this.foregroundOptimizer!.setLearningRateFrom(s, LR);
-      const prop = this.propFgAlpha > 0;
-      if (prop) {
-        this.binStep.fill(1);
-        this.rowSteps(fc.params, true);
-        this.before.set(fc.params);
-      }
-      fc.step();
-      if (prop) this.scaleStep(fc.params);
+      if (!(this.propFgAlpha > 0)) fc.step();
+      else if (!this.fusedStep(fc, true)) this.unfusedStep(fc, true);
       this.model.constrain(fc.params, part);
     }
   }
@@ -843,11 +842,59 @@ export class ReferenceCanceller implements AdaptiveFilter {
   }
 
   /**
+   * One Adamax step of `core` (the background's, or the foreground learner's with `foreground`)
+   * with its proportionate (and, for the background, per-bin) factors, fused: the partition norms
+   * of its weights by the `partitionNorms` kernel, the factors ({@link rowFactors}), then one
+   * `adamaxScaled` pass that keeps the weights before the step in registers. Bit-identical to
+   * {@link unfusedStep}. False, having done nothing, when the engine cannot take the fused step.
+   */
+  private fusedStep(core: AdamaxCore, foreground: boolean): boolean {
+    const f = this.rowStep;
+    // the background's bin factors; all 1 (no pointer: f_r · 1 = f_r exactly) without the step control
+    const bin = foreground || !(this.binGain > 0) ? null : this.binStep;
+    if (!core.canStepScaled(f, bin)) return false;
+    const P = f.length / 2;
+    const bins = this.binStep.length;
+    const w = core.params.byteOffset;
+    core.arena.kernels.partitionNorms(w, w + 4 * P * bins, bins, P, f.byteOffset);
+    this.rowFactors(foreground);
+    core.stepScaled(f, bin);
+    return true;
+  }
+
+  /**
+   * The same step in separate passes (the TypeScript reference of {@link fusedStep}): the norms
+   * ({@link rowSteps}), a copy W₀ of the weights, `core.step()`, then {@link scaleStep}.
+   */
+  private unfusedStep(core: AdamaxCore, foreground: boolean): void {
+    if (foreground) this.binStep.fill(1);
+    this.rowSteps(core.params, foreground);
+    this.before.set(core.params);
+    core.step();
+    this.scaleStep(core.params);
+  }
+
+  /**
    * Proportionate factors per partition p of weights `w` (all 1 with α = 0):
    * f_p = clip((1 − α) + α ‖W_p‖ / mean_q ‖W_q‖, 0, max), the same for its real and imaginary row;
-   * α = `proportionateForeground` for the foreground's weights, else `proportionate`.
+   * α = `proportionateForeground` for the foreground's weights, else `proportionate`. The norms
+   * ‖W_p‖ = f32(√Σ_k (Re² + Im²)), summed in float64 in bin order.
    */
   private rowSteps(w: Float32Array, foreground: boolean): void {
+    const f = this.rowStep;
+    const P = f.length / 2;
+    const bins = this.binStep.length;
+    const im = P * bins;
+    for (let p = 0; p < P; p++) {
+      let e = 0;
+      for (let i = p * bins; i < (p + 1) * bins; i++) e += w[i] * w[i] + w[im + i] * w[im + i];
+      f[p] = Math.sqrt(e);
+    }
+    this.rowFactors(foreground);
+  }
+
+  /** The factors f_p of {@link rowSteps} from the partition norms in `rowStep[0..P)`. */
+  private rowFactors(foreground: boolean): void {
     const f = this.rowStep;
     const P = f.length / 2;
     if (P === 0) return;
@@ -856,15 +903,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       f.fill(1);
       return;
     }
-    const bins = this.binStep.length;
-    const im = P * bins;
     let total = 0;
-    for (let p = 0; p < P; p++) {
-      let e = 0;
-      for (let i = p * bins; i < (p + 1) * bins; i++) e += w[i] * w[i] + w[im + i] * w[im + i];
-      f[p] = Math.sqrt(e);
-      total += f[p];
-    }
+    for (let p = 0; p < P; p++) total += f[p];
     if (!(total > 0)) {
       f.fill(1);
       return;

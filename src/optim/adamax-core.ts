@@ -304,12 +304,7 @@ export class AdamaxCore {
     const nGroups = lens.length;
     this.clipGradients();
     if (this.hp.weightDecay !== null) this.decayWeights();
-    this.lr.readInto(this.rawIterations, scalars, AdamaxScalars.lr);
-    this.lastLearningRate = scalars[AdamaxScalars.lr]!;
-    // k = f32(1 − β1^t): β1^t into the slot, then 1 − it (a float32 store rounds like f32())
-    this.powf(this.b1, 0, t, scalars, AdamaxScalars.k);
-    scalars[AdamaxScalars.k] = 1 - scalars[AdamaxScalars.k]!;
-    this.writeEmaScalars();
+    this.writeStepScalars(t);
     const wasm = this.wasm;
     const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
     if (lookAhead && !this.finiteAhead()) return null;
@@ -323,6 +318,52 @@ export class AdamaxCore {
       else adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, scalars, 0);
     }
     return fused;
+  }
+
+  /** The scalar block for update t: lr (read once), k = f32(1 − β1^t), and the EMA's mom, om. */
+  private writeStepScalars(t: number): void {
+    const scalars = this.scalars;
+    this.lr.readInto(this.rawIterations, scalars, AdamaxScalars.lr);
+    this.lastLearningRate = scalars[AdamaxScalars.lr]!;
+    // k = f32(1 − β1^t): β1^t into the slot, then 1 − it (a float32 store rounds like f32())
+    this.powf(this.b1, 0, t, scalars, AdamaxScalars.k);
+    scalars[AdamaxScalars.k] = 1 - scalars[AdamaxScalars.k]!;
+    this.writeEmaScalars();
+  }
+
+  /**
+   * {@link step} with each element's step scaled, for a buffer of `rowStep.length` rows of equal
+   * length (e.g. the partitions of a partitioned filter): with w₀ the weights before the update and
+   * w_a the Adamax result,
+   * ```
+   * w ← f32(w₀ + (f_r · s_k) · (w_a − w₀))      in float64; f_r = rowStep[r], s_k = binStep[k] (null: 1)
+   * ```
+   * one kernel pass (`adamaxScaled`), bit-identical to `step()` followed by that pass over a copy of
+   * the weights taken before it. Only for a plain update: {@link checksAhead}, every group present,
+   * no EMA, `rowStep` (and `binStep`) in this engine's arena, a row length that divides the buffer
+   * and a kernel backend equal to the arena's. Returns false, having done nothing, otherwise (the
+   * caller then takes the unfused passes).
+   */
+  stepScaled(rowStep: Float32Array, binStep: Float32Array | null): boolean {
+    if (!this.canStepScaled(rowStep, binStep)) return false;
+    const rows = rowStep.length;
+    const t = this.rawIterations + 1;
+    this.writeStepScalars(t);
+    const binPtr = binStep === null ? 0 : binStep.byteOffset;
+    const { pParams: w, pGrads: g, pM: m, pU: u, pScalars: sc } = this;
+    this.arena.kernels.adamaxScaled(w, g, m, u, rows, this.params.length / rows, sc, rowStep.byteOffset, binPtr);
+    this.rawIterations = t;
+    return true;
+  }
+
+  /** Whether {@link stepScaled} would run (else it returns false and does nothing). */
+  canStepScaled(rowStep: Float32Array, binStep: Float32Array | null): boolean {
+    const n = this.params.length;
+    const rows = rowStep.length;
+    const arena = this.arena;
+    if (!this.checksAhead || this.average !== null || this.backend !== arena.backend || rows === 0) return false;
+    if (n % rows !== 0 || !arena.owns(rowStep) || !this.allPresent()) return false;
+    return binStep === null || (binStep.length === n / rows && arena.owns(binStep));
   }
 
   /** The EMA's scalars for this step: mom = (iterations ≠ 0) · momentum, om = f32(1 − mom). */

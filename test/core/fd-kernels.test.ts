@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdamaxScalars } from '../../src/core/kernels/adamax-scalars.js';
+import { adamaxUpdate } from '../../src/core/kernels/adamax-update.js';
 import { Random } from '../../src/core/random.js';
 import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
@@ -340,3 +341,125 @@ describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of 
     },
   );
 });
+
+describe.skipIf(!wasmSimdAvailable())(
+  'proportionate-step kernels: wasm = TypeScript reference = the unfused passes',
+  () => {
+    /** Two arenas (wasm, reference) with w, g, m, u of rows × bins, the row and bin factors, the scalars. */
+    function scaledPair(rows: number, bins: number) {
+      const n = rows * bins;
+      const bytes = 4 * arenaFloatBytes(n) + arenaFloatBytes(rows) + arenaFloatBytes(bins) + arenaFloatBytes(8);
+      return [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')].map((a) => ({
+        a,
+        bufs: Array.from({ length: 4 }, () => a.allocF32(n)),
+        row: a.allocF32(rows),
+        bin: a.allocF32(bins),
+        sc: a.allocF32(AdamaxScalars.length),
+      }));
+    }
+
+    it.each([
+      [1, 1],
+      [2, 3],
+      [16, 65],
+      [16, 129],
+      [48, 129],
+      [5, 17],
+      [3, 4],
+    ])('adamax_scaled, %i rows × %i bins, 12 steps, with and without bin factors', (rows, bins) => {
+      const n = rows * bins;
+      const sides = scaledPair(rows, bins);
+      const rnd = new Random(rows * 1000 + bins);
+      const f32 = Math.fround;
+      const special = [-0, 1e-40, -1e-42, 3e38, Number.NaN];
+      for (let i = 0; i < n; i++) {
+        const w = i % 17 === 4 ? special[i % 4]! : rnd.gaussian() * 10 ** rnd.uniform(-4, 0);
+        for (const s of sides) s.bufs[0]![i] = w;
+      }
+      for (let t = 1; t <= 12; t++) {
+        const g = Float32Array.from({ length: n }, (_, i) =>
+          t === 7 && i === n - 1 ? special[4]! : rnd.gaussian() * 10 ** rnd.uniform(-5, 1),
+        );
+        const row = Float32Array.from({ length: rows }, (_, r) => (r % 5 === 2 ? 4 : rnd.uniform(0.1, 3)));
+        const bin = Float32Array.from({ length: bins }, (_, k) => (k % 7 === 1 ? 1 : rnd.uniform(0.05, 1)));
+        const useBin = t % 2 === 0;
+        // the unfused passes on plain copies: w0 ← w; adamaxUpdate; w ← w0 + f_r·s_k·(w − w0) in float64
+        const [w, , m, u] = sides[1]!.bufs.map((b) => b.slice());
+        const w0 = w!.slice();
+        for (const side of sides) {
+          side.bufs[1]!.set(g);
+          side.row.set(row);
+          side.bin.set(bin);
+          side.sc.set([f32(0.02), f32(0.2), f32(0.99), f32(1e-7), f32(1 - f32(0.8 ** t)), 0, 1]);
+          const [pw, pg, pm, pu] = side.bufs.map((b) => b.byteOffset);
+          side.a.kernels.adamaxScaled(
+            pw!,
+            pg!,
+            pm!,
+            pu!,
+            rows,
+            bins,
+            side.sc.byteOffset,
+            side.row.byteOffset,
+            useBin ? side.bin.byteOffset : 0,
+          );
+        }
+        const sc = sides[1]!.sc;
+        adamaxUpdate(w!, 0, g, 0, m!, u!, 0, n, sc, 0);
+        for (let r = 0; r < rows; r++) {
+          for (let k = 0; k < bins; k++) {
+            const i = r * bins + k;
+            w![i] = w0[i]! + row[r]! * (useBin ? bin[k]! : 1) * (w![i]! - w0[i]!);
+          }
+        }
+        for (let q = 0; q < 4; q++) {
+          if (q === 1) continue;
+          const want = canonicalBits([w, g, m, u][q]!);
+          expect(canonicalBits(sides[0]!.bufs[q]!)).toEqual(want);
+          expect(canonicalBits(sides[1]!.bufs[q]!)).toEqual(want);
+        }
+      }
+    });
+
+    it.each([
+      [1, 1],
+      [1, 129],
+      [2, 5],
+      [3, 129],
+      [8, 129],
+      [24, 129],
+      [7, 65],
+    ])('partition_norms, %i partitions × %i bins = the float64 loop', (parts, bins) => {
+      const n = parts * bins;
+      const bytes = 2 * arenaFloatBytes(n) + arenaFloatBytes(parts);
+      const sides = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')].map((a) => ({
+        a,
+        re: a.allocF32(n),
+        im: a.allocF32(n),
+        out: a.allocF32(parts),
+      }));
+      const rnd = new Random(parts * 31 + bins);
+      for (let trial = 0; trial < 6; trial++) {
+        const re = Float32Array.from({ length: n }, (_, i) =>
+          i % 23 === 3 ? 1e-41 : rnd.gaussian() * 10 ** rnd.uniform(-6, 2),
+        );
+        const im = Float32Array.from({ length: n }, (_, i) =>
+          i % 19 === 2 ? -0 : rnd.gaussian() * 10 ** rnd.uniform(-6, 2),
+        );
+        if (trial === 5) re[0] = 3e38;
+        const want = new Float32Array(parts);
+        for (let p = 0; p < parts; p++) {
+          let e = 0;
+          for (let i = p * bins; i < (p + 1) * bins; i++) e += re[i]! * re[i]! + im[i]! * im[i]!;
+          want[p] = Math.sqrt(e);
+        }
+        for (const s of sides) {
+          s.re.set(re);
+          s.im.set(im);
+          s.a.kernels.partitionNorms(s.re.byteOffset, s.im.byteOffset, bins, parts, s.out.byteOffset);
+          expect(bits(s.out)).toEqual(bits(want));
+        }
+      }
+    });
+  },
+);

@@ -9,7 +9,9 @@
  * into the wasm kernels (the per-partition norms, the copy of the weights before the Adamax step and
  * the scaling pass in TypeScript), on Node 20: V8's `Math.exp`, `Math.cos` and `**` build the
  * constants and FFT tables, and a V8 release may change one of them by an ulp, so the digests are
- * checked on Node 20 only.
+ * checked on Node 20 only. On every version, the second test runs each case twice, with the fused
+ * kernels and with the TypeScript passes they replace (`unfusedStep`: the norms, the copy, the step
+ * and the scaling pass as before), and compares the digests.
  */
 import { describe, expect, it } from 'vitest';
 import { BIT_IDENTITY_CASES, runCase } from './canceller-bit-identity-cases.js';
@@ -33,4 +35,31 @@ describe('reference canceller: bit identity with the code before the fused propo
       expect(r.digest, JSON.stringify(r.counters)).toBe(BEFORE[c.name]);
     },
   );
+});
+
+type Steps = {
+  fusedStep: (core: unknown, foreground: boolean) => boolean;
+};
+
+describe('reference canceller: the fused proportionate step = the unfused passes, bit for bit', () => {
+  it.each(BIT_IDENTITY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    let fused = 0;
+    const a = runCase(c, (f) => {
+      const steps = f as unknown as Steps;
+      const original = steps.fusedStep.bind(f);
+      steps.fusedStep = (core, foreground) => {
+        const done = original(core, foreground);
+        if (done) fused++;
+        return done;
+      };
+    });
+    const b = runCase(c, (f) => {
+      (f as unknown as Steps).fusedStep = () => false;
+    });
+    expect(a.counters).toEqual(b.counters);
+    expect(a.digest).toBe(b.digest);
+    // the EMA foreground's background (an EMA engine) cannot take the fused step; every other case does
+    if (c.overrides.emaSeconds) expect(fused).toBe(0);
+    else expect(fused).toBeGreaterThan(1000);
+  });
 });

@@ -966,4 +966,158 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $sl)))
   )
+
+  ;; ===================================================================================
+  ;; Proportionate steps of a partitioned filter (the TypeScript references:
+  ;; src/core/kernels/adamax-scaled-update.ts, src/core/kernels/partition-norms.ts).
+  ;; ===================================================================================
+
+  ;; `adamax` over $rows rows of $bins elements, each element's step scaled, in one pass:
+  ;;   w_a = adamax(w0)                              (the f32 ops of `adamax`, m and u stored)
+  ;;   w   = f32(w0 + (f_r * s_k) * (w_a - w0))      in f64: f_r = row[r], s_k = bin[k] ($bin = 0: f_r)
+  ;; w0 is the weight loaded before the step, so no copy of the weights is needed. The f64 part runs
+  ;; in two f64x2 halves per f32x4 (promote, the three f64 ops, demote), the same ops per lane as the
+  ;; scalar tail and the reference.
+  (func (export "adamax_scaled")
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $rows i32) (param $bins i32)
+    (param $s i32) (param $row i32) (param $bin i32)
+    (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32)
+    (local $r i32) (local $o i32) (local $i i32) (local $bins4 i32) (local $vecEnd i32)
+    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
+    (local $vg v128) (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
+    (local $vf v128) (local $flo v128) (local $fhi v128) (local $lo v128) (local $hi v128)
+    (local $f f64) (local $sf f64) (local $sg f32) (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
+    (local.set $lr (f32.load offset=0 (local.get $s)))
+    (local.set $c1 (f32.load offset=4 (local.get $s)))
+    (local.set $beta2 (f32.load offset=8 (local.get $s)))
+    (local.set $eps (f32.load offset=12 (local.get $s)))
+    (local.set $k (f32.load offset=16 (local.get $s)))
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vb2 (f32x4.splat (local.get $beta2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vk (f32x4.splat (local.get $k)))
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $f (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $r) (i32.const 2))))))
+      (local.set $vf (f64x2.splat (local.get $f)))
+      (local.set $o (i32.mul (local.get $r) (local.get $bins4)))
+      (local.set $i (i32.const 0))
+      (block $vd (loop $vl
+        (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (f32x4.max
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i)))))
+            (f32x4.abs (local.get $vg))))
+        (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $vu))
+        (local.set $vw0 (v128.load align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $vwa
+          (f32x4.sub (local.get $vw0)
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
+        ;; the factors f_r * s_k of the four lanes, as two f64x2
+        (local.set $flo (local.get $vf))
+        (local.set $fhi (local.get $vf))
+        (if (local.get $bin) (then
+          (local.set $lo (v128.load align=4 (i32.add (local.get $bin) (local.get $i))))
+          (local.set $flo (f64x2.mul (local.get $vf) (f64x2.promote_low_f32x4 (local.get $lo))))
+          (local.set $fhi (f64x2.mul (local.get $vf)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $lo) (local.get $lo)))))))
+        ;; w0 + f * (w_a - w0) in f64, lanes 0-1 then 2-3
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $vw0)))
+        (local.set $lo (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $lo)
+            (f64x2.mul (local.get $flo) (f64x2.sub (f64x2.promote_low_f32x4 (local.get $vwa)) (local.get $lo))))))
+        (local.set $hi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vw0) (local.get $vw0))))
+        (local.set $hi (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $hi)
+            (f64x2.mul (local.get $fhi)
+              (f64x2.sub
+                (f64x2.promote_low_f32x4
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vwa) (local.get $vwa)))
+                (local.get $hi))))))
+        (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vl)))
+      ;; scalar tail of the row, same operations
+      (block $sd (loop $sl
+        (br_if $sd (i32.ge_u (local.get $i) (local.get $bins4)))
+        (local.set $sg (f32.load (i32.add (local.get $g) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $sm (f32.load (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $sm
+          (f32.add (local.get $sm)
+            (f32.mul (f32.sub (local.get $sg) (local.get $sm)) (local.get $c1))))
+        (local.set $su
+          (f32.max
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i)))))
+            (f32.abs (local.get $sg))))
+        (f32.store (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $sm))
+        (f32.store (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $su))
+        (local.set $sw0 (f32.load (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $swa
+          (f32.sub (local.get $sw0)
+            (f32.div
+              (f32.mul (local.get $lr) (local.get $sm))
+              (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
+        (local.set $sf (local.get $f))
+        (if (local.get $bin) (then
+          (local.set $sf (f64.mul (local.get $f) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
+        (f32.store (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+          (f32.demote_f64
+            (f64.add (f64.promote_f32 (local.get $sw0))
+              (f64.mul (local.get $sf)
+                (f64.sub (f64.promote_f32 (local.get $swa)) (f64.promote_f32 (local.get $sw0)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl)))
+  )
+
+  ;; Norms of the partitions of complex weights: partition p is $bins floats at re + 4 p bins, im + 4 p bins;
+  ;;   e_p = sum_k (re_k^2 + im_k^2) in f64, in k order from 0;  out[p] = f32(sqrt(e_p))
+  ;; Two partitions (p, q = p + 1; q = p for a last odd one) share an f64x2: lane 0 sums p, lane 1
+  ;; sums q, each in k order (the lanes never mix), so each is the reference's scalar loop.
+  (func (export "partition_norms") (param $re i32) (param $im i32) (param $bins i32) (param $parts i32) (param $out i32)
+    (local $p i32) (local $q i32) (local $bins4 i32) (local $po i32) (local $qo i32) (local $k4 i32)
+    (local $acc v128) (local $vr v128) (local $vi v128)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (block $pd (loop $pl
+      (br_if $pd (i32.ge_u (local.get $p) (local.get $parts)))
+      (local.set $q (select (i32.add (local.get $p) (i32.const 1)) (local.get $p)
+        (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $parts))))
+      (local.set $po (i32.mul (local.get $p) (local.get $bins4)))
+      (local.set $qo (i32.mul (local.get $q) (local.get $bins4)))
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $k4 (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_u (local.get $k4) (local.get $bins4)))
+        (local.set $vr (f64x2.promote_low_f32x4
+          (v128.load32_lane 1 (i32.add (local.get $re) (i32.add (local.get $qo) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $re) (i32.add (local.get $po) (local.get $k4)))))))
+        (local.set $vi (f64x2.promote_low_f32x4
+          (v128.load32_lane 1 (i32.add (local.get $im) (i32.add (local.get $qo) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $im) (i32.add (local.get $po) (local.get $k4)))))))
+        (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.add (f64x2.mul (local.get $vr) (local.get $vr)) (f64x2.mul (local.get $vi) (local.get $vi)))))
+        (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+        (br $kl)))
+      (local.set $acc (f64x2.sqrt (local.get $acc)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 2)))
+        (f32.demote_f64 (f64x2.extract_lane 0 (local.get $acc))))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 2)))
+        (f32.demote_f64 (f64x2.extract_lane 1 (local.get $acc))))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br $pl)))
+  )
 )

@@ -1,4 +1,5 @@
 import { AdamaxStreamError } from '../errors.js';
+import { adamaxScaledUpdate } from '../kernels/adamax-scaled-update.js';
 import { adamaxFinite, adamaxUpdate } from '../kernels/adamax-update.js';
 import { emaUpdate } from '../kernels/ema-update.js';
 import {
@@ -11,6 +12,7 @@ import {
   spectralMac,
   writeFftTables,
 } from '../kernels/fd-kernels-reference.js';
+import { partitionNorms } from '../kernels/partition-norms.js';
 import { type AdamaxWasmKernel, createWasmMemory, instantiateSimdModule, type WasmMemory } from './adamax-wasm.js';
 
 /**
@@ -31,6 +33,24 @@ export interface SimdKernels {
    * be finite, else 0; stores nothing (`adamaxFinite`).
    */
   readonly adamaxFinite: (w: number, g: number, m: number, u: number, n: number, s: number, avg: number) => number;
+  /**
+   * `adamax` over `rows` rows of `bins` floats, each element's step scaled in float64 by its row's
+   * factor `row[r]` times its bin's `bin[k]` (`bin` = 0: 1): `w ← f32(w₀ + f_r·s_k·(w_a − w₀))`, w₀ the
+   * weight before the step, w_a after it (`adamaxScaledUpdate`). One pass, no copy of the weights.
+   */
+  readonly adamaxScaled: (
+    w: number,
+    g: number,
+    m: number,
+    u: number,
+    rows: number,
+    bins: number,
+    s: number,
+    row: number,
+    bin: number,
+  ) => void;
+  /** `out[p] = f32(√Σ_k (re² + im²))` over partition p's `bins` floats, summed in float64 in k order (`partitionNorms`). */
+  readonly partitionNorms: (re: number, im: number, bins: number, parts: number, out: number) => void;
   /**
    * Benchmark probe, not an optimizer: the Adamax update's memory traffic (4 loads, 3 stores per
    * element, in place) with trivial arithmetic (`w ← g − w`, `m ← g − m`, `u ← max(u, g)`), the floor
@@ -176,6 +196,8 @@ export class KernelArena {
           adamax: exports.adamax as SimdKernels['adamax'],
           adamaxEma: exports.adamax_ema as SimdKernels['adamaxEma'],
           adamaxFinite: exports.adamax_finite as SimdKernels['adamaxFinite'],
+          adamaxScaled: exports.adamax_scaled as SimdKernels['adamaxScaled'],
+          partitionNorms: exports.partition_norms as SimdKernels['partitionNorms'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
           rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
@@ -254,6 +276,9 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
     },
     adamaxFinite: (w, g, m, u, n, s, avg) =>
       adamaxFinite(f, w >> 2, f, g >> 2, f, m >> 2, f, u >> 2, n, f, s >> 2, avg ? f : null, avg >> 2) ? 1 : 0,
+    adamaxScaled: (w, g, m, u, rows, bins, s, row, bin) =>
+      adamaxScaledUpdate(f, w >> 2, g >> 2, m >> 2, u >> 2, rows, bins, s >> 2, row >> 2, bin ? bin >> 2 : -1),
+    partitionNorms: (re, im, bins, parts, out) => partitionNorms(f, re >> 2, im >> 2, bins, parts, out >> 2),
     stream7Floor: null,
     firstNonFinite: (p, n) => {
       const o = p >> 2;
