@@ -372,9 +372,17 @@ describe.skipIf(!wasmSimdAvailable())(
       const rnd = new Random(rows * 1000 + bins);
       const f32 = Math.fround;
       const special = [-0, 1e-40, -1e-42, 3e38, Number.NaN];
+      // u starts anywhere in the state domain (u ≥ 0, −0, +Inf; the update keeps it there)
+      const uSpecial = [-0, 1e-40, Number.POSITIVE_INFINITY, 0];
       for (let i = 0; i < n; i++) {
         const w = i % 17 === 4 ? special[i % 4]! : rnd.gaussian() * 10 ** rnd.uniform(-4, 0);
-        for (const s of sides) s.bufs[0]![i] = w;
+        const m = rnd.gaussian() * 10 ** rnd.uniform(-5, 0);
+        const u = i % 13 === 6 ? uSpecial[i % 4]! : Math.abs(rnd.gaussian()) * 10 ** rnd.uniform(-5, 0);
+        for (const s of sides) {
+          s.bufs[0]![i] = w;
+          s.bufs[2]![i] = m;
+          s.bufs[3]![i] = u;
+        }
       }
       for (let t = 1; t <= 12; t++) {
         const g = Float32Array.from({ length: n }, (_, i) =>

@@ -973,7 +973,8 @@
   ;; ===================================================================================
 
   ;; `adamax` over $rows rows of $bins elements, each element's step scaled, in one pass:
-  ;;   w_a = adamax(w0)                              (the f32 ops of `adamax`, m and u stored)
+  ;;   w_a = adamax(w0)                              (the f32 ops of `adamax`, m and u stored; its
+  ;;                                                 vector max, so the same state domain u >= 0)
   ;;   w   = f32(w0 + (f_r * s_k) * (w_a - w0))      in f64: f_r = row[r], s_k = bin[k] ($bin = 0: f_r)
   ;; w0 is the weight loaded before the step, so no copy of the weights is needed. The f64 part runs
   ;; in two f64x2 halves per f32x4 (promote, the three f64 ops, demote), the same ops per lane as the
@@ -1012,9 +1013,10 @@
         (local.set $vm
           (f32x4.add (local.get $vm)
             (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        ;; u <- max(beta2 * u, |g|) as the unsigned-integer max of |beta2 * u| and |g| (as `adamax`)
         (local.set $vu
-          (f32x4.max
-            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i)))))
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))))))
             (f32x4.abs (local.get $vg))))
         (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $vm))
         (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $vu))
