@@ -67,6 +67,9 @@ interface FdWorkspace {
   /** Spectrum of the second weight set ({@link PartitionedFdFilter.learnWithOutput}, {@link PartitionedFdFilter.forwardSameInput}). */
   readonly y2Re: Float32Array;
   readonly y2Im: Float32Array;
+  /** The primary block (copied in) and the combination's error, for the `convexOutput` kernel. */
+  readonly d: Float32Array;
+  readonly ec: Float32Array;
   /** Staging for params/grads that live outside the arena (copied in / out). */
   readonly params: Float32Array;
   readonly grad: Float32Array;
@@ -170,7 +173,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     ]);
     const fb = arenaFloatBytes;
     this.workspaceBytes =
-      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 2 + fb(this.bins) * 9 + fb(this.layout.size) * 2 + fb(size) * 2;
+      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 4 + fb(this.bins) * 9 + fb(this.layout.size) * 2 + fb(size) * 2;
   }
 
   initParams(params: Float32Array): void {
@@ -217,6 +220,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       phiIm: ptr(bins),
       y2Re: arena.allocF32(bins),
       y2Im: arena.allocF32(bins),
+      d: arena.allocF32(B),
+      ec: arena.allocF32(B),
       params: arena.allocF32(this.layout.size),
       grad: arena.allocF32(this.layout.size),
       xPrev: arena.allocF32(B),
@@ -508,6 +513,22 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     }
     const ws = this.bind(state);
     const { yRe, yIm, y2Re, y2Im, buf, gRe, gIm } = ws;
+    if (this.output === 'error' && ws.arena.owns(lambda) && ws.arena.owns(dLambda)) {
+      // one kernel call: the same operations (the kernel reference's), λ and ∂λ read and written in place
+      // (no array literals here: a destructured array is a heap object until escape analysis removes it)
+      ws.d.set(d);
+      const lp = lambda.byteOffset;
+      const dl = dLambda.byteOffset;
+      const r1 = yRe.byteOffset;
+      const i1 = yIm.byteOffset;
+      const r2 = y2Re.byteOffset;
+      const i2 = y2Im.byteOffset;
+      const g0 = gRe.byteOffset;
+      const g1 = gIm.byteOffset;
+      ws.k.convexOutput(r1, i1, r2, i2, lp, ws.d.byteOffset, ws.ec.byteOffset, buf.byteOffset, g0, g1, dl, ws.tab, B);
+      output.set(ws.ec);
+      return;
+    }
     for (let k = 0; k < bins; k++) {
       const dr = yRe[k] - y2Re[k];
       const di = yIm[k] - y2Im[k];

@@ -440,7 +440,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
       (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0) +
       arenaFloatBytes(2 * partitions) +
-      arenaFloatBytes(bins);
+      arenaFloatBytes(bins) * 2;
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -448,7 +448,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
     this.mixCore = mo?.buildFlat(createLayout([{ name: 'mix/logit', length: bins }]), where) ?? null;
-    this.lambda = new Float32Array(bins);
+    // λ in the kernels' arena: the convex output kernel reads it in place
+    this.lambda = arena ? arena.allocF32(bins) : new Float32Array(bins);
     this.mixLimit = options.mixLimit ?? 4;
     this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
     this.twoPath = options.twoPath ?? true;

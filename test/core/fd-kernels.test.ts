@@ -471,3 +471,47 @@ describe.skipIf(!wasmSimdAvailable())(
     });
   },
 );
+
+describe.skipIf(!wasmSimdAvailable())('convex_output kernel = the TypeScript reference, bit for bit', () => {
+  it.each([1, 2, 4, 8, 64, 128])('m = %i', (m) => {
+    const bins = m + 1;
+    const bytes = KernelArena.bytesForFft(m) + 16 * arenaFloatBytes(2 * m + 2);
+    const sides = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')].map((a) => ({
+      a,
+      tab: a.allocFftTables(m),
+      v: Array.from({ length: 12 }, () => a.allocF32(2 * m + 2)),
+    }));
+    const rnd = new Random(500 + m);
+    for (let trial = 0; trial < 8; trial++) {
+      // yRe, yIm, y2Re, y2Im, λ (bins), d (m), then e, buf, gRe, gIm, dl outputs
+      const inputs = [0, 1, 2, 3].map(() =>
+        Float32Array.from({ length: bins }, () => rnd.gaussian() * 10 ** rnd.uniform(-3, 1)),
+      );
+      inputs.push(Float32Array.from({ length: bins }, () => rnd.uniform(0, 1)));
+      inputs.push(Float32Array.from({ length: m }, () => rnd.gaussian()));
+      if (trial === 3) inputs[0]![0] = -0;
+      for (const s of sides) {
+        for (const [q, x] of inputs.entries()) s.v[q]!.set(x);
+        const p = s.v.map((b) => b.byteOffset);
+        s.a.kernels.convexOutput(
+          p[0]!,
+          p[1]!,
+          p[2]!,
+          p[3]!,
+          p[4]!,
+          p[5]!,
+          p[6]!,
+          p[7]!,
+          p[8]!,
+          p[9]!,
+          p[10]!,
+          s.tab,
+          m,
+        );
+      }
+      for (const q of [0, 1, 2, 3, 6, 7, 8, 9, 10]) {
+        expect(canonicalBits(sides[0]!.v[q]!)).toEqual(canonicalBits(sides[1]!.v[q]!));
+      }
+    }
+  });
+});

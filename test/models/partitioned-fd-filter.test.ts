@@ -180,6 +180,41 @@ describe('PartitionedFdFilter', () => {
     }
   });
 
+  it('convexOutput with λ and ∂λ in the state arena (one kernel call) = with plain arrays (the TypeScript loops), bit for bit', () => {
+    for (const [B, P] of [
+      [64, 16],
+      [128, 8],
+      [4, 2],
+    ] as const) {
+      const rng = new Random(7 * B + P);
+      const f = new PartitionedFdFilter({ blockSize: B, partitions: P, constrained: true, projectGradient: false });
+      const n = f.layout.size;
+      const bins = f.bins;
+      const w1 = noise(rng, n, 0.05);
+      const w2 = noise(rng, n, 0.05);
+      const reserve = 2 * 4 * (bins + 4);
+      const [sa, sb] = [f.createState(reserve), f.createState()];
+      const arena = f.arenaOf(sa)!;
+      const [lamA, dA] = [arena.allocF32(bins), arena.allocF32(bins)];
+      const [lamB, dB] = [new Float32Array(bins), new Float32Array(bins)];
+      const [o1, o2, oa, ob] = [0, 1, 2, 3].map(() => new Float32Array(B));
+      const g1 = new Float32Array(n);
+      for (let t = 0; t < 20; t++) {
+        for (let k = 0; k < bins; k++) lamA[k] = lamB[k] = rng.uniform(0, 1);
+        const frame = [noise(rng, B), noise(rng, B)];
+        for (const s of [sa, sb]) {
+          f.learn(w1, s, frame, o1, g1);
+          f.forwardSameInput(w2, s, frame, o2);
+        }
+        f.convexOutput(sa, lamA, frame[0]!, oa, dA);
+        f.convexOutput(sb, lamB, frame[0]!, ob, dB);
+        expect(Buffer.from(oa.buffer, oa.byteOffset, oa.byteLength)).toEqual(Buffer.from(ob.buffer));
+        expect(Buffer.from(dA.buffer, dA.byteOffset, dA.byteLength)).toEqual(Buffer.from(dB.buffer));
+        expect(Array.from(oa).some((v) => v !== 0)).toBe(true);
+      }
+    }
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => new PartitionedFdFilter({ blockSize: 12, partitions: 2 })).toThrow(/power of two/);
     expect(() => new PartitionedFdFilter({ blockSize: 8, partitions: 0 })).toThrow(/partitions/);

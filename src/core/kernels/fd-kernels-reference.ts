@@ -264,3 +264,65 @@ export function fdGradient(
     slot = slot === 0 ? parts - 1 : slot - 1;
   }
 }
+
+/**
+ * The per-bin convex combination of two output spectra and its gradient (byte pointers; bins
+ * k = 0..m, block B = m):
+ * ```
+ * Δ_k = Y₁_k − Y₂_k,   Y₁ ← f32(Δ),   Y₂ ← f32(Y₂ + λ_k Δ)        (float64, Δ unrounded)
+ * y = IFFT(Y₂);   e[i] = f32(d[i] − y[B + i]);   G = FFT([0_B, f32(−e/B)])
+ * dλ_k = f32(c (Gr_k Y₁r_k + Gi_k Y₁i_k)),  0 < k < m;   dλ_k = f32(½c · Gr_k · Y₁r_k),  k = 0, m
+ * ```
+ * (float64 in the brackets; c = f32(1/m)). `buf` is the 2m-sample IFFT/FFT scratch, `gRe`, `gIm`
+ * receive G. The reference of the wasm kernel `convex_output`, whose f64x2 lanes run the same
+ * float64 operations.
+ */
+export function convexOutput(
+  heap: FdHeap,
+  yRe: number,
+  yIm: number,
+  y2Re: number,
+  y2Im: number,
+  lambda: number,
+  d: number,
+  e: number,
+  buf: number,
+  gRe: number,
+  gIm: number,
+  dLambda: number,
+  tab: number,
+  m: number,
+): void {
+  const f = heap.f;
+  const r1 = yRe >> 2;
+  const i1 = yIm >> 2;
+  const r2 = y2Re >> 2;
+  const i2 = y2Im >> 2;
+  const lam = lambda >> 2;
+  for (let k = 0; k <= m; k++) {
+    const dr = f[r1 + k]! - f[r2 + k]!;
+    const di = f[i1 + k]! - f[i2 + k]!;
+    f[r1 + k] = dr;
+    f[i1 + k] = di;
+    f[r2 + k] = f[r2 + k]! + f[lam + k]! * dr;
+    f[i2 + k] = f[i2 + k]! + f[lam + k]! * di;
+  }
+  rfftInverse(heap, y2Re, y2Im, buf, tab, m);
+  const b0 = buf >> 2;
+  const e0 = e >> 2;
+  const d0 = d >> 2;
+  const inv = 1 / m;
+  for (let i = 0; i < m; i++) {
+    f[e0 + i] = f[d0 + i]! - f[b0 + m + i]!;
+    f[b0 + i] = 0;
+    f[b0 + m + i] = -f[e0 + i]! * inv;
+  }
+  rfftForward(heap, buf, gRe, gIm, tab, m);
+  const c = f32(1 / m);
+  const g0 = gRe >> 2;
+  const g1 = gIm >> 2;
+  const dl = dLambda >> 2;
+  for (let k = 1; k < m; k++) f[dl + k] = c * (f[g0 + k]! * f[r1 + k]! + f[g1 + k]! * f[i1 + k]!);
+  f[dl] = 0.5 * c * f[g0]! * f[r1]!;
+  f[dl + m] = 0.5 * c * f[g0 + m]! * f[r1 + m]!;
+}

@@ -3,6 +3,7 @@ import { adamaxScaledUpdate } from '../kernels/adamax-scaled-update.js';
 import { adamaxFinite, adamaxUpdate } from '../kernels/adamax-update.js';
 import { emaUpdate } from '../kernels/ema-update.js';
 import {
+  convexOutput,
   type FdHeap,
   fdGradient,
   fftTableBytes,
@@ -109,6 +110,26 @@ export interface SimdKernels {
     phiRe: number,
     phiIm: number,
   ) => void;
+  /**
+   * The per-bin convex combination Y₂ ← Y₂ + λ(Y₁ − Y₂) (Y₁ ← Y₁ − Y₂), its output e = d − IFFT(Y₂)
+   * (last m samples, into `e`), the spectrum G of [0, −e/m] into (gRe, gIm) and ∂loss/∂λ into `dl`
+   * (`convexOutput` of the reference: the float64 parts as there).
+   */
+  readonly convexOutput: (
+    yRe: number,
+    yIm: number,
+    y2Re: number,
+    y2Im: number,
+    lambda: number,
+    d: number,
+    e: number,
+    buf: number,
+    gRe: number,
+    gIm: number,
+    dl: number,
+    tab: number,
+    m: number,
+  ) => void;
   /** Projects partitions [from, to) of (wRe, wIm) onto m-tap responses (m = bins − 1), in place. */
   readonly projectPartitions: (
     wRe: number,
@@ -206,6 +227,7 @@ export class KernelArena {
           spectralMac2: exports.spectral_mac2 as SimdKernels['spectralMac2'],
           fdGradient: exports.fd_gradient as SimdKernels['fdGradient'],
           projectPartitions: exports.project_partitions as SimdKernels['projectPartitions'],
+          convexOutput: exports.convex_output as SimdKernels['convexOutput'],
         };
         return new KernelArena(memory, memory.buffer, kernels, memory.buffer.byteLength - RESERVED);
       }
@@ -300,5 +322,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       fdGradient(heap, gradRe, gradIm, xRe, xIm, gRe, gIm, fp, head, parts, bins, project, tab, buf, phiRe, phiIm),
     projectPartitions: (wRe, wIm, bins, from, to, tab, buf) =>
       projectPartitions(heap, wRe, wIm, bins, from, to, tab, buf),
+    convexOutput: (yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m) =>
+      convexOutput(heap, yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m),
   };
 }
