@@ -892,6 +892,69 @@
     (f32.store (i32.add (local.get $gIm) (local.get $m4)) (f32.const 0))
   )
 
+  ;; $cross_spectrum then $scale_half_spectrum without the scratch in between: per bin the same f32
+  ;; ops (re = ar gr + ai gi, im = ar gi - ai gr, times f when $f != 0, then c_k times each; the edges
+  ;; k = 0, m recomputed the same way and scaled by c_edge, their imaginary parts 0).
+  (func $cross_scaled (param $oRe i32) (param $oIm i32) (param $xRe i32) (param $xIm i32)
+    (param $gRe i32) (param $gIm i32) (param $f i32) (param $bins i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $k4 i32) (local $m4 i32) (local $cMid f32) (local $cEdge f32)
+    (local $ar v128) (local $ai v128) (local $gr v128) (local $gi v128) (local $vr v128) (local $vi v128)
+    (local $vf v128) (local $vc v128)
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $m4 (i32.sub (local.get $bins4) (i32.const 4)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (local.set $cMid (f32.div (f32.const 1) (f32.convert_i32_u (i32.sub (local.get $bins) (i32.const 1)))))
+    (local.set $cEdge (f32.mul (local.get $cMid) (f32.const 0.5)))
+    (local.set $vc (f32x4.splat (local.get $cMid)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $vecEnd)))
+      (local.set $ar (v128.load align=4 (i32.add (local.get $xRe) (local.get $k4))))
+      (local.set $ai (v128.load align=4 (i32.add (local.get $xIm) (local.get $k4))))
+      (local.set $gr (v128.load align=4 (i32.add (local.get $gRe) (local.get $k4))))
+      (local.set $gi (v128.load align=4 (i32.add (local.get $gIm) (local.get $k4))))
+      (local.set $vr (f32x4.add (f32x4.mul (local.get $ar) (local.get $gr)) (f32x4.mul (local.get $ai) (local.get $gi))))
+      (local.set $vi (f32x4.sub (f32x4.mul (local.get $ar) (local.get $gi)) (f32x4.mul (local.get $ai) (local.get $gr))))
+      (if (local.get $f) (then
+        (local.set $vf (v128.load align=4 (i32.add (local.get $f) (local.get $k4))))
+        (local.set $vr (f32x4.mul (local.get $vr) (local.get $vf)))
+        (local.set $vi (f32x4.mul (local.get $vi) (local.get $vf)))))
+      (v128.store align=4 (i32.add (local.get $oRe) (local.get $k4)) (f32x4.mul (local.get $vc) (local.get $vr)))
+      (v128.store align=4 (i32.add (local.get $oIm) (local.get $k4)) (f32x4.mul (local.get $vc) (local.get $vi)))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $k4) (local.get $bins4)))
+      (call $cross_scaled_at (local.get $oRe) (local.get $oIm) (local.get $xRe) (local.get $xIm)
+        (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $k4) (local.get $cMid))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $sl)))
+    ;; the edges k = 0 and k = m
+    (call $cross_scaled_at (local.get $oRe) (local.get $oIm) (local.get $xRe) (local.get $xIm)
+      (local.get $gRe) (local.get $gIm) (local.get $f) (i32.const 0) (local.get $cEdge))
+    (f32.store (local.get $oIm) (f32.const 0))
+    (call $cross_scaled_at (local.get $oRe) (local.get $oIm) (local.get $xRe) (local.get $xIm)
+      (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $m4) (local.get $cEdge))
+    (f32.store (i32.add (local.get $oIm) (local.get $m4)) (f32.const 0))
+  )
+
+  ;; One bin (byte offset $k4) of $cross_scaled with the factor $c.
+  (func $cross_scaled_at (param $oRe i32) (param $oIm i32) (param $xRe i32) (param $xIm i32)
+    (param $gRe i32) (param $gIm i32) (param $f i32) (param $k4 i32) (param $c f32)
+    (local $ar f32) (local $ai f32) (local $gr f32) (local $gi f32) (local $r f32) (local $i f32) (local $sf f32)
+    (local.set $ar (f32.load (i32.add (local.get $xRe) (local.get $k4))))
+    (local.set $ai (f32.load (i32.add (local.get $xIm) (local.get $k4))))
+    (local.set $gr (f32.load (i32.add (local.get $gRe) (local.get $k4))))
+    (local.set $gi (f32.load (i32.add (local.get $gIm) (local.get $k4))))
+    (local.set $r (f32.add (f32.mul (local.get $ar) (local.get $gr)) (f32.mul (local.get $ai) (local.get $gi))))
+    (local.set $i (f32.sub (f32.mul (local.get $ar) (local.get $gi)) (f32.mul (local.get $ai) (local.get $gr))))
+    (if (local.get $f) (then
+      (local.set $sf (f32.load (i32.add (local.get $f) (local.get $k4))))
+      (local.set $r (f32.mul (local.get $r) (local.get $sf)))
+      (local.set $i (f32.mul (local.get $i) (local.get $sf)))))
+    (f32.store (i32.add (local.get $oRe) (local.get $k4)) (f32.mul (local.get $c) (local.get $r)))
+    (f32.store (i32.add (local.get $oIm) (local.get $k4)) (f32.mul (local.get $c) (local.get $i)))
+  )
+
   ;; Gradient of a partitioned filter from the error spectrum G, per partition p = 0..P-1:
   ;;   Phi = conj(X_{s(p)}) G [* f];  [project(Phi)];  grad_p = c_k Phi   (s(p) = (head - p) mod P)
   ;; Phi goes through the scratch (phiRe, phiIm); $f = 0: no per-bin factor; $project = 0: none.
@@ -905,14 +968,20 @@
       (br_if $d (i32.ge_u (local.get $p) (local.get $parts)))
       (local.set $xo (i32.mul (local.get $slot) (local.get $bins4)))
       (local.set $wo (i32.mul (local.get $p) (local.get $bins4)))
-      (call $cross_spectrum (local.get $phiRe) (local.get $phiIm)
-        (i32.add (local.get $xRe) (local.get $xo)) (i32.add (local.get $xIm) (local.get $xo))
-        (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $bins))
-      (if (local.get $project) (then
-        (call $project (local.get $phiRe) (local.get $phiIm) (local.get $tab) (local.get $buf)
-          (i32.sub (local.get $bins) (i32.const 1)))))
-      (call $scale_half_spectrum (i32.add (local.get $gradRe) (local.get $wo)) (i32.add (local.get $gradIm) (local.get $wo))
-        (local.get $phiRe) (local.get $phiIm) (local.get $bins))
+      (if (local.get $project)
+        (then
+          (call $cross_spectrum (local.get $phiRe) (local.get $phiIm)
+            (i32.add (local.get $xRe) (local.get $xo)) (i32.add (local.get $xIm) (local.get $xo))
+            (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $bins))
+          (call $project (local.get $phiRe) (local.get $phiIm) (local.get $tab) (local.get $buf)
+            (i32.sub (local.get $bins) (i32.const 1)))
+          (call $scale_half_spectrum (i32.add (local.get $gradRe) (local.get $wo)) (i32.add (local.get $gradIm) (local.get $wo))
+            (local.get $phiRe) (local.get $phiIm) (local.get $bins)))
+        (else
+          ;; no projection: the cross-spectrum scaled straight into the gradient (no round trip through phi)
+          (call $cross_scaled (i32.add (local.get $gradRe) (local.get $wo)) (i32.add (local.get $gradIm) (local.get $wo))
+            (i32.add (local.get $xRe) (local.get $xo)) (i32.add (local.get $xIm) (local.get $xo))
+            (local.get $gRe) (local.get $gIm) (local.get $f) (local.get $bins))))
       (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
         (i32.eqz (local.get $slot))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
