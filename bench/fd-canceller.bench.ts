@@ -251,6 +251,25 @@ class MachineFloor {
   }
 }
 
+/**
+ * The machine's own interruptions: a loop that only reads the clock for `seconds`; every gap
+ * between two consecutive readings longer than 5 µs is time the thread did not run (interrupts,
+ * preemption by other jobs, the hypervisor). Gaps per second and their median length (µs).
+ */
+function clockGaps(seconds: number): { perSecond: number; medianUs: number } {
+  const gaps: number[] = [];
+  let last = performance.now();
+  const end = last + seconds * 1000;
+  for (;;) {
+    const t = performance.now();
+    if (t - last > 0.005) gaps.push((t - last) * 1000);
+    last = t;
+    if (t > end) break;
+  }
+  gaps.sort((a, b) => a - b);
+  return { perSecond: gaps.length / seconds, medianUs: gaps.length ? gaps[gaps.length >> 1]! : 0 };
+}
+
 /** Bytes of a canceller's kernel arena (its state and learners), for the floor's working set. */
 function arenaBytesOf(f: AdaptiveFilter): number {
   const core = (f as unknown as { core?: { arena?: KernelArena } }).core;
@@ -343,6 +362,7 @@ const spread = (s: { med: number; min: number; max: number }, digits = 1): strin
   `${fmt(s.med, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
 const load0 = loadavg()[0]!;
+const gaps0 = clockGaps(1);
 const seconds = quick ? 0.5 : 2;
 const per: Record<Impl, number[]> = { simd: [], unfused: [], propts: [], onepath: [], legacy: [] };
 const perWall: Record<Impl, number[]> = { simd: [], unfused: [], propts: [], onepath: [], legacy: [] };
@@ -386,6 +406,7 @@ for (let r = 0; r < REPS; r++) {
   );
 }
 const load1 = loadavg()[0]!;
+const gaps1 = clockGaps(1);
 
 const lines: string[] = [];
 lines.push('## Audio path: FD canceller streams per core, block latency, single-channel real-time factor');
@@ -439,6 +460,10 @@ if (floorReps.length) {
   );
   lines.push('');
 }
+lines.push(
+  `Clock gaps (a loop that only reads \`performance.now()\` for 1 s; a gap > 5 µs is time the thread did not run): ${fmt(gaps0.perSecond, 0)} per second (median ${fmt(gaps0.medianUs)} µs) before the run, ${fmt(gaps1.perSecond, 0)} per second (median ${fmt(gaps1.medianUs)} µs) after.`,
+);
+lines.push('');
 const rts = stats(rt.map((v) => 100 * v));
 lines.push(
   `Single-channel denoiser (\`OnlineDenoiser\`, SINGLE_CHANNEL_DEFAULTS at 48 kHz, ${quick ? 5 : 20} s of speech + white noise at 5 dB): **${spread(rts, 2)} % of real time** (CPU time / audio time; it runs on its own float64 STFT, not on the SIMD kernels).`,
