@@ -544,7 +544,7 @@ async function validateOnly(args: Args): Promise<void> {
   );
   await pool.close();
   log(`${variants.length} variants × ${clips.length} clips in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  const head = `| variant | rate | crit | whole | post | rec med / p90 | from start med / p90 | worst | kinds met | ${V2_SCENE_KINDS.join(' | ')} |`;
+  const head = `| variant | rate | crit | whole | post | rec med / p90 | from start med / p90 | worst | NR speech / pause (dB) | kinds met | ${V2_SCENE_KINDS.join(' | ')} |`;
   process.stdout.write(
     `${head}\n|${head
       .split('|')
@@ -565,7 +565,7 @@ async function validateOnly(args: Args): Promise<void> {
         return `${fmtS(ks.recoveryMedian)}/${fmtS(ks.recoveryP90)}`;
       });
       process.stdout.write(
-        `| ${v.name} | ${fs / 1000}k | ${criterionV2(sc).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmtS(median(start))} / ${fmtS(quantile(start, 0.9))} | ${fmt(s.worst)} | ${met} | ${kinds.join(' | ')} |\n`,
+        `| ${v.name} | ${fs / 1000}k | ${criterionV2(sc).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmtS(median(start))} / ${fmtS(quantile(start, 0.9))} | ${fmt(s.worst)} | ${fmt(median(sc.flatMap((c) => c.nrSpeech)))} / ${fmt(median(sc.flatMap((c) => c.nrPause)))} | ${met} | ${kinds.join(' | ')} |\n`,
       );
     }
   });

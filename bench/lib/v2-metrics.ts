@@ -23,6 +23,10 @@ export interface V2ClipScore {
   readonly changeAt: readonly number[];
   readonly preLevel: readonly number[];
   readonly steady: readonly number[];
+  /** NR of the steady windows (from 1 s in, none within 2 s after a change) where the clean speech is
+   * active (window power above 1 % of the loud speech level) and where it pauses (below 0.01 %). */
+  readonly nrSpeech: readonly number[];
+  readonly nrPause: readonly number[];
 }
 
 const WINDOW = 0.25;
@@ -90,6 +94,32 @@ export function withFairRecovery(scores: readonly V2ClipScore[], oracle: readonl
   });
 }
 
+/**
+ * Splits the steady 250 ms windows of `nr` by speech activity: the loud speech level is the median
+ * power of the loudest third of the clean windows; a window is speech above 1 % of it, a pause below
+ * 0.01 % (between the two: neither). Steady: from 1 s in, and not within 2 s after a change. The gap
+ * between the two medians is what the near-end talker costs the canceller (double talk).
+ */
+export function speechPauseNr(sc: V2Scene, nr: Float64Array): { nrSpeech: number[]; nrPause: number[] } {
+  const w = Math.round(WINDOW * sc.sampleRate);
+  const power = Array.from(nr, (_, j) => {
+    let p = 0;
+    for (let i = j * w; i < (j + 1) * w; i++) p += sc.clean[i] ** 2;
+    return p / w;
+  });
+  const loud = [...power].sort((a, b) => b - a).slice(0, Math.ceil(power.length / 3));
+  const level = median(loud);
+  const speech: number[] = [];
+  const pause: number[] = [];
+  for (let j = Math.ceil(sc.sampleRate / w); j < nr.length; j++) {
+    const t = j * w;
+    if (sc.changes.some((c) => t + w > c.at && t < c.at + 2 * sc.sampleRate)) continue;
+    if (power[j] > 1e-2 * level) speech.push(nr[j]);
+    else if (power[j] < 1e-4 * level) pause.push(nr[j]);
+  }
+  return { nrSpeech: speech, nrPause: pause };
+}
+
 export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
   const fs = sc.sampleRate;
   const diverged = isDiverged(out, sc.primary);
@@ -120,6 +150,7 @@ export function scoreV2(sc: V2Scene, out: Float32Array): V2ClipScore {
     changeAt: sc.changes.map((c) => c.at),
     preLevel,
     steady,
+    ...speechPauseNr(sc, nr),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   makeCancellerByHand,
   V1_DEFAULT_FD,
 } from '../../bench/lib/v2-methods.js';
-import { recoveryTime, scoreV2 } from '../../bench/lib/v2-metrics.js';
+import { recoveryTime, scoreV2, speechPauseNr } from '../../bench/lib/v2-metrics.js';
 import { makeV2Scene, V2_SCENE_KINDS } from '../../src/signal/abrupt-noise-v2-scene.js';
 
 const speech = (n: number) =>
@@ -66,6 +66,20 @@ describe('abrupt-noise-v2 scenes', () => {
     // 4 windows/s at fs = 4: the change at window 8; back within 3 dB when the mean of 2 windows ≥ 17
     expect(recoveryTime(nr, 4, 8, 0, 8)).toBeCloseTo(0.75, 9);
     expect(recoveryTime(Float64Array.from([20, 20, 20, 20, 0, 0, 0, 0]), 4, 4, 0, 4)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('speechPauseNr', () => {
+  it('splits the steady windows by speech activity, skipping the first second and 2 s after a change', () => {
+    const fs = 4; // one sample per 250 ms window
+    const clean = Float32Array.from([1, 1, 1, 1, 1, 0, 1, 0, 0.05, 1, 1, 0, 1, 0, 1, 0, 1, 0]);
+    const nr = Float64Array.from(clean, (_, j) => j);
+    const sc = { sampleRate: fs, clean, changes: [{ at: 9, preStart: 0, preEnd: 9, label: 'path' }] };
+    const { nrSpeech, nrPause } = speechPauseNr(sc as unknown as Parameters<typeof speechPauseNr>[0], nr);
+    // windows 0–3: the first second; 9–16: within 2 s after the change; 8 (power 0.0025 of the loud
+    // level 1): neither speech (> 1 %) nor pause (< 0.01 %)
+    expect(nrSpeech).toEqual([4, 6]);
+    expect(nrPause).toEqual([5, 7, 17]);
   });
 });
 
