@@ -2,11 +2,19 @@
  * Offline training of the single-channel speech prior (the gain network of PriorDenoiser).
  *
  *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1]
- *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--write [--out file.ts]]
+ *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--utterances 240]
+ *     [--kind-weights babble:2,bursts:2] [--low-snr babble:-10] [--lr 0.003] [--decay-after 3] [--decay 0.6]
+ *     [--patience 0] [--write [--out file.ts]]
  *
  * --bands/--min-width set the band layout (finer low-frequency resolution: more bands of the minimum
  * width, one FFT bin at 16 kHz), --context the frames of band-energy context, --averages the EMA
  * coefficients of the running averages (a longer memory); all are stored with the weights.
+ *
+ * --utterances sets how many training utterances are synthesised (more talkers and texts; the first 240
+ * are the same whatever the count). --kind-weights draws the listed noise kinds that many times more
+ * often than the others (weight 1). --low-snr kind:dB lowers the SNR range of that kind to dB…15 dB
+ * (default −5…15 for all). --lr, --decay-after and --decay set the schedule lr·decay^max(0, epoch −
+ * decay-after + 1); --patience P stops after P epochs without a better validation loss (0: never).
  *
  * Needs Festival (`text2wave`, voices kal_diphone + cmu_us_slt_arctic_hts), `espeak-ng` and `sox`
  * to synthesise the training speech once (cached in .tmp/prior-speech). With --write it replaces
@@ -57,6 +65,24 @@ const FEATURES = {
   context: Number(arg('--context', String(DEFAULT_PRIOR_FEATURES.context))),
   averages: arg('--averages', DEFAULT_PRIOR_FEATURES.averages.join(',')).split(',').map(Number),
 };
+const UTTERANCES = Number(arg('--utterances', '240'));
+const LR = Number(arg('--lr', '3e-3'));
+const DECAY_AFTER = Number(arg('--decay-after', '3'));
+const DECAY = Number(arg('--decay', '0.6'));
+const PATIENCE = Number(arg('--patience', '0'));
+/** `kind:number` pairs of a flag, e.g. `babble:2,bursts:2`. */
+const pairs = (flag: string): Map<string, number> =>
+  new Map(
+    arg(flag, '')
+      .split(',')
+      .filter((p) => p.includes(':'))
+      .map((p) => [p.split(':')[0]!, Number(p.split(':')[1])] as [string, number]),
+  );
+const KIND_WEIGHTS = pairs('--kind-weights');
+const LOW_SNR = pairs('--low-snr');
+for (const k of [...KIND_WEIGHTS.keys(), ...LOW_SNR.keys()])
+  if (!(NOISY_SPEECH_KINDS as readonly string[]).includes(k))
+    throw new Error(`unknown noise kind '${k}' (allowed: ${NOISY_SPEECH_KINDS.join(', ')})`);
 const CLIP_SEC = 6;
 /** λ of the energy-weighted term λ·w_b·(ĝ − g)² (w_b = band energy over the clip's mean): the output's spectral error, which SI-SDR measures. */
 const ENERGY_WEIGHT = Number(arg('--energy-weight', '1'));
@@ -88,6 +114,19 @@ function shapeOnly(inputs: number): PriorWeights {
   };
 }
 
+/** The main noise kind of a mixture: uniform, or weighted by --kind-weights (the same draw when none is given). */
+function pickKind(rng: Random): (typeof NOISY_SPEECH_KINDS)[number] {
+  const kinds = NOISY_SPEECH_KINDS;
+  if (KIND_WEIGHTS.size === 0) return kinds[rng.int(0, kinds.length - 1)]!;
+  const w = kinds.map((k) => KIND_WEIGHTS.get(k) ?? 1);
+  let u = rng.next() * w.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < kinds.length; i++) {
+    u -= w[i]!;
+    if (u < 0) return kinds[i]!;
+  }
+  return kinds[kinds.length - 1]!;
+}
+
 /** Target talkers are utterances [0, split), babble talkers [split, end). */
 function mixture(
   rng: Random,
@@ -106,7 +145,8 @@ function mixture(
   }
   const kinds = NOISY_SPEECH_KINDS;
   const babbleSet = Array.from({ length: rng.int(3, 8) }, () => sp[rng.int(split, sp.length - 1)]!);
-  const noise = makeNoise(kinds[rng.int(0, kinds.length - 1)]!, len, fs, rng, babbleSet);
+  const kind = pickKind(rng);
+  const noise = makeNoise(kind, len, fs, rng, babbleSet);
   if (rng.next() < 0.25) {
     const extra = makeNoise(kinds[rng.int(0, kinds.length - 1)]!, len, fs, rng, babbleSet);
     const g = 10 ** (rng.uniform(-15, 0) / 20);
@@ -118,7 +158,7 @@ function mixture(
     ps += clean[i]! * clean[i]!;
     pn += noise[i]! * noise[i]!;
   }
-  const snr = rng.uniform(-5, 15);
+  const snr = rng.uniform(LOW_SNR.get(kind) ?? -5, 15);
   const gn = Math.sqrt(ps / (pn * 10 ** (snr / 10)));
   const noisy = new Float32Array(len);
   let pm = 0;
@@ -220,7 +260,7 @@ function up48(x: Float32Array[]): Float32Array[] {
 console.error('speech corpus …');
 const t0 = performance.now();
 const dir = join(root, '.tmp', 'prior-speech');
-const train16 = speechCorpus(dir, 'train', 240, 9);
+const train16 = speechCorpus(dir, 'train', UTTERANCES, 9);
 const val16 = speechCorpus(dir, 'validation', 16, 9);
 const train48 = up48(train16);
 const val48 = up48(val16);
@@ -381,6 +421,19 @@ function evaluate(ds: Dataset): number {
   return loss / (ds.n * BANDS.count);
 }
 
+/** The non-default data and schedule flags of this run, as they would be typed (empty for the defaults). */
+function extraFlags(): string {
+  const f: string[] = [];
+  if (UTTERANCES !== 240) f.push(`--utterances ${UTTERANCES}`);
+  if (KIND_WEIGHTS.size) f.push(`--kind-weights ${arg('--kind-weights', '')}`);
+  if (LOW_SNR.size) f.push(`--low-snr ${arg('--low-snr', '')}`);
+  if (LR !== 3e-3) f.push(`--lr ${LR}`);
+  if (DECAY_AFTER !== 3) f.push(`--decay-after ${DECAY_AFTER}`);
+  if (DECAY !== 0.6) f.push(`--decay ${DECAY}`);
+  if (PATIENCE) f.push(`--patience ${PATIENCE}`);
+  return f.map((x) => ` ${x}`).join('');
+}
+
 function save(epochs: number): void {
   // Noise-only threshold for the online adaptation: the 30th percentile of mean_b ln(E_b/N_b) on
   // the training frames without speech, and the share of flagged frames that really are noise only.
@@ -406,7 +459,7 @@ function save(epochs: number): void {
     std,
     weights: W.map((w) => Float32Array.from(w)),
     biases: Bv.map((b) => Float32Array.from(b)),
-    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED} --bands ${BANDS.count} --min-width ${BANDS.minWidthHz} --context ${FEATURES.context} --averages ${FEATURES.averages.join(',')}; best epoch ${epochs}; ${trainSet.n} frames; validation loss ${best.toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
+    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED} --bands ${BANDS.count} --min-width ${BANDS.minWidthHz} --context ${FEATURES.context} --averages ${FEATURES.averages.join(',')}${extraFlags()}; best epoch ${epochs}; ${trainSet.n} frames; validation loss ${best.toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
   };
   const bytes = encodePriorWeights(weights);
   console.error(`${weights.info}; ${bytes.length} bytes; ${((performance.now() - t0) / 1000).toFixed(0)} s total`);
@@ -419,9 +472,10 @@ function save(epochs: number): void {
 
 const shuffleRng = new Random(SEED + 99);
 let best = Number.POSITIVE_INFINITY;
+let bestEpoch = 0;
 const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
 for (let epoch = 0; epoch < EPOCHS; epoch++) {
-  opt.learningRate = 3e-3 * 0.6 ** Math.max(0, epoch - 2);
+  opt.learningRate = LR * DECAY ** Math.max(0, epoch - DECAY_AFTER + 1);
   for (let i = order.length - 1; i > 0; i--) {
     const j = shuffleRng.int(0, i);
     const t = order[i]!;
@@ -438,9 +492,14 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
   const vl = evaluate(valSet);
   if (vl < best) {
     best = vl;
+    bestEpoch = epoch + 1;
     save(epoch + 1); // the best model so far is on disk even if the run is interrupted
   }
   console.error(
     `epoch ${epoch + 1}/${EPOCHS}: train ${(tl / (trainSet.n * BANDS.count)).toFixed(5)} validation ${vl.toFixed(5)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
   );
+  if (PATIENCE > 0 && epoch + 1 - bestEpoch >= PATIENCE) {
+    console.error(`early stop: no better validation loss for ${PATIENCE} epochs (best epoch ${bestEpoch})`);
+    break;
+  }
 }
