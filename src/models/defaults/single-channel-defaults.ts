@@ -50,7 +50,7 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
    * speech prior with online adaptation of its last layer. The validation pick of
    * `node --import tsx bench/quality-single-v2.ts --validation 2 --test 6` (28 validation clips of
    * held-out sentences of the training voices, never the test voices): floor −40 dB, adaptation
-   * learning rate 0.0002 (validation median SI-SDRi 6.85 dB; lr 0.0005 6.8; prior alone 6.87 — the
+   * learning rate 0.0002 (validation median SI-SDRi 7.25 dB; lr 0.0005 7.2; prior alone 7.27 — the
    * adaptation is within noise of the prior alone on validation).
    */
   prior: Object.freeze({
