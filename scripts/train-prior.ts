@@ -4,7 +4,7 @@
  *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1]
  *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--utterances 240]
  *     [--kind-weights babble:2,bursts:2] [--low-snr babble:-10] [--lr 0.003] [--decay-after 3] [--decay 0.6]
- *     [--patience 0] [--write [--out file.ts]]
+ *     [--patience 0] [--room 0] [--write [--out file.ts]]
  *
  * --bands/--min-width set the band layout (finer low-frequency resolution: more bands of the minimum
  * width, one FFT bin at 16 kHz), --context the frames of band-energy context, --averages the EMA
@@ -15,6 +15,8 @@
  * often than the others (weight 1). --low-snr kind:dB lowers the SNR range of that kind to dB…15 dB
  * (default −5…15 for all). --lr, --decay-after and --decay set the schedule lr·decay^max(0, epoch −
  * decay-after + 1); --patience P stops after P epochs without a better validation loss (0: never).
+ * --room P passes a mixture's noise, with probability P, through a random room-like path of 2–43 ms
+ * (room-coloured noise, as a noise source heard across a room; no extra draw when P = 0).
  *
  * Needs Festival (`text2wave`, voices kal_diphone + cmu_us_slt_arctic_hts), `espeak-ng` and `sox`
  * to synthesise the training speech once (cached in .tmp/prior-speech). With --write it replaces
@@ -44,6 +46,7 @@ import { DEFAULT_PRIOR_FEATURES, priorInputSize } from '../src/models/prior/prio
 import { PriorStream } from '../src/models/prior/prior-stream.js';
 import { encodePriorWeights, type PriorWeights } from '../src/models/prior/prior-weights-codec.js';
 import { Adamax } from '../src/optim/adamax.js';
+import { fftConvolve, roomPath } from '../src/signal/abrupt-noise-v2-scene.js';
 import { makeNoise, NOISY_SPEECH_KINDS } from '../src/signal/noisy-speech-scenario.js';
 import { resample } from '../src/signal/resample.js';
 import { renderPriorWeightsModule } from './prior/render-prior-weights-module.js';
@@ -70,6 +73,7 @@ const LR = Number(arg('--lr', '3e-3'));
 const DECAY_AFTER = Number(arg('--decay-after', '3'));
 const DECAY = Number(arg('--decay', '0.6'));
 const PATIENCE = Number(arg('--patience', '0'));
+const ROOM = Number(arg('--room', '0'));
 /** `kind:number` pairs of a flag, e.g. `babble:2,bursts:2`. */
 const pairs = (flag: string): Map<string, number> =>
   new Map(
@@ -152,18 +156,19 @@ function mixture(
     const g = 10 ** (rng.uniform(-15, 0) / 20);
     for (let i = 0; i < len; i++) noise[i] = noise[i]! + g * extra[i]!;
   }
+  const heard = ROOM > 0 && rng.next() < ROOM ? fftConvolve(noise, roomPath(rng, rng.uniform(2, 43), fs)) : noise;
   let ps = 0;
   let pn = 0;
   for (let i = 0; i < len; i++) {
     ps += clean[i]! * clean[i]!;
-    pn += noise[i]! * noise[i]!;
+    pn += heard[i]! * heard[i]!;
   }
   const snr = rng.uniform(LOW_SNR.get(kind) ?? -5, 15);
   const gn = Math.sqrt(ps / (pn * 10 ** (snr / 10)));
   const noisy = new Float32Array(len);
   let pm = 0;
   for (let i = 0; i < len; i++) {
-    noisy[i] = clean[i]! + gn * noise[i]!;
+    noisy[i] = clean[i]! + gn * heard[i]!;
     pm += noisy[i]! * noisy[i]!;
   }
   const level = 10 ** (rng.uniform(-45, -10) / 20) / Math.sqrt(pm / len + 1e-20);
@@ -427,6 +432,7 @@ function extraFlags(): string {
   if (UTTERANCES !== 240) f.push(`--utterances ${UTTERANCES}`);
   if (KIND_WEIGHTS.size) f.push(`--kind-weights ${arg('--kind-weights', '')}`);
   if (LOW_SNR.size) f.push(`--low-snr ${arg('--low-snr', '')}`);
+  if (ROOM > 0) f.push(`--room ${ROOM}`);
   if (LR !== 3e-3) f.push(`--lr ${LR}`);
   if (DECAY_AFTER !== 3) f.push(`--decay-after ${DECAY_AFTER}`);
   if (DECAY !== 0.6) f.push(`--decay ${DECAY}`);
