@@ -22,7 +22,7 @@ export interface PriorDenoiserOptions {
 
 /** Default online adaptation of the prior's last layer. */
 export const DEFAULT_PRIOR_ADAPTATION: PriorAdaptationOptions = Object.freeze({
-  learningRate: 0.0002,
+  learningRate: 0.0005,
   accumulation: 4,
   emaMomentum: 0.98,
   weightDecay: 0,

@@ -50,11 +50,11 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
    * speech prior with online adaptation of its last layer. The validation pick of
    * `node --import tsx bench/quality-single-v2.ts --validation 2 --test 6` (28 validation clips of
    * held-out sentences of the training voices, never the test voices): floor −40 dB, adaptation
-   * learning rate 0.0002 (validation median SI-SDRi 7.25 dB; lr 0.0005 7.2; prior alone 7.27 — the
-   * adaptation is within noise of the prior alone on validation).
+   * learning rate 0.0005 (validation median SI-SDRi 7.03 dB; the grid points at floors −30/−40 dB
+   * print as 7.0 as well; prior alone 7.03 — the adaptation is within noise of the prior alone).
    */
   prior: Object.freeze({
     gainFloorDb: -40,
-    adaptation: Object.freeze({ learningRate: 0.0002, accumulation: 4, emaMomentum: 0.98, weightDecay: 0 }),
+    adaptation: Object.freeze({ learningRate: 0.0005, accumulation: 4, emaMomentum: 0.98, weightDecay: 0 }),
   }) satisfies PriorDenoiserOptions,
 });
