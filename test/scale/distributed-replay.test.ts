@@ -85,8 +85,10 @@ describe.skipIf(skipUnavailable('distributed replay on Redis', unavailable))('di
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'adamax-dist-'));
     data = join(dir, 'data');
-    // clip1: online single-channel (checkpointed), clip2: reference track.
-    await makeDataset(data, 2, 6);
+    // clip1: single-channel (checkpointed), clip2: reference track. 16 s each: the default model runs a
+    // 6 s clip in about a tenth of a second, so the kill after clip1's first checkpoint could land after
+    // the file was already done in Redis (and before its 'done' line was printed): no resume to test.
+    await makeDataset(data, 2, 16);
     serialOut = join(dir, 'serial');
     serial = (await replayDataset({ source: data, outDir: serialOut, workers: 1, skipStoi: true })).results;
     writeFileSync(join(data, 'zz-broken.wav'), 'RIFF not audio');
