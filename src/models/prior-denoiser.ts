@@ -1,5 +1,6 @@
 import { AdamaxStreamError } from '../core/errors.js';
 import { IssueCollector } from '../core/validate.js';
+import { SINGLE_CHANNEL_DEFAULTS } from './defaults/single-channel-defaults.js';
 import type { Denoiser } from './denoiser.js';
 import { type PriorAdaptationOptions, PriorStream } from './prior/prior-stream.js';
 import { PRIOR_NOISE_ONLY_THRESHOLD, PRIOR_WEIGHTS_BASE64 } from './prior/prior-weights.generated.js';
@@ -20,12 +21,13 @@ export interface PriorDenoiserOptions {
   readonly adaptation?: Partial<PriorAdaptationOptions> | null;
 }
 
-/** Default online adaptation of the prior's last layer. */
+/**
+ * Default online adaptation of the prior's last layer: the validation pick kept in
+ * `SINGLE_CHANNEL_DEFAULTS.prior.adaptation` (one place for its numbers) and the noise-only threshold
+ * the training script stored with the weights.
+ */
 export const DEFAULT_PRIOR_ADAPTATION: PriorAdaptationOptions = Object.freeze({
-  learningRate: 0.0005,
-  accumulation: 4,
-  emaMomentum: 0.98,
-  weightDecay: 0,
+  ...SINGLE_CHANNEL_DEFAULTS.prior.adaptation,
   noiseOnlyThreshold: PRIOR_NOISE_ONLY_THRESHOLD,
 });
 
