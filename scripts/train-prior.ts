@@ -4,7 +4,7 @@
  *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1]
  *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--utterances 240]
  *     [--kind-weights babble:2,bursts:2] [--low-snr babble:-10] [--lr 0.003] [--decay-after 3] [--decay 0.6]
- *     [--patience 0] [--room 0] [--write [--out file.ts]]
+ *     [--patience 0] [--room 0] [--write [--out file.ts] [--every-epoch]]
  *
  * --bands/--min-width set the band layout (finer low-frequency resolution: more bands of the minimum
  * width, one FFT bin at 16 kHz), --context the frames of band-energy context, --averages the EMA
@@ -20,7 +20,8 @@
  *
  * Needs Festival (`text2wave`, voices kal_diphone + cmu_us_slt_arctic_hts), `espeak-ng` and `sox`
  * to synthesise the training speech once (cached in .tmp/prior-speech). With --write it replaces
- * src/models/prior/prior-weights.generated.ts. Seeded and reproducible (single thread).
+ * src/models/prior/prior-weights.generated.ts (or writes --out); --every-epoch also writes each epoch's weights
+ * next to --out as NAME.epochN.ts (for scripts/prior/average-prior-weights.ts). Seeded and reproducible (single thread).
  *
  * Data: mixtures of the synthetic training speech (voices and texts disjoint from the benchmark's
  * test speech, see speech-corpus.ts) with the project's noise generators (white/pink, hum, brown,
@@ -440,7 +441,8 @@ function extraFlags(): string {
   return f.map((x) => ` ${x}`).join('');
 }
 
-function save(epochs: number): void {
+/** Writes the current weights as the run's best (`--out`), or to `file` (`--every-epoch` snapshots). */
+function save(epochs: number, file?: string): void {
   // Noise-only threshold for the online adaptation: the 30th percentile of mean_b ln(E_b/N_b) on
   // the training frames without speech, and the share of flagged frames that really are noise only.
   const qs = Array.from(trainSet.ratio.filter((_, i) => trainSet.noiseOnly[i] === 1)).sort((a, b) => a - b);
@@ -465,19 +467,20 @@ function save(epochs: number): void {
     std,
     weights: W.map((w) => Float32Array.from(w)),
     biases: Bv.map((b) => Float32Array.from(b)),
-    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED} --bands ${BANDS.count} --min-width ${BANDS.minWidthHz} --context ${FEATURES.context} --averages ${FEATURES.averages.join(',')}${extraFlags()}; best epoch ${epochs}; ${trainSet.n} frames; validation loss ${best.toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
+    info: `scripts/train-prior.ts --clips ${CLIPS} --epochs ${EPOCHS} --hidden ${HIDDEN.join(',')} --energy-weight ${ENERGY_WEIGHT} --seed ${SEED} --bands ${BANDS.count} --min-width ${BANDS.minWidthHz} --context ${FEATURES.context} --averages ${FEATURES.averages.join(',')}${extraFlags()}; ${file ? 'epoch' : 'best epoch'} ${epochs}; ${trainSet.n} frames; validation loss ${(file ? lastVal : best).toFixed(5)}; noiseOnlyThreshold ${threshold.toFixed(4)}`,
   };
   const bytes = encodePriorWeights(weights);
   console.error(`${weights.info}; ${bytes.length} bytes; ${((performance.now() - t0) / 1000).toFixed(0)} s total`);
   if (args.includes('--write')) {
-    const file = arg('--out', join(root, 'src', 'models', 'prior', 'prior-weights.generated.ts'));
-    writeFileSync(file, renderPriorWeightsModule(bytes, weights.info, threshold));
-    console.error(`wrote ${file}`);
+    const out = file ?? arg('--out', join(root, 'src', 'models', 'prior', 'prior-weights.generated.ts'));
+    writeFileSync(out, renderPriorWeightsModule(bytes, weights.info, threshold));
+    console.error(`wrote ${out}`);
   }
 }
 
 const shuffleRng = new Random(SEED + 99);
 let best = Number.POSITIVE_INFINITY;
+let lastVal = Number.POSITIVE_INFINITY;
 let bestEpoch = 0;
 const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
 for (let epoch = 0; epoch < EPOCHS; epoch++) {
@@ -496,11 +499,14 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
     core.step();
   }
   const vl = evaluate(valSet);
+  lastVal = vl;
   if (vl < best) {
     best = vl;
     bestEpoch = epoch + 1;
     save(epoch + 1); // the best model so far is on disk even if the run is interrupted
   }
+  // --every-epoch: also a snapshot of every epoch (for checkpoint averaging), next to --out.
+  if (args.includes('--every-epoch')) save(epoch + 1, arg('--out', '').replace(/\.ts$/, `.epoch${epoch + 1}.ts`));
   console.error(
     `epoch ${epoch + 1}/${EPOCHS}: train ${(tl / (trainSet.n * BANDS.count)).toFixed(5)} validation ${vl.toFixed(5)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
   );
