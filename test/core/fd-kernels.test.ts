@@ -472,6 +472,155 @@ describe.skipIf(!wasmSimdAvailable())(
   },
 );
 
+describe.skipIf(!wasmSimdAvailable())(
+  'fd_adamax_scaled (gradient inside the Adamax pass) = fdGradient then adamaxScaled, bit for bit',
+  () => {
+    /** An arena with the ring, G, the factors, w, m, u (2P rows), a gradient buffer and the scalars. */
+    function side(a: KernelArena, parts: number, bins: number) {
+      const n = 2 * parts * bins;
+      return {
+        a,
+        xRe: a.allocF32(parts * bins),
+        xIm: a.allocF32(parts * bins),
+        gRe: a.allocF32(bins),
+        gIm: a.allocF32(bins),
+        f: a.allocF32(bins),
+        w: a.allocF32(n),
+        m: a.allocF32(n),
+        u: a.allocF32(n),
+        grad: a.allocF32(n),
+        phiRe: a.allocF32(bins),
+        phiIm: a.allocF32(bins),
+        row: a.allocF32(2 * parts),
+        bin: a.allocF32(bins),
+        sc: a.allocF32(AdamaxScalars.length),
+      };
+    }
+
+    it.each([
+      [1, 2],
+      [1, 3],
+      [2, 5],
+      [3, 9],
+      [8, 129],
+      [4, 65],
+      [5, 7],
+      [16, 33],
+    ])(
+      '%i partitions × %i bins, every head, 10 steps, with and without bin factors and gradient factor',
+      (parts, bins) => {
+        const n = 2 * parts * bins;
+        const bytes = 8 * arenaFloatBytes(n) + 10 * arenaFloatBytes(bins) + arenaFloatBytes(2 * parts) + 64;
+        const sides = [
+          side(KernelArena.create(bytes, 'wasm'), parts, bins),
+          side(KernelArena.create(bytes, 'js'), parts, bins),
+          side(KernelArena.create(bytes, 'js'), parts, bins),
+        ];
+        const rnd = new Random(parts * 1000 + bins);
+        const f32 = Math.fround;
+        const special = [-0, 1e-40, -1e-42, 3e38];
+        const uSpecial = [-0, 1e-40, Number.POSITIVE_INFINITY, 0];
+        const init = {
+          w: Float32Array.from({ length: n }, (_, i) =>
+            i % 17 === 4 ? special[i % 4]! : rnd.gaussian() * 10 ** rnd.uniform(-4, 0),
+          ),
+          m: Float32Array.from({ length: n }, () => rnd.gaussian() * 10 ** rnd.uniform(-5, 0)),
+          u: Float32Array.from({ length: n }, (_, i) =>
+            i % 13 === 6 ? uSpecial[i % 4]! : Math.abs(rnd.gaussian()) * 10 ** rnd.uniform(-5, 0),
+          ),
+        };
+        for (const s of sides) {
+          s.w.set(init.w);
+          s.m.set(init.m);
+          s.u.set(init.u);
+        }
+        for (let t = 1; t <= 10; t++) {
+          const head = t % parts;
+          const useBin = t % 2 === 0;
+          const useF = t % 3 === 0;
+          const ring = (len: number, sp: number) =>
+            Float32Array.from({ length: len }, (_, i) =>
+              i % 11 === sp ? special[i % 4]! : rnd.gaussian() * 10 ** rnd.uniform(-3, 1),
+            );
+          const [xRe, xIm, gRe, gIm] = [ring(parts * bins, 3), ring(parts * bins, 5), ring(bins, 2), ring(bins, 7)];
+          if (t === 7) gRe[bins - 1] = Number.NaN;
+          const f = Float32Array.from({ length: bins }, () => rnd.uniform(0.01, 100));
+          const row = Float32Array.from({ length: 2 * parts }, (_, r) => (r % 5 === 2 ? 4 : rnd.uniform(0.1, 3)));
+          const bin = Float32Array.from({ length: bins }, (_, k) => (k % 7 === 1 ? 1 : rnd.uniform(0.05, 1)));
+          for (const s of sides) {
+            s.xRe.set(xRe);
+            s.xIm.set(xIm);
+            s.gRe.set(gRe);
+            s.gIm.set(gIm);
+            s.f.set(f);
+            s.row.set(row);
+            s.bin.set(bin);
+            s.sc.set([f32(0.02), f32(0.2), f32(0.99), f32(1e-7), f32(1 - f32(0.8 ** t)), 0, 1]);
+          }
+          const fp = (s: (typeof sides)[0]) => (useF ? s.f.byteOffset : 0);
+          const bp = (s: (typeof sides)[0]) => (useBin ? s.bin.byteOffset : 0);
+          for (const s of sides.slice(0, 2)) {
+            s.a.kernels.fdAdamaxScaled(
+              s.w.byteOffset,
+              s.m.byteOffset,
+              s.u.byteOffset,
+              s.sc.byteOffset,
+              s.row.byteOffset,
+              bp(s),
+              s.xRe.byteOffset,
+              s.xIm.byteOffset,
+              s.gRe.byteOffset,
+              s.gIm.byteOffset,
+              fp(s),
+              head,
+              parts,
+              bins,
+            );
+          }
+          // the unfused kernels (TypeScript reference): the gradient into a buffer, then the scaled step on it
+          const c = sides[2]!;
+          const k = c.a.kernels;
+          const im = 4 * parts * bins;
+          const g = c.grad.byteOffset;
+          k.fdGradient(
+            g,
+            g + im,
+            c.xRe.byteOffset,
+            c.xIm.byteOffset,
+            c.gRe.byteOffset,
+            c.gIm.byteOffset,
+            fp(c),
+            head,
+            parts,
+            bins,
+            0,
+            0,
+            0,
+            c.phiRe.byteOffset,
+            c.phiIm.byteOffset,
+          );
+          k.adamaxScaled(
+            c.w.byteOffset,
+            g,
+            c.m.byteOffset,
+            c.u.byteOffset,
+            2 * parts,
+            bins,
+            c.sc.byteOffset,
+            c.row.byteOffset,
+            bp(c),
+          );
+          for (const q of ['w', 'm', 'u'] as const) {
+            const want = canonicalBits(c[q]);
+            expect(canonicalBits(sides[0]![q]), `${q}, step ${t}`).toEqual(want);
+            expect(canonicalBits(sides[1]![q]), `${q}, step ${t}`).toEqual(want);
+          }
+        }
+      },
+    );
+  },
+);
+
 describe.skipIf(!wasmSimdAvailable())('convex_output kernel = the TypeScript reference, bit for bit', () => {
   it.each([1, 2, 4, 8, 64, 128])('m = %i', (m) => {
     const bins = m + 1;

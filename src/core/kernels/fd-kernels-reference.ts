@@ -1,4 +1,5 @@
 import { bitReversal } from '../bit-reversal.js';
+import { AdamaxScalars } from './adamax-scalars.js';
 
 const f32 = Math.fround;
 
@@ -262,6 +263,74 @@ export function fdGradient(
       f[o1 + k] = k === 0 || k === m ? 0 : c * f[pi + k]!;
     }
     slot = slot === 0 ? parts - 1 : slot - 1;
+  }
+}
+
+/**
+ * The scaled Adamax step of a partitioned filter's weights from its gradient, computed element by
+ * element in the same pass (the reference of the wasm kernel `fd_adamax_scaled`; byte pointers).
+ * Rows r = 0..2P−1 of `bins` floats at `w`, `m`, `u`: row p < P the real parts of partition p, row
+ * P + p its imaginary parts. Each element's gradient is the one {@link fdGradient} writes without
+ * projection (`re = ar·gr + ai·gi`, `im = ar·gi − ai·gr` of ring slot (head − p) mod P, times
+ * `f[k]` when `fp ≠ 0`, times c_k; the imaginary part 0 at k = 0, m), and its step the one
+ * `adamaxScaledUpdate` makes with the row factor `row[r]` and the bin factor `bin[k]` (`bin` = 0:
+ * none). So it equals `fdGradient` into a buffer followed by `adamaxScaledUpdate` on it, bit for
+ * bit, without the buffer. The scalars come from the block at `s` (slots of {@link AdamaxScalars}).
+ */
+export function fdAdamaxScaled(
+  heap: FdHeap,
+  w: number,
+  m: number,
+  u: number,
+  s: number,
+  row: number,
+  bin: number,
+  xRe: number,
+  xIm: number,
+  gRe: number,
+  gIm: number,
+  fp: number,
+  head: number,
+  parts: number,
+  bins: number,
+): void {
+  const f = heap.f;
+  const sc = s >> 2;
+  const lr = f[sc + AdamaxScalars.lr]!;
+  const c1 = f[sc + AdamaxScalars.c1]!;
+  const beta2 = f[sc + AdamaxScalars.beta2]!;
+  const eps = f[sc + AdamaxScalars.eps]!;
+  const k = f[sc + AdamaxScalars.k]!;
+  const mEdge = bins - 1;
+  const cMid = f32(1 / mEdge);
+  const cEdge = f32(cMid * 0.5);
+  for (let r = 0; r < 2 * parts; r++) {
+    const im = r >= parts;
+    const p = im ? r - parts : r;
+    const xo = ((head - p + parts) % parts) * bins;
+    const fr = f[(row >> 2) + r]!;
+    for (let b = 0; b < bins; b++) {
+      const ar = f[(xRe >> 2) + xo + b]!;
+      const ai = f[(xIm >> 2) + xo + b]!;
+      const gr = f[(gRe >> 2) + b]!;
+      const gi = f[(gIm >> 2) + b]!;
+      let x = im ? f32(f32(ar * gi) - f32(ai * gr)) : f32(f32(ar * gr) + f32(ai * gi));
+      if (fp !== 0) x = f32(x * f[(fp >> 2) + b]!);
+      const edge = b === 0 || b === mEdge;
+      const g = edge && im ? 0 : f32((edge ? cEdge : cMid) * x);
+      const i = r * bins + b;
+      const wi = (w >> 2) + i;
+      const mi = (m >> 2) + i;
+      const ui = (u >> 2) + i;
+      const mNew = f32(f[mi]! + f32(f32(g - f[mi]!) * c1));
+      const uNew = Math.max(f32(beta2 * f[ui]!), Math.abs(g));
+      f[mi] = mNew;
+      f[ui] = uNew;
+      const w0 = f[wi]!;
+      const wa = f32(w0 - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
+      const sk = bin === 0 ? fr : fr * f[(bin >> 2) + b]!;
+      f[wi] = w0 + sk * (wa - w0);
+    }
   }
 }
 

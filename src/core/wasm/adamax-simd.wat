@@ -1,8 +1,8 @@
 ;; The SIMD kernel module (WebAssembly fixed-width SIMD, f32x4), built by scripts/build-wasm.mjs
 ;; into adamax-simd.generated.ts (npm run build:wasm). Every kernel is bit-identical to its scalar
 ;; TypeScript reference: `adamax`, `adamax_finite` to src/core/kernels/adamax-update.ts; the frequency-domain
-;; kernels (rfft_forward, rfft_inverse, spectral_mac, spectral_mac2, fd_gradient, project_partitions) to
-;; src/core/kernels/fd-kernels-reference.ts. No fused multiply-add, no flush to zero: each lane of
+;; kernels (rfft_forward, rfft_inverse, spectral_mac, spectral_mac2, fd_gradient, project_partitions,
+;; convex_output, fd_adamax_scaled) to src/core/kernels/fd-kernels-reference.ts. No fused multiply-add, no flush to zero: each lane of
 ;; an f32x4 op is the IEEE float32 op the reference rounds with Math.fround.
 ;;
 ;; Keras-exact Adamax update (`adamax`).
@@ -1222,6 +1222,171 @@
         (local.set $sf (local.get $f))
         (if (local.get $bin) (then
           (local.set $sf (f64.mul (local.get $f) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
+        (f32.store (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+          (f32.demote_f64
+            (f64.add (f64.promote_f32 (local.get $sw0))
+              (f64.mul (local.get $sf)
+                (f64.sub (f64.promote_f32 (local.get $swa)) (f64.promote_f32 (local.get $sw0)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl)))
+  )
+
+  ;; `adamax_scaled` of a partitioned filter's weights from its gradient, computed in the same pass
+  ;; (the gradient never goes to memory). Rows r = 0..2P-1 of $bins elements: row p < P is the real
+  ;; part of partition p, row P + p its imaginary part (the im group follows the re group: w, m, u
+  ;; at + 4 P bins). With X = the input spectrum of ring slot s(p) = (head - p) mod P and G the
+  ;; error spectrum, per bin k (m = bins - 1):
+  ;;   re = ar gr + ai gi ;  im = ar gi - ai gr ;  [re *= f_k, im *= f_k when $f != 0]
+  ;;   g_re = c_k re ;  g_im = c_k im, 0 at k = 0, m ;  c_k = f32(1/m) inside, f32(c * 0.5) at k = 0, m
+  ;; (the f32 ops of `fd_gradient` without projection), then the f32 ops of `adamax_scaled` on
+  ;; (w, g, m, u) with the row factor row[r] and the bin factor bin[k] ($bin = 0: none). The
+  ;; imaginary row's -(ai gr) is added as the sign-flipped product (a - b = a + (-b) in IEEE
+  ;; arithmetic). The edges k = 0, m are found per lane (index vector), so any $bins works.
+  (func (export "fd_adamax_scaled")
+    (param $w i32) (param $m i32) (param $u i32) (param $s i32) (param $row i32) (param $bin i32)
+    (param $xRe i32) (param $xIm i32) (param $gRe i32) (param $gIm i32) (param $f i32)
+    (param $head i32) (param $parts i32) (param $bins i32)
+    (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32)
+    (local $cMid f32) (local $cEdge f32)
+    (local $r i32) (local $p i32) (local $slot i32) (local $isIm i32) (local $o i32) (local $i i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $m4 i32) (local $xo i32) (local $ga i32) (local $gb i32)
+    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
+    (local $vcMid v128) (local $vcEdge v128) (local $vmIdx v128) (local $vidx v128)
+    (local $vsign v128) (local $vimMask v128) (local $edge v128)
+    (local $vg v128) (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
+    (local $vf v128) (local $flo v128) (local $fhi v128) (local $lo v128) (local $hi v128)
+    (local $fr f64) (local $sf f64) (local $sg f32) (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
+    (local $sx f32) (local $sedge i32)
+    (local.set $lr (f32.load offset=0 (local.get $s)))
+    (local.set $c1 (f32.load offset=4 (local.get $s)))
+    (local.set $beta2 (f32.load offset=8 (local.get $s)))
+    (local.set $eps (f32.load offset=12 (local.get $s)))
+    (local.set $k (f32.load offset=16 (local.get $s)))
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vb2 (f32x4.splat (local.get $beta2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vk (f32x4.splat (local.get $k)))
+    (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $m4 (i32.sub (local.get $bins4) (i32.const 4)))
+    (local.set $vecEnd (i32.and (local.get $bins4) (i32.const -16)))
+    (local.set $cMid (f32.div (f32.const 1) (f32.convert_i32_u (i32.sub (local.get $bins) (i32.const 1)))))
+    (local.set $cEdge (f32.mul (local.get $cMid) (f32.const 0.5)))
+    (local.set $vcMid (f32x4.splat (local.get $cMid)))
+    (local.set $vcEdge (f32x4.splat (local.get $cEdge)))
+    (local.set $vmIdx (i32x4.splat (i32.sub (local.get $bins) (i32.const 1))))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (i32.shl (local.get $parts) (i32.const 1))))
+      ;; row r: partition p, real (r < P) or imaginary part, ring slot (head - p) mod P
+      (local.set $isIm (i32.ge_u (local.get $r) (local.get $parts)))
+      (local.set $p (select (i32.sub (local.get $r) (local.get $parts)) (local.get $r) (local.get $isIm)))
+      (local.set $slot (select (i32.sub (local.get $head) (local.get $p))
+        (i32.add (i32.sub (local.get $head) (local.get $p)) (local.get $parts))
+        (i32.ge_u (local.get $head) (local.get $p))))
+      (local.set $xo (i32.mul (local.get $slot) (local.get $bins4)))
+      ;; re: ar gr + ai gi ;  im: ar gi + (-(ai gr))
+      (local.set $ga (select (local.get $gIm) (local.get $gRe) (local.get $isIm)))
+      (local.set $gb (select (local.get $gRe) (local.get $gIm) (local.get $isIm)))
+      (local.set $vsign (i32x4.splat (select (i32.const 0x80000000) (i32.const 0) (local.get $isIm))))
+      (local.set $vimMask (i32x4.splat (i32.sub (i32.const 0) (local.get $isIm))))
+      (local.set $fr (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $r) (i32.const 2))))))
+      (local.set $vf (f64x2.splat (local.get $fr)))
+      (local.set $o (i32.mul (local.get $r) (local.get $bins4)))
+      (local.set $vidx (v128.const i32x4 0 1 2 3))
+      (local.set $i (i32.const 0))
+      (block $vd (loop $vl
+        (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+        ;; the gradient of 4 bins
+        (local.set $vg
+          (f32x4.add
+            (f32x4.mul (v128.load align=4 (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i))))
+              (v128.load align=4 (i32.add (local.get $ga) (local.get $i))))
+            (v128.xor (local.get $vsign)
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i))))
+                (v128.load align=4 (i32.add (local.get $gb) (local.get $i)))))))
+        (if (local.get $f) (then
+          (local.set $vg (f32x4.mul (local.get $vg) (v128.load align=4 (i32.add (local.get $f) (local.get $i)))))))
+        (local.set $edge (v128.or (i32x4.eq (local.get $vidx) (v128.const i32x4 0 0 0 0))
+          (i32x4.eq (local.get $vidx) (local.get $vmIdx))))
+        (local.set $vg (f32x4.mul (v128.bitselect (local.get $vcEdge) (local.get $vcMid) (local.get $edge)) (local.get $vg)))
+        (local.set $vg (v128.andnot (local.get $vg) (v128.and (local.get $edge) (local.get $vimMask))))
+        (local.set $vidx (i32x4.add (local.get $vidx) (v128.const i32x4 4 4 4 4)))
+        ;; the Adamax step of `adamax_scaled`
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))))))
+            (f32x4.abs (local.get $vg))))
+        (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $vu))
+        (local.set $vw0 (v128.load align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $vwa
+          (f32x4.sub (local.get $vw0)
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
+        (local.set $flo (local.get $vf))
+        (local.set $fhi (local.get $vf))
+        (if (local.get $bin) (then
+          (local.set $lo (v128.load align=4 (i32.add (local.get $bin) (local.get $i))))
+          (local.set $flo (f64x2.mul (local.get $vf) (f64x2.promote_low_f32x4 (local.get $lo))))
+          (local.set $fhi (f64x2.mul (local.get $vf)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $lo) (local.get $lo)))))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $vw0)))
+        (local.set $lo (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $lo)
+            (f64x2.mul (local.get $flo) (f64x2.sub (f64x2.promote_low_f32x4 (local.get $vwa)) (local.get $lo))))))
+        (local.set $hi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vw0) (local.get $vw0))))
+        (local.set $hi (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $hi)
+            (f64x2.mul (local.get $fhi)
+              (f64x2.sub
+                (f64x2.promote_low_f32x4
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vwa) (local.get $vwa)))
+                (local.get $hi))))))
+        (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vl)))
+      ;; scalar tail of the row, same operations
+      (block $sd (loop $sl
+        (br_if $sd (i32.ge_u (local.get $i) (local.get $bins4)))
+        (local.set $sx (f32.mul (f32.load (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i))))
+          (f32.load (i32.add (local.get $gb) (local.get $i)))))
+        (local.set $sx (f32.add
+          (f32.mul (f32.load (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i))))
+            (f32.load (i32.add (local.get $ga) (local.get $i))))
+          (select (f32.neg (local.get $sx)) (local.get $sx) (local.get $isIm))))
+        (if (local.get $f) (then
+          (local.set $sx (f32.mul (local.get $sx) (f32.load (i32.add (local.get $f) (local.get $i)))))))
+        (local.set $sedge (i32.or (i32.eqz (local.get $i)) (i32.eq (local.get $i) (local.get $m4))))
+        (local.set $sg (f32.mul (select (local.get $cEdge) (local.get $cMid) (local.get $sedge)) (local.get $sx)))
+        (if (i32.and (local.get $sedge) (local.get $isIm)) (then (local.set $sg (f32.const 0))))
+        (local.set $sm (f32.load (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $sm
+          (f32.add (local.get $sm)
+            (f32.mul (f32.sub (local.get $sg) (local.get $sm)) (local.get $c1))))
+        (local.set $su
+          (f32.max
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i)))))
+            (f32.abs (local.get $sg))))
+        (f32.store (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $sm))
+        (f32.store (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $su))
+        (local.set $sw0 (f32.load (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+        (local.set $swa
+          (f32.sub (local.get $sw0)
+            (f32.div
+              (f32.mul (local.get $lr) (local.get $sm))
+              (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
+        (local.set $sf (local.get $fr))
+        (if (local.get $bin) (then
+          (local.set $sf (f64.mul (local.get $fr) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
         (f32.store (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
           (f32.demote_f64
             (f64.add (f64.promote_f32 (local.get $sw0))

@@ -5,6 +5,7 @@ import { emaUpdate } from '../kernels/ema-update.js';
 import {
   convexOutput,
   type FdHeap,
+  fdAdamaxScaled,
   fdGradient,
   fftTableBytes,
   projectPartitions,
@@ -49,6 +50,28 @@ export interface SimdKernels {
     s: number,
     row: number,
     bin: number,
+  ) => void;
+  /**
+   * `adamaxScaled` of a partitioned filter's weights (2P rows of `bins`: the P real rows, then the P
+   * imaginary rows) whose gradient is computed in the same pass from the input ring and the error
+   * spectrum G (the values `fdGradient` writes without projection, factor `f` = 0: none), so the
+   * gradient never goes to memory (`fdAdamaxScaled`).
+   */
+  readonly fdAdamaxScaled: (
+    w: number,
+    m: number,
+    u: number,
+    s: number,
+    row: number,
+    bin: number,
+    xRe: number,
+    xIm: number,
+    gRe: number,
+    gIm: number,
+    f: number,
+    head: number,
+    parts: number,
+    bins: number,
   ) => void;
   /** `out[p] = f32(√Σ_k (re² + im²))` over partition p's `bins` floats, summed in float64 in k order (`partitionNorms`). */
   readonly partitionNorms: (re: number, im: number, bins: number, parts: number, out: number) => void;
@@ -218,6 +241,7 @@ export class KernelArena {
           adamaxEma: exports.adamax_ema as SimdKernels['adamaxEma'],
           adamaxFinite: exports.adamax_finite as SimdKernels['adamaxFinite'],
           adamaxScaled: exports.adamax_scaled as SimdKernels['adamaxScaled'],
+          fdAdamaxScaled: exports.fd_adamax_scaled as SimdKernels['fdAdamaxScaled'],
           partitionNorms: exports.partition_norms as SimdKernels['partitionNorms'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
@@ -300,6 +324,8 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       adamaxFinite(f, w >> 2, f, g >> 2, f, m >> 2, f, u >> 2, n, f, s >> 2, avg ? f : null, avg >> 2) ? 1 : 0,
     adamaxScaled: (w, g, m, u, rows, bins, s, row, bin) =>
       adamaxScaledUpdate(f, w >> 2, g >> 2, m >> 2, u >> 2, rows, bins, s >> 2, row >> 2, bin ? bin >> 2 : -1),
+    fdAdamaxScaled: (w, m, u, s, row, bin, xRe, xIm, gRe, gIm, fp, head, parts, bins) =>
+      fdAdamaxScaled(heap, w, m, u, s, row, bin, xRe, xIm, gRe, gIm, fp, head, parts, bins),
     partitionNorms: (re, im, bins, parts, out) => partitionNorms(f, re >> 2, im >> 2, bins, parts, out >> 2),
     stream7Floor: null,
     firstNonFinite: (p, n) => {
