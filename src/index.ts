@@ -129,6 +129,7 @@ export {
   AdamaxCore,
   type AdamaxHyperParameters,
   type PowfFlavour,
+  type ScaledStepKernel,
   StepOutcome,
 } from './optim/adamax-core.js';
 export { ADAMAX_DEFAULTS, type AdamaxOptions } from './optim/adamax-options.js';

@@ -2,6 +2,7 @@ import { InvalidOptionError, ShapeError } from '../core/errors.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
+import type { ScaledStepKernel } from '../optim/adamax-core.js';
 import type { AdaptiveModel } from './adaptive-model.js';
 
 export interface PartitionedFdFilterOptions {
@@ -435,6 +436,9 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
    * {@link learn} on `params` and {@link forwardSameInput} on `outParams` in one call: the two
    * spectral multiply-accumulates share one pass over the input ring (`spectralMac2`), bit-identical
    * to the two calls (`learnOutput` gets the learning pass's output, `output` the other weights').
+   * `grad` = null defers the gradient: only the loss is computed ({@link lastLoss}), and a later
+   * {@link gradientInto}, or the step of {@link adamaxStepKernel}, computes the same gradient from
+   * the same error and input spectra (until the next pass on `state`).
    * Only for a state from {@link createState} whose arena holds both weight sets and `grad` (the
    * zero-copy optimizer layout); returns false, having done nothing, otherwise.
    */
@@ -445,12 +449,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     frame: readonly Float32Array[],
     learnOutput: Float32Array,
     output: Float32Array,
-    grad: Float32Array,
+    grad: Float32Array | null,
   ): boolean {
     const ws = (state as StateWithWorkspace)[WORKSPACE];
     if (ws === undefined || ws.xRe !== state.xRe || ws.xIm !== state.xIm || ws.xPrev !== state.xPrev) return false;
     const arena = ws.arena;
-    if (!arena.owns(params) || !arena.owns(outParams) || !arena.owns(grad)) return false;
+    if (!arena.owns(params) || !arena.owns(outParams) || (grad !== null && !arena.owns(grad))) return false;
     this.checkFrame(params, frame, learnOutput);
     if (output.length !== this.blockSize || outParams.length < this.layout.size) {
       throw new ShapeError(
@@ -478,9 +482,58 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     );
     this.emit(ws, ws.yRe.byteOffset, ws.yIm.byteOffset, frame[0], learnOutput, true);
     state.frames++;
-    this.gradientInto(state, grad, null);
+    if (grad !== null) this.gradientInto(state, grad, null);
+    else this.lastLoss[0] = this.loss(ws.e);
     this.emit(ws, ws.y2Re.byteOffset, ws.y2Im.byteOffset, frame[0], output, false);
     return true;
+  }
+
+  /**
+   * A kernel for `AdamaxCore.stepScaledFrom` that makes the scaled Adamax step of weights in this
+   * layout from the gradient of the last error on `state`, computed inside the pass: the loss and
+   * G = FFT([0_B, −e/B]) as in {@link gradientInto}, then `fdAdamaxScaled` (per bin the values
+   * {@link gradientInto} writes without a factor, never stored). So a step through it equals
+   * {@link gradientInto} into the engine's `grads` followed by `stepScaled`, bit for bit. Only for a
+   * state from {@link createState} whose arena is `arena` (the engine's), without gradient
+   * projection; null otherwise. Make it once per state (it is an object).
+   */
+  adamaxStepKernel(state: PartitionedFdState, arena: KernelArena): ScaledStepKernel | null {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws === undefined || ws.arena !== arena || ws.xRe !== state.xRe || this.projectGradient) return null;
+    const parts = this.partitions;
+    const bins = this.bins;
+    const xRe = ws.xRe.byteOffset;
+    const xIm = ws.xIm.byteOffset;
+    const gRe = ws.gRe.byteOffset;
+    const gIm = ws.gIm.byteOffset;
+    return {
+      scaledStep: (w, m, u, s, row, bin) => {
+        this.errorSpectrum(ws);
+        ws.k.fdAdamaxScaled(w, m, u, s, row, bin, xRe, xIm, gRe, gIm, 0, state.head, parts, bins);
+      },
+    };
+  }
+
+  /** (1/2B) Σ e² in float64, the loss of an error block. */
+  private loss(e: Float32Array): number {
+    let sum = 0;
+    for (let i = 0; i < e.length; i++) sum += e[i] * e[i];
+    return (0.5 * sum) / e.length;
+  }
+
+  /** The loss of the error in `ws.e` into {@link lastLoss} and G = FFT([0_B, −e/B]) into `ws.gRe`, `ws.gIm`. */
+  private errorSpectrum(ws: FdWorkspace): void {
+    const B = this.blockSize;
+    const { buf, e } = ws;
+    let loss = 0;
+    const inv = 1 / B;
+    for (let i = 0; i < B; i++) {
+      buf[i] = 0;
+      buf[B + i] = -e[i] * inv;
+      loss += e[i] * e[i];
+    }
+    ws.k.rfftForward(buf.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.tab, B);
+    this.lastLoss[0] = (0.5 * loss) / B;
   }
 
   /**
@@ -589,20 +642,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
 
   /** {@link gradient} without a return value (the loss goes to {@link lastLoss}; no boxed double). */
   gradientInto(state: PartitionedFdState, grad: Float32Array, binScale: Float32Array | Float64Array | null): void {
-    const B = this.blockSize;
     if (grad.length < this.layout.size) {
       throw new ShapeError(`PartitionedFdFilter grad: expected length ${this.layout.size}, received ${grad.length}.`);
     }
     const ws = this.bind(state);
-    const { buf, e, k } = ws;
-    let loss = 0;
-    const inv = 1 / B;
-    for (let i = 0; i < B; i++) {
-      buf[i] = 0;
-      buf[B + i] = -e[i] * inv;
-      loss += e[i] * e[i];
-    }
-    k.rfftForward(buf.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.tab, B);
+    const { buf, k } = ws;
+    this.errorSpectrum(ws);
     let fp = 0;
     if (binScale !== null) {
       const f = ws.f;
@@ -629,7 +674,6 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       ws.phiIm,
     );
     if (!inPlace) grad.set(ws.grad);
-    this.lastLoss[0] = (0.5 * loss) / B;
   }
 
   /**

@@ -3,7 +3,7 @@ import { createLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { arenaFloatBytes, type KernelArena } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
-import { AdamaxCore } from '../optim/adamax-core.js';
+import { AdamaxCore, type ScaledStepKernel } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import { PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
@@ -356,6 +356,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /** Restorations of the last good weights (sustained blow-up or non-finite values). */
   restores = 0;
   private readonly state: PartitionedFdState;
+  /** The model's step kernel on the state (gradient inside the Adamax pass), null without a shared arena. */
+  private readonly stepKernel: ScaledStepKernel | null;
   private readonly fg: Float32Array;
   private readonly good: Float32Array;
   private readonly scratch: Float32Array;
@@ -445,6 +447,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
     this.core = options.optimizer.buildFlat(this.model.layout, where);
+    this.stepKernel = arena ? this.model.adamaxStepKernel(this.state, arena) : null;
     this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
     this.mixCore = mo?.buildFlat(createLayout([{ name: 'mix/logit', length: bins }]), where) ?? null;
@@ -626,7 +629,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     if (outputBackground) {
       model.learn(core.params, this.state, frame, this.scratch, core.grads);
       output.set(this.scratch);
-    } else if (!model.learnWithOutput(core.params, this.fg, this.state, frame, this.scratch, output, core.grads)) {
+    } else if (!model.learnWithOutput(core.params, this.fg, this.state, frame, this.scratch, output, null)) {
       model.learn(core.params, this.state, frame, this.scratch, core.grads);
       model.forwardSameInput(this.fg, this.state, frame, output);
     }
@@ -755,7 +758,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     s[EB] = c * s[EB] + (1 - c) * eb;
   }
 
-  /** One Adamax step of the background with the level-normalised lr, then one partition's constraint. */
+  /**
+   * One Adamax step of the background with the level-normalised lr, then one partition's constraint.
+   * The background's gradient (of its error, left in the model by the learning pass) is made by the
+   * step: inside the kernel pass ({@link fusedStep}), else by `gradientInto` before it.
+   */
   private adapt(): void {
     const s = this.s;
     s[RHO] = 1;
@@ -782,20 +789,22 @@ export class ReferenceCanceller implements AdaptiveFilter {
       if (this.binGain > 0) this.updateBinSteps();
       if (!this.fusedStep(core, false)) this.unfusedStep(core, false);
     } else {
+      this.model.gradientInto(this.state, core.grads, null);
       core.step();
     }
     this.model.constrain(core.params, part);
     const fc = this.foregroundCore;
     if (fc) {
-      // the foreground's gradient from its own error (on the same input spectra)
+      // the foreground's gradient from its own error (on the same input spectra), made by its step
       this.model.lastError.set(this.fgError);
-      this.model.gradientInto(this.state, fc.grads, null);
       s[LR] = this.foregroundLearningRate * s[RHO] * (1 + s[BOOST]);
       s[BOOST] *= this.boostDecay;
       if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
       this.foregroundOptimizer!.setLearningRateFrom(s, LR);
-      if (!(this.propFgAlpha > 0)) fc.step();
-      else if (!this.fusedStep(fc, true)) this.unfusedStep(fc, true);
+      if (!(this.propFgAlpha > 0)) {
+        this.model.gradientInto(this.state, fc.grads, null);
+        fc.step();
+      } else if (!this.fusedStep(fc, true)) this.unfusedStep(fc, true);
       this.model.constrain(fc.params, part);
     }
   }
@@ -846,28 +855,32 @@ export class ReferenceCanceller implements AdaptiveFilter {
    * One Adamax step of `core` (the background's, or the foreground learner's with `foreground`)
    * with its proportionate (and, for the background, per-bin) factors, fused: the partition norms
    * of its weights by the `partitionNorms` kernel, the factors ({@link rowFactors}), then one
-   * `adamaxScaled` pass that keeps the weights before the step in registers. Bit-identical to
-   * {@link unfusedStep}. False, having done nothing, when the engine cannot take the fused step.
+   * `fdAdamaxScaled` pass that computes the gradient of the model's last error per element and
+   * keeps the weights before the step in registers. Bit-identical to {@link unfusedStep}. False,
+   * having done nothing, when the engine cannot take the fused step.
    */
   private fusedStep(core: AdamaxCore, foreground: boolean): boolean {
     const f = this.rowStep;
     // the background's bin factors; all 1 (no pointer: f_r · 1 = f_r exactly) without the step control
     const bin = foreground || !(this.binGain > 0) ? null : this.binStep;
-    if (!core.canStepScaled(f, bin)) return false;
+    const kernel = this.stepKernel;
+    if (kernel === null || !core.canStepScaled(f, bin)) return false;
     const P = f.length / 2;
     const bins = this.binStep.length;
     const w = core.params.byteOffset;
     core.arena.kernels.partitionNorms(w, w + 4 * P * bins, bins, P, f.byteOffset);
     this.rowFactors(foreground);
-    core.stepScaled(f, bin);
+    core.stepScaledFrom(f, bin, kernel);
     return true;
   }
 
   /**
-   * The same step in separate passes (the TypeScript reference of {@link fusedStep}): the norms
+   * The same step in separate passes (the TypeScript reference of {@link fusedStep}): the gradient
+   * into the engine's `grads` (`gradientInto` on the model's last error), the norms
    * ({@link rowSteps}), a copy W₀ of the weights, `core.step()`, then {@link scaleStep}.
    */
   private unfusedStep(core: AdamaxCore, foreground: boolean): void {
+    this.model.gradientInto(this.state, core.grads, null);
     if (foreground) this.binStep.fill(1);
     this.rowSteps(core.params, foreground);
     this.before.set(core.params);

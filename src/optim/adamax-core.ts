@@ -45,6 +45,16 @@ export type PowfFlavour = 'libm' | 'svml';
  */
 export type AdamaxBackend = 'auto' | 'wasm' | 'js';
 
+/**
+ * A kernel that makes the scaled Adamax step of {@link AdamaxCore.stepScaled} from a gradient it
+ * computes itself ({@link AdamaxCore.stepScaledFrom}). Its arguments are byte pointers into the
+ * engine's arena: the weights, m, u (the engine's buffers), the scalar block (lr, c1, β2, ε, k),
+ * the row factors and the bin factors (0: none).
+ */
+export interface ScaledStepKernel {
+  scaledStep(w: number, m: number, u: number, s: number, row: number, bin: number): void;
+}
+
 /** What one {@link AdamaxCore.step} did to the weights. */
 export const StepOutcome = { Applied: 0, Accumulated: 1, SkippedNonFinite: 2 } as const;
 export type StepOutcome = (typeof StepOutcome)[keyof typeof StepOutcome];
@@ -352,6 +362,25 @@ export class AdamaxCore {
     const binPtr = binStep === null ? 0 : binStep.byteOffset;
     const { pParams: w, pGrads: g, pM: m, pU: u, pScalars: sc } = this;
     this.arena.kernels.adamaxScaled(w, g, m, u, rows, this.params.length / rows, sc, rowStep.byteOffset, binPtr);
+    this.rawIterations = t;
+    return true;
+  }
+
+  /**
+   * {@link stepScaled} whose gradient a model kernel computes inside the pass (it never goes to
+   * `grads`): writes this step's scalars, calls `kernel.scaledStep` with the byte pointers of the
+   * weights, m, u, the scalar block and the factors (`bin` = 0: none), and counts the step. The
+   * kernel runs the float32 operations of `adamaxScaled` on the gradient it computes, so the result
+   * is that of writing the gradient into `grads` and calling {@link stepScaled}. Same conditions as
+   * {@link stepScaled} ({@link canStepScaled}); the kernel must work in this engine's arena. Returns
+   * false, having done nothing, otherwise.
+   */
+  stepScaledFrom(rowStep: Float32Array, binStep: Float32Array | null, kernel: ScaledStepKernel): boolean {
+    if (!this.canStepScaled(rowStep, binStep)) return false;
+    const t = this.rawIterations + 1;
+    this.writeStepScalars(t);
+    const binPtr = binStep === null ? 0 : binStep.byteOffset;
+    kernel.scaledStep(this.pParams, this.pM, this.pU, this.pScalars, rowStep.byteOffset, binPtr);
     this.rawIterations = t;
     return true;
   }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/core/random.js';
+import { arenaFloatBytes } from '../../src/core/wasm/kernel-arena.js';
 import { FirFilter } from '../../src/models/fir-filter.js';
 import { OptimizedFilter } from '../../src/models/optimized-filter.js';
 import { PartitionedFdFilter, type PartitionedFdState } from '../../src/models/partitioned-fd-filter.js';
 import { Adamax } from '../../src/optim/adamax.js';
+import { AdamaxCore } from '../../src/optim/adamax-core.js';
 
 function noise(rng: Random, n: number, scale = 1): Float32Array {
   const x = new Float32Array(n);
@@ -212,6 +214,70 @@ describe('PartitionedFdFilter', () => {
         expect(Buffer.from(dA.buffer, dA.byteOffset, dA.byteLength)).toEqual(Buffer.from(dB.buffer));
         expect(Array.from(oa).some((v) => v !== 0)).toBe(true);
       }
+    }
+  });
+
+  it('a deferred gradient (learnWithOutput with grad = null) stepped by adamaxStepKernel = the gradient in grads stepped by stepScaled, bit for bit', () => {
+    for (const [B, P] of [
+      [128, 8],
+      [64, 4],
+      [4, 3],
+    ] as const) {
+      const rng = new Random(11 * B + P);
+      const f = new PartitionedFdFilter({ blockSize: B, partitions: P, constrained: true, projectGradient: false });
+      const n = f.layout.size;
+      const opt = () => new Adamax({ learningRate: 0.01, beta1: 0.8, beta2: 0.95 });
+      const reserve =
+        AdamaxCore.arenaBytes(n, opt().hyperParameters) +
+        arenaFloatBytes(n) +
+        arenaFloatBytes(2 * P) +
+        arenaFloatBytes(f.bins);
+      const sides = [0, 1].map(() => {
+        const state = f.createState(reserve);
+        const arena = f.arenaOf(state)!;
+        const core = opt().buildFlat(f.layout, { arena });
+        return { state, arena, core, out: arena.allocF32(n), row: arena.allocF32(2 * P), bin: arena.allocF32(f.bins) };
+      });
+      const init = noise(rng, n, 0.05);
+      const outW = noise(rng, n, 0.05);
+      for (const s of sides) {
+        s.core.params.set(init);
+        s.out.set(outW);
+      }
+      const kernel = f.adamaxStepKernel(sides[0]!.state, sides[0]!.arena)!;
+      expect(kernel).not.toBeNull();
+      const [o1, o2] = [new Float32Array(B), new Float32Array(B)];
+      for (let t = 0; t < 30; t++) {
+        const frame = [noise(rng, B), noise(rng, B, 0.3)];
+        const row = Float32Array.from({ length: 2 * P }, () => rng.uniform(0.2, 4));
+        const bin = Float32Array.from({ length: f.bins }, () => rng.uniform(0.05, 1));
+        const useBin = t % 2 === 1;
+        const [a, b] = sides as [(typeof sides)[0], (typeof sides)[0]];
+        for (const s of sides) {
+          s.row.set(row);
+          s.bin.set(bin);
+        }
+        expect(f.learnWithOutput(a.core.params, a.out, a.state, frame, o1, o2, null)).toBe(true);
+        const lossA = f.lastLoss[0];
+        expect(a.core.stepScaledFrom(a.row, useBin ? a.bin : null, kernel)).toBe(true);
+        expect(f.lastLoss[0]).toBe(lossA);
+        expect(f.learnWithOutput(b.core.params, b.out, b.state, frame, o1, o2, b.core.grads)).toBe(true);
+        expect(f.lastLoss[0]).toBe(lossA);
+        expect(b.core.stepScaled(b.row, useBin ? b.bin : null)).toBe(true);
+        for (const k of ['params', 'm', 'u'] as const) {
+          const [x, y] = [a.core[k], b.core[k]];
+          expect(Buffer.from(x.buffer, x.byteOffset, x.byteLength)).toEqual(
+            Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+          );
+        }
+        expect(a.core.rawIterations).toBe(b.core.rawIterations);
+      }
+      expect(Array.from(sides[0]!.core.params).some((v, i) => v !== init[i])).toBe(true);
+      // no kernel for another arena, or with gradient projection
+      expect(f.adamaxStepKernel(sides[0]!.state, sides[1]!.arena)).toBeNull();
+      const projecting = new PartitionedFdFilter({ blockSize: B, partitions: P });
+      const ps = projecting.createState();
+      expect(projecting.adamaxStepKernel(ps, projecting.arenaOf(ps)!)).toBeNull();
     }
   });
 

@@ -1234,31 +1234,33 @@
   )
 
   ;; `adamax_scaled` of a partitioned filter's weights from its gradient, computed in the same pass
-  ;; (the gradient never goes to memory). Rows r = 0..2P-1 of $bins elements: row p < P is the real
-  ;; part of partition p, row P + p its imaginary part (the im group follows the re group: w, m, u
-  ;; at + 4 P bins). With X = the input spectrum of ring slot s(p) = (head - p) mod P and G the
-  ;; error spectrum, per bin k (m = bins - 1):
+  ;; (the gradient never goes to memory). Rows of $bins elements: row p < P the real parts of
+  ;; partition p, row P + p its imaginary parts (the im group follows the re group: w, m, u at
+  ;; + 4 P bins). With X = the input spectrum of ring slot s(p) = (head - p) mod P and G the error
+  ;; spectrum, per bin k (m = bins - 1):
   ;;   re = ar gr + ai gi ;  im = ar gi - ai gr ;  [re *= f_k, im *= f_k when $f != 0]
   ;;   g_re = c_k re ;  g_im = c_k im, 0 at k = 0, m ;  c_k = f32(1/m) inside, f32(c * 0.5) at k = 0, m
-  ;; (the f32 ops of `fd_gradient` without projection), then the f32 ops of `adamax_scaled` on
-  ;; (w, g, m, u) with the row factor row[r] and the bin factor bin[k] ($bin = 0: none). The
-  ;; imaginary row's -(ai gr) is added as the sign-flipped product (a - b = a + (-b) in IEEE
-  ;; arithmetic). The edges k = 0, m are found per lane (index vector), so any $bins works.
+  ;; (the f32 ops of `fd_gradient` without projection), then the f32 and f64 ops of `adamax_scaled`
+  ;; on (w, g, m, u) of the real element with the row factor row[p] and of the imaginary element
+  ;; with row[P + p], and the bin factor bin[k] ($bin = 0: none). Both elements of a bin in one
+  ;; iteration (X and G loaded once). The vectors holding the edges k = 0, m take a branch that
+  ;; finds them per lane (index vector), so any $bins works.
   (func (export "fd_adamax_scaled")
     (param $w i32) (param $m i32) (param $u i32) (param $s i32) (param $row i32) (param $bin i32)
     (param $xRe i32) (param $xIm i32) (param $gRe i32) (param $gIm i32) (param $f i32)
     (param $head i32) (param $parts i32) (param $bins i32)
     (local $lr f32) (local $c1 f32) (local $beta2 f32) (local $eps f32) (local $k f32)
     (local $cMid f32) (local $cEdge f32)
-    (local $r i32) (local $p i32) (local $slot i32) (local $isIm i32) (local $o i32) (local $i i32)
-    (local $bins4 i32) (local $vecEnd i32) (local $m4 i32) (local $xo i32) (local $ga i32) (local $gb i32)
-    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
-    (local $vcMid v128) (local $vcEdge v128) (local $vmIdx v128) (local $vidx v128)
-    (local $vsign v128) (local $vimMask v128) (local $edge v128)
-    (local $vg v128) (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
-    (local $vf v128) (local $flo v128) (local $fhi v128) (local $lo v128) (local $hi v128)
-    (local $fr f64) (local $sf f64) (local $sg f32) (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
-    (local $sx f32) (local $sedge i32)
+    (local $p i32) (local $slot i32) (local $oRe i32) (local $oIm i32) (local $i i32)
+    (local $bins4 i32) (local $vecEnd i32) (local $m4 i32) (local $xo i32) (local $edgeVec i32) (local $edge i32)
+    (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128) (local $vcMid v128)
+    (local $ar v128) (local $ai v128) (local $gr v128) (local $gi v128) (local $vre v128) (local $vim v128)
+    (local $vidx v128) (local $vedge v128) (local $vc v128)
+    (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
+    (local $vfRe v128) (local $vfIm v128) (local $flo v128) (local $fhi v128) (local $lo v128) (local $hi v128)
+    (local $fRe f64) (local $fIm f64) (local $sf f64)
+    (local $sar f32) (local $sai f32) (local $sgr f32) (local $sgi f32) (local $sre f32) (local $sim f32) (local $sc f32)
+    (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
     (local.set $lr (f32.load offset=0 (local.get $s)))
     (local.set $c1 (f32.load offset=4 (local.get $s)))
     (local.set $beta2 (f32.load offset=8 (local.get $s)))
@@ -1275,67 +1277,69 @@
     (local.set $cMid (f32.div (f32.const 1) (f32.convert_i32_u (i32.sub (local.get $bins) (i32.const 1)))))
     (local.set $cEdge (f32.mul (local.get $cMid) (f32.const 0.5)))
     (local.set $vcMid (f32x4.splat (local.get $cMid)))
-    (local.set $vcEdge (f32x4.splat (local.get $cEdge)))
-    (local.set $vmIdx (i32x4.splat (i32.sub (local.get $bins) (i32.const 1))))
-    (block $rd (loop $rl
-      (br_if $rd (i32.ge_u (local.get $r) (i32.shl (local.get $parts) (i32.const 1))))
-      ;; row r: partition p, real (r < P) or imaginary part, ring slot (head - p) mod P
-      (local.set $isIm (i32.ge_u (local.get $r) (local.get $parts)))
-      (local.set $p (select (i32.sub (local.get $r) (local.get $parts)) (local.get $r) (local.get $isIm)))
-      (local.set $slot (select (i32.sub (local.get $head) (local.get $p))
-        (i32.add (i32.sub (local.get $head) (local.get $p)) (local.get $parts))
-        (i32.ge_u (local.get $head) (local.get $p))))
+    ;; byte offset of the vector holding k = m (-1 when m is in the scalar tail)
+    (local.set $edgeVec (select (i32.and (local.get $m4) (i32.const -16)) (i32.const -1)
+      (i32.lt_u (local.get $m4) (local.get $vecEnd))))
+    (local.set $slot (local.get $head))
+    (block $pd (loop $pl
+      (br_if $pd (i32.ge_u (local.get $p) (local.get $parts)))
       (local.set $xo (i32.mul (local.get $slot) (local.get $bins4)))
-      ;; re: ar gr + ai gi ;  im: ar gi + (-(ai gr))
-      (local.set $ga (select (local.get $gIm) (local.get $gRe) (local.get $isIm)))
-      (local.set $gb (select (local.get $gRe) (local.get $gIm) (local.get $isIm)))
-      (local.set $vsign (i32x4.splat (select (i32.const 0x80000000) (i32.const 0) (local.get $isIm))))
-      (local.set $vimMask (i32x4.splat (i32.sub (i32.const 0) (local.get $isIm))))
-      (local.set $fr (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $r) (i32.const 2))))))
-      (local.set $vf (f64x2.splat (local.get $fr)))
-      (local.set $o (i32.mul (local.get $r) (local.get $bins4)))
-      (local.set $vidx (v128.const i32x4 0 1 2 3))
+      (local.set $oRe (i32.mul (local.get $p) (local.get $bins4)))
+      (local.set $oIm (i32.mul (i32.add (local.get $p) (local.get $parts)) (local.get $bins4)))
+      (local.set $fRe (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))))
+      (local.set $fIm (f64.promote_f32 (f32.load (i32.add (local.get $row)
+        (i32.shl (i32.add (local.get $p) (local.get $parts)) (i32.const 2))))))
+      (local.set $vfRe (f64x2.splat (local.get $fRe)))
+      (local.set $vfIm (f64x2.splat (local.get $fIm)))
       (local.set $i (i32.const 0))
       (block $vd (loop $vl
         (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
-        ;; the gradient of 4 bins
-        (local.set $vg
-          (f32x4.add
-            (f32x4.mul (v128.load align=4 (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i))))
-              (v128.load align=4 (i32.add (local.get $ga) (local.get $i))))
-            (v128.xor (local.get $vsign)
-              (f32x4.mul (v128.load align=4 (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i))))
-                (v128.load align=4 (i32.add (local.get $gb) (local.get $i)))))))
+        ;; the gradient of 4 bins: real and imaginary parts
+        (local.set $ar (v128.load align=4 (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i)))))
+        (local.set $ai (v128.load align=4 (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i)))))
+        (local.set $gr (v128.load align=4 (i32.add (local.get $gRe) (local.get $i))))
+        (local.set $gi (v128.load align=4 (i32.add (local.get $gIm) (local.get $i))))
+        (local.set $vre (f32x4.add (f32x4.mul (local.get $ar) (local.get $gr)) (f32x4.mul (local.get $ai) (local.get $gi))))
+        (local.set $vim (f32x4.sub (f32x4.mul (local.get $ar) (local.get $gi)) (f32x4.mul (local.get $ai) (local.get $gr))))
         (if (local.get $f) (then
-          (local.set $vg (f32x4.mul (local.get $vg) (v128.load align=4 (i32.add (local.get $f) (local.get $i)))))))
-        (local.set $edge (v128.or (i32x4.eq (local.get $vidx) (v128.const i32x4 0 0 0 0))
-          (i32x4.eq (local.get $vidx) (local.get $vmIdx))))
-        (local.set $vg (f32x4.mul (v128.bitselect (local.get $vcEdge) (local.get $vcMid) (local.get $edge)) (local.get $vg)))
-        (local.set $vg (v128.andnot (local.get $vg) (v128.and (local.get $edge) (local.get $vimMask))))
-        (local.set $vidx (i32x4.add (local.get $vidx) (v128.const i32x4 4 4 4 4)))
-        ;; the Adamax step of `adamax_scaled`
-        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+          (local.set $lo (v128.load align=4 (i32.add (local.get $f) (local.get $i))))
+          (local.set $vre (f32x4.mul (local.get $vre) (local.get $lo)))
+          (local.set $vim (f32x4.mul (local.get $vim) (local.get $lo)))))
+        (if (i32.or (i32.eqz (local.get $i)) (i32.eq (local.get $i) (local.get $edgeVec)))
+          (then
+            ;; a vector holding k = 0 or k = m: c_edge in those lanes, the imaginary part 0 there
+            (local.set $vidx (i32x4.add (i32x4.splat (i32.shr_u (local.get $i) (i32.const 2))) (v128.const i32x4 0 1 2 3)))
+            (local.set $vedge (v128.or (i32x4.eq (local.get $vidx) (v128.const i32x4 0 0 0 0))
+              (i32x4.eq (local.get $vidx) (i32x4.splat (i32.sub (local.get $bins) (i32.const 1))))))
+            (local.set $vc (v128.bitselect (f32x4.splat (local.get $cEdge)) (local.get $vcMid) (local.get $vedge)))
+            (local.set $vre (f32x4.mul (local.get $vc) (local.get $vre)))
+            (local.set $vim (v128.andnot (f32x4.mul (local.get $vc) (local.get $vim)) (local.get $vedge))))
+          (else
+            (local.set $vre (f32x4.mul (local.get $vcMid) (local.get $vre)))
+            (local.set $vim (f32x4.mul (local.get $vcMid) (local.get $vim)))))
+        ;; the Adamax step of `adamax_scaled` on the gradient $vre (weights at +$oRe, row factor $vfRe)
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $oRe) (local.get $i)))))
         (local.set $vm
           (f32x4.add (local.get $vm)
-            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+            (f32x4.mul (f32x4.sub (local.get $vre) (local.get $vm)) (local.get $vc1))))
         (local.set $vu
           (i32x4.max_u
-            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))))))
-            (f32x4.abs (local.get $vg))))
-        (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $vm))
-        (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $vu))
-        (local.set $vw0 (v128.load align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $oRe) (local.get $i))))))
+            (f32x4.abs (local.get $vre))))
+        (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $oRe) (local.get $i))) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $oRe) (local.get $i))) (local.get $vu))
+        (local.set $vw0 (v128.load align=4 (i32.add (local.get $w) (i32.add (local.get $oRe) (local.get $i)))))
         (local.set $vwa
           (f32x4.sub (local.get $vw0)
             (f32x4.div
               (f32x4.mul (local.get $vlr) (local.get $vm))
               (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
-        (local.set $flo (local.get $vf))
-        (local.set $fhi (local.get $vf))
+        (local.set $flo (local.get $vfRe))
+        (local.set $fhi (local.get $vfRe))
         (if (local.get $bin) (then
           (local.set $lo (v128.load align=4 (i32.add (local.get $bin) (local.get $i))))
-          (local.set $flo (f64x2.mul (local.get $vf) (f64x2.promote_low_f32x4 (local.get $lo))))
-          (local.set $fhi (f64x2.mul (local.get $vf)
+          (local.set $flo (f64x2.mul (local.get $vfRe) (f64x2.promote_low_f32x4 (local.get $lo))))
+          (local.set $fhi (f64x2.mul (local.get $vfRe)
             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $lo) (local.get $lo)))))))
         (local.set $lo (f64x2.promote_low_f32x4 (local.get $vw0)))
         (local.set $lo (f32x4.demote_f64x2_zero
@@ -1350,52 +1354,120 @@
                 (f64x2.promote_low_f32x4
                   (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vwa) (local.get $vwa)))
                 (local.get $hi))))))
-        (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+        (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $oRe) (local.get $i)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+        ;; the Adamax step of `adamax_scaled` on the gradient $vim (weights at +$oIm, row factor $vfIm)
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $oIm) (local.get $i)))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vim) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.abs (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (i32.add (local.get $oIm) (local.get $i))))))
+            (f32x4.abs (local.get $vim))))
+        (v128.store align=4 (i32.add (local.get $m) (i32.add (local.get $oIm) (local.get $i))) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (i32.add (local.get $oIm) (local.get $i))) (local.get $vu))
+        (local.set $vw0 (v128.load align=4 (i32.add (local.get $w) (i32.add (local.get $oIm) (local.get $i)))))
+        (local.set $vwa
+          (f32x4.sub (local.get $vw0)
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
+        (local.set $flo (local.get $vfIm))
+        (local.set $fhi (local.get $vfIm))
+        (if (local.get $bin) (then
+          (local.set $lo (v128.load align=4 (i32.add (local.get $bin) (local.get $i))))
+          (local.set $flo (f64x2.mul (local.get $vfIm) (f64x2.promote_low_f32x4 (local.get $lo))))
+          (local.set $fhi (f64x2.mul (local.get $vfIm)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $lo) (local.get $lo)))))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $vw0)))
+        (local.set $lo (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $lo)
+            (f64x2.mul (local.get $flo) (f64x2.sub (f64x2.promote_low_f32x4 (local.get $vwa)) (local.get $lo))))))
+        (local.set $hi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vw0) (local.get $vw0))))
+        (local.set $hi (f32x4.demote_f64x2_zero
+          (f64x2.add (local.get $hi)
+            (f64x2.mul (local.get $fhi)
+              (f64x2.sub
+                (f64x2.promote_low_f32x4
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vwa) (local.get $vwa)))
+                (local.get $hi))))))
+        (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $oIm) (local.get $i)))
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vl)))
-      ;; scalar tail of the row, same operations
+      ;; scalar tail, same operations
       (block $sd (loop $sl
         (br_if $sd (i32.ge_u (local.get $i) (local.get $bins4)))
-        (local.set $sx (f32.mul (f32.load (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i))))
-          (f32.load (i32.add (local.get $gb) (local.get $i)))))
-        (local.set $sx (f32.add
-          (f32.mul (f32.load (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i))))
-            (f32.load (i32.add (local.get $ga) (local.get $i))))
-          (select (f32.neg (local.get $sx)) (local.get $sx) (local.get $isIm))))
+        (local.set $sar (f32.load (i32.add (local.get $xRe) (i32.add (local.get $xo) (local.get $i)))))
+        (local.set $sai (f32.load (i32.add (local.get $xIm) (i32.add (local.get $xo) (local.get $i)))))
+        (local.set $sgr (f32.load (i32.add (local.get $gRe) (local.get $i))))
+        (local.set $sgi (f32.load (i32.add (local.get $gIm) (local.get $i))))
+        (local.set $sre (f32.add (f32.mul (local.get $sar) (local.get $sgr)) (f32.mul (local.get $sai) (local.get $sgi))))
+        (local.set $sim (f32.sub (f32.mul (local.get $sar) (local.get $sgi)) (f32.mul (local.get $sai) (local.get $sgr))))
         (if (local.get $f) (then
-          (local.set $sx (f32.mul (local.get $sx) (f32.load (i32.add (local.get $f) (local.get $i)))))))
-        (local.set $sedge (i32.or (i32.eqz (local.get $i)) (i32.eq (local.get $i) (local.get $m4))))
-        (local.set $sg (f32.mul (select (local.get $cEdge) (local.get $cMid) (local.get $sedge)) (local.get $sx)))
-        (if (i32.and (local.get $sedge) (local.get $isIm)) (then (local.set $sg (f32.const 0))))
-        (local.set $sm (f32.load (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i)))))
+          (local.set $sc (f32.load (i32.add (local.get $f) (local.get $i))))
+          (local.set $sre (f32.mul (local.get $sre) (local.get $sc)))
+          (local.set $sim (f32.mul (local.get $sim) (local.get $sc)))))
+        (local.set $edge (i32.or (i32.eqz (local.get $i)) (i32.eq (local.get $i) (local.get $m4))))
+        (local.set $sc (select (local.get $cEdge) (local.get $cMid) (local.get $edge)))
+        (local.set $sre (f32.mul (local.get $sc) (local.get $sre)))
+        (local.set $sim (select (f32.const 0) (f32.mul (local.get $sc) (local.get $sim)) (local.get $edge)))
+        (local.set $sm (f32.load (i32.add (local.get $m) (i32.add (local.get $oRe) (local.get $i)))))
         (local.set $sm
           (f32.add (local.get $sm)
-            (f32.mul (f32.sub (local.get $sg) (local.get $sm)) (local.get $c1))))
+            (f32.mul (f32.sub (local.get $sre) (local.get $sm)) (local.get $c1))))
         (local.set $su
           (f32.max
-            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i)))))
-            (f32.abs (local.get $sg))))
-        (f32.store (i32.add (local.get $m) (i32.add (local.get $o) (local.get $i))) (local.get $sm))
-        (f32.store (i32.add (local.get $u) (i32.add (local.get $o) (local.get $i))) (local.get $su))
-        (local.set $sw0 (f32.load (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))))
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (i32.add (local.get $oRe) (local.get $i)))))
+            (f32.abs (local.get $sre))))
+        (f32.store (i32.add (local.get $m) (i32.add (local.get $oRe) (local.get $i))) (local.get $sm))
+        (f32.store (i32.add (local.get $u) (i32.add (local.get $oRe) (local.get $i))) (local.get $su))
+        (local.set $sw0 (f32.load (i32.add (local.get $w) (i32.add (local.get $oRe) (local.get $i)))))
         (local.set $swa
           (f32.sub (local.get $sw0)
             (f32.div
               (f32.mul (local.get $lr) (local.get $sm))
               (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
-        (local.set $sf (local.get $fr))
+        (local.set $sf (local.get $fRe))
         (if (local.get $bin) (then
-          (local.set $sf (f64.mul (local.get $fr) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
-        (f32.store (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
+          (local.set $sf (f64.mul (local.get $fRe) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
+        (f32.store (i32.add (local.get $w) (i32.add (local.get $oRe) (local.get $i)))
+          (f32.demote_f64
+            (f64.add (f64.promote_f32 (local.get $sw0))
+              (f64.mul (local.get $sf)
+                (f64.sub (f64.promote_f32 (local.get $swa)) (f64.promote_f32 (local.get $sw0)))))))
+        (local.set $sm (f32.load (i32.add (local.get $m) (i32.add (local.get $oIm) (local.get $i)))))
+        (local.set $sm
+          (f32.add (local.get $sm)
+            (f32.mul (f32.sub (local.get $sim) (local.get $sm)) (local.get $c1))))
+        (local.set $su
+          (f32.max
+            (f32.mul (local.get $beta2) (f32.load (i32.add (local.get $u) (i32.add (local.get $oIm) (local.get $i)))))
+            (f32.abs (local.get $sim))))
+        (f32.store (i32.add (local.get $m) (i32.add (local.get $oIm) (local.get $i))) (local.get $sm))
+        (f32.store (i32.add (local.get $u) (i32.add (local.get $oIm) (local.get $i))) (local.get $su))
+        (local.set $sw0 (f32.load (i32.add (local.get $w) (i32.add (local.get $oIm) (local.get $i)))))
+        (local.set $swa
+          (f32.sub (local.get $sw0)
+            (f32.div
+              (f32.mul (local.get $lr) (local.get $sm))
+              (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
+        (local.set $sf (local.get $fIm))
+        (if (local.get $bin) (then
+          (local.set $sf (f64.mul (local.get $fIm) (f64.promote_f32 (f32.load (i32.add (local.get $bin) (local.get $i))))))))
+        (f32.store (i32.add (local.get $w) (i32.add (local.get $oIm) (local.get $i)))
           (f32.demote_f64
             (f64.add (f64.promote_f32 (local.get $sw0))
               (f64.mul (local.get $sf)
                 (f64.sub (f64.promote_f32 (local.get $swa)) (f64.promote_f32 (local.get $sw0)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sl)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rl)))
+      (local.set $slot (select (i32.sub (local.get $parts) (i32.const 1)) (i32.sub (local.get $slot) (i32.const 1))
+        (i32.eqz (local.get $slot))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $pl)))
   )
 
   ;; Norms of the partitions of complex weights: partition p is $bins floats at re + 4 p bins, im + 4 p bins;
