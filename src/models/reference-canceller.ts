@@ -366,6 +366,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
   readonly mixCore: AdamaxCore | null;
   private readonly lambda: Float32Array;
   private readonly mixLimit: number;
+  /** 8 bytes of the arena holding `mixLimit` as a float64 (the `sigmoidClip` kernel reads it), or null. */
+  private readonly limitSlot: Float32Array | null;
   private readonly floor: MinimumTracker;
   private readonly s = new Float64Array(SLOTS);
   private readonly aLevel: number;
@@ -442,7 +444,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
       (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0) +
       arenaFloatBytes(2 * partitions) +
-      arenaFloatBytes(bins) * 2;
+      arenaFloatBytes(bins) * 2 +
+      (mo ? arenaFloatBytes(2) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -454,6 +457,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // λ in the kernels' arena: the convex output kernel reads it in place
     this.lambda = arena ? arena.allocF32(bins) : new Float32Array(bins);
     this.mixLimit = options.mixLimit ?? 4;
+    // the limit as a float64 in the arena, for the kernel that clips the logits and takes their sigmoids
+    this.limitSlot = arena && this.mixCore ? arena.allocF32(2) : null;
+    if (this.limitSlot) new Float64Array(this.limitSlot.buffer, this.limitSlot.byteOffset, 1)[0] = this.mixLimit;
     this.foregroundLearningRate = this.foregroundOptimizer?.learningRate ?? 0;
     this.twoPath = options.twoPath ?? true;
     this.levelNormalization = options.levelNormalization ?? 'residual';
@@ -681,7 +687,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
     if (this.twoPath) this.compare();
   }
 
-  /** One Adamax step of the mixing logits: ∂loss/∂a_k = λ_k(1 − λ_k) ∂loss/∂λ_k; then λ = σ(a). */
+  /**
+   * One Adamax step of the mixing logits: ∂loss/∂a_k = λ_k(1 − λ_k) ∂loss/∂λ_k; then a is clipped to
+   * ±mixLimit and λ = σ(a) (the `sigmoidClip` kernel, bit-identical to the loop it falls back to).
+   */
   private adaptMix(): void {
     const mc = this.mixCore!;
     const lam = this.lambda;
@@ -691,6 +700,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     mc.step();
     const a = mc.params;
     if (this.mixPower > 0) this.mixTowardLowerPower(a);
+    // the loop below in one kernel call (its own exponential; it asks for the loop when a λ could differ)
+    const ls = this.limitSlot;
+    if (ls !== null && mc.arena.kernels.sigmoidClip(a.byteOffset, lam.byteOffset, bins, ls.byteOffset) === 0) return;
     const lim = this.mixLimit;
     for (let k = 0; k < bins; k++) {
       if (a[k] > lim) a[k] = lim;

@@ -1615,4 +1615,82 @@
         (f64.promote_f32 (f32.load (i32.add (local.get $gRe) (local.get $m4)))))
         (f64.promote_f32 (f32.load (i32.add (local.get $yRe) (local.get $m4)))))))
   )
+
+  ;; ===================================================================================
+  ;; The mixing weights of a per-bin convex combination (reference: src/core/kernels/sigmoid-clip.ts).
+  ;; ===================================================================================
+
+  ;; Per element k < n of the float32 logits at $a, with L the f64 at byte address $lim:
+  ;;   a > L: a <- f32(L);  else a < -L: a <- f32(-L)        (compared in f64)
+  ;;   lam[k] <- f32(1 / (1 + exp(-a)))                        (f64, exp = the engine's Math.exp)
+  ;; exp is evaluated here as 2^j p(r) (x = j ln2 + r, |r| <= ln2/2, p the degree-12 Taylor
+  ;; polynomial in Horner form; relative error a few 2^-52) in f64x2 lanes. Math.exp (error below
+  ;; one ulp) and this one differ by far less than 2^-46 relative, and so do the two values of
+  ;; 1/(1+exp(-a)); a lane whose value is within 2^-44 (relative) of a float32 rounding boundary, or
+  ;; not finite, or has |a| > 700, could round differently, so the kernel returns 1 for it (the
+  ;; values it wrote are then not to be used: the caller recomputes every lam[k] with Math.exp, the
+  ;; clipping being idempotent). Returns 0 when every lam[k] is f32(1 / (1 + Math.exp(-a))).
+  (func (export "sigmoid_clip") (param $a i32) (param $lam i32) (param $n i32) (param $lim i32) (result i32)
+    (local $k4 i32) (local $end i32) (local $L f64) (local $x f64) (local $bad v128)
+    (local $vx v128) (local $vj v128) (local $vr v128) (local $vp v128) (local $vq v128) (local $v v128)
+    (local.set $L (f64.load (local.get $lim)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    ;; the clipping, in the order of the reference
+    (block $cd (loop $cl
+      (br_if $cd (i32.ge_u (local.get $k4) (local.get $end)))
+      (local.set $x (f64.promote_f32 (f32.load (i32.add (local.get $a) (local.get $k4)))))
+      (if (f64.gt (local.get $x) (local.get $L))
+        (then (f32.store (i32.add (local.get $a) (local.get $k4)) (f32.demote_f64 (local.get $L))))
+        (else (if (f64.lt (local.get $x) (f64.neg (local.get $L)))
+          (then (f32.store (i32.add (local.get $a) (local.get $k4)) (f32.demote_f64 (f64.neg (local.get $L))))))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $cl)))
+    ;; two elements per f64x2 (the last one of an odd n alone in lane 0)
+    (local.set $k4 (i32.const 0))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $k4) (local.get $end)))
+      (local.set $vx (f64x2.neg (f64x2.promote_low_f32x4
+        (if (result v128) (i32.le_u (i32.add (local.get $k4) (i32.const 8)) (local.get $end))
+          (then (v128.load64_zero (i32.add (local.get $a) (local.get $k4))))
+          (else (v128.load32_zero (i32.add (local.get $a) (local.get $k4))))))))
+      ;; |x| > 700 (or NaN: the comparison fails) is flagged
+      (local.set $bad (v128.or (local.get $bad)
+        (v128.not (f64x2.le (f64x2.abs (local.get $vx)) (v128.const f64x2 700 700)))))
+      ;; x = j ln2 + r: j = nearest(x / ln2), r = (x - j ln2_hi) - j ln2_lo (ln2_hi: 32 significant bits)
+      (local.set $vj (f64x2.nearest (f64x2.mul (local.get $vx) (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0))))
+      (local.set $vr (f64x2.sub
+        (f64x2.sub (local.get $vx) (f64x2.mul (local.get $vj) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1)))
+        (f64x2.mul (local.get $vj) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33))))
+      ;; p(r) = sum_{i<=12} r^i / i!
+      (local.set $vp (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $vp) (local.get $vr))))
+      (local.set $vp (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $vp) (local.get $vr))))
+      ;; times 2^j (j in [-1010, 1010] here: the exponent field j + 1023), then 1 / (1 + e)
+      (local.set $vp (f64x2.mul (local.get $vp)
+        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
+          (f64x2.min (f64x2.max (local.get $vj) (v128.const f64x2 -1020 -1020)) (v128.const f64x2 1020 1020))))
+          (v128.const i64x2 1023 1023)) (i32.const 52))))
+      (local.set $v (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (local.get $vp))))
+      (local.set $vq (f32x4.demote_f64x2_zero (local.get $v)))
+      ;; a lane within 2^-44 of a float32 rounding boundary is flagged
+      (local.set $bad (v128.or (local.get $bad) (v128.or
+        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (v128.const f64x2 0x1.ffffffffffep-1 0x1.ffffffffffep-1))))
+        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (v128.const f64x2 0x1.00000000001p+0 0x1.00000000001p+0)))))))
+      (if (i32.le_u (i32.add (local.get $k4) (i32.const 8)) (local.get $end))
+        (then (v128.store64_lane 0 (i32.add (local.get $lam) (local.get $k4)) (local.get $vq)))
+        (else (v128.store32_lane 0 (i32.add (local.get $lam) (local.get $k4)) (local.get $vq))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 8)))
+      (br $vl)))
+    (v128.any_true (local.get $bad))
+  )
 )

@@ -15,6 +15,7 @@ import {
   writeFftTables,
 } from '../kernels/fd-kernels-reference.js';
 import { partitionNorms } from '../kernels/partition-norms.js';
+import { sigmoidClip } from '../kernels/sigmoid-clip.js';
 import { type AdamaxWasmKernel, createWasmMemory, instantiateSimdModule, type WasmMemory } from './adamax-wasm.js';
 
 /**
@@ -73,6 +74,13 @@ export interface SimdKernels {
     parts: number,
     bins: number,
   ) => void;
+  /**
+   * Clips the `n` float32 logits at `a` to ±L (L: the float64 at byte address `lim`, 8-byte aligned)
+   * and writes λ = f32(1 / (1 + Math.exp(−a))) at `lam` (`sigmoidClip`). Returns 0 when done; 1 when
+   * some λ might differ from that expression in its last bit (the wasm kernel's own exponential,
+   * checked against a margin): the caller then recomputes every λ with `Math.exp`.
+   */
+  readonly sigmoidClip: (a: number, lam: number, n: number, lim: number) => number;
   /** `out[p] = f32(√Σ_k (re² + im²))` over partition p's `bins` floats, summed in float64 in k order (`partitionNorms`). */
   readonly partitionNorms: (re: number, im: number, bins: number, parts: number, out: number) => void;
   /**
@@ -242,6 +250,7 @@ export class KernelArena {
           adamaxFinite: exports.adamax_finite as SimdKernels['adamaxFinite'],
           adamaxScaled: exports.adamax_scaled as SimdKernels['adamaxScaled'],
           fdAdamaxScaled: exports.fd_adamax_scaled as SimdKernels['fdAdamaxScaled'],
+          sigmoidClip: exports.sigmoid_clip as SimdKernels['sigmoidClip'],
           partitionNorms: exports.partition_norms as SimdKernels['partitionNorms'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
@@ -302,6 +311,7 @@ export class KernelArena {
 function referenceKernels(buffer: ArrayBuffer): SimdKernels {
   const heap: FdHeap = { f: new Float32Array(buffer), i: new Int32Array(buffer) };
   const f = heap.f;
+  const f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
   const cache = { m: -1, u: -1, n: -1, mView: f, uView: f };
   const adamax: SimdKernels['adamax'] = (w, g, m, u, n, s) => {
     // adamaxUpdate takes m and u at one offset of two arrays: views, re-made only when m, u or n change
@@ -326,6 +336,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       adamaxScaledUpdate(f, w >> 2, g >> 2, m >> 2, u >> 2, rows, bins, s >> 2, row >> 2, bin ? bin >> 2 : -1),
     fdAdamaxScaled: (w, m, u, s, row, bin, xRe, xIm, gRe, gIm, fp, head, parts, bins) =>
       fdAdamaxScaled(heap, w, m, u, s, row, bin, xRe, xIm, gRe, gIm, fp, head, parts, bins),
+    sigmoidClip: (a, lam, n, lim) => sigmoidClip(f, f64, a >> 2, lam >> 2, n, lim >> 3),
     partitionNorms: (re, im, bins, parts, out) => partitionNorms(f, re >> 2, im >> 2, bins, parts, out >> 2),
     stream7Floor: null,
     firstNonFinite: (p, n) => {
