@@ -419,17 +419,19 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
 
   /**
    * {@link step} without a return value: the loss goes to {@link lastLoss}. A hot loop calling this
-   * never boxes a double return value (no per-frame heap allocation).
+   * never boxes a double return value (no per-frame heap allocation). `grad` = null defers the
+   * gradient as in {@link learnWithOutput} (only the loss is computed).
    */
   learn(
     params: Float32Array,
     state: PartitionedFdState,
     frame: readonly Float32Array[],
     output: Float32Array,
-    grad: Float32Array,
+    grad: Float32Array | null,
   ): void {
     this.forward(params, state, frame, output);
-    this.gradientInto(state, grad, null);
+    if (grad !== null) this.gradientInto(state, grad, null);
+    else this.lastLoss[0] = this.loss(this.lastError);
   }
 
   /**

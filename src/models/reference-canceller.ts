@@ -633,10 +633,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // background learning pass, then the foreground (one pass over the input ring when they share the arena)
     const outputBackground = !this.twoPath && !core.average && !this.mixCore;
     if (outputBackground) {
-      model.learn(core.params, this.state, frame, this.scratch, core.grads);
+      model.learn(core.params, this.state, frame, this.scratch, null);
       output.set(this.scratch);
     } else if (!model.learnWithOutput(core.params, this.fg, this.state, frame, this.scratch, output, null)) {
-      model.learn(core.params, this.state, frame, this.scratch, core.grads);
+      model.learn(core.params, this.state, frame, this.scratch, null);
       model.forwardSameInput(this.fg, this.state, frame, output);
     }
     let eb = 0;
