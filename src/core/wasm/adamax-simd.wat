@@ -1627,7 +1627,7 @@
   ;;   a > L: a <- f32(L);  else a < -L: a <- f32(-L)        (compared in f64)
   ;;   lam[k] <- f32(1 / (1 + exp(-a)))                        (f64, exp = the engine's Math.exp)
   ;; exp is evaluated here as 2^j p(r) (x = j ln2 + r, |r| <= ln2/2, p the degree-12 Taylor
-  ;; polynomial in Horner form; relative error a few 2^-52) in f64x2 lanes. Math.exp (error below
+  ;; polynomial by Estrin's scheme; relative error a few 2^-52) in f64x2 lanes. Math.exp (error below
   ;; one ulp) and this one differ by far less than 2^-46 relative, and so do the two values of
   ;; 1/(1+exp(-a)); a lane whose value is within 2^-44 (relative) of a float32 rounding boundary, or
   ;; not finite, or has |a| > 700, could round differently, so the kernel returns 1 for it (the
@@ -1636,6 +1636,27 @@
   (func (export "sigmoid_clip") (param $a i32) (param $lam i32) (param $n i32) (param $lim i32) (result i32)
     (local $k4 i32) (local $end i32) (local $L f64) (local $x f64) (local $bad v128)
     (local $vx v128) (local $vj v128) (local $vr v128) (local $vp v128) (local $vq v128) (local $v v128)
+    (local $r2 v128) (local $r4 v128)
+    (local $big v128) (local $invln2 v128) (local $ln2hi v128) (local $ln2lo v128) (local $one v128) (local $half v128) (local $p3 v128) (local $p4 v128) (local $p5 v128) (local $p6 v128) (local $p7 v128) (local $p8 v128) (local $p9 v128) (local $p10 v128) (local $p11 v128) (local $p12 v128) (local $below v128) (local $above v128)
+    ;; the loop's constants (p_i = 1/i!; below, above: 1 -+ 2^-44)
+    (local.set $big (v128.const f64x2 700 700))
+    (local.set $invln2 (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0))
+    (local.set $ln2hi (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))
+    (local.set $ln2lo (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33))
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $half (v128.const f64x2 0.5 0.5))
+    (local.set $p3 (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3))
+    (local.set $p4 (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5))
+    (local.set $p5 (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))
+    (local.set $p6 (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10))
+    (local.set $p7 (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13))
+    (local.set $p8 (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16))
+    (local.set $p9 (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19))
+    (local.set $p10 (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22))
+    (local.set $p11 (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26))
+    (local.set $p12 (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29))
+    (local.set $below (v128.const f64x2 0x1.ffffffffffep-1 0x1.ffffffffffep-1))
+    (local.set $above (v128.const f64x2 0x1.00000000001p+0 0x1.00000000001p+0))
     (local.set $L (f64.load (local.get $lim)))
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     ;; the clipping, in the order of the reference
@@ -1658,37 +1679,31 @@
           (else (v128.load32_zero (i32.add (local.get $a) (local.get $k4))))))))
       ;; |x| > 700 (or NaN: the comparison fails) is flagged
       (local.set $bad (v128.or (local.get $bad)
-        (v128.not (f64x2.le (f64x2.abs (local.get $vx)) (v128.const f64x2 700 700)))))
+        (v128.not (f64x2.le (f64x2.abs (local.get $vx)) (local.get $big)))))
       ;; x = j ln2 + r: j = nearest(x / ln2), r = (x - j ln2_hi) - j ln2_lo (ln2_hi: 32 significant bits)
-      (local.set $vj (f64x2.nearest (f64x2.mul (local.get $vx) (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0))))
+      (local.set $vj (f64x2.nearest (f64x2.mul (local.get $vx) (local.get $invln2))))
       (local.set $vr (f64x2.sub
-        (f64x2.sub (local.get $vx) (f64x2.mul (local.get $vj) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1)))
-        (f64x2.mul (local.get $vj) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33))))
-      ;; p(r) = sum_{i<=12} r^i / i!
-      (local.set $vp (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $vp) (local.get $vr))))
-      (local.set $vp (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $vp) (local.get $vr))))
-      ;; times 2^j (j in [-1010, 1010] here: the exponent field j + 1023), then 1 / (1 + e)
+        (f64x2.sub (local.get $vx) (f64x2.mul (local.get $vj) (local.get $ln2hi)))
+        (f64x2.mul (local.get $vj) (local.get $ln2lo))))
+      ;; p(r) = sum_{i<=12} r^i / i!, Estrin's scheme (pairs, then r^2, r^4, r^8: a short dependency chain)
+      (local.set $r2 (f64x2.mul (local.get $vr) (local.get $vr)))
+      (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+      (local.set $vp (f64x2.add
+        (f64x2.add (f64x2.add (f64x2.add (local.get $one) (f64x2.mul (local.get $one) (local.get $vr))) (f64x2.mul (f64x2.add (local.get $half) (f64x2.mul (local.get $p3) (local.get $vr))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (local.get $p4) (f64x2.mul (local.get $p5) (local.get $vr))) (f64x2.mul (f64x2.add (local.get $p6) (f64x2.mul (local.get $p7) (local.get $vr))) (local.get $r2))) (local.get $r4)))
+        (f64x2.mul
+          (f64x2.add (f64x2.add (f64x2.add (local.get $p8) (f64x2.mul (local.get $p9) (local.get $vr))) (f64x2.mul (f64x2.add (local.get $p10) (f64x2.mul (local.get $p11) (local.get $vr))) (local.get $r2))) (f64x2.mul (local.get $p12) (local.get $r4)))
+          (f64x2.mul (local.get $r4) (local.get $r4)))))
+      ;; times 2^j (j in [-1010, 1010] when |x| <= 700: the exponent field j + 1023), then 1 / (1 + e)
       (local.set $vp (f64x2.mul (local.get $vp)
         (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
-          (f64x2.min (f64x2.max (local.get $vj) (v128.const f64x2 -1020 -1020)) (v128.const f64x2 1020 1020))))
+          (local.get $vj)))
           (v128.const i64x2 1023 1023)) (i32.const 52))))
-      (local.set $v (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (local.get $vp))))
+      (local.set $v (f64x2.div (local.get $one) (f64x2.add (local.get $one) (local.get $vp))))
       (local.set $vq (f32x4.demote_f64x2_zero (local.get $v)))
       ;; a lane within 2^-44 of a float32 rounding boundary is flagged
       (local.set $bad (v128.or (local.get $bad) (v128.or
-        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (v128.const f64x2 0x1.ffffffffffep-1 0x1.ffffffffffep-1))))
-        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (v128.const f64x2 0x1.00000000001p+0 0x1.00000000001p+0)))))))
+        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (local.get $below))))
+        (i32x4.ne (local.get $vq) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $v) (local.get $above)))))))
       (if (i32.le_u (i32.add (local.get $k4) (i32.const 8)) (local.get $end))
         (then (v128.store64_lane 0 (i32.add (local.get $lam) (local.get $k4)) (local.get $vq)))
         (else (v128.store32_lane 0 (i32.add (local.get $lam) (local.get $k4)) (local.get $vq))))
