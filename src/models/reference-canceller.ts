@@ -869,21 +869,22 @@ export class ReferenceCanceller implements AdaptiveFilter {
    * of its weights by the `partitionNorms` kernel, the factors ({@link rowFactors}), then one
    * `fdAdamaxScaled` pass that computes the gradient of the model's last error per element and
    * keeps the weights before the step in registers. Bit-identical to {@link unfusedStep}. False,
-   * having done nothing, when the engine cannot take the fused step.
+   * having changed only the scratch factors, when the engine cannot take the fused step.
    */
   private fusedStep(core: AdamaxCore, foreground: boolean): boolean {
     const f = this.rowStep;
     // the background's bin factors; all 1 (no pointer: f_r · 1 = f_r exactly) without the step control
     const bin = foreground || !(this.binGain > 0) ? null : this.binStep;
     const kernel = this.stepKernel;
-    if (kernel === null || !core.canStepScaled(f, bin)) return false;
+    if (kernel === null) return false;
     const P = f.length / 2;
     const bins = this.binStep.length;
     const w = core.params.byteOffset;
+    // the factors are scratch: when the engine refuses the step (its own checks), the caller's
+    // unfused passes recompute them
     core.arena.kernels.partitionNorms(w, w + 4 * P * bins, bins, P, f.byteOffset);
     this.rowFactors(foreground);
-    core.stepScaledFrom(f, bin, kernel);
-    return true;
+    return core.stepScaledFrom(f, bin, kernel);
   }
 
   /**

@@ -8,6 +8,7 @@ import { powfLibmInto } from '../core/powf-libm.js';
 import { powfSvmlInto } from '../core/powf-svml.js';
 import type { AdamaxWasmKernel } from '../core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, INLINE_CHECK_FLOATS, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
+import { biasCorrectionOneFrom } from './bias-correction-one-from.js';
 import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
@@ -133,6 +134,8 @@ export class AdamaxCore {
   private readonly b1: Float32Array;
   /** float32 power of the bias correction (NumPy's libm or SVML kernel), typed arrays in and out. */
   private readonly powf: typeof powfLibmInto;
+  /** First update t from which k = f32(1 − β1^t) is exactly 1 ({@link biasCorrectionOneFrom}). */
+  private readonly kOneFrom: number;
   private readonly wd: number;
   private readonly clipnorm: number;
   private readonly globalClip: number;
@@ -204,6 +207,7 @@ export class AdamaxCore {
     this.scalars[AdamaxScalars.eps] = f32(hp.epsilon);
     this.b1 = Float32Array.of(hp.beta1);
     this.powf = hp.powf === 'svml' ? powfSvmlInto : powfLibmInto;
+    this.kOneFrom = biasCorrectionOneFrom(this.b1[0]!);
     this.wd = hp.weightDecay === null ? 0 : f32(hp.weightDecay);
     // Keras: clipping is on when the value is truthy; a negative or zero value silently means off.
     this.clipnorm = hp.clipnorm !== null && hp.clipnorm > 0 ? f32(hp.clipnorm) : 0;
@@ -335,9 +339,14 @@ export class AdamaxCore {
     const scalars = this.scalars;
     this.lr.readInto(this.rawIterations, scalars, AdamaxScalars.lr);
     this.lastLearningRate = scalars[AdamaxScalars.lr]!;
-    // k = f32(1 − β1^t): β1^t into the slot, then 1 − it (a float32 store rounds like f32())
-    this.powf(this.b1, 0, t, scalars, AdamaxScalars.k);
-    scalars[AdamaxScalars.k] = 1 - scalars[AdamaxScalars.k]!;
+    // k = f32(1 − β1^t): β1^t into the slot, then 1 − it (a float32 store rounds like f32());
+    // exactly 1 from kOneFrom on (no power needed: see biasCorrectionOneFrom)
+    if (t >= this.kOneFrom) {
+      scalars[AdamaxScalars.k] = 1;
+    } else {
+      this.powf(this.b1, 0, t, scalars, AdamaxScalars.k);
+      scalars[AdamaxScalars.k] = 1 - scalars[AdamaxScalars.k]!;
+    }
     this.writeEmaScalars();
   }
 
