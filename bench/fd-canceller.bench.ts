@@ -5,7 +5,7 @@
  *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses: the
  *    two-path canceller), all fed block by block in turn; streams per core = R · audio seconds / CPU
  *    seconds of the process (`process.cpuUsage`, user + system; wall time reported beside it). Rows,
- *    interleaved: the default; the same with its fused ring pass off; the same with its
+ *    interleaved: the default; the same with its one-call learning pass and fused ring pass off; the same with its
  *    proportionate steps as the TypeScript passes the fused kernels replaced (bit-identical output);
  *    the one-path design (v1 knobs) on the SIMD kernels; and that one-path filter in float64 JS
  *    (bench/lib/legacy-fd-filter.ts), the implementation the SIMD kernels replaced (the baseline).
@@ -61,7 +61,8 @@ type Impl = 'simd' | 'unfused' | 'propts' | 'onepath' | 'legacy';
 const IMPLS: readonly Impl[] = ['legacy', 'onepath', 'propts', 'unfused', 'simd'];
 const LABEL: Record<Impl, string> = {
   simd: 'two-path canceller, float32 SIMD kernels (library default: `createReferenceCanceller`)',
-  unfused: 'the same, fused ring pass off (background and foreground outputs in two spectral MACs)',
+  unfused:
+    'the same, one-call learning pass and fused ring pass off (input FFT, two spectral MACs, two inverse FFTs, block energies in JS loops: separate calls)',
   propts:
     'the same, proportionate steps as TypeScript passes (norms, copy of the weights, step, scaling pass: the code before the fused kernels; same output bits)',
   onepath: 'one-path FD-Adamax+EMA (v1 knobs), float32 SIMD kernels',
@@ -101,9 +102,13 @@ function makeLegacy(config: ReferenceCancellerConfig): AdaptiveFilter {
   });
 }
 
-/** The library's canceller with its fused ring pass switched off (the fallback path; bit-identical output, tested). */
+/** The library's canceller with its one-call learning pass and fused ring pass switched off (the fallback path; bit-identical output, tested). */
 function makeUnfused(config: ReferenceCancellerConfig): AdaptiveFilter {
-  const f = createReferenceCanceller(config, RATE) as unknown as { model: { learnWithOutput: () => boolean } };
+  const f = createReferenceCanceller(config, RATE) as unknown as {
+    learnPass: unknown;
+    model: { learnWithOutput: () => boolean };
+  };
+  f.learnPass = null;
   f.model.learnWithOutput = () => false;
   return f as unknown as AdaptiveFilter;
 }
@@ -420,7 +425,7 @@ lines.push(
 );
 lines.push('');
 lines.push(
-  '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × ring-pass fusion off (paired) | × proportionate kernels off (paired) |',
+  '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × learning-pass fusion off (paired) | × proportionate kernels off (paired) |',
 );
 lines.push('|---|---:|---:|---:|---:|---:|');
 for (const impl of ['simd', 'unfused', 'propts', 'onepath', 'legacy'] as const) {

@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
+import { FdLearnSlots } from '../core/kernels/fd-kernels-reference.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
@@ -78,6 +79,26 @@ interface FdWorkspace {
   readonly xPrev: Float32Array;
   readonly xRe: Float32Array;
   readonly xIm: Float32Array;
+  /** Descriptor of the fused learning pass ({@link PartitionedFdFilter.learnPass}) and its energies. */
+  readonly desc: Int32Array;
+  readonly stats: Float64Array;
+}
+
+/**
+ * A fused learning pass on one state and two weight sets, made by {@link PartitionedFdFilter.learnPass}:
+ * {@link PartitionedFdFilter.learnWithOutput} (gradient deferred) and the block energies in one kernel call.
+ */
+export interface FdLearnPass {
+  /**
+   * Float64 energies of the last {@link run}: Σd², Σx², Σe², Σout², Σ(d − e)² (e the learning
+   * pass's error, out the second weight set's; summed in sample order, each term a float32 squared).
+   */
+  readonly stats: Float64Array;
+  /**
+   * One block (primary `d`, reference `x`, B samples each). False, having changed nothing (not the
+   * state, not the outputs), when the block's energy Σd²/B + Σx²/B is not finite.
+   */
+  run(d: Float32Array, x: Float32Array): boolean;
 }
 
 const WORKSPACE = Symbol('PartitionedFdFilter.workspace');
@@ -174,7 +195,14 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     ]);
     const fb = arenaFloatBytes;
     this.workspaceBytes =
-      KernelArena.bytesForFft(b) + fb(2 * b) + fb(b) * 4 + fb(this.bins) * 9 + fb(this.layout.size) * 2 + fb(size) * 2;
+      KernelArena.bytesForFft(b) +
+      fb(2 * b) +
+      fb(b) * 4 +
+      fb(this.bins) * 9 +
+      fb(this.layout.size) * 2 +
+      fb(size) * 2 +
+      fb(FdLearnSlots.length) +
+      fb(10);
   }
 
   initParams(params: Float32Array): void {
@@ -228,6 +256,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       xPrev: arena.allocF32(B),
       xRe: arena.allocF32(size),
       xIm: arena.allocF32(size),
+      desc: int32View(arena.allocF32(FdLearnSlots.length)),
+      stats: float64View(arena.allocF32(10)),
     };
   }
 
@@ -491,6 +521,72 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   }
 
   /**
+   * {@link learnWithOutput} (gradient deferred) as one kernel call on `state`, bound once to the
+   * weights `params` (learning pass) and `outParams` (second output) and to the outputs it writes:
+   * `learnOutput` (the learning pass's error), `output` (the second weight set's error) and
+   * `prediction` (d − e, rounded to float32), plus the block energies ({@link FdLearnPass.stats}).
+   * A run copies the two input blocks into the arena and makes one call (`fdLearn2`): the input
+   * FFT, `spectralMac2`, both inverse FFTs and the per-sample loops, bit-identical to
+   * {@link learnWithOutput} and the same loops in JavaScript. The arrays are checked here, once.
+   * Only for a model whose output is the error and a state from {@link createState} whose arena
+   * holds every array (lengths: the layout's size, B); null otherwise. One per state: a later call
+   * on the same state rebinds it.
+   */
+  learnPass(
+    state: PartitionedFdState,
+    params: Float32Array,
+    outParams: Float32Array,
+    learnOutput: Float32Array,
+    output: Float32Array,
+    prediction: Float32Array,
+  ): FdLearnPass | null {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws === undefined || ws.xRe !== state.xRe || ws.xIm !== state.xIm || ws.xPrev !== state.xPrev) return null;
+    const a = ws.arena;
+    const B = this.blockSize;
+    const n = this.layout.size;
+    if (this.output !== 'error' || !a.owns(params) || !a.owns(outParams) || params.length < n) return null;
+    if (outParams.length < n || !a.owns(learnOutput) || !a.owns(output) || !a.owns(prediction)) return null;
+    if (learnOutput.length !== B || output.length !== B || prediction.length !== B) return null;
+    const S = FdLearnSlots;
+    const d = ws.desc;
+    const im = 4 * this.imOffset;
+    d[S.d] = ws.d.byteOffset;
+    d[S.xPrev] = ws.xPrev.byteOffset;
+    d[S.buf] = ws.buf.byteOffset;
+    d[S.tab] = ws.tab;
+    d[S.m] = B;
+    d[S.xRe] = ws.xRe.byteOffset;
+    d[S.xIm] = ws.xIm.byteOffset;
+    d[S.parts] = this.partitions;
+    d[S.bins] = this.bins;
+    d.set([params.byteOffset, params.byteOffset + im, outParams.byteOffset, outParams.byteOffset + im], S.wRe);
+    d.set([ws.yRe.byteOffset, ws.yIm.byteOffset, ws.y2Re.byteOffset, ws.y2Im.byteOffset], S.yRe);
+    d.set([ws.e.byteOffset, learnOutput.byteOffset, output.byteOffset, prediction.byteOffset], S.e);
+    d[S.stats] = ws.stats.byteOffset;
+    return { stats: ws.stats, run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn) };
+  }
+
+  /** One run of a {@link learnPass}. */
+  private runLearnPass(ws: FdWorkspace, state: PartitionedFdState, d: Float32Array, x: Float32Array): boolean {
+    const B = this.blockSize;
+    if (d.length !== B || x.length !== B) {
+      throw new ShapeError(
+        `PartitionedFdFilter.learnPass expects ${B} samples per block; received ${d.length}, ${x.length}.`,
+      );
+    }
+    ws.buf.set(x, B);
+    ws.d.set(d);
+    const head = (state.head + 1) % this.partitions;
+    if (ws.k.fdLearn2(ws.desc.byteOffset, head) !== 0) return false;
+    state.head = head;
+    state.frames++;
+    this.lastWs = ws;
+    this.lastLoss[0] = (0.5 * ws.stats[2]!) / B;
+    return true;
+  }
+
+  /**
    * A kernel for `AdamaxCore.stepScaledFrom` that makes the scaled Adamax step of weights in this
    * layout from the gradient of the last error on `state`, computed inside the pass: the loss and
    * G = FFT([0_B, −e/B]) as in {@link gradientInto}, then `fdAdamaxScaled` (per bin the values
@@ -745,3 +841,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
 }
 
 type StateWithWorkspace = PartitionedFdState & { [WORKSPACE]?: FdWorkspace };
+
+function int32View(v: Float32Array): Int32Array {
+  return new Int32Array(v.buffer, v.byteOffset, v.length);
+}
+
+/** The float64 view of an arena block (16-byte aligned) of an even number of floats. */
+function float64View(v: Float32Array): Float64Array {
+  return new Float64Array(v.buffer, v.byteOffset, v.length / 2);
+}

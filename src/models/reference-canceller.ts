@@ -5,7 +5,7 @@ import { arenaFloatBytes, type KernelArena } from '../core/wasm/kernel-arena.js'
 import type { Adamax } from '../optim/adamax.js';
 import { AdamaxCore, type ScaledStepKernel } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
-import { PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
+import { type FdLearnPass, PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
 
 /** How the background's learning rate follows the signal levels. */
@@ -411,6 +411,14 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private rowStep: Float32Array = new Float32Array(0);
   /** This block's background prediction y_b = d − e_b. */
   private readonly prediction: Float32Array;
+  /** One path, no EMA, no combination: the output is the background's own (no second weight set). */
+  private readonly outputBackground: boolean;
+  /**
+   * Both passes and the block energies in one kernel call (null when the buffers are not in one
+   * arena): bound once to the background's and the foreground's weights and the block buffers
+   * (`prediction`, `scratch`, `fgError`, in the kernels' arena so that it writes them in place).
+   */
+  private readonly learnPass: FdLearnPass | null;
   private restartCount = 0;
   private copyCount = 0;
   private resetCount = 0;
@@ -445,6 +453,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       (mo ? AdamaxCore.arenaBytes(bins, mo.hyperParameters) : 0) +
       arenaFloatBytes(2 * partitions) +
       arenaFloatBytes(bins) * 2 +
+      arenaFloatBytes(B) * 3 +
       (mo ? arenaFloatBytes(2) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
@@ -489,11 +498,15 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.restartDecay = decay(options.restartBoostSeconds ?? 0.25, rate);
     const n = this.model.layout.size;
     this.initSteps(options, rate, bins, n, partitions, arena);
-    this.prediction = new Float32Array(B);
+    this.prediction = arena ? arena.allocF32(B) : new Float32Array(B);
     this.fg = this.foregroundCore?.params ?? this.core.average ?? new Float32Array(n);
     this.good = new Float32Array(n);
-    this.scratch = new Float32Array(B);
-    this.fgError = new Float32Array(B);
+    this.scratch = arena ? arena.allocF32(B) : new Float32Array(B);
+    this.fgError = arena ? arena.allocF32(B) : new Float32Array(B);
+    this.outputBackground = !this.twoPath && !this.core.average && !this.mixCore;
+    this.learnPass = this.outputBackground
+      ? null
+      : this.model.learnPass(this.state, this.core.params, this.fg, this.scratch, this.fgError, this.prediction);
     this.reset();
   }
 
@@ -613,6 +626,35 @@ export class ReferenceCanceller implements AdaptiveFilter {
         `ReferenceCanceller expects [primary, reference] of ${B} samples each and an output of ${B}; received ${frame.length} channel(s) of ${frame[0]?.length} / ${frame[1]?.length}, output ${output.length}.`,
       );
     }
+    this.frames++;
+    const lp = this.learnPass;
+    if (lp !== null) {
+      // both passes and the energies in one kernel call (false: a non-finite input block)
+      if (!lp.run(frame[0], frame[1])) {
+        output.fill(0); // a non-finite input block: silence out, learning state untouched
+        return;
+      }
+      const st = lp.stats;
+      const s = this.s;
+      s[F_PD] = st[0]! / B;
+      s[F_PX] = st[1]! / B;
+      s[F_EB] = st[2]! / B;
+      s[F_EF] = st[3]! / B;
+      s[F_PY] = st[4]! / B;
+      if (!this.mixCore) output.set(this.fgError);
+    } else if (!this.separatePasses(frame, output)) {
+      output.fill(0); // a non-finite input block: silence out, learning state untouched
+      return;
+    }
+    this.afterPasses(frame[0], output);
+  }
+
+  /**
+   * The learning pass and the output pass in separate calls (the reference of {@link learnPass}), the
+   * block energies into the scalar array. False, having done nothing, on a non-finite input block.
+   */
+  private separatePasses(frame: readonly Float32Array[], output: Float32Array): boolean {
+    const B = this.frameSize;
     const d = frame[0];
     const x = frame[1];
     let pd = 0;
@@ -623,16 +665,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
     pd /= B;
     px /= B;
-    this.frames++;
-    if (!Number.isFinite(pd + px)) {
-      output.fill(0); // a non-finite input block: silence out, learning state untouched
-      return;
-    }
+    if (!Number.isFinite(pd + px)) return false;
     const core = this.core;
     const model = this.model;
     // background learning pass, then the foreground (one pass over the input ring when they share the arena)
-    const outputBackground = !this.twoPath && !core.average && !this.mixCore;
-    if (outputBackground) {
+    if (this.outputBackground) {
       model.learn(core.params, this.state, frame, this.scratch, null);
       output.set(this.scratch);
     } else if (!model.learnWithOutput(core.params, this.fg, this.state, frame, this.scratch, output, null)) {
@@ -651,34 +688,38 @@ export class ReferenceCanceller implements AdaptiveFilter {
       py += y * y;
     }
     this.fgError.set(output);
-    let eo = ef;
+    const s = this.s;
+    s[F_PD] = pd;
+    s[F_PX] = px;
+    s[F_EB] = eb / B;
+    s[F_EF] = ef / B;
+    s[F_PY] = py / B;
+    return true;
+  }
+
+  /** The combination's output, the watchdog, the statistics and the learning steps of one block. */
+  private afterPasses(d: Float32Array, output: Float32Array): void {
+    const B = this.frameSize;
+    const s = this.s;
+    let eo = s[F_EF];
     if (this.mixCore) {
       // the combined output and ∂loss/∂λ from the two paths' output spectra (see convexOutput)
-      model.convexOutput(this.state, this.lambda, d, output, this.mixCore.grads);
+      this.model.convexOutput(this.state, this.lambda, d, output, this.mixCore.grads);
       eo = 0;
       for (let i = 0; i < B; i++) eo += output[i] * output[i];
+      eo /= B;
     }
-    eb /= B;
-    ef /= B;
-    py /= B;
-    eo /= B;
-    if (!Number.isFinite(eb + ef + eo + model.lastLoss[0])) {
+    if (!Number.isFinite(s[F_EB] + s[F_EF] + eo + this.model.lastLoss[0])) {
       output.set(d);
       this.bypassed++;
       this.restore();
       return;
     }
-    const s = this.s;
-    s[F_PD] = pd;
-    s[F_PX] = px;
-    s[F_PY] = py;
-    s[F_EF] = ef;
-    s[F_EB] = eb;
     s[F_EO] = eo;
     if (this.watchdog(d, output)) return;
     this.track();
-    if (this.frames % this.snapshotBlocks === 0 && s[EF] < s[PD] && ef <= pd) this.good.set(this.fg);
-    if (px < this.activityFloor || px < this.gateRatio * this.s[REC]) {
+    if (this.frames % this.snapshotBlocks === 0 && s[EF] < s[PD] && s[F_EF] <= s[F_PD]) this.good.set(this.fg);
+    if (s[F_PX] < this.activityFloor || s[F_PX] < this.gateRatio * s[REC]) {
       this.gated++;
       return;
     }

@@ -286,3 +286,75 @@ describe('PartitionedFdFilter', () => {
     expect(() => new PartitionedFdFilter({ blockSize: 8, partitions: 0 })).toThrow(/partitions/);
   });
 });
+
+describe('PartitionedFdFilter.learnPass', () => {
+  /** A state whose arena holds two weight sets and three block buffers. */
+  function make(B: number, P: number) {
+    const model = new PartitionedFdFilter({ blockSize: B, partitions: P, projectGradient: false });
+    const n = model.layout.size;
+    const state = model.createState(2 * arenaFloatBytes(n) + 3 * arenaFloatBytes(B));
+    const arena = model.arenaOf(state)!;
+    const w = arena.allocF32(n);
+    const w2 = arena.allocF32(n);
+    const [o1, o2, pred] = [arena.allocF32(B), arena.allocF32(B), arena.allocF32(B)];
+    return { model, state, w, w2, o1, o2, pred };
+  }
+
+  it.each([
+    [8, 3],
+    [128, 8],
+  ])('= learnWithOutput and the energies in JS, bit for bit (B = %i, P = %i)', (B, P) => {
+    const a = make(B, P);
+    const b = make(B, P);
+    const lp = a.model.learnPass(a.state, a.w, a.w2, a.o1, a.o2, a.pred)!;
+    expect(lp).not.toBeNull();
+    const rnd = new Random(B + P);
+    const d = new Float32Array(B);
+    const x = new Float32Array(B);
+    for (let blk = 0; blk < 3 * P; blk++) {
+      for (const t of [a, b]) for (let i = 0; i < t.w.length; i++) t.w[i] = t === a ? rnd.gaussian() * 0.1 : a.w[i]!;
+      for (const t of [a, b]) for (let i = 0; i < t.w2.length; i++) t.w2[i] = t === a ? rnd.gaussian() * 0.1 : a.w2[i]!;
+      for (let i = 0; i < B; i++) {
+        d[i] = rnd.gaussian();
+        x[i] = rnd.gaussian() * 0.3;
+      }
+      expect(lp.run(d, x)).toBe(true);
+      expect(b.model.learnWithOutput(b.w, b.w2, b.state, [d, x], b.o1, b.o2, null)).toBe(true);
+      let [pd, px, eb, ef, py] = [0, 0, 0, 0, 0];
+      for (let i = 0; i < B; i++) {
+        pd += d[i]! * d[i]!;
+        px += x[i]! * x[i]!;
+        eb += b.o1[i]! * b.o1[i]!;
+        ef += b.o2[i]! * b.o2[i]!;
+        const y = d[i]! - b.o1[i]!;
+        b.pred[i] = y;
+        py += y * y;
+      }
+      expect(Array.from(lp.stats)).toEqual([pd, px, eb, ef, py]);
+      for (const k of ['o1', 'o2', 'pred'] as const) expect(Array.from(a[k])).toEqual(Array.from(b[k]));
+      expect(a.model.lastLoss[0]).toBe(b.model.lastLoss[0]);
+      expect(Array.from(a.model.lastError)).toEqual(Array.from(b.model.lastError));
+      expect([a.state.head, a.state.frames]).toEqual([b.state.head, b.state.frames]);
+      expect(Array.from(a.state.xRe)).toEqual(Array.from(b.state.xRe));
+    }
+    // a non-finite block changes nothing
+    const head = a.state.head;
+    const out = Array.from(a.o2);
+    d[3] = Number.NaN;
+    expect(lp.run(d, x)).toBe(false);
+    expect([a.state.head, Array.from(a.o2)]).toEqual([head, out]);
+    expect(() => lp.run(new Float32Array(B + 1), x)).toThrow(/samples per block/);
+  });
+
+  it('is null unless every array is in the state arena with the right length', () => {
+    const a = make(8, 2);
+    const outside = new Float32Array(a.w.length);
+    expect(a.model.learnPass(a.state, outside, a.w2, a.o1, a.o2, a.pred)).toBeNull();
+    expect(a.model.learnPass(a.state, a.w, a.w2, a.o1, new Float32Array(8), a.pred)).toBeNull();
+    expect(a.model.learnPass(a.state, a.w, a.w2, a.o1, a.o2, a.pred.subarray(1))).toBeNull();
+    expect(a.model.learnPass(structuredClone(a.state), a.w, a.w2, a.o1, a.o2, a.pred)).toBeNull();
+    const p = new PartitionedFdFilter({ blockSize: 8, partitions: 2, output: 'prediction' });
+    const st = p.createState(0);
+    expect(p.learnPass(st, a.w, a.w2, a.o1, a.o2, a.pred)).toBeNull();
+  });
+});

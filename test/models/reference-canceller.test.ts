@@ -272,10 +272,25 @@ describe('ReferenceCanceller per-bin convex combination', () => {
     expect(Array.from(pm).every(Number.isFinite)).toBe(true);
   });
 
-  it('gives the same output, bit for bit, with its fused ring pass off (background and foreground in two passes)', () => {
+  it('gives the same output, bit for bit, with its one-call learning pass off, and with its fused ring pass off too', () => {
     const { x, d } = scene(22, 2 * FS, { switchAt: FS });
+    const oneCall = convex(true);
     const fused = convex(true);
     const twoPasses = convex(true);
+    type Internals = { learnPass: { run: (...a: unknown[]) => boolean } | null };
+    const lp = (oneCall as unknown as Internals).learnPass!;
+    expect(lp).not.toBeNull();
+    const run1 = lp.run;
+    let oneCallRuns = 0;
+    (oneCall as unknown as Internals).learnPass = {
+      ...lp,
+      run: (...a: unknown[]) => {
+        oneCallRuns++;
+        return run1(...a);
+      },
+    };
+    (fused as unknown as Internals).learnPass = null;
+    (twoPasses as unknown as Internals).learnPass = null;
     const model = twoPasses.model as unknown as { learnWithOutput: () => boolean };
     let fallbacks = 0;
     model.learnWithOutput = () => {
@@ -291,12 +306,15 @@ describe('ReferenceCanceller per-bin convex combination', () => {
       return done;
     };
     const blocks = Math.floor(x.length / B);
+    const p1 = run(oneCall, x, d, 0, blocks);
     const pa = run(fused, x, d, 0, blocks);
     const pb = run(twoPasses, x, d, 0, blocks);
-    expect(fallbacks).toBe(blocks);
-    expect(fusedCalls).toBe(blocks);
+    expect([oneCallRuns, fusedCalls, fallbacks]).toEqual([blocks, blocks, blocks]);
+    expect(Array.from(pa)).toEqual(Array.from(p1));
     expect(Array.from(pb)).toEqual(Array.from(pa));
     expect(Array.from(twoPasses.mixing)).toEqual(Array.from(fused.mixing));
+    expect(Array.from(oneCall.mixing)).toEqual(Array.from(fused.mixing));
+    expect(oneCall.backgroundWeights).toEqual(twoPasses.backgroundWeights);
   });
 
   it('restarts the background from zero when both paths are worse than no filter, and recovers sooner', () => {

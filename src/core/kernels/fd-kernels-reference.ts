@@ -395,3 +395,103 @@ export function convexOutput(
   f[dl] = 0.5 * c * f[g0]! * f[r1]!;
   f[dl + m] = 0.5 * c * f[g0 + m]! * f[r1 + m]!;
 }
+
+/** Slots of the descriptor of {@link fdLearnPass} (int32 indices; byte pointers, except the counts m, parts, bins). */
+export const FdLearnSlots = {
+  d: 0,
+  xPrev: 1,
+  buf: 2,
+  tab: 3,
+  m: 4,
+  xRe: 5,
+  xIm: 6,
+  parts: 7,
+  bins: 8,
+  wRe: 9,
+  wIm: 10,
+  w2Re: 11,
+  w2Im: 12,
+  yRe: 13,
+  yIm: 14,
+  y2Re: 15,
+  y2Im: 16,
+  e: 17,
+  out1: 18,
+  out2: 19,
+  pred: 20,
+  stats: 21,
+  length: 22,
+} as const;
+
+/**
+ * One learning pass of a partitioned filter whose output is the error, the output of a second
+ * weight set on the same input, and the block energies, from a descriptor at byte address `desc`
+ * ({@link FdLearnSlots}); the new reference block x is already at `buf + 4m`, `head` is the ring slot
+ * of its spectrum. `f64` views the heap's buffer (the energies, float64, at `stats`).
+ * ```
+ * pd = Σ d², px = Σ x²  (float64, in i order);  pd/m + px/m not finite → return 1, nothing written
+ * buf ← [xPrev, x], xPrev ← x;  X_head = rfft(buf);  Y = Σ_p W_p X_s(p), Y₂ = Σ_p W₂_p X_s(p)
+ * e = d − irfft(Y)[m..2m) → e, out1;  eb = Σ e²;  t = d − e (float64) → pred = f32(t);  py = Σ t²
+ * out2 = d − irfft(Y₂)[m..2m);  ef = Σ out2²;   stats ← pd, px, eb, ef, py;  return 0
+ * ```
+ * (the differences are float64 rounded to float32 as a JavaScript store rounds; the wasm kernel's
+ * float32 subtraction is the same value).
+ */
+export function fdLearnPass(heap: FdHeap, f64: Float64Array, desc: number, head: number): number {
+  const f = heap.f;
+  const iv = heap.i;
+  const D = desc >> 2;
+  const S = FdLearnSlots;
+  const m = iv[D + S.m]!;
+  const d = iv[D + S.d]! >> 2;
+  const buf = iv[D + S.buf]!;
+  const b0 = buf >> 2;
+  let pd = 0;
+  let px = 0;
+  for (let i = 0; i < m; i++) {
+    pd += f[d + i]! * f[d + i]!;
+    px += f[b0 + m + i]! * f[b0 + m + i]!;
+  }
+  if (!Number.isFinite(pd / m + px / m)) return 1;
+  const xp = iv[D + S.xPrev]! >> 2;
+  for (let i = 0; i < m; i++) {
+    f[b0 + i] = f[xp + i]!;
+    f[xp + i] = f[b0 + m + i]!;
+  }
+  const xRe = iv[D + S.xRe]!;
+  const xIm = iv[D + S.xIm]!;
+  const tab = iv[D + S.tab]!;
+  const parts = iv[D + S.parts]!;
+  const bins = iv[D + S.bins]!;
+  rfftForward(heap, buf, xRe + 4 * head * bins, xIm + 4 * head * bins, tab, m);
+  spectralMac(heap, iv[D + S.yRe]!, iv[D + S.yIm]!, iv[D + S.wRe]!, iv[D + S.wIm]!, xRe, xIm, head, parts, bins);
+  spectralMac(heap, iv[D + S.y2Re]!, iv[D + S.y2Im]!, iv[D + S.w2Re]!, iv[D + S.w2Im]!, xRe, xIm, head, parts, bins);
+  rfftInverse(heap, iv[D + S.yRe]!, iv[D + S.yIm]!, buf, tab, m);
+  const e = iv[D + S.e]! >> 2;
+  const o1 = iv[D + S.out1]! >> 2;
+  const o2 = iv[D + S.out2]! >> 2;
+  const pr = iv[D + S.pred]! >> 2;
+  let eb = 0;
+  let py = 0;
+  for (let i = 0; i < m; i++) {
+    f[e + i] = f[d + i]! - f[b0 + m + i]!;
+    f[o1 + i] = f[e + i]!;
+    eb += f[e + i]! * f[e + i]!;
+    const t = f[d + i]! - f[e + i]!;
+    f[pr + i] = t;
+    py += t * t;
+  }
+  rfftInverse(heap, iv[D + S.y2Re]!, iv[D + S.y2Im]!, buf, tab, m);
+  let ef = 0;
+  for (let i = 0; i < m; i++) {
+    f[o2 + i] = f[d + i]! - f[b0 + m + i]!;
+    ef += f[o2 + i]! * f[o2 + i]!;
+  }
+  const st = iv[D + S.stats]! >> 3;
+  f64[st] = pd;
+  f64[st + 1] = px;
+  f64[st + 2] = eb;
+  f64[st + 3] = ef;
+  f64[st + 4] = py;
+  return 0;
+}

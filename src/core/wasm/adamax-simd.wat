@@ -296,7 +296,7 @@
   ;; `spectral_mac` for two weight sets on the same input ring, one pass over X:
   ;;   Y1[k] = sum_p W1_p[k] X_{s(p)}[k],  Y2[k] = sum_p W2_p[k] X_{s(p)}[k]
   ;; Each accumulator sees exactly the ops (and order) of `spectral_mac`: both are bit-identical to it.
-  (func (export "spectral_mac2") (param $yRe i32) (param $yIm i32) (param $wRe i32) (param $wIm i32)
+  (func $spectral_mac2 (export "spectral_mac2") (param $yRe i32) (param $yIm i32) (param $wRe i32) (param $wIm i32)
     (param $y2Re i32) (param $y2Im i32) (param $w2Re i32) (param $w2Im i32)
     (param $xRe i32) (param $xIm i32) (param $head i32) (param $parts i32) (param $bins i32)
     (local $bins4 i32) (local $vecEnd i32) (local $k4 i32) (local $p i32) (local $slot i32) (local $wo i32) (local $xo i32)
@@ -1617,6 +1617,116 @@
       (f32.demote_f64 (f64.mul (f64.mul (f64.mul (f64.const 0.5) (local.get $c))
         (f64.promote_f32 (f32.load (i32.add (local.get $gRe) (local.get $m4)))))
         (f64.promote_f32 (f32.load (i32.add (local.get $yRe) (local.get $m4)))))))
+  )
+
+  ;; ===================================================================================
+  ;; One learning pass of a partitioned FD filter (output: the error) and the output of a second
+  ;; weight set on the same input, with the block energies (reference: fdLearnPass in
+  ;; src/core/kernels/fd-kernels-reference.ts). $desc: 22 i32 slots written once by the caller
+  ;;   0 d  1 xPrev  2 buf  3 tab  4 m  5 xRe  6 xIm  7 parts  8 bins  9 wRe  10 wIm  11 w2Re  12 w2Im
+  ;;   13 yRe  14 yIm  15 y2Re  16 y2Im  17 e  18 out1  19 out2  20 pred  21 stats (f64[5], 8-aligned)
+  ;; (byte pointers; m, parts, bins counts). The new reference block x is already at buf + 4m; $head
+  ;; is the ring slot its spectrum goes to.
+  ;;   pd = sum d^2, px = sum x^2 (f64, in i order); pd/m + px/m not finite: return 1, nothing written
+  ;;   buf[0, m) <- xPrev, xPrev <- x;  X_head = rfft(buf);  Y, Y2 = spectral_mac2
+  ;;   y = irfft(Y)[m, 2m): e = d - y (f32) into e and out1; eb = sum e^2, py = sum t^2 with
+  ;;     t = d - e in f64 (pred <- f32(t))
+  ;;   y2 = irfft(Y2)[m, 2m): out2 = d - y2 (f32); ef = sum out2^2
+  ;;   stats <- pd, px, eb, ef, py (f64); return 0
+  ;; (a float32 difference rounded once equals the float64 one rounded to float32: 53 >= 2*24 + 2)
+  (func (export "fd_learn2") (param $desc i32) (param $head i32) (result i32)
+    (local $d i32) (local $xPrev i32) (local $buf i32) (local $tab i32) (local $m i32) (local $m4 i32)
+    (local $xRe i32) (local $xIm i32) (local $parts i32) (local $bins i32) (local $y2Re i32) (local $y2Im i32)
+    (local $e i32) (local $out1 i32) (local $out2 i32) (local $pred i32) (local $st i32) (local $so i32)
+    (local $k4 i32) (local $v f64) (local $t f64) (local $err f32)
+    (local $pd f64) (local $px f64) (local $eb f64) (local $ef f64) (local $py f64)
+    (local.set $d (i32.load (local.get $desc)))
+    (local.set $xPrev (i32.load offset=4 (local.get $desc)))
+    (local.set $buf (i32.load offset=8 (local.get $desc)))
+    (local.set $tab (i32.load offset=12 (local.get $desc)))
+    (local.set $m (i32.load offset=16 (local.get $desc)))
+    (local.set $xRe (i32.load offset=20 (local.get $desc)))
+    (local.set $xIm (i32.load offset=24 (local.get $desc)))
+    (local.set $parts (i32.load offset=28 (local.get $desc)))
+    (local.set $bins (i32.load offset=32 (local.get $desc)))
+    (local.set $y2Re (i32.load offset=60 (local.get $desc)))
+    (local.set $y2Im (i32.load offset=64 (local.get $desc)))
+    (local.set $e (i32.load offset=68 (local.get $desc)))
+    (local.set $out1 (i32.load offset=72 (local.get $desc)))
+    (local.set $out2 (i32.load offset=76 (local.get $desc)))
+    (local.set $pred (i32.load offset=80 (local.get $desc)))
+    (local.set $st (i32.load offset=84 (local.get $desc)))
+    (local.set $m4 (i32.shl (local.get $m) (i32.const 2)))
+    ;; the input energies; a non-finite block leaves everything as it was
+    (block $ed (loop $el
+      (br_if $ed (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $d) (local.get $k4)))))
+      (local.set $pd (f64.add (local.get $pd) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $buf) (i32.add (local.get $m4) (local.get $k4))))))
+      (local.set $px (f64.add (local.get $px) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $el)))
+    (local.set $v (f64.convert_i32_u (local.get $m)))
+    (local.set $t (f64.add (f64.div (local.get $pd) (local.get $v)) (f64.div (local.get $px) (local.get $v))))
+    (if (f64.ne (f64.sub (local.get $t) (local.get $t)) (f64.const 0)) (then (return (i32.const 1))))
+    ;; the window [xPrev, x] and the new xPrev
+    (local.set $k4 (i32.const 0))
+    (block $cd (loop $cl
+      (br_if $cd (i32.gt_u (i32.add (local.get $k4) (i32.const 16)) (local.get $m4)))
+      (v128.store align=4 (i32.add (local.get $buf) (local.get $k4)) (v128.load align=4 (i32.add (local.get $xPrev) (local.get $k4))))
+      (v128.store align=4 (i32.add (local.get $xPrev) (local.get $k4))
+        (v128.load align=4 (i32.add (local.get $buf) (i32.add (local.get $m4) (local.get $k4)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 16)))
+      (br $cl)))
+    (block $ctd (loop $ctl
+      (br_if $ctd (i32.ge_u (local.get $k4) (local.get $m4)))
+      (f32.store (i32.add (local.get $buf) (local.get $k4)) (f32.load (i32.add (local.get $xPrev) (local.get $k4))))
+      (f32.store (i32.add (local.get $xPrev) (local.get $k4))
+        (f32.load (i32.add (local.get $buf) (i32.add (local.get $m4) (local.get $k4)))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $ctl)))
+    (local.set $so (i32.mul (local.get $head) (i32.shl (local.get $bins) (i32.const 2))))
+    (call $rfft_forward (local.get $buf) (i32.add (local.get $xRe) (local.get $so)) (i32.add (local.get $xIm) (local.get $so))
+      (local.get $tab) (local.get $m))
+    (call $spectral_mac2 (i32.load offset=52 (local.get $desc)) (i32.load offset=56 (local.get $desc))
+      (i32.load offset=36 (local.get $desc)) (i32.load offset=40 (local.get $desc))
+      (local.get $y2Re) (local.get $y2Im) (i32.load offset=44 (local.get $desc)) (i32.load offset=48 (local.get $desc))
+      (local.get $xRe) (local.get $xIm) (local.get $head) (local.get $parts) (local.get $bins))
+    ;; the learning pass's error, its energy and the prediction d - e
+    (call $rfft_inverse (i32.load offset=52 (local.get $desc)) (i32.load offset=56 (local.get $desc))
+      (local.get $buf) (local.get $tab) (local.get $m))
+    (local.set $k4 (i32.const 0))
+    (block $ad (loop $al
+      (br_if $ad (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $err (f32.sub (f32.load (i32.add (local.get $d) (local.get $k4)))
+        (f32.load (i32.add (local.get $buf) (i32.add (local.get $m4) (local.get $k4))))))
+      (f32.store (i32.add (local.get $e) (local.get $k4)) (local.get $err))
+      (f32.store (i32.add (local.get $out1) (local.get $k4)) (local.get $err))
+      (local.set $v (f64.promote_f32 (local.get $err)))
+      (local.set $eb (f64.add (local.get $eb) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $t (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $d) (local.get $k4)))) (local.get $v)))
+      (f32.store (i32.add (local.get $pred) (local.get $k4)) (f32.demote_f64 (local.get $t)))
+      (local.set $py (f64.add (local.get $py) (f64.mul (local.get $t) (local.get $t))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $al)))
+    ;; the second weight set's output and its energy
+    (call $rfft_inverse (local.get $y2Re) (local.get $y2Im) (local.get $buf) (local.get $tab) (local.get $m))
+    (local.set $k4 (i32.const 0))
+    (block $bd (loop $bl
+      (br_if $bd (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $err (f32.sub (f32.load (i32.add (local.get $d) (local.get $k4)))
+        (f32.load (i32.add (local.get $buf) (i32.add (local.get $m4) (local.get $k4))))))
+      (f32.store (i32.add (local.get $out2) (local.get $k4)) (local.get $err))
+      (local.set $v (f64.promote_f32 (local.get $err)))
+      (local.set $ef (f64.add (local.get $ef) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $bl)))
+    (f64.store (local.get $st) (local.get $pd))
+    (f64.store offset=8 (local.get $st) (local.get $px))
+    (f64.store offset=16 (local.get $st) (local.get $eb))
+    (f64.store offset=24 (local.get $st) (local.get $ef))
+    (f64.store offset=32 (local.get $st) (local.get $py))
+    (i32.const 0)
   )
 
   ;; ===================================================================================

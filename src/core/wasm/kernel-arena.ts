@@ -7,6 +7,7 @@ import {
   type FdHeap,
   fdAdamaxScaled,
   fdGradient,
+  fdLearnPass,
   fftTableBytes,
   projectPartitions,
   rfftForward,
@@ -161,6 +162,14 @@ export interface SimdKernels {
     tab: number,
     m: number,
   ) => void;
+  /**
+   * A partitioned filter's learning pass (output: the error) and a second weight set's output on
+   * the same input, with the block energies, from the descriptor at `desc` (`FdLearnSlots`; the new
+   * reference block already in the window's second half) into ring slot `head` (`fdLearnPass`):
+   * the input FFT, `spectralMac2`, both inverse FFTs and every per-sample loop in one call. Returns
+   * 1, having written nothing, when the input's energy is not finite; else 0.
+   */
+  readonly fdLearn2: (desc: number, head: number) => number;
   /** Projects partitions [from, to) of (wRe, wIm) onto m-tap responses (m = bins − 1), in place. */
   readonly projectPartitions: (
     wRe: number,
@@ -261,6 +270,7 @@ export class KernelArena {
           fdGradient: exports.fd_gradient as SimdKernels['fdGradient'],
           projectPartitions: exports.project_partitions as SimdKernels['projectPartitions'],
           convexOutput: exports.convex_output as SimdKernels['convexOutput'],
+          fdLearn2: exports.fd_learn2 as SimdKernels['fdLearn2'],
         };
         return new KernelArena(memory, memory.buffer, kernels, memory.buffer.byteLength - RESERVED);
       }
@@ -361,5 +371,6 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       projectPartitions(heap, wRe, wIm, bins, from, to, tab, buf),
     convexOutput: (yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m) =>
       convexOutput(heap, yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m),
+    fdLearn2: (desc, head) => fdLearnPass(heap, f64, desc, head),
   };
 }

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { FdLearnSlots, rfftForward, rfftInverse, spectralMac } from '../../src/core/kernels/fd-kernels-reference.js';
+import { Random } from '../../src/core/random.js';
+import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
+import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
+
+/** The buffers of one `fdLearn2` call in an arena (the same offsets in every arena of the same backend sizes). */
+function setup(backend: 'wasm' | 'js', m: number, parts: number) {
+  const bins = m + 1;
+  const a = KernelArena.create(
+    KernelArena.bytesForFft(m) + arenaFloatBytes(4 * parts * bins + 12 * bins) * 2 + 4096,
+    backend,
+  );
+  const v = {
+    tab: a.allocFftTables(m),
+    d: a.allocF32(m),
+    xPrev: a.allocF32(m),
+    buf: a.allocF32(2 * m),
+    xRe: a.allocF32(parts * bins),
+    xIm: a.allocF32(parts * bins),
+    w: a.allocF32(2 * parts * bins),
+    w2: a.allocF32(2 * parts * bins),
+    yRe: a.allocF32(bins),
+    yIm: a.allocF32(bins),
+    y2Re: a.allocF32(bins),
+    y2Im: a.allocF32(bins),
+    e: a.allocF32(m),
+    out1: a.allocF32(m),
+    out2: a.allocF32(m),
+    pred: a.allocF32(m),
+    stats: a.allocF32(10),
+    desc: a.allocF32(FdLearnSlots.length),
+  };
+  const S = FdLearnSlots;
+  const desc = new Int32Array(a.buffer, v.desc.byteOffset, S.length);
+  const im = 4 * parts * bins;
+  const ptr = { d: v.d, xPrev: v.xPrev, buf: v.buf, xRe: v.xRe, xIm: v.xIm, yRe: v.yRe, yIm: v.yIm, y2Re: v.y2Re };
+  for (const [k, view] of Object.entries(ptr)) desc[S[k as keyof typeof ptr]] = view.byteOffset;
+  desc[S.y2Im] = v.y2Im.byteOffset;
+  desc[S.tab] = v.tab;
+  desc[S.m] = m;
+  desc[S.parts] = parts;
+  desc[S.bins] = bins;
+  desc[S.wRe] = v.w.byteOffset;
+  desc[S.wIm] = v.w.byteOffset + im;
+  desc[S.w2Re] = v.w2.byteOffset;
+  desc[S.w2Im] = v.w2.byteOffset + im;
+  desc[S.e] = v.e.byteOffset;
+  desc[S.out1] = v.out1.byteOffset;
+  desc[S.out2] = v.out2.byteOffset;
+  desc[S.pred] = v.pred.byteOffset;
+  desc[S.stats] = v.stats.byteOffset;
+  const stats = new Float64Array(a.buffer, v.stats.byteOffset, 5);
+  return { a, v, stats, bins };
+}
+
+type Setup = ReturnType<typeof setup>;
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const f64bits = (a: Float64Array): string[] => Array.from(a, (x) => (Object.is(x, -0) ? '-0' : String(x)));
+const ARRAYS = ['xPrev', 'buf', 'xRe', 'xIm', 'yRe', 'yIm', 'y2Re', 'y2Im', 'e', 'out1', 'out2', 'pred'] as const;
+
+/** The same pass the way the model and the canceller ran it before the kernel: separate reference kernels and JS loops. */
+function separate(t: Setup, m: number, parts: number, head: number): boolean {
+  const { a, v, bins } = t;
+  const heap = { f: new Float32Array(a.buffer), i: new Int32Array(a.buffer) };
+  const d = v.d;
+  const x = v.buf.slice(m);
+  let pd = 0;
+  let px = 0;
+  for (let i = 0; i < m; i++) {
+    pd += d[i]! * d[i]!;
+    px += x[i]! * x[i]!;
+  }
+  if (!Number.isFinite(pd / m + px / m)) return false;
+  v.buf.set(v.xPrev);
+  v.buf.set(x, m);
+  v.xPrev.set(x);
+  const o = 4 * head * bins;
+  rfftForward(heap, v.buf.byteOffset, v.xRe.byteOffset + o, v.xIm.byteOffset + o, v.tab, m);
+  const im = 4 * parts * bins;
+  const [w, w2, xr, xi] = [v.w.byteOffset, v.w2.byteOffset, v.xRe.byteOffset, v.xIm.byteOffset];
+  spectralMac(heap, v.yRe.byteOffset, v.yIm.byteOffset, w, w + im, xr, xi, head, parts, bins);
+  spectralMac(heap, v.y2Re.byteOffset, v.y2Im.byteOffset, w2, w2 + im, xr, xi, head, parts, bins);
+  rfftInverse(heap, v.yRe.byteOffset, v.yIm.byteOffset, v.buf.byteOffset, v.tab, m);
+  for (let i = 0; i < m; i++) {
+    v.e[i] = d[i]! - v.buf[m + i]!;
+    v.out1[i] = v.e[i]!;
+  }
+  rfftInverse(heap, v.y2Re.byteOffset, v.y2Im.byteOffset, v.buf.byteOffset, v.tab, m);
+  for (let i = 0; i < m; i++) v.out2[i] = d[i]! - v.buf[m + i]!;
+  let eb = 0;
+  let ef = 0;
+  let py = 0;
+  for (let i = 0; i < m; i++) {
+    eb += v.out1[i]! * v.out1[i]!;
+    ef += v.out2[i]! * v.out2[i]!;
+    const y = d[i]! - v.out1[i]!;
+    v.pred[i] = y;
+    py += y * y;
+  }
+  t.stats.set([pd, px, eb, ef, py]);
+  return true;
+}
+
+function randomize(ts: Setup[], rnd: Random, m: number): void {
+  const [t0] = ts as [Setup];
+  const scale = (): number => 10 ** rnd.uniform(-4, 1);
+  for (const key of ['d', 'xPrev', 'xRe', 'xIm', 'w', 'w2'] as const) {
+    const s = scale();
+    for (let i = 0; i < t0.v[key].length; i++) t0.v[key][i] = rnd.gaussian() * s;
+  }
+  for (let i = m; i < 2 * m; i++) t0.v.buf[i] = rnd.gaussian() * scale();
+  for (const t of ts.slice(1))
+    for (const key of ['d', 'xPrev', 'xRe', 'xIm', 'w', 'w2', 'buf'] as const) t.v[key].set(t0.v[key]);
+}
+
+const CASES: [number, number][] = [
+  [1, 1],
+  [2, 3],
+  [4, 2],
+  [16, 3],
+  [64, 8],
+  [128, 8],
+  [128, 16],
+];
+
+describe('fdLearnPass (TypeScript reference) = the separate kernels and loops it replaces', () => {
+  it.each(CASES)('m = %i, P = %i', (m, parts) => {
+    const rnd = new Random(7 * m + parts);
+    const ref = setup('js', m, parts);
+    const sep = setup('js', m, parts);
+    for (let trial = 0; trial < 2 * parts + 2; trial++) {
+      const head = trial % parts;
+      randomize([ref, sep], rnd, m);
+      expect(ref.a.kernels.fdLearn2(ref.v.desc.byteOffset, head)).toBe(0);
+      expect(separate(sep, m, parts, head)).toBe(true);
+      for (const k of ARRAYS) expect(bits(ref.v[k])).toEqual(bits(sep.v[k]));
+      expect(f64bits(ref.stats)).toEqual(f64bits(sep.stats));
+    }
+  });
+});
+
+describe.skipIf(skipUnavailable('fd_learn2 wasm kernel', wasmSimdAvailable() ? undefined : 'no WebAssembly SIMD'))(
+  'fd_learn2 (wasm) = fdLearnPass (TypeScript reference), bit for bit',
+  () => {
+    it.each(CASES)('m = %i, P = %i', (m, parts) => {
+      const rnd = new Random(11 * m + parts);
+      const w = setup('wasm', m, parts);
+      const r = setup('js', m, parts);
+      for (let trial = 0; trial < 2 * parts + 2; trial++) {
+        const head = (3 * trial) % parts;
+        randomize([w, r], rnd, m);
+        if (trial === 1) w.v.d[0] = r.v.d[0] = 0; // exact zeros and ties
+        expect(w.a.kernels.fdLearn2(w.v.desc.byteOffset, head)).toBe(0);
+        expect(r.a.kernels.fdLearn2(r.v.desc.byteOffset, head)).toBe(0);
+        for (const k of ARRAYS) expect(bits(w.v[k])).toEqual(bits(r.v[k]));
+        expect(f64bits(w.stats)).toEqual(f64bits(r.stats));
+      }
+    });
+
+    it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+      'a non-finite input sample (%f) in d or x: returns 1 and writes nothing',
+      (bad) => {
+        for (const where of ['d', 'x'] as const) {
+          for (const backend of ['wasm', 'js'] as const) {
+            const t = setup(backend, 16, 3);
+            randomize([t], new Random(3), 16);
+            if (where === 'd') t.v.d[5] = bad;
+            else t.v.buf[16 + 9] = bad;
+            const before = ARRAYS.map((k) => bits(t.v[k]));
+            const statsBefore = f64bits(t.stats);
+            expect(t.a.kernels.fdLearn2(t.v.desc.byteOffset, 1)).toBe(1);
+            expect(ARRAYS.map((k) => bits(t.v[k]))).toEqual(before);
+            expect(f64bits(t.stats)).toEqual(statsBefore);
+          }
+        }
+      },
+    );
+  },
+);
