@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
-import { FdLearnSlots } from '../core/kernels/fd-kernels-reference.js';
+import { FdLearnSlots, FdStepSlots } from '../core/kernels/fd-kernels-reference.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { arenaFloatBytes, KernelArena, type SimdKernels } from '../core/wasm/kernel-arena.js';
@@ -81,7 +81,20 @@ interface FdWorkspace {
   readonly xIm: Float32Array;
   /** Descriptor of the fused learning pass ({@link PartitionedFdFilter.learnPass}) and its energies. */
   readonly desc: Int32Array;
+  /** Float64: the learning pass's energies (0..4), the loss of the last fused step (5). */
   readonly stats: Float64Array;
+  /** Descriptor of the fused step ({@link PartitionedFdFilter.proportionateStepKernel}). */
+  readonly stepDesc: Int32Array;
+}
+
+/**
+ * A step kernel of {@link PartitionedFdFilter.proportionateStepKernel}: an `AdamaxCore` scaled
+ * step with the proportionate factors made in the same call and the weight constraint of one
+ * partition after it.
+ */
+export interface FdStepKernel extends ScaledStepKernel {
+  /** Partition whose weights the next step projects after updating them (−1: none); set it before each step. */
+  partition: number;
 }
 
 /**
@@ -202,7 +215,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       fb(this.layout.size) * 2 +
       fb(size) * 2 +
       fb(FdLearnSlots.length) +
-      fb(10);
+      fb(12) +
+      fb(FdStepSlots.length);
   }
 
   initParams(params: Float32Array): void {
@@ -229,6 +243,16 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
   }
 
   private workspace(arena: KernelArena): FdWorkspace {
+    const ws = this.allocWorkspace(arena);
+    const S = FdStepSlots;
+    const d = ws.stepDesc;
+    d.set([ws.xRe.byteOffset, ws.xIm.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.buf.byteOffset], S.xRe);
+    d.set([ws.tab, ws.e.byteOffset, this.blockSize, this.partitions, this.bins], S.tab);
+    d[S.loss] = ws.stats.byteOffset + 40;
+    return ws;
+  }
+
+  private allocWorkspace(arena: KernelArena): FdWorkspace {
     const B = this.blockSize;
     const bins = this.bins;
     const size = this.partitions * bins;
@@ -257,7 +281,8 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       xRe: arena.allocF32(size),
       xIm: arena.allocF32(size),
       desc: int32View(arena.allocF32(FdLearnSlots.length)),
-      stats: float64View(arena.allocF32(10)),
+      stats: float64View(arena.allocF32(12)),
+      stepDesc: int32View(arena.allocF32(FdStepSlots.length)),
     };
   }
 
@@ -564,7 +589,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     d.set([ws.yRe.byteOffset, ws.yIm.byteOffset, ws.y2Re.byteOffset, ws.y2Im.byteOffset], S.yRe);
     d.set([ws.e.byteOffset, learnOutput.byteOffset, output.byteOffset, prediction.byteOffset], S.e);
     d[S.stats] = ws.stats.byteOffset;
-    return { stats: ws.stats, run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn) };
+    return { stats: ws.stats.subarray(0, 5), run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn) };
   }
 
   /** One run of a {@link learnPass}. */
@@ -610,6 +635,41 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         ws.k.fdAdamaxScaled(w, m, u, s, row, bin, xRe, xIm, gRe, gIm, 0, state.head, parts, bins);
       },
     };
+  }
+
+  /**
+   * {@link adamaxStepKernel} with the proportionate row factors made in the same kernel call and
+   * the weight constraint of one partition after the step: one `fdStep` call per step, equal bit
+   * for bit to partition norms of the weights → factors f_p = min((1 − α) + α‖W_p‖ / mean_q ‖W_q‖,
+   * max) for the real and the imaginary row of p (all 1 when α ≤ 0 or every norm is 0) → the step
+   * of {@link adamaxStepKernel} → {@link constrain}(w, `partition`). The factors go to the engine's
+   * row buffer (its `rowStep`, 2P floats in this arena). Takes 16 bytes of the arena's free space
+   * (α and max as float64). Same conditions as {@link adamaxStepKernel}; null otherwise.
+   */
+  proportionateStepKernel(
+    state: PartitionedFdState,
+    arena: KernelArena,
+    alpha: number,
+    max: number,
+  ): FdStepKernel | null {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws === undefined || ws.arena !== arena || ws.xRe !== state.xRe || this.projectGradient) return null;
+    const block = arena.allocF32(4);
+    const prop = float64View(block);
+    prop[0] = alpha;
+    prop[1] = max;
+    const p = block.byteOffset;
+    const desc = ws.stepDesc.byteOffset;
+    const constrained = this.constrained;
+    const loss = this.lastLoss;
+    const kernel: FdStepKernel = {
+      partition: -1,
+      scaledStep: (w, m, u, s, row, bin) => {
+        ws.k.fdStep(desc, w, m, u, s, row, bin, p, state.head, constrained ? kernel.partition : -1);
+        loss[0] = ws.stats[5]!;
+      },
+    };
+    return kernel;
   }
 
   /** (1/2B) Σ e² in float64, the loss of an error block. */

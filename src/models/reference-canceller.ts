@@ -3,9 +3,14 @@ import { createLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
 import { arenaFloatBytes, type KernelArena } from '../core/wasm/kernel-arena.js';
 import type { Adamax } from '../optim/adamax.js';
-import { AdamaxCore, type ScaledStepKernel } from '../optim/adamax-core.js';
+import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
-import { type FdLearnPass, PartitionedFdFilter, type PartitionedFdState } from './partitioned-fd-filter.js';
+import {
+  type FdLearnPass,
+  type FdStepKernel,
+  PartitionedFdFilter,
+  type PartitionedFdState,
+} from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
 
 /** How the background's learning rate follows the signal levels. */
@@ -356,8 +361,12 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /** Restorations of the last good weights (sustained blow-up or non-finite values). */
   restores = 0;
   private readonly state: PartitionedFdState;
-  /** The model's step kernel on the state (gradient inside the Adamax pass), null without a shared arena. */
-  private readonly stepKernel: ScaledStepKernel | null;
+  /**
+   * The model's step kernels on the state for the background and the foreground learner (gradient,
+   * proportionate factors and one partition's constraint in the Adamax call), null without a shared arena.
+   */
+  private stepKernel: FdStepKernel | null = null;
+  private fgStepKernel: FdStepKernel | null = null;
   private readonly fg: Float32Array;
   private readonly good: Float32Array;
   private readonly scratch: Float32Array;
@@ -454,12 +463,12 @@ export class ReferenceCanceller implements AdaptiveFilter {
       arenaFloatBytes(2 * partitions) +
       arenaFloatBytes(bins) * 2 +
       arenaFloatBytes(B) * 3 +
+      arenaFloatBytes(4) * 2 +
       (mo ? arenaFloatBytes(2) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
     this.core = options.optimizer.buildFlat(this.model.layout, where);
-    this.stepKernel = arena ? this.model.adamaxStepKernel(this.state, arena) : null;
     this.baseLearningRate = options.optimizer.learningRate;
     this.foregroundCore = fo?.buildFlat(this.model.layout, where) ?? null;
     this.mixCore = mo?.buildFlat(createLayout([{ name: 'mix/logit', length: bins }]), where) ?? null;
@@ -540,6 +549,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.ySmooth = sized(bins);
     this.binStep = inArena(this.binGain > 0 || prop ? bins : 0);
     this.before = new Float32Array(this.binGain > 0 || prop ? n : 0);
+    if (!arena) return;
+    this.stepKernel = this.model.proportionateStepKernel(this.state, arena, this.propAlpha, this.propMax);
+    if (this.propFgAlpha > 0) {
+      this.fgStepKernel = this.model.proportionateStepKernel(this.state, arena, this.propFgAlpha, this.propMax);
+    }
   }
 
   /** Same as {@link restores} (the factory's common counter name). */
@@ -838,14 +852,17 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.optimizer.setLearningRateFrom(s, LR);
     const core = this.core;
     const part = this.frames % this.model.partitions;
+    // the fused step also projects partition `part` (the weight constraint)
+    let projected = false;
     if (perBin) {
       if (this.binGain > 0) this.updateBinSteps();
-      if (!this.fusedStep(core, false)) this.unfusedStep(core, false);
+      projected = this.fusedStep(core, false);
+      if (!projected) this.unfusedStep(core, false);
     } else {
       this.model.gradientInto(this.state, core.grads, null);
       core.step();
     }
-    this.model.constrain(core.params, part);
+    if (!projected) this.model.constrain(core.params, part);
     const fc = this.foregroundCore;
     if (fc) {
       // the foreground's gradient from its own error (on the same input spectra), made by its step
@@ -857,8 +874,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
       if (!(this.propFgAlpha > 0)) {
         this.model.gradientInto(this.state, fc.grads, null);
         fc.step();
-      } else if (!this.fusedStep(fc, true)) this.unfusedStep(fc, true);
-      this.model.constrain(fc.params, part);
+        this.model.constrain(fc.params, part);
+      } else if (!this.fusedStep(fc, true)) {
+        this.unfusedStep(fc, true);
+        this.model.constrain(fc.params, part);
+      }
     }
   }
 
@@ -906,26 +926,20 @@ export class ReferenceCanceller implements AdaptiveFilter {
 
   /**
    * One Adamax step of `core` (the background's, or the foreground learner's with `foreground`)
-   * with its proportionate (and, for the background, per-bin) factors, fused: the partition norms
-   * of its weights by the `partitionNorms` kernel, the factors ({@link rowFactors}), then one
-   * `fdAdamaxScaled` pass that computes the gradient of the model's last error per element and
-   * keeps the weights before the step in registers. Bit-identical to {@link unfusedStep}. False,
-   * having changed only the scratch factors, when the engine cannot take the fused step.
+   * with its proportionate (and, for the background, per-bin) factors, fused: one `fdStep` kernel
+   * call ({@link PartitionedFdFilter.proportionateStepKernel}) makes the partition norms of the
+   * weights, the factors ({@link rowFactors}), the gradient of the model's last error per element
+   * inside the Adamax pass (the weights before the step kept in registers), and the weight
+   * constraint of this block's partition. Bit-identical to {@link unfusedStep} followed by
+   * `constrain`. False, having done nothing, when the engine cannot take the fused step.
    */
   private fusedStep(core: AdamaxCore, foreground: boolean): boolean {
-    const f = this.rowStep;
     // the background's bin factors; all 1 (no pointer: f_r · 1 = f_r exactly) without the step control
     const bin = foreground || !(this.binGain > 0) ? null : this.binStep;
-    const kernel = this.stepKernel;
+    const kernel = foreground ? this.fgStepKernel : this.stepKernel;
     if (kernel === null) return false;
-    const P = f.length / 2;
-    const bins = this.binStep.length;
-    const w = core.params.byteOffset;
-    // the factors are scratch: when the engine refuses the step (its own checks), the caller's
-    // unfused passes recompute them
-    core.arena.kernels.partitionNorms(w, w + 4 * P * bins, bins, P, f.byteOffset);
-    this.rowFactors(foreground);
-    return core.stepScaledFrom(f, bin, kernel);
+    kernel.partition = this.frames % this.model.partitions;
+    return core.stepScaledFrom(this.rowStep, bin, kernel);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { bitReversal } from '../bit-reversal.js';
 import { AdamaxScalars } from './adamax-scalars.js';
+import { partitionNorms } from './partition-norms.js';
 
 const f32 = Math.fround;
 
@@ -494,4 +495,106 @@ export function fdLearnPass(heap: FdHeap, f64: Float64Array, desc: number, head:
   f64[st + 3] = ef;
   f64[st + 4] = py;
   return 0;
+}
+
+/** Slots of the descriptor of {@link fdStep} (int32 indices; byte pointers, except the counts m, parts, bins). */
+export const FdStepSlots = {
+  xRe: 0,
+  xIm: 1,
+  gRe: 2,
+  gIm: 3,
+  buf: 4,
+  tab: 5,
+  e: 6,
+  m: 7,
+  parts: 8,
+  bins: 9,
+  loss: 10,
+  length: 11,
+} as const;
+
+/**
+ * One proportionate Adamax step of a partitioned filter's weights (2P rows of `bins`) from the
+ * error of its last pass, then the weight constraint of one partition, from a descriptor at byte
+ * address `desc` ({@link FdStepSlots}); `w`, `m`, `u`, `s`, `row`, `bin`, `head` as {@link fdAdamaxScaled}.
+ * With `prop` ≠ 0 (two float64 at that byte address: α, max) the row factors are made first:
+ * ```
+ * α > 0 and T = Σ_p n_p > 0 (float64, p order; n = partitionNorms of w):
+ *   f_p = f32((1 − α) + (α·n_p)·(P / T)),  f32(max) when above max;  row[p] = row[P + p] = f_p
+ * else every row factor 1
+ * ```
+ * then the loss (0.5 Σ e²) / m (float64) into `loss`, G = rfft([0_m, f32(−e·(1/m))]) into (gRe, gIm),
+ * {@link fdAdamaxScaled} without a factor, and, when `part` ≥ 0, {@link projectPartitions} of
+ * partition `part`.
+ */
+export function fdStep(
+  heap: FdHeap,
+  f64: Float64Array,
+  desc: number,
+  w: number,
+  m: number,
+  u: number,
+  s: number,
+  row: number,
+  bin: number,
+  prop: number,
+  head: number,
+  part: number,
+): void {
+  const f = heap.f;
+  const D = desc >> 2;
+  const S = FdStepSlots;
+  const iv = heap.i;
+  const parts = iv[D + S.parts]!;
+  const bins = iv[D + S.bins]!;
+  const im = w + 4 * parts * bins;
+  if (prop !== 0) stepFactors(f, f64[prop >> 3]!, f64[(prop >> 3) + 1]!, w, im, bins, parts, row >> 2);
+  const mb = iv[D + S.m]!;
+  const e = iv[D + S.e]! >> 2;
+  const buf = iv[D + S.buf]!;
+  const b0 = buf >> 2;
+  const inv = 1 / mb;
+  let loss = 0;
+  for (let i = 0; i < mb; i++) {
+    f[b0 + i] = 0;
+    f[b0 + mb + i] = -f[e + i]! * inv;
+    loss += f[e + i]! * f[e + i]!;
+  }
+  f64[iv[D + S.loss]! >> 3] = (0.5 * loss) / mb;
+  const gRe = iv[D + S.gRe]!;
+  const gIm = iv[D + S.gIm]!;
+  const tab = iv[D + S.tab]!;
+  rfftForward(heap, buf, gRe, gIm, tab, mb);
+  fdAdamaxScaled(heap, w, m, u, s, row, bin, iv[D + S.xRe]!, iv[D + S.xIm]!, gRe, gIm, 0, head, parts, bins);
+  if (part >= 0) projectPartitions(heap, w, im, bins, part, part + 1, tab, buf);
+}
+
+/** The proportionate row factors of {@link fdStep} into `f[row ..row + 2P)` (element offset). */
+function stepFactors(
+  f: Float32Array,
+  a: number,
+  hi: number,
+  w: number,
+  im: number,
+  bins: number,
+  parts: number,
+  row: number,
+): void {
+  if (!(a > 0)) {
+    f.fill(1, row, row + 2 * parts);
+    return;
+  }
+  partitionNorms(f, w >> 2, im >> 2, bins, parts, row);
+  let total = 0;
+  for (let p = 0; p < parts; p++) total += f[row + p]!;
+  if (!(total > 0)) {
+    f.fill(1, row, row + 2 * parts);
+    return;
+  }
+  const inv = parts / total;
+  for (let p = 0; p < parts; p++) {
+    f[row + p] = 1 - a + a * f[row + p]! * inv;
+    if (f[row + p]! > hi) f[row + p] = hi;
+    f[row + parts + p] = f[row + p]!;
+  }
 }

@@ -818,7 +818,7 @@
 
   ;; Weight constraint of a partitioned filter: project partitions [from, to) of (wRe, wIm),
   ;; partition p at byte offset p * bins * 4, in place.
-  (func (export "project_partitions") (param $wRe i32) (param $wIm i32) (param $bins i32)
+  (func $project_partitions (export "project_partitions") (param $wRe i32) (param $wIm i32) (param $bins i32)
     (param $from i32) (param $to i32) (param $tab i32) (param $buf i32)
     (local $p i32) (local $o i32)
     (local.set $p (local.get $from))
@@ -1248,7 +1248,7 @@
   ;; with row[P + p], and the bin factor bin[k] ($bin = 0: none). Both elements of a bin in one
   ;; iteration (X and G loaded once). The vectors holding the edges k = 0, m take a branch that
   ;; finds them per lane (index vector), so any $bins works.
-  (func (export "fd_adamax_scaled")
+  (func $fd_adamax_scaled (export "fd_adamax_scaled")
     (param $w i32) (param $m i32) (param $u i32) (param $s i32) (param $row i32) (param $bin i32)
     (param $xRe i32) (param $xIm i32) (param $gRe i32) (param $gIm i32) (param $f i32)
     (param $head i32) (param $parts i32) (param $bins i32)
@@ -1477,7 +1477,7 @@
   ;;   e_p = sum_k (re_k^2 + im_k^2) in f64, in k order from 0;  out[p] = f32(sqrt(e_p))
   ;; Two partitions (p, q = p + 1; q = p for a last odd one) share an f64x2: lane 0 sums p, lane 1
   ;; sums q, each in k order (the lanes never mix), so each is the reference's scalar loop.
-  (func (export "partition_norms") (param $re i32) (param $im i32) (param $bins i32) (param $parts i32) (param $out i32)
+  (func $partition_norms (export "partition_norms") (param $re i32) (param $im i32) (param $bins i32) (param $parts i32) (param $out i32)
     (local $p i32) (local $q i32) (local $bins4 i32) (local $po i32) (local $qo i32) (local $k4 i32)
     (local $acc v128) (local $vr v128) (local $vi v128)
     (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
@@ -1727,6 +1727,87 @@
     (f64.store offset=24 (local.get $st) (local.get $ef))
     (f64.store offset=32 (local.get $st) (local.get $py))
     (i32.const 0)
+  )
+
+  ;; ===================================================================================
+  ;; One proportionate Adamax step of a partitioned filter's weights from the error of its last
+  ;; pass, then the weight constraint of one partition (reference: fdStep in
+  ;; src/core/kernels/fd-kernels-reference.ts). $desc: 11 i32 slots written once by the caller
+  ;;   0 xRe  1 xIm  2 gRe  3 gIm  4 buf  5 tab  6 e  7 m  8 parts  9 bins  10 loss (f64, 8-aligned)
+  ;; $w, $m, $u, $s, $row, $bin as fd_adamax_scaled; $prop: 0, or two f64 (alpha, max): then the
+  ;; row factors are computed here (P = parts rows of re, then P of im):
+  ;;   alpha > 0 and T = sum_p n_p > 0 (f64, p order; n_p = partition_norms of w):
+  ;;     f_p = f32((1 - alpha) + (alpha n_p) (P / T)), f_p = f32(max) when f_p > max; row[p] = row[P + p] = f_p
+  ;;   else every row factor 1
+  ;; loss <- (0.5 sum e^2) / m (f64, i order); buf = [0, f32(-e (1/m))]; (gRe, gIm) = rfft(buf);
+  ;; fd_adamax_scaled (no factor f); then, when $part >= 0, project_partitions [part, part + 1).
+  (func (export "fd_step") (param $desc i32) (param $w i32) (param $m i32) (param $u i32) (param $s i32)
+    (param $row i32) (param $bin i32) (param $prop i32) (param $head i32) (param $part i32)
+    (local $buf i32) (local $tab i32) (local $e i32) (local $mb i32) (local $mb4 i32) (local $parts i32) (local $bins i32)
+    (local $im i32) (local $p4 i32) (local $k4 i32) (local $a f64) (local $hi f64) (local $total f64) (local $inv f64)
+    (local $v f32) (local $loss f64) (local $ev f64)
+    (local.set $buf (i32.load offset=16 (local.get $desc)))
+    (local.set $tab (i32.load offset=20 (local.get $desc)))
+    (local.set $e (i32.load offset=24 (local.get $desc)))
+    (local.set $mb (i32.load offset=28 (local.get $desc)))
+    (local.set $parts (i32.load offset=32 (local.get $desc)))
+    (local.set $bins (i32.load offset=36 (local.get $desc)))
+    (local.set $mb4 (i32.shl (local.get $mb) (i32.const 2)))
+    (local.set $im (i32.add (local.get $w) (i32.mul (i32.shl (local.get $parts) (i32.const 2)) (local.get $bins))))
+    (if (local.get $prop) (then
+      (local.set $a (f64.load (local.get $prop)))
+      (local.set $hi (f64.load offset=8 (local.get $prop)))
+      (if (f64.gt (local.get $a) (f64.const 0)) (then
+        (call $partition_norms (local.get $w) (local.get $im) (local.get $bins) (local.get $parts) (local.get $row))
+        (block $td (loop $tl
+          (br_if $td (i32.ge_u (local.get $p4) (i32.shl (local.get $parts) (i32.const 2))))
+          (local.set $total (f64.add (local.get $total) (f64.promote_f32 (f32.load (i32.add (local.get $row) (local.get $p4))))))
+          (local.set $p4 (i32.add (local.get $p4) (i32.const 4)))
+          (br $tl)))))
+      (if (f64.gt (local.get $total) (f64.const 0))
+        (then
+          (local.set $inv (f64.div (f64.convert_i32_u (local.get $parts)) (local.get $total)))
+          (local.set $p4 (i32.const 0))
+          (block $fd (loop $fl
+            (br_if $fd (i32.ge_u (local.get $p4) (i32.shl (local.get $parts) (i32.const 2))))
+            (local.set $v (f32.demote_f64 (f64.add (f64.sub (f64.const 1) (local.get $a))
+              (f64.mul (f64.mul (local.get $a) (f64.promote_f32 (f32.load (i32.add (local.get $row) (local.get $p4)))))
+                (local.get $inv)))))
+            (if (f64.gt (f64.promote_f32 (local.get $v)) (local.get $hi)) (then (local.set $v (f32.demote_f64 (local.get $hi)))))
+            (f32.store (i32.add (local.get $row) (local.get $p4)) (local.get $v))
+            (f32.store (i32.add (local.get $row) (i32.add (local.get $p4) (i32.shl (local.get $parts) (i32.const 2)))) (local.get $v))
+            (local.set $p4 (i32.add (local.get $p4) (i32.const 4)))
+            (br $fl))))
+        (else
+          ;; alpha <= 0 (or NaN) or no weight: every factor 1 (total is 0 unless the norms ran)
+          (local.set $p4 (i32.const 0))
+          (block $od (loop $ol
+            (br_if $od (i32.ge_u (local.get $p4) (i32.shl (local.get $parts) (i32.const 3))))
+            (f32.store (i32.add (local.get $row) (local.get $p4)) (f32.const 1))
+            (local.set $p4 (i32.add (local.get $p4) (i32.const 4)))
+            (br $ol)))))))
+    ;; the loss and the error spectrum G = rfft([0, -e/m])
+    (local.set $inv (f64.div (f64.const 1) (f64.convert_i32_u (local.get $mb))))
+    (block $ed (loop $el
+      (br_if $ed (i32.ge_u (local.get $k4) (local.get $mb4)))
+      (local.set $ev (f64.promote_f32 (f32.load (i32.add (local.get $e) (local.get $k4)))))
+      (f32.store (i32.add (local.get $buf) (local.get $k4)) (f32.const 0))
+      (f32.store (i32.add (local.get $buf) (i32.add (local.get $mb4) (local.get $k4)))
+        (f32.demote_f64 (f64.mul (f64.neg (local.get $ev)) (local.get $inv))))
+      (local.set $loss (f64.add (local.get $loss) (f64.mul (local.get $ev) (local.get $ev))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $el)))
+    (f64.store (i32.load offset=40 (local.get $desc))
+      (f64.div (f64.mul (f64.const 0.5) (local.get $loss)) (f64.convert_i32_u (local.get $mb))))
+    (call $rfft_forward (local.get $buf) (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+      (local.get $tab) (local.get $mb))
+    (call $fd_adamax_scaled (local.get $w) (local.get $m) (local.get $u) (local.get $s) (local.get $row) (local.get $bin)
+      (i32.load (local.get $desc)) (i32.load offset=4 (local.get $desc))
+      (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+      (i32.const 0) (local.get $head) (local.get $parts) (local.get $bins))
+    (if (i32.ge_s (local.get $part) (i32.const 0)) (then
+      (call $project_partitions (local.get $w) (local.get $im) (local.get $bins) (local.get $part)
+        (i32.add (local.get $part) (i32.const 1)) (local.get $tab) (local.get $buf))))
   )
 
   ;; ===================================================================================

@@ -8,6 +8,7 @@ import {
   fdAdamaxScaled,
   fdGradient,
   fdLearnPass,
+  fdStep,
   fftTableBytes,
   projectPartitions,
   rfftForward,
@@ -170,6 +171,24 @@ export interface SimdKernels {
    * 1, having written nothing, when the input's energy is not finite; else 0.
    */
   readonly fdLearn2: (desc: number, head: number) => number;
+  /**
+   * One proportionate `fdAdamaxScaled` step of a partitioned filter from the error of its last pass,
+   * from the descriptor at `desc` (`FdStepSlots`): with `prop` ≠ 0 (float64 α, max there) the
+   * partition norms and row factors first, then the loss and the error spectrum, the step, and the
+   * weight constraint of partition `part` (< 0: none), in one call (`fdStep`).
+   */
+  readonly fdStep: (
+    desc: number,
+    w: number,
+    m: number,
+    u: number,
+    s: number,
+    row: number,
+    bin: number,
+    prop: number,
+    head: number,
+    part: number,
+  ) => void;
   /** Projects partitions [from, to) of (wRe, wIm) onto m-tap responses (m = bins − 1), in place. */
   readonly projectPartitions: (
     wRe: number,
@@ -271,6 +290,7 @@ export class KernelArena {
           projectPartitions: exports.project_partitions as SimdKernels['projectPartitions'],
           convexOutput: exports.convex_output as SimdKernels['convexOutput'],
           fdLearn2: exports.fd_learn2 as SimdKernels['fdLearn2'],
+          fdStep: exports.fd_step as SimdKernels['fdStep'],
         };
         return new KernelArena(memory, memory.buffer, kernels, memory.buffer.byteLength - RESERVED);
       }
@@ -372,5 +392,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
     convexOutput: (yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m) =>
       convexOutput(heap, yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m),
     fdLearn2: (desc, head) => fdLearnPass(heap, f64, desc, head),
+    fdStep: (desc, w, m, u, s, row, bin, prop, head, part) =>
+      fdStep(heap, f64, desc, w, m, u, s, row, bin, prop, head, part),
   };
 }

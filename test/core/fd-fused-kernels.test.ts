@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { FdLearnSlots, rfftForward, rfftInverse, spectralMac } from '../../src/core/kernels/fd-kernels-reference.js';
+import { AdamaxScalars } from '../../src/core/kernels/adamax-scalars.js';
+import {
+  FdLearnSlots,
+  FdStepSlots,
+  fdAdamaxScaled,
+  projectPartitions,
+  rfftForward,
+  rfftInverse,
+  spectralMac,
+} from '../../src/core/kernels/fd-kernels-reference.js';
+import { partitionNorms } from '../../src/core/kernels/partition-norms.js';
 import { Random } from '../../src/core/random.js';
 import { wasmSimdAvailable } from '../../src/core/wasm/adamax-wasm.js';
 import { arenaFloatBytes, KernelArena } from '../../src/core/wasm/kernel-arena.js';
@@ -179,3 +189,151 @@ describe.skipIf(skipUnavailable('fd_learn2 wasm kernel', wasmSimdAvailable() ? u
     );
   },
 );
+
+/** The buffers of one `fdStep` call in an arena. */
+function stepSetup(backend: 'wasm' | 'js', m: number, parts: number) {
+  const bins = m + 1;
+  const n = 2 * parts * bins;
+  const a = KernelArena.create(KernelArena.bytesForFft(m) + arenaFloatBytes(6 * n + 8 * bins) * 2 + 4096, backend);
+  const v = {
+    tab: a.allocFftTables(m),
+    xRe: a.allocF32(parts * bins),
+    xIm: a.allocF32(parts * bins),
+    gRe: a.allocF32(bins),
+    gIm: a.allocF32(bins),
+    buf: a.allocF32(2 * m),
+    e: a.allocF32(m),
+    w: a.allocF32(n),
+    mm: a.allocF32(n),
+    u: a.allocF32(n),
+    s: a.allocF32(AdamaxScalars.length),
+    row: a.allocF32(2 * parts),
+    bin: a.allocF32(bins),
+    prop: a.allocF32(4),
+    loss: a.allocF32(2),
+    desc: a.allocF32(FdStepSlots.length),
+  };
+  const S = FdStepSlots;
+  const desc = new Int32Array(a.buffer, v.desc.byteOffset, S.length);
+  desc.set([v.xRe.byteOffset, v.xIm.byteOffset, v.gRe.byteOffset, v.gIm.byteOffset, v.buf.byteOffset, v.tab], 0);
+  desc.set([v.e.byteOffset, m, parts, bins, v.loss.byteOffset], S.e);
+  return {
+    a,
+    v,
+    prop: new Float64Array(a.buffer, v.prop.byteOffset, 2),
+    loss: new Float64Array(a.buffer, v.loss.byteOffset, 1),
+  };
+}
+
+type StepSetup = ReturnType<typeof stepSetup>;
+const STEP_ARRAYS = ['w', 'mm', 'u', 'row', 'gRe', 'gIm', 'buf'] as const;
+
+/** The step as the canceller ran it before the kernel: norms, factors in JS, error spectrum in JS, the step, the constraint. */
+function separateStep(
+  t: StepSetup,
+  m: number,
+  parts: number,
+  bin: boolean,
+  prop: boolean,
+  head: number,
+  part: number,
+): void {
+  const { a, v } = t;
+  const heap = { f: new Float32Array(a.buffer), i: new Int32Array(a.buffer) };
+  const bins = m + 1;
+  const im = v.w.byteOffset + 4 * parts * bins;
+  if (prop) {
+    const f = v.row;
+    const [alpha, hi] = [t.prop[0]!, t.prop[1]!];
+    partitionNorms(heap.f, v.w.byteOffset >> 2, im >> 2, bins, parts, f.byteOffset >> 2);
+    let total = 0;
+    for (let p = 0; p < parts; p++) total += f[p]!;
+    if (!(alpha > 0) || !(total > 0)) f.fill(1);
+    else {
+      for (let p = 0; p < parts; p++) {
+        f[p] = 1 - alpha + alpha * f[p]! * (parts / total);
+        if (f[p]! > hi) f[p] = hi;
+        f[parts + p] = f[p]!;
+      }
+    }
+  }
+  let loss = 0;
+  for (let i = 0; i < m; i++) {
+    v.buf[i] = 0;
+    v.buf[m + i] = -v.e[i]! * (1 / m);
+    loss += v.e[i]! * v.e[i]!;
+  }
+  t.loss[0] = (0.5 * loss) / m;
+  rfftForward(heap, v.buf.byteOffset, v.gRe.byteOffset, v.gIm.byteOffset, v.tab, m);
+  const [w, mm, u, s, row] = [v.w.byteOffset, v.mm.byteOffset, v.u.byteOffset, v.s.byteOffset, v.row.byteOffset];
+  const [xr, xi, gr, gi] = [v.xRe.byteOffset, v.xIm.byteOffset, v.gRe.byteOffset, v.gIm.byteOffset];
+  fdAdamaxScaled(heap, w, mm, u, s, row, bin ? v.bin.byteOffset : 0, xr, xi, gr, gi, 0, head, parts, bins);
+  if (part >= 0) projectPartitions(heap, w, im, bins, part, part + 1, v.tab, v.buf.byteOffset);
+}
+
+function randomizeStep(ts: StepSetup[], rnd: Random, alpha: number, zeroWeights: boolean): void {
+  const [t0] = ts as [StepSetup];
+  for (const key of ['xRe', 'xIm', 'e', 'w', 'mm', 'u', 'row', 'bin'] as const) {
+    const sc = 10 ** rnd.uniform(-3, 0);
+    for (let i = 0; i < t0.v[key].length; i++) {
+      const g = rnd.gaussian() * sc;
+      t0.v[key][i] = key === 'u' || key === 'row' || key === 'bin' ? Math.abs(g) : zeroWeights && key === 'w' ? 0 : g;
+    }
+  }
+  const s = t0.v.s;
+  s[AdamaxScalars.lr] = 0.01;
+  s[AdamaxScalars.c1] = 0.2;
+  s[AdamaxScalars.beta2] = 0.99;
+  s[AdamaxScalars.eps] = 1e-7;
+  s[AdamaxScalars.k] = 1 - 0.8 ** rnd.uniform(1, 20);
+  t0.prop[0] = alpha;
+  t0.prop[1] = rnd.uniform(1.5, 4);
+  for (const t of ts.slice(1)) {
+    for (const key of ['xRe', 'xIm', 'e', 'w', 'mm', 'u', 'row', 'bin', 's'] as const) t.v[key].set(t0.v[key]);
+    t.prop.set(t0.prop);
+  }
+}
+
+describe('fd_step (wasm) = fdStep (TypeScript reference) = the separate passes it replaces, bit for bit', () => {
+  const backends = wasmSimdAvailable() ? (['wasm', 'js'] as const) : (['js'] as const);
+  it.each(CASES)('m = %i, P = %i', (m, parts) => {
+    const rnd = new Random(13 * m + parts);
+    const ts = backends.map((b) => stepSetup(b, m, parts));
+    const sep = stepSetup('js', m, parts);
+    let trial = 0;
+    for (const alpha of [0.9, 0.5, 0, Number.NaN]) {
+      for (const [bin, prop, zero] of [
+        [false, true, false],
+        [true, true, false],
+        [true, false, false],
+        [false, true, true],
+      ] as const) {
+        randomizeStep([...ts, sep], rnd, alpha, zero);
+        const head = trial % parts;
+        const part = trial % 3 === 2 ? -1 : (trial * 5) % parts;
+        trial++;
+        for (const t of ts) {
+          const { v } = t;
+          t.a.kernels.fdStep(
+            v.desc.byteOffset,
+            v.w.byteOffset,
+            v.mm.byteOffset,
+            v.u.byteOffset,
+            v.s.byteOffset,
+            v.row.byteOffset,
+            bin ? v.bin.byteOffset : 0,
+            prop ? v.prop.byteOffset : 0,
+            head,
+            part,
+          );
+        }
+        separateStep(sep, m, parts, bin, prop, head, part);
+        for (const t of ts) {
+          for (const k of STEP_ARRAYS)
+            expect(bits(t.v[k]), `${k}, α ${alpha}, bin ${bin}, prop ${prop}`).toEqual(bits(sep.v[k]));
+          expect(t.loss[0]).toBe(sep.loss[0]);
+        }
+      }
+    }
+  });
+});
