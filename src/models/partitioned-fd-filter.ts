@@ -81,7 +81,7 @@ interface FdWorkspace {
   readonly xIm: Float32Array;
   /** Descriptor of the fused learning pass ({@link PartitionedFdFilter.learnPass}) and its energies. */
   readonly desc: Int32Array;
-  /** Float64: the learning pass's energies (0..4), the loss of the last fused step (5). */
+  /** Float64: the learning pass's energies (0..4), the combination's (5), the loss of the last fused step (6). */
   readonly stats: Float64Array;
   /** Descriptor of the fused step ({@link PartitionedFdFilter.proportionateStepKernel}). */
   readonly stepDesc: Int32Array;
@@ -104,9 +104,18 @@ export interface FdStepKernel extends ScaledStepKernel {
 export interface FdLearnPass {
   /**
    * Float64 energies of the last {@link run}: Σd², Σx², Σe², Σout², Σ(d − e)² (e the learning
-   * pass's error, out the second weight set's; summed in sample order, each term a float32 squared).
+   * pass's error, out the second weight set's; summed in sample order, each term a float32 squared),
+   * then Σe_c² of the last {@link convex}.
    */
   readonly stats: Float64Array;
+  /** Whether {@link convex} is bound (λ and ∂λ were given to `learnPass`). */
+  readonly hasConvex: boolean;
+  /**
+   * After a {@link run}, on the same block: `convexOutput(state, λ, d, output, ∂λ)` with the bound λ
+   * and ∂λ, in one kernel call (`fdConvex`; d is already in the arena), and Σe_c² into `stats[5]`.
+   * Throws when not bound.
+   */
+  convex(output: Float32Array): void;
   /**
    * One block (primary `d`, reference `x`, B samples each). False, having changed nothing (not the
    * state, not the outputs), when the block's energy Σd²/B + Σx²/B is not finite.
@@ -215,7 +224,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       fb(this.layout.size) * 2 +
       fb(size) * 2 +
       fb(FdLearnSlots.length) +
-      fb(12) +
+      fb(14) +
       fb(FdStepSlots.length);
   }
 
@@ -248,7 +257,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     const d = ws.stepDesc;
     d.set([ws.xRe.byteOffset, ws.xIm.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.buf.byteOffset], S.xRe);
     d.set([ws.tab, ws.e.byteOffset, this.blockSize, this.partitions, this.bins], S.tab);
-    d[S.loss] = ws.stats.byteOffset + 40;
+    d[S.loss] = ws.stats.byteOffset + 48;
     return ws;
   }
 
@@ -281,7 +290,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       xRe: arena.allocF32(size),
       xIm: arena.allocF32(size),
       desc: int32View(arena.allocF32(FdLearnSlots.length)),
-      stats: float64View(arena.allocF32(12)),
+      stats: float64View(arena.allocF32(14)),
       stepDesc: int32View(arena.allocF32(FdStepSlots.length)),
     };
   }
@@ -554,8 +563,9 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
    * FFT, `spectralMac2`, both inverse FFTs and the per-sample loops, bit-identical to
    * {@link learnWithOutput} and the same loops in JavaScript. The arrays are checked here, once.
    * Only for a model whose output is the error and a state from {@link createState} whose arena
-   * holds every array (lengths: the layout's size, B); null otherwise. One per state: a later call
-   * on the same state rebinds it.
+   * holds every array (lengths: the layout's size, B); null otherwise. With `convex` (λ and ∂λ in
+   * the same arena, B + 1 floats each) its {@link FdLearnPass.convex} is bound too. One per state: a
+   * later call on the same state rebinds it.
    */
   learnPass(
     state: PartitionedFdState,
@@ -564,6 +574,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     learnOutput: Float32Array,
     output: Float32Array,
     prediction: Float32Array,
+    convex: { readonly lambda: Float32Array; readonly dLambda: Float32Array } | null = null,
   ): FdLearnPass | null {
     const ws = (state as StateWithWorkspace)[WORKSPACE];
     if (ws === undefined || ws.xRe !== state.xRe || ws.xIm !== state.xIm || ws.xPrev !== state.xPrev) return null;
@@ -589,7 +600,34 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     d.set([ws.yRe.byteOffset, ws.yIm.byteOffset, ws.y2Re.byteOffset, ws.y2Im.byteOffset], S.yRe);
     d.set([ws.e.byteOffset, learnOutput.byteOffset, output.byteOffset, prediction.byteOffset], S.e);
     d[S.stats] = ws.stats.byteOffset;
-    return { stats: ws.stats.subarray(0, 5), run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn) };
+    const hasConvex = convex !== null && this.bindConvex(ws, convex.lambda, convex.dLambda);
+    return {
+      stats: ws.stats.subarray(0, 6),
+      hasConvex,
+      run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn),
+      convex: (out) => this.runConvex(ws, hasConvex, out),
+    };
+  }
+
+  /** The convex combination's pointers into a learning pass's descriptor; false when λ, ∂λ are not in the arena with B + 1 floats. */
+  private bindConvex(ws: FdWorkspace, lambda: Float32Array, dLambda: Float32Array): boolean {
+    const a = ws.arena;
+    if (!a.owns(lambda) || !a.owns(dLambda) || lambda.length !== this.bins || dLambda.length !== this.bins)
+      return false;
+    const S = FdLearnSlots;
+    ws.desc.set([ws.gRe.byteOffset, ws.gIm.byteOffset, lambda.byteOffset, dLambda.byteOffset, ws.ec.byteOffset], S.gRe);
+    return true;
+  }
+
+  /** One {@link FdLearnPass.convex}. */
+  private runConvex(ws: FdWorkspace, bound: boolean, output: Float32Array): void {
+    if (!bound || output.length !== this.blockSize) {
+      throw new ShapeError(
+        `PartitionedFdFilter.learnPass: convex needs λ and ∂λ bound and an output of ${this.blockSize} samples; received ${output.length}.`,
+      );
+    }
+    ws.k.fdConvex(ws.desc.byteOffset);
+    output.set(ws.ec);
   }
 
   /** One run of a {@link learnPass}. */
@@ -666,7 +704,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       partition: -1,
       scaledStep: (w, m, u, s, row, bin) => {
         ws.k.fdStep(desc, w, m, u, s, row, bin, p, state.head, constrained ? kernel.partition : -1);
-        loss[0] = ws.stats[5]!;
+        loss[0] = ws.stats[6]!;
       },
     };
     return kernel;

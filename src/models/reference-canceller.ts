@@ -513,9 +513,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.scratch = arena ? arena.allocF32(B) : new Float32Array(B);
     this.fgError = arena ? arena.allocF32(B) : new Float32Array(B);
     this.outputBackground = !this.twoPath && !this.core.average && !this.mixCore;
-    this.learnPass = this.outputBackground
-      ? null
-      : this.model.learnPass(this.state, this.core.params, this.fg, this.scratch, this.fgError, this.prediction);
+    this.learnPass = this.outputBackground ? null : this.bindLearnPass();
     this.reset();
   }
 
@@ -554,6 +552,20 @@ export class ReferenceCanceller implements AdaptiveFilter {
     if (this.propFgAlpha > 0) {
       this.fgStepKernel = this.model.proportionateStepKernel(this.state, arena, this.propFgAlpha, this.propMax);
     }
+  }
+
+  /** The one-call learning pass on the state, both weight sets, the block buffers (and λ, ∂λ with a combination). */
+  private bindLearnPass(): FdLearnPass | null {
+    const mix = this.mixCore ? { lambda: this.lambda, dLambda: this.mixCore.grads } : null;
+    return this.model.learnPass(
+      this.state,
+      this.core.params,
+      this.fg,
+      this.scratch,
+      this.fgError,
+      this.prediction,
+      mix,
+    );
   }
 
   /** Same as {@link restores} (the factory's common counter name). */
@@ -716,7 +728,12 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const B = this.frameSize;
     const s = this.s;
     let eo = s[F_EF];
-    if (this.mixCore) {
+    const lp = this.learnPass;
+    if (lp?.hasConvex) {
+      // the combined output and ∂loss/∂λ in one call with its energy (the branch below, bit for bit)
+      lp.convex(output);
+      eo = lp.stats[5]! / B;
+    } else if (this.mixCore) {
       // the combined output and ∂loss/∂λ from the two paths' output spectra (see convexOutput)
       this.model.convexOutput(this.state, this.lambda, d, output, this.mixCore.grads);
       eo = 0;

@@ -39,8 +39,13 @@ function setup(backend: 'wasm' | 'js', m: number, parts: number) {
     out1: a.allocF32(m),
     out2: a.allocF32(m),
     pred: a.allocF32(m),
-    stats: a.allocF32(10),
+    stats: a.allocF32(12),
     desc: a.allocF32(FdLearnSlots.length),
+    gRe: a.allocF32(bins),
+    gIm: a.allocF32(bins),
+    lambda: a.allocF32(bins),
+    dl: a.allocF32(bins),
+    ec: a.allocF32(m),
   };
   const S = FdLearnSlots;
   const desc = new Int32Array(a.buffer, v.desc.byteOffset, S.length);
@@ -61,7 +66,8 @@ function setup(backend: 'wasm' | 'js', m: number, parts: number) {
   desc[S.out2] = v.out2.byteOffset;
   desc[S.pred] = v.pred.byteOffset;
   desc[S.stats] = v.stats.byteOffset;
-  const stats = new Float64Array(a.buffer, v.stats.byteOffset, 5);
+  desc.set([v.gRe.byteOffset, v.gIm.byteOffset, v.lambda.byteOffset, v.dl.byteOffset, v.ec.byteOffset], S.gRe);
+  const stats = new Float64Array(a.buffer, v.stats.byteOffset, 6);
   return { a, v, stats, bins };
 }
 
@@ -166,6 +172,16 @@ describe.skipIf(skipUnavailable('fd_learn2 wasm kernel', wasmSimdAvailable() ? u
         expect(r.a.kernels.fdLearn2(r.v.desc.byteOffset, head)).toBe(0);
         for (const k of ARRAYS) expect(bits(w.v[k])).toEqual(bits(r.v[k]));
         expect(f64bits(w.stats)).toEqual(f64bits(r.stats));
+        // the convex combination of the two output spectra with its energy
+        for (let k = 0; k <= m; k++) w.v.lambda[k] = r.v.lambda[k] = rnd.uniform(0, 1);
+        w.a.kernels.fdConvex(w.v.desc.byteOffset);
+        r.a.kernels.fdConvex(r.v.desc.byteOffset);
+        for (const k of ['ec', 'dl', 'gRe', 'gIm', 'yRe', 'yIm', 'y2Re', 'y2Im', 'buf'] as const) {
+          expect(bits(w.v[k])).toEqual(bits(r.v[k]));
+        }
+        let ec = 0;
+        for (let i = 0; i < m; i++) ec += r.v.ec[i]! * r.v.ec[i]!;
+        expect([w.stats[5], r.stats[5]]).toEqual([ec, ec]);
       }
     });
 

@@ -292,12 +292,13 @@ describe('PartitionedFdFilter.learnPass', () => {
   function make(B: number, P: number) {
     const model = new PartitionedFdFilter({ blockSize: B, partitions: P, projectGradient: false });
     const n = model.layout.size;
-    const state = model.createState(2 * arenaFloatBytes(n) + 3 * arenaFloatBytes(B));
+    const state = model.createState(2 * arenaFloatBytes(n) + 4 * arenaFloatBytes(B) + 2 * arenaFloatBytes(B + 1));
     const arena = model.arenaOf(state)!;
     const w = arena.allocF32(n);
     const w2 = arena.allocF32(n);
-    const [o1, o2, pred] = [arena.allocF32(B), arena.allocF32(B), arena.allocF32(B)];
-    return { model, state, w, w2, o1, o2, pred };
+    const [o1, o2, pred, oc] = [arena.allocF32(B), arena.allocF32(B), arena.allocF32(B), arena.allocF32(B)];
+    const [lambda, dLambda] = [arena.allocF32(B + 1), arena.allocF32(B + 1)];
+    return { model, state, w, w2, o1, o2, pred, oc, lambda, dLambda };
   }
 
   it.each([
@@ -306,8 +307,9 @@ describe('PartitionedFdFilter.learnPass', () => {
   ])('= learnWithOutput and the energies in JS, bit for bit (B = %i, P = %i)', (B, P) => {
     const a = make(B, P);
     const b = make(B, P);
-    const lp = a.model.learnPass(a.state, a.w, a.w2, a.o1, a.o2, a.pred)!;
+    const lp = a.model.learnPass(a.state, a.w, a.w2, a.o1, a.o2, a.pred, { lambda: a.lambda, dLambda: a.dLambda })!;
     expect(lp).not.toBeNull();
+    expect(lp.hasConvex).toBe(true);
     const rnd = new Random(B + P);
     const d = new Float32Array(B);
     const x = new Float32Array(B);
@@ -330,7 +332,18 @@ describe('PartitionedFdFilter.learnPass', () => {
         b.pred[i] = y;
         py += y * y;
       }
-      expect(Array.from(lp.stats)).toEqual([pd, px, eb, ef, py]);
+      expect(Array.from(lp.stats.subarray(0, 5))).toEqual([pd, px, eb, ef, py]);
+      // the combination: the same as convexOutput with plain arrays (its TypeScript loops), energy included
+      for (let k = 0; k <= B; k++) a.lambda[k] = b.lambda[k] = rnd.uniform(0, 1);
+      lp.convex(a.oc);
+      const plainLambda = new Float32Array(b.lambda);
+      const plainDl = new Float32Array(B + 1);
+      b.model.convexOutput(b.state, plainLambda, d, b.oc, plainDl);
+      expect(Array.from(a.oc)).toEqual(Array.from(b.oc));
+      expect(Array.from(a.dLambda)).toEqual(Array.from(plainDl));
+      let ec = 0;
+      for (let i = 0; i < B; i++) ec += b.oc[i]! * b.oc[i]!;
+      expect(lp.stats[5]).toBe(ec);
       for (const k of ['o1', 'o2', 'pred'] as const) expect(Array.from(a[k])).toEqual(Array.from(b[k]));
       expect(a.model.lastLoss[0]).toBe(b.model.lastLoss[0]);
       expect(Array.from(a.model.lastError)).toEqual(Array.from(b.model.lastError));
@@ -344,6 +357,9 @@ describe('PartitionedFdFilter.learnPass', () => {
     expect(lp.run(d, x)).toBe(false);
     expect([a.state.head, Array.from(a.o2)]).toEqual([head, out]);
     expect(() => lp.run(new Float32Array(B + 1), x)).toThrow(/samples per block/);
+    const unbound = b.model.learnPass(b.state, b.w, b.w2, b.o1, b.o2, b.pred)!;
+    expect(unbound.hasConvex).toBe(false);
+    expect(() => unbound.convex(b.oc)).toThrow(/convex needs/);
   });
 
   it('is null unless every array is in the state arena with the right length', () => {

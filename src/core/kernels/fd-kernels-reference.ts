@@ -421,7 +421,12 @@ export const FdLearnSlots = {
   out2: 19,
   pred: 20,
   stats: 21,
-  length: 22,
+  gRe: 22,
+  gIm: 23,
+  lambda: 24,
+  dl: 25,
+  ec: 26,
+  length: 27,
 } as const;
 
 /**
@@ -495,6 +500,44 @@ export function fdLearnPass(heap: FdHeap, f64: Float64Array, desc: number, head:
   f64[st + 3] = ef;
   f64[st + 4] = py;
   return 0;
+}
+
+/**
+ * The per-bin convex combination of the last {@link fdLearnPass}'s two output spectra, from the same
+ * descriptor: {@link convexOutput} on its pointers (Y₁ = yRe/yIm, Y₂ = y2Re/y2Im, λ, d, e = ec, buf,
+ * G = gRe/gIm, ∂λ = dl, tab, m), then `stats[5] = Σ ec²` (float64, in i order).
+ */
+export function fdConvex(heap: FdHeap, f64: Float64Array, desc: number): void {
+  const iv = heap.i;
+  const D = desc >> 2;
+  const S = FdLearnSlots;
+  const ec = iv[D + S.ec]!;
+  const m = iv[D + S.m]!;
+  const y1 = iv[D + S.yRe]!;
+  const y2 = iv[D + S.y2Re]!;
+  const g = iv[D + S.gRe]!;
+  const lam = iv[D + S.lambda]!;
+  const buf = iv[D + S.buf]!;
+  convexOutput(
+    heap,
+    y1,
+    iv[D + S.yIm]!,
+    y2,
+    iv[D + S.y2Im]!,
+    lam,
+    iv[D + S.d]!,
+    ec,
+    buf,
+    g,
+    iv[D + S.gIm]!,
+    iv[D + S.dl]!,
+    iv[D + S.tab]!,
+    m,
+  );
+  const f = heap.f;
+  let acc = 0;
+  for (let i = 0; i < m; i++) acc += f[(ec >> 2) + i]! * f[(ec >> 2) + i]!;
+  f64[(iv[D + S.stats]! >> 3) + 5] = acc;
 }
 
 /** Slots of the descriptor of {@link fdStep} (int32 indices; byte pointers, except the counts m, parts, bins). */

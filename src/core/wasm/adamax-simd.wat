@@ -1515,7 +1515,7 @@
   ;;   y = IFFT(Y2);  e[i] = d[i] - y[m + i];  G = FFT([0_m, -e / m])     (f32)
   ;;   dl[k] = f32(c (Gr Y1r + Gi Y1i)) for 0 < k < m,  f32(0.5 c Gr Y1r) at k = 0, m   (f64; c = f32(1/m))
   ;; The f64 parts in f64x2 lanes (two bins each) and a scalar tail, each lane the reference's ops.
-  (func (export "convex_output") (param $yRe i32) (param $yIm i32) (param $y2Re i32) (param $y2Im i32)
+  (func $convex_output (export "convex_output") (param $yRe i32) (param $yIm i32) (param $y2Re i32) (param $y2Im i32)
     (param $lam i32) (param $d i32) (param $e i32) (param $buf i32) (param $gRe i32) (param $gIm i32)
     (param $dl i32) (param $tab i32) (param $m i32)
     (local $k4 i32) (local $end4 i32) (local $m4 i32) (local $c f64) (local $inv f32)
@@ -1624,7 +1624,8 @@
   ;; weight set on the same input, with the block energies (reference: fdLearnPass in
   ;; src/core/kernels/fd-kernels-reference.ts). $desc: 22 i32 slots written once by the caller
   ;;   0 d  1 xPrev  2 buf  3 tab  4 m  5 xRe  6 xIm  7 parts  8 bins  9 wRe  10 wIm  11 w2Re  12 w2Im
-  ;;   13 yRe  14 yIm  15 y2Re  16 y2Im  17 e  18 out1  19 out2  20 pred  21 stats (f64[5], 8-aligned)
+  ;;   13 yRe  14 yIm  15 y2Re  16 y2Im  17 e  18 out1  19 out2  20 pred  21 stats (f64[6], 8-aligned)
+  ;;   22 gRe  23 gIm  24 lambda  25 dl  26 ec   (for fd_convex)
   ;; (byte pointers; m, parts, bins counts). The new reference block x is already at buf + 4m; $head
   ;; is the ring slot its spectrum goes to.
   ;;   pd = sum d^2, px = sum x^2 (f64, in i order); pd/m + px/m not finite: return 1, nothing written
@@ -1727,6 +1728,27 @@
     (f64.store offset=24 (local.get $st) (local.get $ef))
     (f64.store offset=32 (local.get $st) (local.get $py))
     (i32.const 0)
+  )
+
+  ;; The per-bin convex combination of the last fd_learn2's two output spectra (convex_output with
+  ;; the descriptor's pointers: Y = yRe/yIm, Y2 = y2Re/y2Im, lambda, d, e = ec, buf, G = gRe/gIm, dl,
+  ;; tab, m), then stats[5] <- sum ec^2 (f64, in i order).
+  (func (export "fd_convex") (param $desc i32)
+    (local $ec i32) (local $k4 i32) (local $m4 i32) (local $v f64) (local $acc f64)
+    (local.set $ec (i32.load offset=104 (local.get $desc)))
+    (call $convex_output (i32.load offset=52 (local.get $desc)) (i32.load offset=56 (local.get $desc))
+      (i32.load offset=60 (local.get $desc)) (i32.load offset=64 (local.get $desc))
+      (i32.load offset=96 (local.get $desc)) (i32.load (local.get $desc)) (local.get $ec)
+      (i32.load offset=8 (local.get $desc)) (i32.load offset=88 (local.get $desc)) (i32.load offset=92 (local.get $desc))
+      (i32.load offset=100 (local.get $desc)) (i32.load offset=12 (local.get $desc)) (i32.load offset=16 (local.get $desc)))
+    (local.set $m4 (i32.shl (i32.load offset=16 (local.get $desc)) (i32.const 2)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $k4) (local.get $m4)))
+      (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $ec) (local.get $k4)))))
+      (local.set $acc (f64.add (local.get $acc) (f64.mul (local.get $v) (local.get $v))))
+      (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
+      (br $l)))
+    (f64.store offset=40 (i32.load offset=84 (local.get $desc)) (local.get $acc))
   )
 
   ;; ===================================================================================

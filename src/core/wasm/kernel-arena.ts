@@ -6,6 +6,7 @@ import {
   convexOutput,
   type FdHeap,
   fdAdamaxScaled,
+  fdConvex,
   fdGradient,
   fdLearnPass,
   fdStep,
@@ -172,6 +173,11 @@ export interface SimdKernels {
    */
   readonly fdLearn2: (desc: number, head: number) => number;
   /**
+   * `convexOutput` of the last `fdLearn2`'s two output spectra with the pointers of its descriptor
+   * (λ, ∂λ, the combination's error `ec`, G), and Σ ec² (float64) into the descriptor's stats[5] (`fdConvex`).
+   */
+  readonly fdConvex: (desc: number) => void;
+  /**
    * One proportionate `fdAdamaxScaled` step of a partitioned filter from the error of its last pass,
    * from the descriptor at `desc` (`FdStepSlots`): with `prop` ≠ 0 (float64 α, max there) the
    * partition norms and row factors first, then the loss and the error spectrum, the step, and the
@@ -291,6 +297,7 @@ export class KernelArena {
           convexOutput: exports.convex_output as SimdKernels['convexOutput'],
           fdLearn2: exports.fd_learn2 as SimdKernels['fdLearn2'],
           fdStep: exports.fd_step as SimdKernels['fdStep'],
+          fdConvex: exports.fd_convex as SimdKernels['fdConvex'],
         };
         return new KernelArena(memory, memory.buffer, kernels, memory.buffer.byteLength - RESERVED);
       }
@@ -392,6 +399,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
     convexOutput: (yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m) =>
       convexOutput(heap, yRe, yIm, y2Re, y2Im, lambda, d, e, buf, gRe, gIm, dl, tab, m),
     fdLearn2: (desc, head) => fdLearnPass(heap, f64, desc, head),
+    fdConvex: (desc) => fdConvex(heap, f64, desc),
     fdStep: (desc, w, m, u, s, row, bin, prop, head, part) =>
       fdStep(heap, f64, desc, w, m, u, s, row, bin, prop, head, part),
   };
