@@ -437,6 +437,8 @@ describe.skipIf(!wasmSimdAvailable())(
       [8, 129],
       [24, 129],
       [7, 65],
+      [5, 33],
+      [6, 17],
     ])('partition_norms, %i partitions × %i bins = the float64 loop', (parts, bins) => {
       const n = parts * bins;
       const bytes = 2 * arenaFloatBytes(n) + arenaFloatBytes(parts);

@@ -1478,37 +1478,60 @@
   ;; Two partitions (p, q = p + 1; q = p for a last odd one) share an f64x2: lane 0 sums p, lane 1
   ;; sums q, each in k order (the lanes never mix), so each is the reference's scalar loop.
   (func $partition_norms (export "partition_norms") (param $re i32) (param $im i32) (param $bins i32) (param $parts i32) (param $out i32)
-    (local $p i32) (local $q i32) (local $bins4 i32) (local $po i32) (local $qo i32) (local $k4 i32)
-    (local $acc v128) (local $vr v128) (local $vi v128)
+    (local $p i32) (local $bins4 i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $k4 i32)
+    (local $acc v128) (local $acc2 v128) (local $vr v128) (local $vi v128)
     (local.set $bins4 (i32.shl (local.get $bins) (i32.const 2)))
+    ;; four partitions per pass (p .. p + 3, the last one repeated past the end) in two f64x2
+    ;; accumulators: two independent chains of adds, each lane its own partition's sum in k order
     (block $pd (loop $pl
       (br_if $pd (i32.ge_u (local.get $p) (local.get $parts)))
-      (local.set $q (select (i32.add (local.get $p) (i32.const 1)) (local.get $p)
-        (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $parts))))
-      (local.set $po (i32.mul (local.get $p) (local.get $bins4)))
-      (local.set $qo (i32.mul (local.get $q) (local.get $bins4)))
+      (local.set $o0 (i32.mul (local.get $p) (local.get $bins4)))
+      (local.set $o1 (i32.mul (call $clamp_part (i32.add (local.get $p) (i32.const 1)) (local.get $parts)) (local.get $bins4)))
+      (local.set $o2 (i32.mul (call $clamp_part (i32.add (local.get $p) (i32.const 2)) (local.get $parts)) (local.get $bins4)))
+      (local.set $o3 (i32.mul (call $clamp_part (i32.add (local.get $p) (i32.const 3)) (local.get $parts)) (local.get $bins4)))
       (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $acc2 (v128.const i32x4 0 0 0 0))
       (local.set $k4 (i32.const 0))
       (block $kd (loop $kl
         (br_if $kd (i32.ge_u (local.get $k4) (local.get $bins4)))
         (local.set $vr (f64x2.promote_low_f32x4
-          (v128.load32_lane 1 (i32.add (local.get $re) (i32.add (local.get $qo) (local.get $k4)))
-            (v128.load32_zero (i32.add (local.get $re) (i32.add (local.get $po) (local.get $k4)))))))
+          (v128.load32_lane 1 (i32.add (local.get $re) (i32.add (local.get $o1) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $re) (i32.add (local.get $o0) (local.get $k4)))))))
         (local.set $vi (f64x2.promote_low_f32x4
-          (v128.load32_lane 1 (i32.add (local.get $im) (i32.add (local.get $qo) (local.get $k4)))
-            (v128.load32_zero (i32.add (local.get $im) (i32.add (local.get $po) (local.get $k4)))))))
+          (v128.load32_lane 1 (i32.add (local.get $im) (i32.add (local.get $o1) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $im) (i32.add (local.get $o0) (local.get $k4)))))))
         (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.add (f64x2.mul (local.get $vr) (local.get $vr)) (f64x2.mul (local.get $vi) (local.get $vi)))))
+        (local.set $vr (f64x2.promote_low_f32x4
+          (v128.load32_lane 1 (i32.add (local.get $re) (i32.add (local.get $o3) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $re) (i32.add (local.get $o2) (local.get $k4)))))))
+        (local.set $vi (f64x2.promote_low_f32x4
+          (v128.load32_lane 1 (i32.add (local.get $im) (i32.add (local.get $o3) (local.get $k4)))
+            (v128.load32_zero (i32.add (local.get $im) (i32.add (local.get $o2) (local.get $k4)))))))
+        (local.set $acc2 (f64x2.add (local.get $acc2)
           (f64x2.add (f64x2.mul (local.get $vr) (local.get $vr)) (f64x2.mul (local.get $vi) (local.get $vi)))))
         (local.set $k4 (i32.add (local.get $k4) (i32.const 4)))
         (br $kl)))
       (local.set $acc (f64x2.sqrt (local.get $acc)))
+      (local.set $acc2 (f64x2.sqrt (local.get $acc2)))
+      ;; stores in reverse, so that a repeated last partition ends with its own lane's (equal) value
+      (f32.store (i32.add (local.get $out) (i32.div_u (local.get $o3) (local.get $bins)))
+        (f32.demote_f64 (f64x2.extract_lane 1 (local.get $acc2))))
+      (f32.store (i32.add (local.get $out) (i32.div_u (local.get $o2) (local.get $bins)))
+        (f32.demote_f64 (f64x2.extract_lane 0 (local.get $acc2))))
+      (f32.store (i32.add (local.get $out) (i32.div_u (local.get $o1) (local.get $bins)))
+        (f32.demote_f64 (f64x2.extract_lane 1 (local.get $acc))))
       (f32.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 2)))
         (f32.demote_f64 (f64x2.extract_lane 0 (local.get $acc))))
-      (f32.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 2)))
-        (f32.demote_f64 (f64x2.extract_lane 1 (local.get $acc))))
-      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br $pl)))
   )
+
+  ;; min(q, parts - 1)
+  (func $clamp_part (param $q i32) (param $parts i32) (result i32)
+    (select (local.get $q) (i32.sub (local.get $parts) (i32.const 1)) (i32.lt_u (local.get $q) (local.get $parts)))
+  )
+
 
   ;; The per-bin convex combination of two output spectra and its gradient (bins k = 0..m, block m):
   ;;   D = Y1 - Y2 (f64);  Y1 <- f32(D);  Y2 <- f32(Y2 + lambda D)        (f64, D unrounded)
