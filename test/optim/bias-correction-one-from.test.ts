@@ -28,6 +28,10 @@ describe('biasCorrectionOneFrom: k = f32(1 − β1^t) is exactly 1 from t₀ on'
     expect(b1 ** t0).toBeLessThanOrEqual(2 ** -30);
   });
 
+  it('β1 = 0.8 (the canceller default): from step 94 on (the figure in docs/api-optimizer.md)', () => {
+    expect(biasCorrectionOneFrom(f32(0.8))).toBe(94);
+  });
+
   it('no shortcut without a power below the margin', () => {
     expect(biasCorrectionOneFrom(1)).toBe(Number.POSITIVE_INFINITY);
     expect(biasCorrectionOneFrom(Number.NaN)).toBe(Number.POSITIVE_INFINITY);
