@@ -58,6 +58,8 @@ export {
 } from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {
+  type FdLearnPass,
+  type FdStepKernel,
   PartitionedFdFilter,
   type PartitionedFdFilterOptions,
   type PartitionedFdState,
