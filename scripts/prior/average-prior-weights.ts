@@ -69,6 +69,13 @@ function mean(arrays: readonly Float32Array[]): Float32Array {
   return out;
 }
 
+/** The epoch a weights module was written at, from its run description ("…; epoch N; …"). */
+function epochOf(info: string): string {
+  const m = /; (?:best )?epoch (\d+);/.exec(info);
+  if (!m) throw new Error(`no epoch in the run description: ${info}`);
+  return m[1]!;
+}
+
 const inputs = await Promise.all(arg('--in').split(',').map(load));
 for (const x of inputs.slice(1)) checkSameRun(inputs[0]!, x);
 const base = inputs[0]!.weights;
@@ -76,7 +83,7 @@ const averaged: PriorWeights = {
   ...base,
   weights: base.weights.map((_, l) => mean(inputs.map((x) => x.weights.weights[l]!))),
   biases: base.biases.map((_, l) => mean(inputs.map((x) => x.weights.biases[l]!))),
-  info: `checkpoint average of ${inputs.length} epochs of one run (scripts/prior/average-prior-weights.ts); first: ${base.info}`,
+  info: `mean of the weights of epochs ${inputs.map((x) => epochOf(x.weights.info)).join(', ')} (scripts/prior/average-prior-weights.ts) of the run ${base.info.replace(/; (?:best )?epoch \d+; (\d+ frames); validation loss [\d.]+;/, '; $1;')}`,
 };
 const out = arg('--out');
 writeFileSync(out, renderPriorWeightsModule(encodePriorWeights(averaged), averaged.info, inputs[0]!.threshold));
