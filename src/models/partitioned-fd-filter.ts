@@ -98,6 +98,13 @@ export interface FdStepKernel extends ScaledStepKernel {
 }
 
 /**
+ * Float64 slots of a workspace's `stats` block in the kernels' arena: the learning pass's five energies
+ * (0..4), the combination's Σe_c² (slot `convex`), the loss of the last fused step (`loss`); `floats` is the
+ * block's size in float32 slots (7 float64).
+ */
+const FD_STATS = { convex: 5, loss: 6, floats: 14 } as const;
+
+/**
  * A fused learning pass on one state and two weight sets, made by {@link PartitionedFdFilter.learnPass}:
  * {@link PartitionedFdFilter.learnWithOutput} (gradient deferred) and the block energies in one kernel call.
  */
@@ -224,7 +231,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       fb(this.layout.size) * 2 +
       fb(size) * 2 +
       fb(FdLearnSlots.length) +
-      fb(14) +
+      fb(FD_STATS.floats) +
       fb(FdStepSlots.length);
   }
 
@@ -257,7 +264,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     const d = ws.stepDesc;
     d.set([ws.xRe.byteOffset, ws.xIm.byteOffset, ws.gRe.byteOffset, ws.gIm.byteOffset, ws.buf.byteOffset], S.xRe);
     d.set([ws.tab, ws.e.byteOffset, this.blockSize, this.partitions, this.bins], S.tab);
-    d[S.loss] = ws.stats.byteOffset + 48;
+    d[S.loss] = ws.stats.byteOffset + 8 * FD_STATS.loss;
     return ws;
   }
 
@@ -290,7 +297,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       xRe: arena.allocF32(size),
       xIm: arena.allocF32(size),
       desc: int32View(arena.allocF32(FdLearnSlots.length)),
-      stats: float64View(arena.allocF32(14)),
+      stats: float64View(arena.allocF32(FD_STATS.floats)),
       stepDesc: int32View(arena.allocF32(FdStepSlots.length)),
     };
   }
@@ -602,7 +609,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     d[S.stats] = ws.stats.byteOffset;
     const hasConvex = convex !== null && this.bindConvex(ws, convex.lambda, convex.dLambda);
     return {
-      stats: ws.stats.subarray(0, 6),
+      stats: ws.stats.subarray(0, FD_STATS.convex + 1),
       hasConvex,
       run: (dIn, xIn) => this.runLearnPass(ws, state, dIn, xIn),
       convex: (out) => this.runConvex(ws, hasConvex, out),
@@ -704,7 +711,7 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
       partition: -1,
       scaledStep: (w, m, u, s, row, bin) => {
         ws.k.fdStep(desc, w, m, u, s, row, bin, p, state.head, constrained ? kernel.partition : -1);
-        loss[0] = ws.stats[6]!;
+        loss[0] = ws.stats[FD_STATS.loss]!;
       },
     };
     return kernel;
