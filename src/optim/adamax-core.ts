@@ -86,6 +86,10 @@ export class AdamaxCore {
   readonly params: Float32Array;
   readonly grads: Float32Array;
   readonly m: Float32Array;
+  /**
+   * The infinity norm u (values ≥ +0, +∞ or NaN). After writing it from outside, call
+   * {@link normalizeU}: the wasm kernels' maximum expects no −0 here.
+   */
   readonly u: Float32Array;
   readonly average: Float32Array | null;
   readonly acc: Float32Array | null;
@@ -203,7 +207,8 @@ export class AdamaxCore {
     this.offs = Int32Array.from(layout.groups, (x) => x.offset);
     this.lens = Int32Array.from(layout.groups, (x) => x.length);
     this.scalars[AdamaxScalars.c1] = f32(1 - hp.beta1);
-    this.scalars[AdamaxScalars.beta2] = f32(hp.beta2);
+    // + 0: a β2 of −0 becomes +0, the wasm maximum's domain (equal in every step: β2·u is ±0 either way).
+    this.scalars[AdamaxScalars.beta2] = f32(hp.beta2) + 0;
     this.scalars[AdamaxScalars.eps] = f32(hp.epsilon);
     this.b1 = Float32Array.of(hp.beta1);
     this.powf = hp.powf === 'svml' ? powfSvmlInto : powfLibmInto;
@@ -226,6 +231,16 @@ export class AdamaxCore {
       !this.globalClip &&
       !this.clipvalue &&
       hp.weightDecay === null;
+  }
+
+  /**
+   * Rewrites every −0 in `u` as +0 (call after writing `u` from outside, e.g. a restored state). Both
+   * give the same later steps, max(β2·(−0), |g|) = max(+0, |g|) for every g, but the wasm kernels'
+   * maximum of bit patterns takes u ≥ +0 or NaN.
+   */
+  normalizeU(): void {
+    const u = this.u;
+    for (let i = 0; i < u.length; i++) if (u[i] === 0) u[i] = 0;
   }
 
   /** Real updates so far (Keras `optimizer.iterations` = floor(raw / N)). */

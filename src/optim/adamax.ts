@@ -614,6 +614,7 @@ export class Adamax {
     const core = this.engine!;
     core.m.set(state.m);
     core.u.set(state.u);
+    core.normalizeU();
     if (state.average) core.average!.set(state.average);
     if (state.acc) core.acc!.set(state.acc);
     core.rawIterations = state.rawIterations;

@@ -247,4 +247,32 @@ describe('checkpoint round-trip', () => {
       { numRuns: 150 },
     );
   });
+  it("a loaded u of −0 (outside the wasm kernels' domain) is stored as +0: the backends and β2 = −0 agree", () => {
+    // Keras never writes −0 into u, but a hand-made state may hold it; max(β2·(−0), |g|) = max(+0, |g|).
+    const run = (backend: 'wasm' | 'js', uValue: number, beta2: number) => {
+      const v = new Variable(Float32Array.of(0.3, -0.7, 1.5, 2, 0, -1, 4, 8, 0.5));
+      const opt = new Adamax({ learningRate: 0.05, beta2, useEma: true, backend, ...silent });
+      opt.build([v]);
+      const state = opt.saveState();
+      opt.loadState({ ...state, m: state.m.map(() => 0.25), u: state.u.map(() => uValue) });
+      expect(Object.is(opt.saveState().u[0], 0)).toBe(true);
+      for (let t = 0; t < 6; t++) {
+        const g = Float32Array.from(v.value, (_, i) => ((i + t) % 3 === 0 ? 0 : (i % 2 ? -1 : 1) * 0.1 * (t + 1)));
+        if (t === 2) g.fill(-0);
+        opt.apply([g], [v]);
+      }
+      return [v.value.slice(), opt.saveState().u];
+    };
+    for (const backend of ['wasm', 'js'] as const) {
+      for (const [uValue, beta2] of [
+        [-0, 0.999],
+        [0, -0],
+        [-0, -0],
+      ] as const) {
+        const want = run('js', 0, beta2 + 0);
+        const got = run(backend, uValue, beta2);
+        expect(bitEqual(got[0]!, want[0]!) && bitEqual(got[1]!, want[1]!)).toBe(true);
+      }
+    }
+  });
 });

@@ -128,6 +128,7 @@ export class PriorFeatures {
     priorStateIo(state, 'tracker.theta', this.core.params);
     priorStateIo(state, 'tracker.m', this.core.m);
     priorStateIo(state, 'tracker.u', this.core.u);
+    this.core.normalizeU();
     this.frames = frames;
     this.riseHops = riseHops;
     this.core.rawIterations = raw;

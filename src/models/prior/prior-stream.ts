@@ -162,6 +162,7 @@ export class PriorStream {
       priorStateIo(state, 'delta.params', core.params);
       priorStateIo(state, 'delta.m', core.m);
       priorStateIo(state, 'delta.u', core.u);
+      core.normalizeU();
       if (core.average) priorStateIo(state, 'delta.average', core.average);
       if (core.acc) priorStateIo(state, 'delta.acc', core.acc);
       core.rawIterations = raw;
