@@ -590,7 +590,8 @@ export class Adamax {
    * Restores a state from {@link saveState}. Everything is checked at the call, before anything
    * changes (values too: finite moments, `u` ≥ 0, an integer counter, a float32-finite learning rate);
    * on an unbuilt optimizer the state is kept and its layout checked by `build` before building, so
-   * a failed build leaves the optimizer unbuilt. Throws `CheckpointError`.
+   * a failed build leaves the optimizer unbuilt. A −0 in `u` is stored as +0 (every later step is the
+   * same; Keras never writes −0 there). Throws `CheckpointError`.
    */
   loadState(state: AdamaxState): void {
     checkAdamaxState(state, this.hp);
