@@ -14,7 +14,7 @@
  * CPU time (`process.cpuUsage`) per repetition; medians with the min–max spread. tfjs runs after
  * (a backend switch per repetition would dominate), with the same repetition count.
  *
- * Run:   node --import tsx bench/optimizer.bench.ts [--quick] [--write] [--sizes=1000,1e5,2^20]
+ * Run:   node --import tsx bench/optimizer.bench.ts [--quick] [--write] [--sizes=1000,1e5,2^20] [--reps=11]
  *        (`npm run bench`). `--write` replaces the optimizer section of BENCHMARKS.md.
  * Import: `runOptimizerBench({ quick: true })` returns the measured rows.
  */
@@ -99,6 +99,8 @@ export interface OptimizerBenchOptions {
   readonly quick?: boolean;
   /** Parameter counts (default 1e3, 1e5, 2^20 and the DRAM-resident 2^23; quick: 1e3, 1e4). */
   readonly sizes?: readonly number[];
+  /** Measured repetitions (default 11; quick 3). More repetitions narrow the medians of short steps. */
+  readonly reps?: number;
   /** Whether to run the tfjs wasm backend (default true; its first init takes a moment). */
   readonly tfjsWasm?: boolean;
   /** Where progress and the final markdown go (default console.log). */
@@ -301,7 +303,7 @@ async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', n: number, cfg: RunCon
   return samples;
 }
 
-/** Interleaved repetitions of the sync methods at size n. */
+/** Interleaved repetitions of the sync methods at size n, each timed run after one untimed step of it. */
 function benchInterleaved(n: number, cfg: RunConfig): Map<MethodId, Samples> {
   const methods = runners(n);
   const steps = Math.max(1, Math.ceil(cfg.paramStepsPerRep / n));
@@ -311,6 +313,10 @@ function benchInterleaved(n: number, cfg: RunConfig): Map<MethodId, Samples> {
   for (let r = -cfg.warmupReps; r < cfg.reps; r++) {
     const order = r % 2 ? [...ids].reverse() : ids;
     for (const id of order) {
+      // one untimed step first: every timed run starts with its own buffers as warm as they get,
+      // whatever ran before it (the methods at the ends of the order would otherwise run twice in a
+      // row on warm buffers in every other repetition, and in-cache sizes pair them unevenly)
+      methods.get(id)!();
       const [wall, cpu] = timeRep(methods.get(id)!, steps);
       if (r < 0) continue;
       samples.get(id)!.wall.push(wall / (steps * n));
@@ -387,7 +393,7 @@ function renderMarkdown(
   );
   lines.push('');
   lines.push(
-    `Method: ${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition. ` +
+    `Method: ${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
       'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
       "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. " +
       'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
@@ -458,7 +464,8 @@ const ORDER: readonly MethodId[] = [
 export async function runOptimizerBenchReport(
   opts: OptimizerBenchOptions & { command?: string } = {},
 ): Promise<OptimizerBenchReport> {
-  const cfg = opts.quick ? QUICK : FULL;
+  const base = opts.quick ? QUICK : FULL;
+  const cfg = opts.reps === undefined ? base : { ...base, reps: opts.reps };
   const log = opts.log ?? ((line: string) => console.log(line));
   const sizes = opts.sizes ?? (cfg.quick ? [1000, 10_000] : [1000, 100_000, 1 << 20, 1 << 23]);
   const machine = machineFacts();
@@ -541,8 +548,17 @@ async function main(): Promise<void> {
   const sizes = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map(parseSize) : undefined;
   if (sizes?.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--sizes needs positive integers, got ${sizesArg}`);
+  const repsArg = argv.find((a) => a.startsWith('--reps='));
+  const reps = repsArg ? Number(repsArg.slice('--reps='.length)) : undefined;
+  if (reps !== undefined && !(Number.isInteger(reps) && reps >= 1))
+    throw new Error(`--reps needs an integer >= 1, got ${repsArg}`);
   const command = ['node --import tsx bench/optimizer.bench.ts', ...argv].join(' ');
-  const report = await runOptimizerBenchReport({ quick, command, ...(sizes ? { sizes } : {}) });
+  const report = await runOptimizerBenchReport({
+    quick,
+    command,
+    ...(sizes ? { sizes } : {}),
+    ...(reps ? { reps } : {}),
+  });
   console.log(`\n${report.markdown}`);
   if (write) console.log(`wrote ${writeMarkedSection('optimizer-bench', report.markdown)}`);
 }
