@@ -13,8 +13,8 @@ import { PRIOR_NOISE_ONLY_THRESHOLD, PRIOR_WEIGHTS_BASE64 } from '../../src/mode
 import { base64ToBytes, decodePriorWeights } from '../../src/models/prior/prior-weights-codec.js';
 
 const FILE = fileURLToPath(new URL('../../src/models/prior/prior-weights.generated.ts', import.meta.url));
-const BLOB_SHA256 = 'de30d4b4cca24ebcb056cd44ce2629eb84be899282c6d2e816ad86cedbd2d930';
-const FLOAT32_SHA256 = 'c87d229bca4f17374be52b6d76ab8c0cf104affa452c620b1db4f998435865c6';
+const BLOB_SHA256 = '30ba7ea108b4896af50388e6779f1ca0e6a533ccbcf938e1df5f57958ba6a2b0';
+const FLOAT32_SHA256 = 'c82e0054c3708f819bf3ee89640fa6bc1722283dcb74ac488bf40952272a377d';
 
 const sha256 = (parts: Uint8Array[]): string => {
   const h = createHash('sha256');
@@ -27,7 +27,7 @@ describe('bundled prior weights module', () => {
   const w = decodePriorWeights(bytes);
 
   it('decodes to the trained bytes and Float32 arrays', () => {
-    expect(bytes.length).toBe(315_748);
+    expect(bytes.length).toBe(315_692);
     expect(sha256([bytes])).toBe(BLOB_SHA256);
     const arrays = [w.mean, w.std, ...w.weights, ...w.biases];
     expect(sha256(arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)))).toBe(FLOAT32_SHA256);

@@ -50,9 +50,9 @@ export const SINGLE_CHANNEL_DEFAULTS = Object.freeze({
    * speech prior with online adaptation of its last layer. The validation pick of
    * `node --import tsx bench/quality-single-v2.ts --validation 2 --test 6` (28 validation clips of
    * held-out sentences of the training voices, never the test voices): floor −40 dB, adaptation
-   * learning rate 0.0005 (validation median SI-SDRi 7.26 dB with the bundled weights; the grid point
-   * lr 0.0002 prints as 7.3 as well; prior alone 7.26 at floor −50 dB — the adaptation is within noise
-   * of the prior alone).
+   * learning rate 0.0005 (validation median SI-SDRi 7.28 dB with the bundled weights; the grid points
+   * lr 0.0002 and floor −30 dB print as 7.3 as well; prior alone 7.28 at floor −40 dB — the adaptation is
+   * within noise of the prior alone).
    */
   prior: Object.freeze({
     gainFloorDb: -40,
