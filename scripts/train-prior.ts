@@ -4,7 +4,7 @@
  *   npx tsx scripts/train-prior.ts [--clips 120] [--epochs 6] [--hidden 128,96] [--energy-weight 1] [--seed 1]
  *     [--bands 40] [--min-width 62.5] [--context 5] [--averages 0.8,0.97] [--utterances 240]
  *     [--kind-weights babble:2,bursts:2] [--low-snr babble:-10] [--lr 0.003] [--decay-after 3] [--decay 0.6]
- *     [--patience 0] [--room 0] [--write [--out file.ts] [--every-epoch]]
+ *     [--patience 0] [--room 0] [--init weights.ts] [--write [--out file.ts] [--every-epoch]]
  *
  * --bands/--min-width set the band layout (finer low-frequency resolution: more bands of the minimum
  * width, one FFT bin at 16 kHz), --context the frames of band-energy context, --averages the EMA
@@ -17,6 +17,8 @@
  * decay-after + 1); --patience P stops after P epochs without a better validation loss (0: never).
  * --room P passes a mixture's noise, with probability P, through a random room-like path of 2–43 ms
  * (room-coloured noise, as a noise source heard across a room; no extra draw when P = 0).
+ * --init continues training from a weights module written by this script (fine-tuning): its layers, bands
+ * and features must match the flags, and its input normalisation (mean, std) is kept instead of recomputed.
  *
  * Needs Festival (`text2wave`, voices kal_diphone + cmu_us_slt_arctic_hts), `espeak-ng` and `sox`
  * to synthesise the training speech once (cached in .tmp/prior-speech). With --write it replaces
@@ -39,13 +41,18 @@
  * dev dependency for benchmarks only and would not be faster than these loops on the CPU backend.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLayout } from '../src/core/param-layout.js';
 import { Random } from '../src/core/random.js';
 import { DEFAULT_PRIOR_FEATURES, priorInputSize } from '../src/models/prior/prior-features.js';
 import { PriorStream } from '../src/models/prior/prior-stream.js';
-import { encodePriorWeights, type PriorWeights } from '../src/models/prior/prior-weights-codec.js';
+import {
+  base64ToBytes,
+  decodePriorWeights,
+  encodePriorWeights,
+  type PriorWeights,
+} from '../src/models/prior/prior-weights-codec.js';
 import { Adamax } from '../src/optim/adamax.js';
 import { fftConvolve, roomPath } from '../src/signal/abrupt-noise-v2-scene.js';
 import { makeNoise, NOISY_SPEECH_KINDS } from '../src/signal/noisy-speech-scenario.js';
@@ -75,6 +82,7 @@ const DECAY_AFTER = Number(arg('--decay-after', '3'));
 const DECAY = Number(arg('--decay', '0.6'));
 const PATIENCE = Number(arg('--patience', '0'));
 const ROOM = Number(arg('--room', '0'));
+const INIT = arg('--init', '');
 /** `kind:number` pairs of a flag, e.g. `babble:2,bursts:2`. */
 const pairs = (flag: string): Map<string, number> =>
   new Map(
@@ -321,6 +329,23 @@ const GB = Array.from({ length: L }, (_, l) => view(core.grads, `b${l}`));
     for (let i = 0; i < W[l]!.length; i++) W[l]![i] = s * init.gaussian();
   }
 }
+if (INIT) await loadInit(INIT);
+
+/** --init: the starting weights and normalisation from a module of this script (architecture checked). */
+async function loadInit(file: string): Promise<void> {
+  const mod = (await import(resolve(file))) as { PRIOR_WEIGHTS_BASE64: string };
+  const w = decodePriorWeights(base64ToBytes(mod.PRIOR_WEIGHTS_BASE64));
+  const want = JSON.stringify({ layers: LAYERS, bands: BANDS, features: FEATURES });
+  const got = JSON.stringify({ layers: w.layers, bands: w.bands, features: w.features });
+  if (want !== got) throw new Error(`--init ${file}: architecture ${got} does not match the flags ${want}`);
+  for (let l = 0; l < L; l++) {
+    W[l]!.set(w.weights[l]!);
+    Bv[l]!.set(w.biases[l]!);
+  }
+  mean.set(w.mean);
+  std.set(w.std);
+  console.error(`initialised from ${file}`);
+}
 
 const BATCH = 256;
 const acts = LAYERS.map((n) => new Float32Array(BATCH * n));
@@ -438,6 +463,7 @@ function extraFlags(): string {
   if (DECAY_AFTER !== 3) f.push(`--decay-after ${DECAY_AFTER}`);
   if (DECAY !== 0.6) f.push(`--decay ${DECAY}`);
   if (PATIENCE) f.push(`--patience ${PATIENCE}`);
+  if (INIT) f.push(`--init ${INIT.split('/').pop()}`);
   return f.map((x) => ` ${x}`).join('');
 }
 
