@@ -10,7 +10,7 @@
  * recovery time of any estimator that does not exploit the path's structure, at that depth.
  *
  * Run: node --import tsx bench/v2-recovery-bound.ts [--split validation] [--rates 16000,48000] [--per-kind 1]
- *        [--seconds 8] [--update-ms 62.5] [--kinds path,tonal]
+ *        [--seconds 8] [--update-ms 62.5] [--loadings 1e-4,1e-2] [--kinds path,tonal]
  */
 import { V2_SCENE_KINDS } from '../src/signal/abrupt-noise-v2-scene.js';
 import { lsOracle } from './lib/ls-oracle.js';
@@ -31,6 +31,7 @@ const rates = opt('--rates', '16000,48000').split(',').map(Number);
 const perKind = Number(opt('--per-kind', '1'));
 const seconds = Number(opt('--seconds', '8'));
 const updateMs = Number(opt('--update-ms', '62.5'));
+const loadings = opt('--loadings', '1e-4,1e-2').split(',').map(Number);
 const kinds = opt('--kinds', V2_SCENE_KINDS.join(',')).split(',');
 const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : '∞');
 
@@ -56,10 +57,10 @@ for (const spec of clipSpecs(split, rates, perKind, seconds).filter((s) => kinds
   const t0 = performance.now();
   const mine = scoreV2(sc, runClip(CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!), sc.primary, sc.reference));
   const update = Math.round((updateMs * fs) / 1000);
-  const genie = scoreV2(sc, lsOracle(sc, { taps, update, loadings: [1e-4, 1e-2] }));
+  const genie = scoreV2(sc, lsOracle(sc, { taps, update, loadings }));
   // the same genie told the path's support: as many taps as the longest true path (a structured genie)
   const support = Math.min(taps, Math.ceil((sc.pathMs * fs) / 1000));
-  const genieS = scoreV2(sc, lsOracle(sc, { taps: support, update, loadings: [1e-4, 1e-2] }));
+  const genieS = scoreV2(sc, lsOracle(sc, { taps: support, update, loadings }));
   const w = Math.round(0.25 * fs);
   sc.changes.forEach((c, i) => {
     const bound = recoveryTo(genie.nr, fs, c.at, mine.preLevel[i] - 3);
