@@ -15,6 +15,7 @@
  * (a backend switch per repetition would dominate), with the same repetition count.
  *
  * Run:   node --import tsx bench/optimizer.bench.ts [--quick] [--write] [--sizes=1000,1e5,2^20] [--reps=11]
+ *        [--from-step=200]
  *        (`npm run bench`). `--write` replaces the optimizer section of BENCHMARKS.md.
  * Import: `runOptimizerBench({ quick: true })` returns the measured rows.
  */
@@ -101,6 +102,12 @@ export interface OptimizerBenchOptions {
   readonly sizes?: readonly number[];
   /** Measured repetitions (default 11; quick 3). More repetitions narrow the medians of short steps. */
   readonly reps?: number;
+  /**
+   * Untimed steps of every interleaved method before the repetitions (default 200; quick 0). From
+   * t = 165 on, the bias correction k = f32(1 − 0.9^t) is exactly 1 and the kernel skips its multiply:
+   * the steady state of a long-running stream. 0 measures the first steps (k < 1).
+   */
+  readonly fromStep?: number;
   /** Whether to run the tfjs wasm backend (default true; its first init takes a moment). */
   readonly tfjsWasm?: boolean;
   /** Where progress and the final markdown go (default console.log). */
@@ -134,6 +141,8 @@ interface RunConfig {
   readonly warmupReps: number;
   /** Minimum param-steps per repetition (steps = ceil(paramStepsPerRep / n)). */
   readonly paramStepsPerRep: number;
+  /** Untimed steps of every interleaved method before the repetitions (see OptimizerBenchOptions). */
+  readonly fromStep: number;
   /** tfjs-cpu is ~200 ns/param: fewer reps at large n. */
   readonly tfjsCpuLargeReps: number;
   readonly tfjsCpuLargeN: number;
@@ -153,6 +162,7 @@ const FULL: RunConfig = {
   reps: 11,
   warmupReps: 2,
   paramStepsPerRep: 1 << 22,
+  fromStep: 200,
   tfjsCpuLargeReps: 3,
   tfjsCpuLargeN: 1 << 20,
 };
@@ -161,6 +171,7 @@ const QUICK: RunConfig = {
   reps: 3,
   warmupReps: 1,
   paramStepsPerRep: 1 << 14,
+  fromStep: 0,
   tfjsCpuLargeReps: 3,
   tfjsCpuLargeN: 1 << 20,
 };
@@ -310,6 +321,7 @@ function benchInterleaved(n: number, cfg: RunConfig): Map<MethodId, Samples> {
   const samples = new Map<MethodId, Samples>();
   for (const id of methods.keys()) samples.set(id, { wall: [], cpu: [], stepsPerRep: steps });
   const ids = [...methods.keys()];
+  for (let s = 0; s < cfg.fromStep; s++) for (const id of ids) methods.get(id)!();
   for (let r = -cfg.warmupReps; r < cfg.reps; r++) {
     const order = r % 2 ? [...ids].reverse() : ids;
     for (const id of order) {
@@ -393,7 +405,7 @@ function renderMarkdown(
   );
   lines.push('');
   lines.push(
-    `Method: ${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
+    `Method: ${cfg.fromStep > 0 ? `${cfg.fromStep} untimed steps of every interleaved method first (the steady state of a stream: from t = 165 on, the bias correction k = f32(1 − 0.9^t) is exactly 1, and the wasm kernel skips its multiply), then ` : 'from the first step (t = 1: k < 1 throughout at the large sizes); '}${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
       'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
       "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. " +
       'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
@@ -465,7 +477,11 @@ export async function runOptimizerBenchReport(
   opts: OptimizerBenchOptions & { command?: string } = {},
 ): Promise<OptimizerBenchReport> {
   const base = opts.quick ? QUICK : FULL;
-  const cfg = opts.reps === undefined ? base : { ...base, reps: opts.reps };
+  const cfg = {
+    ...base,
+    ...(opts.reps === undefined ? {} : { reps: opts.reps }),
+    ...(opts.fromStep === undefined ? {} : { fromStep: opts.fromStep }),
+  };
   const log = opts.log ?? ((line: string) => console.log(line));
   const sizes = opts.sizes ?? (cfg.quick ? [1000, 10_000] : [1000, 100_000, 1 << 20, 1 << 23]);
   const machine = machineFacts();
@@ -552,12 +568,17 @@ async function main(): Promise<void> {
   const reps = repsArg ? Number(repsArg.slice('--reps='.length)) : undefined;
   if (reps !== undefined && !(Number.isInteger(reps) && reps >= 1))
     throw new Error(`--reps needs an integer >= 1, got ${repsArg}`);
+  const fromArg = argv.find((a) => a.startsWith('--from-step='));
+  const fromStep = fromArg ? Number(fromArg.slice('--from-step='.length)) : undefined;
+  if (fromStep !== undefined && !(Number.isInteger(fromStep) && fromStep >= 0))
+    throw new Error(`--from-step needs an integer >= 0, got ${fromArg}`);
   const command = ['node --import tsx bench/optimizer.bench.ts', ...argv].join(' ');
   const report = await runOptimizerBenchReport({
     quick,
     command,
     ...(sizes ? { sizes } : {}),
     ...(reps ? { reps } : {}),
+    ...(fromStep === undefined ? {} : { fromStep }),
   });
   console.log(`\n${report.markdown}`);
   if (write) console.log(`wrote ${writeMarkedSection('optimizer-bench', report.markdown)}`);

@@ -451,6 +451,26 @@ describe('adamax wasm SIMD kernel is bit-identical to adamaxUpdate', () => {
     );
   });
 
+  it('k = 1 exactly (β1 = 0, or β1 = 0.9 from t = 165 on): the k = 1 loop is bit-identical (fast-check)', () => {
+    expect(kOf(0.9, 164)).not.toBe(1);
+    expect(kOf(0.9, 165)).toBe(1);
+    const unitK = caseArb.chain((c) =>
+      fc
+        .oneof(
+          fc.constant({ beta1: 0, t0: c.hyper.t0 }),
+          fc.integer({ min: 165, max: 1_000_000 }).map((t0) => ({ beta1: 0.9, t0 })),
+        )
+        .map((h) => ({ ...c, hyper: { ...c.hyper, ...h } })),
+    );
+    fc.assert(
+      fc.property(unitK, (c) => {
+        const problems = compare(c);
+        if (problems.length > 0) throw new Error(problems.join('; '));
+      }),
+      { numRuns: 800 },
+    );
+  });
+
   it('random training-like trajectories, up to 30 steps (fast-check)', () => {
     fc.assert(
       fc.property(tameCaseArb, (c) => {

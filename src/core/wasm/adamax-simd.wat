@@ -87,6 +87,13 @@
               (f32.mul (local.get $k) (f32.add (local.get $su) (local.get $eps))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sloop)))
+    ;; k = f32(1 - beta1^t) is exactly 1 once beta1^t < 2^-25 (t >= 165 at beta1 = 0.9): k * (u + eps)
+    ;; is then u + eps bit for bit, and the loop without that multiply runs instead
+    (if (f32.eq (local.get $k) (f32.const 1))
+      (then
+        (call $adamax_unit_k (local.get $w) (local.get $g) (local.get $m) (local.get $u) (local.get $vecEnd)
+          (local.get $vlr) (local.get $vc1) (local.get $vb2) (local.get $veps))
+        (return)))
     (local.set $i (i32.const 0))
     (block $vdone
       (br_if $vdone (i32.eqz (local.get $vecEnd)))
@@ -133,6 +140,55 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br_if $vloop (i32.lt_u (local.get $i) (local.get $vecEnd)))))
 
+  )
+
+;; The vector loop of `adamax` for k = 1 (the same operations without the multiply by k), over
+;; [0, vecEnd) bytes, 8 elements per iteration; vecEnd is a multiple of 32.
+  (func $adamax_unit_k
+    (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $vecEnd i32)
+    (param $vlr v128) (param $vc1 v128) (param $vb2 v128) (param $veps v128)
+    (local $i i32) (local $vg v128) (local $vm v128) (local $vu v128) (local $vabs v128)
+    (local.set $vabs (i32x4.splat (i32.const 0x7fffffff)))
+    (block $vdone
+      (br_if $vdone (i32.eqz (local.get $vecEnd)))
+      (loop $vloop
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (local.get $i))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+            (v128.and (local.get $vg) (local.get $vabs))))
+        (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i))
+          (f32x4.sub
+            (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.add (local.get $vu) (local.get $veps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (local.get $i))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+            (v128.and (local.get $vg) (local.get $vabs))))
+        (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i))
+          (f32x4.sub
+            (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.add (local.get $vu) (local.get $veps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br_if $vloop (i32.lt_u (local.get $i) (local.get $vecEnd)))))
   )
 
 ;; `adamax` fused with the weight EMA of the updated weights (Keras use_ema), one pass:
