@@ -13,13 +13,11 @@
  *        [--seconds 8] [--update-ms 62.5] [--loadings 1e-4,1e-2] [--kinds path,tonal]
  */
 import { V2_SCENE_KINDS } from '../src/signal/abrupt-noise-v2-scene.js';
-import { lsOracle } from './lib/ls-oracle.js';
-import { runClip } from './lib/reference-methods.js';
+import { type RecoveryBoundRow, recoveryBound } from './lib/recovery-bound.js';
 import { median, quantile } from './lib/reference-metrics.js';
 import type { V2Split } from './lib/speech-v2.js';
 import { buildClip, clipSpecs } from './lib/v2-clips.js';
 import { CANCELLER_METHOD, V2_FILTER_MS, v2BlockSize } from './lib/v2-methods.js';
-import { recoveryTo, scoreV2 } from './lib/v2-metrics.js';
 
 const argv = process.argv.slice(2);
 const opt = (flag: string, d: string): string => {
@@ -35,17 +33,7 @@ const loadings = opt('--loadings', '1e-4,1e-2').split(',').map(Number);
 const kinds = opt('--kinds', V2_SCENE_KINDS.join(',')).split(',');
 const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : '∞');
 
-interface Row {
-  kind: string;
-  fs: number;
-  pre: number;
-  rec: number;
-  bound: number;
-  boundS: number;
-  oraclePre: number;
-  oracleRec: number;
-}
-const rows: Row[] = [];
+const rows: RecoveryBoundRow[] = [];
 process.stdout.write(
   "| clip | change at (s) | canceller pre-change NR | canceller recovery | genie pre-change NR | genie NR 0–0.5 s after | genie to the canceller's target | genie to its own target | support genie pre-change NR | support genie to the canceller's target |\n|---|---|---|---|---|---|---|---|---|---|\n",
 );
@@ -55,32 +43,14 @@ for (const spec of clipSpecs(split, rates, perKind, seconds).filter((s) => kinds
   const B = v2BlockSize(fs);
   const taps = Math.ceil((V2_FILTER_MS * fs) / 1000 / B) * B;
   const t0 = performance.now();
-  const mine = scoreV2(sc, runClip(CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!), sc.primary, sc.reference));
+  const canceller = CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!);
   const update = Math.round((updateMs * fs) / 1000);
-  const genie = scoreV2(sc, lsOracle(sc, { taps, update, loadings }));
-  // the same genie told the path's support: as many taps as the longest true path (a structured genie)
-  const support = Math.min(taps, Math.ceil((sc.pathMs * fs) / 1000));
-  const genieS = scoreV2(sc, lsOracle(sc, { taps: support, update, loadings }));
-  const w = Math.round(0.25 * fs);
-  sc.changes.forEach((c, i) => {
-    const bound = recoveryTo(genie.nr, fs, c.at, mine.preLevel[i] - 3);
-    const boundS = recoveryTo(genieS.nr, fs, c.at, mine.preLevel[i] - 3);
-    const j = Math.floor(c.at / w);
-    const after = median([genie.nr[j], genie.nr[j + 1]].filter((v) => v !== undefined));
-    rows.push({
-      kind: sc.kind,
-      fs,
-      pre: mine.preLevel[i],
-      rec: mine.recovery[i],
-      bound,
-      boundS,
-      oraclePre: genie.preLevel[i],
-      oracleRec: genie.recovery[i],
-    });
+  for (const r of recoveryBound(sc, canceller, { taps, update, loadings })) {
+    rows.push(r);
     process.stdout.write(
-      `| ${sc.kind} ${fs / 1000}k | ${(c.at / fs).toFixed(2)} | ${fmt(mine.preLevel[i], 1)} | ${fmt(mine.recovery[i])} | ${fmt(genie.preLevel[i], 1)} | ${fmt(after, 1)} | ${fmt(bound)} | ${fmt(genie.recovery[i])} | ${fmt(genieS.preLevel[i], 1)} (${support} taps) | ${fmt(boundS)} |\n`,
+      `| ${r.kind} ${fs / 1000}k | ${r.at.toFixed(2)} | ${fmt(r.pre, 1)} | ${fmt(r.rec)} | ${fmt(r.geniePre, 1)} | ${fmt(r.genieAfter, 1)} | ${fmt(r.bound)} | ${fmt(r.genieRec)} | ${fmt(r.supportPre, 1)} (${r.supportTaps} taps) | ${fmt(r.boundSupport)} |\n`,
     );
-  });
+  }
   process.stderr.write(`${sc.id}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
@@ -93,11 +63,11 @@ for (const fs of rates) {
   let mg = 0;
   let ms = 0;
   for (const k of kinds) {
-    const r = rows.filter((x) => x.kind === k && x.fs === fs);
+    const r = rows.filter((x) => x.kind === k && x.sampleRate === fs);
     if (!r.length) continue;
     const a = r.map((x) => x.rec);
     const b = r.map((x) => x.bound);
-    const bs = r.map((x) => x.boundS);
+    const bs = r.map((x) => x.boundSupport);
     if (met(bs)) ms++;
     if (met(a)) mc++;
     if (met(b)) mg++;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lsOracle } from '../../bench/lib/ls-oracle.js';
-import type { V2Scene } from '../../src/signal/abrupt-noise-v2-scene.js';
+import { recoveryBound } from '../../bench/lib/recovery-bound.js';
+import { CANCELLER_METHOD, V2_FILTER_MS, v2BlockSize } from '../../bench/lib/v2-methods.js';
+import { makeV2Scene, type V2Scene } from '../../src/signal/abrupt-noise-v2-scene.js';
 
 /** A scene whose noise path switches from h1 to h2 at `at`; the near-end speech is a quiet tone. */
 function scene(n: number, at: number): V2Scene {
@@ -58,5 +60,40 @@ describe('lsOracle (the least-squares genie of the recovery bound)', () => {
     const sc = scene(8000, 4000);
     const out = lsOracle(sc, { taps: 2, update: 250, loadings: [1e-4] });
     expect(nrDb(sc, out, 1000, 4000)).toBeLessThan(10);
+  });
+});
+
+describe('recoveryBound (bench/v2-recovery-bound.ts per clip)', () => {
+  it('scores the canceller and both genies on a v2 path scene, one row per change', () => {
+    const tone = (n: number, f: number) =>
+      Array.from({ length: n }, (_, i) =>
+        Float32Array.from({ length: 6000 }, (_, j) => Math.sin(j * (f + 0.002 * i)) * 0.1 * (j % 3000 < 2000 ? 1 : 0)),
+      );
+    const fs = 8000;
+    const sc = makeV2Scene({
+      kind: 'path',
+      seed: 11,
+      index: 0,
+      sampleRate: fs,
+      talker: tone(3, 0.05),
+      others: tone(4, 0.2),
+      durationSec: 6,
+    });
+    const B = v2BlockSize(fs);
+    const taps = Math.ceil((V2_FILTER_MS * fs) / 1000 / B) * B;
+    const rows = recoveryBound(sc, CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!), {
+      taps,
+      update: 500,
+      loadings: [1e-4, 1e-2],
+    });
+    expect(rows).toHaveLength(sc.changes.length);
+    const r = rows[0]!;
+    expect(r.at).toBeCloseTo(sc.changes[0]!.at / fs, 9);
+    expect(r.supportTaps).toBe(Math.min(taps, Math.ceil((sc.pathMs * fs) / 1000)));
+    // both genies model the path before the change, and the restarted estimate re-learns it after
+    expect(r.geniePre).toBeGreaterThan(10);
+    expect(r.supportPre).toBeGreaterThan(10);
+    expect(Number.isFinite(r.genieRec)).toBe(true);
+    for (const v of [r.pre, r.genieAfter]) expect(Number.isFinite(v)).toBe(true);
   });
 });
