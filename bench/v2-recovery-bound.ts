@@ -17,7 +17,7 @@ import { type RecoveryBoundRow, recoveryBound } from './lib/recovery-bound.js';
 import { median, quantile } from './lib/reference-metrics.js';
 import type { V2Split } from './lib/speech-v2.js';
 import { buildClip, clipSpecs } from './lib/v2-clips.js';
-import { CANCELLER_METHOD, V2_FILTER_MS, v2BlockSize } from './lib/v2-methods.js';
+import { CANCELLER_METHOD, v2Taps } from './lib/v2-methods.js';
 
 const argv = process.argv.slice(2);
 const opt = (flag: string, d: string): string => {
@@ -40,8 +40,7 @@ process.stdout.write(
 for (const spec of clipSpecs(split, rates, perKind, seconds).filter((s) => kinds.includes(s.kind))) {
   const sc = buildClip(spec);
   const fs = sc.sampleRate;
-  const B = v2BlockSize(fs);
-  const taps = Math.ceil((V2_FILTER_MS * fs) / 1000 / B) * B;
+  const taps = v2Taps(fs);
   const t0 = performance.now();
   const canceller = CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!);
   const update = Math.round((updateMs * fs) / 1000);

@@ -41,22 +41,18 @@
  * dev dependency for benchmarks only and would not be faster than these loops on the CPU backend.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLayout } from '../src/core/param-layout.js';
 import { Random } from '../src/core/random.js';
 import { DEFAULT_PRIOR_FEATURES, priorInputSize } from '../src/models/prior/prior-features.js';
 import { PriorStream } from '../src/models/prior/prior-stream.js';
-import {
-  base64ToBytes,
-  decodePriorWeights,
-  encodePriorWeights,
-  type PriorWeights,
-} from '../src/models/prior/prior-weights-codec.js';
+import { encodePriorWeights, type PriorWeights } from '../src/models/prior/prior-weights-codec.js';
 import { Adamax } from '../src/optim/adamax.js';
 import { fftConvolve, roomPath } from '../src/signal/abrupt-noise-v2-scene.js';
 import { makeNoise, NOISY_SPEECH_KINDS } from '../src/signal/noisy-speech-scenario.js';
 import { resample } from '../src/signal/resample.js';
+import { loadPriorWeightsModule } from './prior/load-prior-weights-module.js';
 import { renderPriorWeightsModule } from './prior/render-prior-weights-module.js';
 import { speechCorpus } from './prior/speech-corpus.js';
 
@@ -333,8 +329,7 @@ if (INIT) await loadInit(INIT);
 
 /** --init: the starting weights and normalisation from a module of this script (architecture checked). */
 async function loadInit(file: string): Promise<void> {
-  const mod = (await import(resolve(file))) as { PRIOR_WEIGHTS_BASE64: string };
-  const w = decodePriorWeights(base64ToBytes(mod.PRIOR_WEIGHTS_BASE64));
+  const { weights: w } = await loadPriorWeightsModule(file);
   const want = JSON.stringify({ layers: LAYERS, bands: BANDS, features: FEATURES });
   const got = JSON.stringify({ layers: w.layers, bands: w.bands, features: w.features });
   if (want !== got) throw new Error(`--init ${file}: architecture ${got} does not match the flags ${want}`);

@@ -184,7 +184,8 @@ export interface V2Method<K = Record<string, unknown>> {
 const logU = (rng: Random, lo: number, hi: number): number => Math.exp(rng.uniform(Math.log(lo), Math.log(hi)));
 const pick = <T>(rng: Random, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
 
-const taps = (fs: number, ms = V2_FILTER_MS): number => {
+/** Taps of a filter of `ms` milliseconds at `fs`, in whole blocks of {@link v2BlockSize}. */
+export const v2Taps = (fs: number, ms = V2_FILTER_MS): number => {
   const B = v2BlockSize(fs);
   return Math.ceil((ms * fs) / 1000 / B) * B;
 };
@@ -197,7 +198,7 @@ export const NLMS_METHOD: V2Method<NlmsKnobs> = {
   name: 'NLMS',
   sample: (rng) => ({ mu: logU(rng, 0.002, 0.5), regularization: logU(rng, 1e-10, 1e-5) }),
   make: (fs, k) =>
-    new Nlms({ taps: taps(fs), frameSize: v2BlockSize(fs), stepSize: k.mu, regularization: k.regularization }),
+    new Nlms({ taps: v2Taps(fs), frameSize: v2BlockSize(fs), stepSize: k.mu, regularization: k.regularization }),
   seedConfig: { mu: 0.01, regularization: 1e-8 },
 };
 
@@ -218,7 +219,7 @@ export const FD_NLMS_METHOD: V2Method<FdNlmsKnobs> = {
   make: (fs, k) =>
     new FdNlms({
       blockSize: v2BlockSize(fs),
-      partitions: taps(fs) / v2BlockSize(fs),
+      partitions: v2Taps(fs) / v2BlockSize(fs),
       stepSize: k.mu,
       smoothing: k.smoothing,
       regularization: k.regularization,
@@ -270,7 +271,7 @@ export const FD_ADAMAX_METHOD: V2Method<FdAdamaxConfig> = {
           : null,
     };
   },
-  make: (fs, c) => makeFdAdamax({ sampleRate: fs, blockSize: v2BlockSize(fs), taps: taps(fs), rlsTaps: 32 }, c),
+  make: (fs, c) => makeFdAdamax({ sampleRate: fs, blockSize: v2BlockSize(fs), taps: v2Taps(fs), rlsTaps: 32 }, c),
   seedConfig: {
     lr: 0.005,
     beta1: 0.9,

@@ -11,13 +11,8 @@
  * refuses anything else. The noise-only threshold is the run's (the first input's; equal within a run).
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import {
-  base64ToBytes,
-  decodePriorWeights,
-  encodePriorWeights,
-  type PriorWeights,
-} from '../../src/models/prior/prior-weights-codec.js';
+import { encodePriorWeights, type PriorWeights } from '../../src/models/prior/prior-weights-codec.js';
+import { loadPriorWeightsModule } from './load-prior-weights-module.js';
 import { renderPriorWeightsModule } from './render-prior-weights-module.js';
 
 const args = process.argv.slice(2);
@@ -34,12 +29,7 @@ interface Loaded {
 }
 
 async function load(file: string): Promise<Loaded> {
-  const mod = (await import(resolve(file))) as { PRIOR_WEIGHTS_BASE64: string; PRIOR_NOISE_ONLY_THRESHOLD: number };
-  return {
-    file,
-    weights: decodePriorWeights(base64ToBytes(mod.PRIOR_WEIGHTS_BASE64)),
-    threshold: mod.PRIOR_NOISE_ONLY_THRESHOLD,
-  };
+  return { file, ...(await loadPriorWeightsModule(file)) };
 }
 
 const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>

@@ -11,17 +11,18 @@
  * each clip's noise through a random room-like path of 2–43 ms (same power; seeded): room-coloured
  * noise, which the training mixtures do not contain.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clips } from '../../bench/quality-single-v2.js';
 import { Random } from '../../src/core/random.js';
 import { SINGLE_CHANNEL_DEFAULTS } from '../../src/models/defaults/single-channel-defaults.js';
 import { OnlineDenoiser } from '../../src/models/online-denoiser.js';
-import { base64ToBytes, decodePriorWeights, type PriorWeights } from '../../src/models/prior/prior-weights-codec.js';
+import type { PriorWeights } from '../../src/models/prior/prior-weights-codec.js';
 import { bundledPriorWeights, PriorDenoiser } from '../../src/models/prior-denoiser.js';
 import { fftConvolve, roomPath } from '../../src/signal/abrupt-noise-v2-scene.js';
 import { NOISY_SPEECH_KINDS } from '../../src/signal/noisy-speech-scenario.js';
 import { siSdr } from '../../src/signal/si-sdr.js';
+import { loadPriorWeightsModule } from './load-prior-weights-module.js';
 import { speechCorpus } from './speech-corpus.js';
 
 const args = process.argv.slice(2);
@@ -54,8 +55,7 @@ function withRoomNoise(rng: Random) {
 
 async function load(file: string): Promise<PriorWeights> {
   if (file === 'bundled') return bundledPriorWeights();
-  const mod = (await import(resolve(file))) as { PRIOR_WEIGHTS_BASE64: string };
-  return decodePriorWeights(base64ToBytes(mod.PRIOR_WEIGHTS_BASE64));
+  return (await loadPriorWeightsModule(file)).weights;
 }
 
 const median = (v: number[]): number => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lsOracle } from '../../bench/lib/ls-oracle.js';
 import { recoveryBound } from '../../bench/lib/recovery-bound.js';
-import { CANCELLER_METHOD, V2_FILTER_MS, v2BlockSize } from '../../bench/lib/v2-methods.js';
+import { CANCELLER_METHOD, v2Taps } from '../../bench/lib/v2-methods.js';
 import { makeV2Scene, type V2Scene } from '../../src/signal/abrupt-noise-v2-scene.js';
 
 /** A scene whose noise path switches from h1 to h2 at `at`; the near-end speech is a quiet tone. */
@@ -79,8 +79,7 @@ describe('recoveryBound (bench/v2-recovery-bound.ts per clip)', () => {
       others: tone(4, 0.2),
       durationSec: 6,
     });
-    const B = v2BlockSize(fs);
-    const taps = Math.ceil((V2_FILTER_MS * fs) / 1000 / B) * B;
+    const taps = v2Taps(fs);
     const rows = recoveryBound(sc, CANCELLER_METHOD.make(fs, CANCELLER_METHOD.seedConfig!), {
       taps,
       update: 500,
