@@ -49,7 +49,8 @@ export type MethodId =
   | 'plain-loop'
   | 'tfjs-wasm'
   | 'tfjs-cpu'
-  | 'floor';
+  | 'floor'
+  | 'div-floor';
 
 export const METHOD_LABELS: Readonly<Record<MethodId, string>> = {
   'apply-wasm': '`Adamax.apply` (defaults: wasm), gradient array copied in',
@@ -64,6 +65,7 @@ export const METHOD_LABELS: Readonly<Record<MethodId, string>> = {
   'tfjs-wasm': 'tfjs 4.22 `adamax().applyGradients` (wasm)',
   'tfjs-cpu': 'tfjs 4.22 `adamax().applyGradients` (cpu)',
   floor: 'floor: SIMD kernel, the same 7 streams in place',
+  'div-floor': 'division floor: the same 7 streams with one f32x4 division per 4 parameters, as the step must',
 };
 
 /** One row of the table: one method at one parameter count. */
@@ -276,6 +278,15 @@ function runners(n: number): Map<MethodId, () => void> {
     const [a, b, c, d] = [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset];
     out.set('floor', () => floor(a, b, c, d, n));
   }
+  {
+    const arena = KernelArena.create(4 * arenaFloatBytes(n), 'wasm');
+    const divFloor = arena.kernels.stream7DivFloor!;
+    const [pw, pg, pm, pu] = [0, 1, 2, 3].map(() => arena.allocF32(n));
+    pw!.set(w);
+    pg!.set(g);
+    const [a, b, c, d] = [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset];
+    out.set('div-floor', () => divFloor(a, b, c, d, n));
+  }
   return out;
 }
 
@@ -407,7 +418,7 @@ function renderMarkdown(
   lines.push(
     `Method: ${cfg.fromStep > 0 ? `${cfg.fromStep} untimed steps of every interleaved method first (the steady state of a stream: from t = 165 on, the bias correction k = f32(1 − 0.9^t) is exactly 1, and the wasm kernel skips its multiply), then ` : 'from the first step (t = 1: k < 1 throughout at the large sizes); '}${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
       'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
-      "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. " +
+      "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. The division floor is the same loop with one f32x4 division per 4 parameters, as the Keras update has (w ← (g − w) / u′): its ratio to the floor is what the division alone costs. " +
       'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
       `tfjs: one \`tf.variable\` and one fixed gradient tensor, measured after the others (not interleaved: a backend switch per repetition would dominate); tfjs-cpu at n ≥ ${fmtN(cfg.tfjsCpuLargeN)}: ${cfg.tfjsCpuLargeReps} repetitions of one step. Same gradient every step; Keras defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7).`,
   );
@@ -446,6 +457,12 @@ function checkTargets(results: readonly Result[]): { lines: string[]; met: boole
     const ok = step.vsFloor <= TARGET_STEP_VS_FLOOR;
     if (!ok) met = false;
     lines.push(`n = ${fmtN(n)}: \`core.step()\` = ${fmt(step.vsFloor)}× the floor ${ok ? 'PASS' : 'FAIL'}`);
+    const div = at('div-floor');
+    if (div) {
+      lines.push(
+        `n = ${fmtN(n)} (no target): the division floor = ${fmt(div.vsFloor)}× the floor; \`core.step()\` ≈ ${fmt(step.vsFloor / div.vsFloor)}× the division floor (ratio of the two paired medians)`,
+      );
+    }
     for (const m of ['apply-slot-wasm', 'apply-wasm'] as const) {
       const r = at(m);
       if (!r) continue;
@@ -470,6 +487,7 @@ const ORDER: readonly MethodId[] = [
   'tfjs-wasm',
   'tfjs-cpu',
   'floor',
+  'div-floor',
 ];
 
 /** Runs the whole benchmark and returns the rows plus the rendered markdown. */

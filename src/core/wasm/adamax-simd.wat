@@ -1215,6 +1215,34 @@
       (br $sl)))
   )
 
+;; `stream7_floor` with one f32x4 division per 4 elements, as the Adamax step has (w <- (g - w) / u',
+;; u' = max_u(g, u) the floor's own u store): the floor of a kernel that must divide. The benchmark's
+;; second floor; the loop has the floor's shape.
+  (func (export "stream7_div_floor") (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
+    (local $i i32) (local $vecEnd i32) (local $end i32) (local $vg v128) (local $vu v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+      (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+      (local.set $vu (i32x4.max_u (local.get $vg) (v128.load align=4 (i32.add (local.get $u) (local.get $i)))))
+      (v128.store align=4 (i32.add (local.get $m) (local.get $i))
+        (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $m) (local.get $i)))))
+      (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+      (v128.store align=4 (i32.add (local.get $w) (local.get $i))
+        (f32x4.div
+          (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $w) (local.get $i))))
+          (local.get $vu)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $i) (local.get $end)))
+      (f32.store (i32.add (local.get $w) (local.get $i))
+        (f32.sub (f32.load (i32.add (local.get $g) (local.get $i))) (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $sl)))
+  )
+
   ;; ===================================================================================
   ;; Proportionate steps of a partitioned filter (the TypeScript references:
   ;; src/core/kernels/adamax-scaled-update.ts, src/core/kernels/partition-norms.ts).

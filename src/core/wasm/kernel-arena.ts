@@ -92,6 +92,11 @@ export interface SimdKernels {
    * a same-size update is measured against. The TypeScript backend has none (`null`).
    */
   readonly stream7Floor: ((w: number, g: number, m: number, u: number, n: number) => void) | null;
+  /**
+   * Benchmark probe: {@link stream7Floor} with one f32x4 division per 4 elements (`w ← (g − w) / u'`,
+   * `u' = max(u, g)` as stored), the floor of an update that must divide. `null` in the TypeScript backend.
+   */
+  readonly stream7DivFloor: ((w: number, g: number, m: number, u: number, n: number) => void) | null;
   /** Index of the first NaN or ±Infinity among `n` floats at `p`, or −1. */
   readonly firstNonFinite: (p: number, n: number) => number;
   /** Forward real FFT of 2m samples at `x` into bins 0..m (`re`, `im`); tables at `tab`. */
@@ -288,6 +293,7 @@ export class KernelArena {
           partitionNorms: exports.partition_norms as SimdKernels['partitionNorms'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
+          stream7DivFloor: exports.stream7_div_floor as SimdKernels['stream7DivFloor'],
           rfftForward: exports.rfft_forward as SimdKernels['rfftForward'],
           rfftInverse: exports.rfft_inverse as SimdKernels['rfftInverse'],
           spectralMac: exports.spectral_mac as SimdKernels['spectralMac'],
@@ -376,6 +382,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
     sigmoidClip: (a, lam, n, lim) => sigmoidClip(f, f64, a >> 2, lam >> 2, n, lim >> 3),
     partitionNorms: (re, im, bins, parts, out) => partitionNorms(f, re >> 2, im >> 2, bins, parts, out >> 2),
     stream7Floor: null,
+    stream7DivFloor: null,
     firstNonFinite: (p, n) => {
       const o = p >> 2;
       for (let i = 0; i < n; i++) {
