@@ -93,6 +93,8 @@ export interface Result {
   readonly speedupVsTfjsWasm: number;
   /** Median per-repetition ratio to the floor kernel (paired: same repetition). */
   readonly vsFloor: number;
+  /** Median per-repetition ratio to the lower of the two floors (floor, division floor) in that repetition. */
+  readonly vsBestFloor: number;
   /** Median per-repetition ratio to `core.step()` alone (wasm), paired. */
   readonly vsStep: number;
 }
@@ -277,14 +279,9 @@ function runners(n: number): Map<MethodId, () => void> {
     pg!.set(g);
     const [a, b, c, d] = [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset];
     out.set('floor', () => floor(a, b, c, d, n));
-  }
-  {
-    const arena = KernelArena.create(4 * arenaFloatBytes(n), 'wasm');
+    // the division floor on the floor's own buffers: at 2^20 the same loop runs 5–25 % apart on
+    // different buffers (where the pages sit), which a ratio between two arenas would measure
     const divFloor = arena.kernels.stream7DivFloor!;
-    const [pw, pg, pm, pu] = [0, 1, 2, 3].map(() => arena.allocF32(n));
-    pw!.set(w);
-    pg!.set(g);
-    const [a, b, c, d] = [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset];
     out.set('div-floor', () => divFloor(a, b, c, d, n));
   }
   return out;
@@ -418,7 +415,7 @@ function renderMarkdown(
   lines.push(
     `Method: ${cfg.fromStep > 0 ? `${cfg.fromStep} untimed steps of every interleaved method first (the steady state of a stream: from t = 165 on, the bias correction k = f32(1 − 0.9^t) is exactly 1, and the wasm kernel skips its multiply), then ` : 'from the first step (t = 1: k < 1 throughout at the large sizes); '}${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
       'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
-      "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. The division floor is the same loop with one f32x4 division per 4 parameters, as the Keras update has (w ← (g − w) / u′): its ratio to the floor is what the division alone costs. " +
+      "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. The division floor is the same loop with one f32x4 division per 4 parameters, as the Keras update has (w ← g / u′ − w, on the floor's own buffers): its ratio to the floor is what the division alone costs. " +
       'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
       `tfjs: one \`tf.variable\` and one fixed gradient tensor, measured after the others (not interleaved: a backend switch per repetition would dominate); tfjs-cpu at n ≥ ${fmtN(cfg.tfjsCpuLargeN)}: ${cfg.tfjsCpuLargeReps} repetitions of one step. Same gradient every step; Keras defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7).`,
   );
@@ -436,7 +433,7 @@ function renderMarkdown(
   lines.push('');
   if (targets.length > 0) {
     lines.push(
-      `Targets (paired, same run): \`core.step()\` ≤ ${TARGET_STEP_VS_FLOOR}× the floor at 2^20 and 2^23; \`Adamax.apply\` ≤ ${TARGET_APPLY_VS_STEP}× \`core.step()\`:`,
+      `Targets (paired, same run): \`core.step()\` ≤ ${TARGET_STEP_VS_FLOOR}× the lower of the two floors (per repetition) at 2^20 and 2^23; \`Adamax.apply\` ≤ ${TARGET_APPLY_VS_STEP}× \`core.step()\`:`,
       '',
     );
     for (const t of targets) lines.push(`- ${t}`);
@@ -454,15 +451,12 @@ function checkTargets(results: readonly Result[]): { lines: string[]; met: boole
     const step = at('step-wasm');
     if (!step) continue;
     any = true;
-    const ok = step.vsFloor <= TARGET_STEP_VS_FLOOR;
+    const ok = step.vsBestFloor <= TARGET_STEP_VS_FLOOR;
     if (!ok) met = false;
-    lines.push(`n = ${fmtN(n)}: \`core.step()\` = ${fmt(step.vsFloor)}× the floor ${ok ? 'PASS' : 'FAIL'}`);
     const div = at('div-floor');
-    if (div) {
-      lines.push(
-        `n = ${fmtN(n)} (no target): the division floor = ${fmt(div.vsFloor)}× the floor; \`core.step()\` ≈ ${fmt(step.vsFloor / div.vsFloor)}× the division floor (ratio of the two paired medians)`,
-      );
-    }
+    lines.push(
+      `n = ${fmtN(n)}: \`core.step()\` = ${fmt(step.vsBestFloor)}× the lower floor ${ok ? 'PASS' : 'FAIL'} (${fmt(step.vsFloor)}× the floor; the division floor ${div ? fmt(div.vsFloor) : '—'}× the floor)`,
+    );
     for (const m of ['apply-slot-wasm', 'apply-wasm'] as const) {
       const r = at(m);
       if (!r) continue;
@@ -531,6 +525,10 @@ export async function runOptimizerBenchReport(
     const base = get('f32-loop')!;
     const floor = get('floor')!;
     const step = get('step-wasm')!;
+    const div = get('div-floor');
+    // per repetition, the lower of the two floors: both are lower bounds of an exact step
+    const best =
+      div && div.cpu.length === floor.cpu.length ? floor.cpu.map((x, i) => Math.min(x, div.cpu[i]!)) : floor.cpu;
     const tfCpu = get('tfjs-cpu');
     const tfWasm = get('tfjs-wasm');
     for (const method of ORDER) {
@@ -552,6 +550,7 @@ export async function runOptimizerBenchReport(
         speedupVsTfjsCpu: tfCpu ? median(tfCpu.cpu) / cpuNs : Number.NaN,
         speedupVsTfjsWasm: tfWasm ? median(tfWasm.cpu) / cpuNs : Number.NaN,
         vsFloor: interleaved ? pairedRatio(s.cpu, floor.cpu) : cpuNs / median(floor.cpu),
+        vsBestFloor: interleaved ? pairedRatio(s.cpu, best) : cpuNs / median(best),
         vsStep: interleaved ? pairedRatio(s.cpu, step.cpu) : cpuNs / median(step.cpu),
       });
     }

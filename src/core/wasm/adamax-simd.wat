@@ -1215,9 +1215,10 @@
       (br $sl)))
   )
 
-;; `stream7_floor` with one f32x4 division per 4 elements, as the Adamax step has (w <- (g - w) / u',
-;; u' = max_u(g, u) the floor's own u store): the floor of a kernel that must divide. The benchmark's
-;; second floor; the loop has the floor's shape.
+;; `stream7_floor` with one f32x4 division per 4 elements, as the Adamax step has: w <- g / u' - w,
+;; u' = max_u(g, u) the floor's own u store (so |g / u'| <= 1 once u' = g and w stays bounded when the
+;; two floors run on the same buffers). The floor of a kernel that must divide; the benchmark's second
+;; floor, with the floor loop's shape.
   (func (export "stream7_div_floor") (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $n i32)
     (local $i i32) (local $vecEnd i32) (local $end i32) (local $vg v128) (local $vu v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
@@ -1230,9 +1231,9 @@
         (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $m) (local.get $i)))))
       (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
       (v128.store align=4 (i32.add (local.get $w) (local.get $i))
-        (f32x4.div
-          (f32x4.sub (local.get $vg) (v128.load align=4 (i32.add (local.get $w) (local.get $i))))
-          (local.get $vu)))
+        (f32x4.sub
+          (f32x4.div (local.get $vg) (local.get $vu))
+          (v128.load align=4 (i32.add (local.get $w) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $vl)))
     (block $sd (loop $sl

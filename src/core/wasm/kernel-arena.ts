@@ -93,7 +93,7 @@ export interface SimdKernels {
    */
   readonly stream7Floor: ((w: number, g: number, m: number, u: number, n: number) => void) | null;
   /**
-   * Benchmark probe: {@link stream7Floor} with one f32x4 division per 4 elements (`w ← (g − w) / u'`,
+   * Benchmark probe: {@link stream7Floor} with one f32x4 division per 4 elements (`w ← g / u' − w`,
    * `u' = max(u, g)` as stored), the floor of an update that must divide. `null` in the TypeScript backend.
    */
   readonly stream7DivFloor: ((w: number, g: number, m: number, u: number, n: number) => void) | null;
