@@ -184,12 +184,41 @@ function mixture(
   return { clean, noisy };
 }
 
-/** Features (same code path as the denoiser) and ideal band-gain targets for `count` mixtures. */
+/** The rate of mixture `c`: every fourth at 48 kHz, the others at 16 kHz. */
+const clipRate = (c: number): number => (c % 4 === 3 ? 48000 : 16000);
+
+/** The dataset's arrays for `count` mixtures, sized once: every mixture has ⌊CLIP_SEC·fs / hop⌋ frames. */
+function allocate(count: number): Dataset {
+  const frames = (fs: number): number =>
+    Math.floor(
+      Math.round(CLIP_SEC * fs) /
+        new PriorStream(shapeOnly(INPUTS), { sampleRate: fs, gainFloorDb: -80, adaptation: null }).hop,
+    );
+  const f16 = frames(16000);
+  const f48 = frames(48000);
+  let n = 0;
+  for (let c = 0; c < count; c++) n += clipRate(c) === 48000 ? f48 : f16;
+  return {
+    x: new Float32Array(n * INPUTS),
+    y: new Float32Array(n * BANDS.count),
+    w: new Float32Array(n * BANDS.count),
+    ratio: new Float32Array(n),
+    noiseOnly: new Uint8Array(n),
+    n,
+  };
+}
+
+/**
+ * Features (same code path as the denoiser) and ideal band-gain targets for `count` mixtures, written
+ * straight into arrays sized once (a typed array per frame took more than 24 GB at 4800 mixtures).
+ */
 function build(count: number, speech16: Float32Array[], speech48: Float32Array[], seed: number): Dataset {
   const rng = new Random(seed);
-  const rows: { x: Float32Array; y: Float32Array; w: Float32Array; r: number; q: number }[] = [];
+  const ds = allocate(count);
+  const m = BANDS.count;
+  let row = 0;
   for (let c = 0; c < count; c++) {
-    const fs = c % 4 === 3 ? 48000 : 16000;
+    const fs = clipRate(c);
     const sp = fs === 16000 ? speech16 : speech48;
     const split = Math.floor(sp.length * 0.75);
     const { clean, noisy } = mixture(rng, sp, split, fs);
@@ -197,54 +226,34 @@ function build(count: number, speech16: Float32Array[], speech48: Float32Array[]
     const cleanAna = new PriorStream(shapeOnly(INPUTS), { sampleRate: fs, gainFloorDb: -80, adaptation: null });
     const h = probe.hop;
     const cleanE = new Float64Array(probe.map.totalBands);
-    const first = rows.length;
+    const first = row;
     let clipE = 0;
-    for (let s = 0; s + h <= noisy.length; s += h) {
+    for (let s = 0; s + h <= noisy.length; s += h, row++) {
       probe.analyzer.analyze(noisy.subarray(s, s + h));
       probe.features.update(probe.analyzer.power);
       cleanAna.analyzer.analyze(clean.subarray(s, s + h));
       probe.map.bandEnergies(cleanAna.analyzer.power, cleanE);
-      const m = BANDS.count;
-      const y = new Float32Array(m);
-      const wt = new Float32Array(m);
       let r = 0;
       let se = 0;
       let ne = 0;
       for (let b = 0; b < m; b++) {
         const X = probe.features.energy[b]!;
         const S = cleanE[b]!;
-        y[b] = X > 1e-14 ? Math.min(1, Math.sqrt(S / X)) : 0;
-        wt[b] = X;
+        ds.y[row * m + b] = X > 1e-14 ? Math.min(1, Math.sqrt(S / X)) : 0;
+        ds.w[row * m + b] = X;
         clipE += X;
         r += Math.log((X + 1e-30) / (probe.features.noise[b]! + 1e-30));
         se += S;
         ne += Math.max(0, X - S);
       }
-      rows.push({ x: Float32Array.from(probe.features.features), y, w: wt, r: r / m, q: se < 0.01 * ne ? 1 : 0 });
+      ds.x.set(probe.features.features, row * INPUTS);
+      ds.ratio[row] = r / m;
+      ds.noiseOnly[row] = se < 0.01 * ne ? 1 : 0;
     }
-    const meanE = clipE / ((rows.length - first) * BANDS.count) + 1e-30;
-    for (let i = first; i < rows.length; i++) {
-      const wt = rows[i]!.w;
-      for (let b = 0; b < wt.length; b++) wt[b] = Math.min(20, wt[b]! / meanE);
-    }
+    const meanE = clipE / ((row - first) * m) + 1e-30;
+    for (let i = first * m; i < row * m; i++) ds.w[i] = Math.min(20, ds.w[i]! / meanE);
   }
-  const n = rows.length;
-  const inSize = rows[0]!.x.length;
-  const ds: Dataset = {
-    x: new Float32Array(n * inSize),
-    y: new Float32Array(n * BANDS.count),
-    w: new Float32Array(n * BANDS.count),
-    ratio: new Float32Array(n),
-    noiseOnly: new Uint8Array(n),
-    n,
-  };
-  rows.forEach((row, i) => {
-    ds.x.set(row.x, i * inSize);
-    ds.y.set(row.y, i * BANDS.count);
-    ds.w.set(row.w, i * BANDS.count);
-    ds.ratio[i] = row.r;
-    ds.noiseOnly[i] = row.q;
-  });
+  if (row !== ds.n) throw new Error(`train-prior: built ${row} frames, sized ${ds.n}`);
   return ds;
 }
 
