@@ -45,6 +45,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLayout } from '../src/core/param-layout.js';
 import { Random } from '../src/core/random.js';
+import { priorFftSize } from '../src/models/prior/hop-analyzer.js';
 import { DEFAULT_PRIOR_FEATURES, priorInputSize } from '../src/models/prior/prior-features.js';
 import { PriorStream } from '../src/models/prior/prior-stream.js';
 import { encodePriorWeights, type PriorWeights } from '../src/models/prior/prior-weights-codec.js';
@@ -187,13 +188,9 @@ function mixture(
 /** The rate of mixture `c`: every fourth at 48 kHz, the others at 16 kHz. */
 const clipRate = (c: number): number => (c % 4 === 3 ? 48000 : 16000);
 
-/** The dataset's arrays for `count` mixtures, sized once: every mixture has ⌊CLIP_SEC·fs / hop⌋ frames. */
+/** The dataset's arrays for `count` mixtures, sized once: every mixture has ⌊CLIP_SEC·fs / hop⌋ frames (hop = N/2, as PriorStream's). */
 function allocate(count: number): Dataset {
-  const frames = (fs: number): number =>
-    Math.floor(
-      Math.round(CLIP_SEC * fs) /
-        new PriorStream(shapeOnly(INPUTS), { sampleRate: fs, gainFloorDb: -80, adaptation: null }).hop,
-    );
+  const frames = (fs: number): number => Math.floor(Math.round(CLIP_SEC * fs) / (priorFftSize(fs) / 2));
   const f16 = frames(16000);
   const f48 = frames(48000);
   let n = 0;
