@@ -8,8 +8,8 @@
  * (±12 dB), colour and path change every 2 s, with a near-silent pause (the gate) and a bursty tone
  * in the primary (speech-like activity), so the level ratio, copies, resets and the gate all run.
  * After 30 s of warm-up and two forced GCs, three windows of 3 × `seconds` (argv[3], default 10) of
- * audio are measured with a V8 GC profiler: scavenges and heap growth per block. Prints one JSON
- * line: the best window without a scavenge (null: every window scavenged, i.e. allocating) and the
+ * audio (up to eight on a loaded machine: see below) are measured with a V8 GC profiler: scavenges and
+ * heap growth per block. Prints one JSON line: the best window without a scavenge (null: every window scavenged, i.e. allocating) and the
  * counters (copies, resets, gated) that show every path ran.
  */
 import { GCProfiler } from 'node:v8';
@@ -115,12 +115,16 @@ gc();
 gc();
 await new Promise((r) => setTimeout(r, 10));
 // A forced GC can drop optimised code that embeds objects it collected (V8: "embedded weak objects
-// cleared"); the code then runs unoptimised for a while and boxes doubles. So the loop re-settles
-// after the GCs, and the steady state is the best of three windows: a per-block allocation shows in
-// every window, a one-off in one.
+// cleared"); the code then runs unoptimised for a while and boxes doubles. On a loaded machine the
+// background compiler thread can also lag, so the same happens for longer. So the loop re-settles
+// after the GCs, and the steady state is the best of at least three and at most eight windows
+// (measuring stops after the third once one is clean): a per-block allocation shows in every window,
+// so it can never produce a clean one; a one-off (a tier-up, a re-optimisation) shows in some.
 drive(blocks);
 if (process.env.ALLOC_MARK) console.log('=== MEASURE');
-const windows = [window(3 * blocks), window(3 * blocks), window(3 * blocks)];
+const windows: { perBlock: number; scavenges: number }[] = [];
+const isClean = (w: { perBlock: number; scavenges: number }): boolean => w.scavenges === 0 && w.perBlock < 4;
+while (windows.length < 8 && (windows.length < 3 || !windows.some(isClean))) windows.push(window(3 * blocks));
 // the best window without a scavenge (heap growth is only meaningful there); none: allocating
 const clean = windows.filter((w) => w.scavenges === 0);
 const best = clean.length ? clean.reduce((x, y) => (y.perBlock < x.perBlock ? y : x)) : null;
