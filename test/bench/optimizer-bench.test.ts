@@ -29,6 +29,10 @@ describe('bench/optimizer.bench.ts (smoke)', () => {
       expect(rows.find((r) => r.method === 'floor')!.vsFloor).toBe(1);
       expect(rows.find((r) => r.method === 'step-wasm')!.vsStep).toBe(1);
       expect(rows.find((r) => r.method === 'tfjs-cpu')!.speedupVsTfjsCpu).toBe(1);
+      // the target pairings: the step against the floors on its own buffers, apply against its own step
+      expect(Number.isFinite(rows.find((r) => r.method === 'step-shared')!.vsSharedFloor)).toBe(true);
+      expect(Number.isFinite(rows.find((r) => r.method === 'apply-slot-wasm')!.vsOwnStep)).toBe(true);
+      expect(rows.find((r) => r.method === 'apply-wasm')!.vsOwnStep).toBeNaN();
     }
   }, 20_000);
 
