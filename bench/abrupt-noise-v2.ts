@@ -51,6 +51,8 @@ interface Args {
   budget: number;
   workers: number;
   seconds: number;
+  /** Test clips per scene kind and rate (default 1): per-kind medians and p90s need several. */
+  testPerKind: number;
   write: boolean;
 }
 
@@ -65,6 +67,7 @@ function parseArgs(argv: readonly string[]): Args {
     budget: num('--budget', quick ? 2 : 4),
     workers: num('--workers', Math.min(2, availableParallelism())),
     seconds: num('--seconds', 8),
+    testPerKind: num('--test-per-kind', 1),
     write: argv.includes('--write'),
   };
 }
@@ -72,6 +75,12 @@ function parseArgs(argv: readonly string[]): Args {
 const log = (s: string): void => {
   process.stderr.write(`[v2 ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 };
+
+/** "one clip" or "N clips": the test clips per scene kind, from a count over all kinds. */
+function perKindWords(clips: number): string {
+  const n = Math.round(clips / V2_SCENE_KINDS.length);
+  return n === 1 ? 'one clip' : `${n} clips`;
+}
 
 /** Runs (method, config) on every clip; returns the scores per run, in clip order. */
 async function evaluate(
@@ -252,8 +261,8 @@ function render(file: string, taken: number): Results & { args: Args } {
     testScores48: raw.testScores48,
     oracle: raw.oracle,
     oracle48: raw.oracle48,
-    test16: clipSpecs('test', [16000], 1, raw.args.seconds),
-    test48: clipSpecs('test', [48000], 1, raw.args.seconds),
+    test16: clipSpecs('test', [16000], raw.args.testPerKind ?? 1, raw.args.seconds),
+    test48: clipSpecs('test', [48000], raw.args.testPerKind ?? 1, raw.args.seconds),
     abl: ablations(canceller),
     ablScores: raw.ablScores,
     seconds: taken || raw.seconds || 0,
@@ -286,8 +295,8 @@ async function main(): Promise<void> {
   const pool = new V2Pool(args.workers);
   const val16 = clipSpecs('validation', [16000], 1, args.seconds);
   const val48 = clipSpecs('validation', [48000], 1, args.seconds);
-  const test16 = clipSpecs('test', [16000], 1, args.seconds);
-  const test48 = clipSpecs('test', [48000], 1, args.seconds);
+  const test16 = clipSpecs('test', [16000], args.testPerKind, args.seconds);
+  const test48 = clipSpecs('test', [48000], args.testPerKind, args.seconds);
   log(
     `clips: validation ${val16.length}+${val48.length}, test ${test16.length}+${test48.length}; budget ${args.budget}; workers ${args.workers}`,
   );
@@ -363,7 +372,7 @@ interface Results {
 }
 
 function report(args: Args, r: Results): string {
-  const cmd = `node --import tsx bench/abrupt-noise-v2.ts${args.quick ? ' --quick' : ''} --budget ${args.budget} --seconds ${args.seconds} --workers ${args.workers}`;
+  const cmd = `node --import tsx bench/abrupt-noise-v2.ts${args.quick ? ' --quick' : ''} --budget ${args.budget} --seconds ${args.seconds}${(args.testPerKind ?? 1) > 1 ? ` --test-per-kind ${args.testPerKind}` : ''} --workers ${args.workers}`;
   const L: string[] = [];
   L.push('## Quality under noise changes: abrupt-noise-v2 (reference track)', '');
   L.push(
@@ -375,7 +384,7 @@ function report(args: Args, r: Results): string {
       'Speech synthesised at bench time (espeak-ng and Festival): validation voices en-us, en-gb-x-rp+f2, en-gb-scotland+m3, en-029+f4, Festival kal; test voices en-gb+f3, en-us-nyc+m5, en-gb-x-gbclan+f1, en-gb-x-gbcwmd+m2, Festival cmu_us_slt; disjoint Harvard sentence sets. ' +
       `Every method runs at the native rate with a ${64} ms filter (RLS: ≤ 64 taps), blocks of 4 ms (64 at 16 kHz, 128 at 48 kHz), prequentially. ` +
       `Tuning: the same random-search budget (${args.budget} configurations over all knobs, structure included; the first is a hand-given start for every method: v1's tuned μ/λ for NLMS, FD-NLMS and RLS, the v1 default for the one-path FD-Adamax, the hand-picked setting for the two-path canceller, chosen on validation clips only) for every method on the ${V2_SCENE_KINDS.length} validation clips at 16 kHz (one per kind); criterion = (median whole-clip SI-SDR + median post-change SI-SDR)/2 − 2 dB per s of median recovery. ` +
-      `Test: ${r.test16.length} clips at 16 kHz and ${r.test48.length} at 48 kHz (one per kind and rate); validation ${r.test16.length} + ${r.test48.length} more (48 kHz validation clips serve the ablations only). ` +
+      `Test: ${r.test16.length} clips at 16 kHz and ${r.test48.length} at 48 kHz (${perKindWords(r.test16.length)} per kind and rate: other seeds, and the test voices in turn); validation ${V2_SCENE_KINDS.length} + ${V2_SCENE_KINDS.length} more (48 kHz validation clips serve the ablations only). ` +
       "Recovery (the issue's definition): first time after a change where the median of the next 0.5 s of 250 ms windows of noise reduction is within 3 dB of its median over the 2 s before the change (∞: not within the clip); median and p90 pooled over changes. " +
       "**Fair recovery** (a second, clearly separate variant): the same, but the target is min(pre-change level, max(own post-change steady state, the per-clip oracle's)) − 3 dB, a steady state being the median noise reduction over the last 1 s before the next change or the clip end. Reason: the reference carries its own sensor noise at a fixed absolute level, so after a −20 dB drop of the noise source the reference's SNR falls by 20 dB and the pre-change noise reduction is unreachable for every method (the issue's definition then gives ∞ to all, the oracle included). The oracle is the per-clip oracle NLMS at 16 kHz and the per-clip oracle FD-NLMS at 48 kHz.",
     '',
@@ -413,7 +422,7 @@ function report(args: Args, r: Results): string {
   const newScores = r.testScores16[ci];
   const ci48 = r.rows48.findIndex((x) => x.method === CANCELLER_METHOD.name);
   L.push(
-    'Per scene kind (test, 16 kHz; whole SI-SDR / post-change SI-SDR / recovery median–p90 s; one clip per kind):',
+    `Per scene kind (test, 16 kHz; whole SI-SDR / post-change SI-SDR / recovery median–p90 s; ${perKindWords(r.test16.length)} per kind):`,
     '',
   );
   L.push(
