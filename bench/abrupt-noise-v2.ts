@@ -15,7 +15,8 @@
  *
  * Run: node --import tsx bench/abrupt-noise-v2.ts [--quick] [--budget N] [--workers W] [--seconds S] [--write] [--dump]
  *      node --import tsx bench/abrupt-noise-v2.ts --validate [--variants a,b] [--rates 16000,48000] [--per-kind N] [--try '{"name":{knobs}}']   (validation only:
- *      the two-path seed and named variants on the validation clips, a few minutes; no tuning, no test split)
+ *      the two-path seed and named variants on the validation clips, a few minutes; no tuning, no test split;
+ *      `--gain-jump 10,20`: instead, the path and type clips with the path's gain raised by G dB at the change)
  *      node --import tsx bench/abrupt-noise-v2.ts --render FILE [--seconds-taken S] [--write]   (re-render a --dump output)
  */
 import { readFileSync } from 'node:fs';
@@ -544,6 +545,13 @@ async function validateOnly(args: Args): Promise<void> {
   const variants = all.filter((v) => names.includes(v.name));
   loadV2Speech('validation', 16000);
   const pool = new V2Pool(args.workers);
+  const gi = argv.indexOf('--gain-jump');
+  if (gi >= 0) {
+    const gains = argv[gi + 1].split(',').map(Number);
+    await gainJumpTable(pool, variants, rates, perKind, gains, args.seconds);
+    await pool.close();
+    return;
+  }
   const t0 = performance.now();
   const clips = rates.flatMap((fs) => clipSpecs('validation', [fs], perKind, args.seconds));
   const scores = await evaluate(
@@ -578,6 +586,50 @@ async function validateOnly(args: Args): Promise<void> {
       );
     }
   });
+}
+
+/**
+ * `--validate --gain-jump 10,20`: the validation path and type clips with the path's gain raised by each
+ * G dB at the first change (see `gainJumpDb`), every variant against the per-clip oracle NLMS (16 kHz)
+ * or its FD-NLMS proxy (other rates). Prints criterion, medians and the worst paired gap to the oracle.
+ */
+async function gainJumpTable(
+  pool: V2Pool,
+  variants: readonly { name: string; config: CancellerKnobs }[],
+  rates: readonly number[],
+  perKind: number,
+  gains: readonly number[],
+  seconds: number,
+): Promise<void> {
+  process.stdout.write(
+    '| variant | rate | gain jump | crit | whole | post | rec med / p90 | worst gap to oracle | oracle whole / post |\n|---|---|---|---|---|---|---|---|---|\n',
+  );
+  for (const fs of rates) {
+    for (const g of gains) {
+      const clips = (['path', 'type'] as const).flatMap((kind) =>
+        Array.from({ length: perKind }, (_, index) => ({
+          ...clipSpecs('validation', [fs], 1, seconds)[0]!,
+          kind,
+          index,
+          gainJumpDb: g,
+        })),
+      );
+      const ref = fs === 16000 ? await oracleNlms(pool, clips, [0.01, 0.05, 0.2]) : await oracleFdNlms(pool, clips);
+      const scores = await evaluate(
+        pool,
+        clips,
+        variants.map((v) => ({ method: CANCELLER_METHOD.name, config: v.config })),
+      );
+      const o = summarise(ref);
+      variants.forEach((v, i) => {
+        const s = summarise(scores[i]!);
+        const gap = Math.min(...scores[i]!.map((c, j) => c.siSdr - ref[j]!.siSdr));
+        process.stdout.write(
+          `| ${v.name} | ${fs / 1000}k | +${g} dB | ${criterionV2(scores[i]!).toFixed(2)} | ${fmt(s.siSdr, 2)} | ${fmt(s.siSdrPost, 2)} | ${fmtS(s.recoveryMedian)} / ${fmtS(s.recoveryP90)} | ${fmt(gap, 2)} | ${fmt(o.siSdr, 2)} / ${fmt(o.siSdrPost, 2)} |\n`,
+        );
+      });
+    }
+  }
 }
 
 main().catch((e) => {

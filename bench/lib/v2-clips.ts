@@ -10,6 +10,12 @@ export interface V2ClipSpec {
   readonly seconds: number;
   /** 'synth': espeak-ng/Festival voices of the split (cache); 'fixtures': the committed fixtures (tests). */
   readonly speech: 'synth' | 'fixtures';
+  /**
+   * A stress variant (validation probes only): the noise at the primary is scaled by this many dB from
+   * the first change on, the reference unchanged — the path's gain jumps (a source moving toward the
+   * primary microphone). Absent: the scene as made.
+   */
+  readonly gainJumpDb?: number;
 }
 
 /** Seeds of the two splits (different streams; different voices and texts come from the speech banks). */
@@ -52,7 +58,7 @@ export function buildClip(spec: V2ClipSpec): V2Scene {
   const b = bank(spec);
   const k = V2_SCENE_KINDS.indexOf(spec.kind);
   const v = (spec.index + k) % b.length;
-  return makeV2Scene({
+  const scene = makeV2Scene({
     kind: spec.kind,
     seed: V2_SEEDS[spec.split] + 7919 * spec.sampleRate,
     index: 1000 * k + spec.index,
@@ -61,6 +67,17 @@ export function buildClip(spec: V2ClipSpec): V2Scene {
     others: b.filter((_, i) => i !== v).flat(),
     durationSec: spec.seconds,
   });
+  return spec.gainJumpDb === undefined ? scene : withGainJump(scene, spec.gainJumpDb);
 }
 
-export const clipId = (s: V2ClipSpec): string => `${s.split}/${s.kind}/${s.sampleRate}/${s.index}/${s.speech}`;
+/** The scene with its noise at the primary scaled by `db` dB from the first change on (see `gainJumpDb`). */
+export function withGainJump(scene: V2Scene, db: number): V2Scene {
+  const at = scene.changes[0]?.at ?? scene.primary.length;
+  const g = 10 ** (db / 20);
+  const noiseAtPrimary = Float32Array.from(scene.noiseAtPrimary, (v, i) => (i >= at ? v * g : v));
+  const primary = Float32Array.from(noiseAtPrimary, (v, i) => v + scene.clean[i]!);
+  return { ...scene, noiseAtPrimary, primary };
+}
+
+export const clipId = (s: V2ClipSpec): string =>
+  `${s.split}/${s.kind}/${s.sampleRate}/${s.index}/${s.speech}${s.gainJumpDb === undefined ? '' : `/+${s.gainJumpDb}dB`}`;
