@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClip } from '../../bench/lib/reference-methods.js';
-import { buildClip, clipSpecs } from '../../bench/lib/v2-clips.js';
+import { buildClip, clipSpecs, withGainJump } from '../../bench/lib/v2-clips.js';
 import {
   CANCELLER_METHOD,
   type CancellerKnobs,
@@ -66,6 +66,22 @@ describe('abrupt-noise-v2 scenes', () => {
     // 4 windows/s at fs = 4: the change at window 8; back within 3 dB when the mean of 2 windows ≥ 17
     expect(recoveryTime(nr, 4, 8, 0, 8)).toBeCloseTo(0.75, 9);
     expect(recoveryTime(Float64Array.from([20, 20, 20, 20, 0, 0, 0, 0]), 4, 4, 0, 4)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('withGainJump (the --gain-jump stress probe)', () => {
+  it('scales the noise at the primary from the first change on and keeps the reference and the speech', () => {
+    const o = { kind: 'path' as const, seed: 5, index: 1, sampleRate: 8000, talker: speech(2), others: speech(3) };
+    const a = makeV2Scene({ ...o, durationSec: 6 });
+    const b = withGainJump(a, 20);
+    const at = a.changes[0]!.at;
+    expect(b.reference).toBe(a.reference);
+    expect(b.clean).toBe(a.clean);
+    for (let i = 0; i < a.primary.length; i += 37) {
+      expect(b.noiseAtPrimary[i]).toBeCloseTo(i < at ? a.noiseAtPrimary[i]! : 10 * a.noiseAtPrimary[i]!, 5);
+      expect(b.primary[i]).toBeCloseTo(b.clean[i]! + b.noiseAtPrimary[i]!, 5);
+    }
+    expect(Array.from(withGainJump(a, 0).primary)).toEqual(Array.from(a.primary));
   });
 });
 
