@@ -607,12 +607,18 @@ async function gainJumpTable(
   for (const fs of rates) {
     for (const g of gains) {
       const clips = (['path', 'type'] as const).flatMap((kind) =>
-        Array.from({ length: perKind }, (_, index) => ({
-          ...clipSpecs('validation', [fs], 1, seconds)[0]!,
-          kind,
-          index,
-          gainJumpDb: g,
-        })),
+        Array.from(
+          { length: perKind },
+          (_, index): V2ClipSpec => ({
+            split: 'validation',
+            kind,
+            sampleRate: fs,
+            index,
+            seconds,
+            speech: 'synth',
+            gainJumpDb: g,
+          }),
+        ),
       );
       const ref = fs === 16000 ? await oracleNlms(pool, clips, [0.01, 0.05, 0.2]) : await oracleFdNlms(pool, clips);
       const scores = await evaluate(

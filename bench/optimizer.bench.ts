@@ -28,8 +28,9 @@ import { AdamaxScalars } from '../src/core/kernels/adamax-scalars.js';
 import { adamaxUpdate } from '../src/core/kernels/adamax-update.js';
 import { createLayout } from '../src/core/param-layout.js';
 import { Random } from '../src/core/random.js';
-import { arenaFloatBytes, KernelArena } from '../src/core/wasm/kernel-arena.js';
+import { arenaFloatBytes, KernelArena, type SimdKernels } from '../src/core/wasm/kernel-arena.js';
 import { Adamax } from '../src/optim/adamax.js';
+import type { AdamaxCore } from '../src/optim/adamax-core.js';
 import { Variable } from '../src/optim/variable.js';
 import { replaceMarkedSection, writeMarkedSection } from './lib/benchmarks-md.js';
 import { plainAdamaxLoop } from './lib/plain-adamax-loop.js';
@@ -249,11 +250,23 @@ function runners(n: number): Map<MethodId, () => void> {
   out.set('apply-wasm', apply('auto', false));
   out.set('apply-slot-wasm', apply('auto', true));
   out.set('apply-js', apply('js', false));
-  const step = (backend: 'wasm' | 'js', refill: boolean): (() => void) => {
+  // an engine of n parameters holding w and g
+  const engine = (backend: 'wasm' | 'js'): AdamaxCore => {
     const core = new Adamax({ backend }).buildFlat(createLayout([{ name: 'w', length: n }]));
     if (core.backend !== backend) throw new Error(`step: backend ${core.backend}, expected ${backend}`);
     core.params.set(w);
     core.grads.set(g);
+    return core;
+  };
+  // the two floors on the buffers at byte offsets (a, b, c, d) of an arena's memory, as `floor${suffix}`
+  const floors = (k: SimdKernels, [a, b, c, d]: readonly number[], suffix: '' | '-shared'): void => {
+    const floor = k.stream7Floor!;
+    const divFloor = k.stream7DivFloor!;
+    out.set(`floor${suffix}`, () => floor(a!, b!, c!, d!, n));
+    out.set(`div-floor${suffix}`, () => divFloor(a!, b!, c!, d!, n));
+  };
+  const step = (backend: 'wasm' | 'js', refill: boolean): (() => void) => {
+    const core = engine(backend);
     const grads = core.grads;
     // default options: step() leaves `grads` unchanged, so "alone" updates with the same gradient
     return refill
@@ -290,16 +303,12 @@ function runners(n: number): Map<MethodId, () => void> {
   }
   {
     const arena = KernelArena.create(4 * arenaFloatBytes(n), 'wasm');
-    const floor = arena.kernels.stream7Floor!;
     const [pw, pg, pm, pu] = [0, 1, 2, 3].map(() => arena.allocF32(n));
     pw!.set(w);
     pg!.set(g);
-    const [a, b, c, d] = [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset];
-    out.set('floor', () => floor(a, b, c, d, n));
     // the division floor on the floor's own buffers: at 2^20 the same loop runs 5–25 % apart on
     // different buffers (where the pages sit), which a ratio between two arenas would measure
-    const divFloor = arena.kernels.stream7DivFloor!;
-    out.set('div-floor', () => divFloor(a, b, c, d, n));
+    floors(arena.kernels, [pw!.byteOffset, pg!.byteOffset, pm!.byteOffset, pu!.byteOffset], '');
   }
   {
     // A second engine whose w, g, m, u the two floors update in place: step and floors then touch
@@ -307,16 +316,13 @@ function runners(n: number): Map<MethodId, () => void> {
     // that are not a training run's in this engine (u may hold a negative g); its step's float32 ops
     // take the same time on them as long as none is subnormal, and none is: |u| stays within β2^t of
     // |g| (~N(0, 0.01), t < 500 steps here), and w, m stay within a few |g| of their start.
-    const core = new Adamax({ backend: 'wasm' }).buildFlat(createLayout([{ name: 'w', length: n }]));
-    core.params.set(w);
-    core.grads.set(g);
-    const k = core.arena.kernels;
-    const [a, b, c, d] = [core.params.byteOffset, core.grads.byteOffset, core.m.byteOffset, core.u.byteOffset];
-    const floor = k.stream7Floor!;
-    const divFloor = k.stream7DivFloor!;
+    const core = engine('wasm');
     out.set('step-shared', () => core.step());
-    out.set('floor-shared', () => floor(a, b, c, d, n));
-    out.set('div-floor-shared', () => divFloor(a, b, c, d, n));
+    floors(
+      core.arena.kernels,
+      [core.params.byteOffset, core.grads.byteOffset, core.m.byteOffset, core.u.byteOffset],
+      '-shared',
+    );
   }
   return out;
 }

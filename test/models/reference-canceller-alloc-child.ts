@@ -99,8 +99,14 @@ function drive(blocks: number): void {
 const blocks = Math.round((seconds * fs) / B);
 drive(Math.round((30 * fs) / B)); // warm-up: the JIT settles
 
+/** One measured window: heap growth per block and scavenges. */
+interface MeasuredWindow {
+  readonly perBlock: number;
+  readonly scavenges: number;
+}
+
 /** Heap growth per block and scavenges over `count` blocks (no forced GC: see below). */
-function window(count: number): { perBlock: number; scavenges: number } {
+function window(count: number): MeasuredWindow {
   const gcProfiler = new GCProfiler();
   gcProfiler.start();
   const before = process.memoryUsage().heapUsed;
@@ -122,8 +128,8 @@ await new Promise((r) => setTimeout(r, 10));
 // so it can never produce a clean one; a one-off (a tier-up, a re-optimisation) shows in some.
 drive(blocks);
 if (process.env.ALLOC_MARK) console.log('=== MEASURE');
-const windows: { perBlock: number; scavenges: number }[] = [];
-const isClean = (w: { perBlock: number; scavenges: number }): boolean => w.scavenges === 0 && w.perBlock < 4;
+const windows: MeasuredWindow[] = [];
+const isClean = (w: MeasuredWindow): boolean => w.scavenges === 0 && w.perBlock < 4;
 while (windows.length < 8 && (windows.length < 3 || !windows.some(isClean))) windows.push(window(3 * blocks));
 // the best window without a scavenge (heap growth is only meaningful there); none: allocating
 const clean = windows.filter((w) => w.scavenges === 0);
