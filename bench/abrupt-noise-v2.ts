@@ -202,6 +202,14 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
     { name: 'foreground = copies only (Speex)', config: { ...k, foreground: 'copy', twoPath: true } },
     { name: "level ratio from the primary's power", config: { ...k, levelNormalization: 'primary' } },
     { name: 'no level normalisation', config: { ...k, levelNormalization: 'off' } },
+    (k.coherenceSeconds ?? 0) > 0
+      ? { name: 'no coherent-power level term (coherenceSeconds 0)', config: { ...k, coherenceSeconds: 0 } }
+      : {
+          name: 'coherent-power level term (0.05 s, 4 lags)',
+          config: { ...k, coherenceSeconds: 0.05, coherenceLags: 4 },
+        },
+    { name: 'coherent-power level term updated every 2nd block', config: { ...k, coherenceEvery: 2 } },
+    { name: 'coherent-power level term over 2 lags', config: { ...k, coherenceLags: 2 } },
     { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
     (k.proportionate ?? 0) > 0 || (k.proportionateForeground ?? 0) > 0
       ? {

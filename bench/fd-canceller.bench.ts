@@ -5,7 +5,8 @@
  *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses: the
  *    two-path canceller), all fed block by block in turn; streams per core = R · audio seconds / CPU
  *    seconds of the process (`process.cpuUsage`, user + system; wall time reported beside it). Rows,
- *    interleaved: the default; the same with its one-call learning pass and fused ring pass off; the same with its
+ *    interleaved: the default; the same without its coherent-power level term (`coherenceSeconds: 0`: that term's
+ *    paired cost); the same with its one-call learning pass and fused ring pass off; the same with its
  *    proportionate steps as the TypeScript passes the fused kernels replaced (bit-identical output);
  *    the one-path design (v1 knobs) on the SIMD kernels; and that one-path filter in float64 JS
  *    (bench/lib/legacy-fd-filter.ts), the implementation the SIMD kernels replaced (the baseline).
@@ -53,14 +54,21 @@ const B = 128;
 /** The CLI's canceller configuration at 48 kHz with 128-sample blocks and `taps` taps. */
 const configFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, { model: { blockSize: B, filterMs: (taps * 1000) / RATE } });
+/** The default without its coherent-power level term (the paired cost of that term). */
+const noCoherenceConfigFor = (taps: number): ReferenceCancellerConfig =>
+  referenceCancellerConfig(RATE, {
+    model: { blockSize: B, filterMs: (taps * 1000) / RATE, twoPath: { coherenceSeconds: 0 } },
+  });
 /** The one-path design with the v1 knobs (FD-Adamax + 0.3 s weight EMA), same geometry. */
 const onePathConfigFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, fdOverrides({ sampleRate: RATE, blockSize: B, taps, rlsTaps: 32 }, FD_ADAMAX_V1));
 
-type Impl = 'simd' | 'unfused' | 'propts' | 'onepath' | 'legacy';
-const IMPLS: readonly Impl[] = ['legacy', 'onepath', 'propts', 'unfused', 'simd'];
+type Impl = 'simd' | 'nocoh' | 'unfused' | 'propts' | 'onepath' | 'legacy';
+const IMPLS: readonly Impl[] = ['legacy', 'onepath', 'propts', 'unfused', 'nocoh', 'simd'];
 const LABEL: Record<Impl, string> = {
   simd: 'two-path canceller, float32 SIMD kernels (library default: `createReferenceCanceller`)',
+  nocoh:
+    "the same without the coherent-power term of the background's level ratio (`coherenceSeconds: 0`: no second input FFT, no `coherent_power` kernel)",
   unfused:
     'the same, one-call learning pass and fused ring pass off (input FFT, two spectral MACs, two inverse FFTs, block energies in JS loops: separate calls)',
   propts:
@@ -123,13 +131,15 @@ function makePropTs(config: ReferenceCancellerConfig): AdaptiveFilter {
 const make = (impl: Impl, taps: number): AdaptiveFilter =>
   impl === 'simd'
     ? createReferenceCanceller(configFor(taps), RATE)
-    : impl === 'unfused'
-      ? makeUnfused(configFor(taps))
-      : impl === 'propts'
-        ? makePropTs(configFor(taps))
-        : impl === 'onepath'
-          ? createReferenceCanceller(onePathConfigFor(taps), RATE)
-          : makeLegacy(onePathConfigFor(taps));
+    : impl === 'nocoh'
+      ? createReferenceCanceller(noCoherenceConfigFor(taps), RATE)
+      : impl === 'unfused'
+        ? makeUnfused(configFor(taps))
+        : impl === 'propts'
+          ? makePropTs(configFor(taps))
+          : impl === 'onepath'
+            ? createReferenceCanceller(onePathConfigFor(taps), RATE)
+            : makeLegacy(onePathConfigFor(taps));
 
 const { d, x } = makeSpeedSignal(RATE);
 
@@ -369,13 +379,14 @@ const spread = (s: { med: number; min: number; max: number }, digits = 1): strin
 const load0 = loadavg()[0]!;
 const gaps0 = clockGaps(1);
 const seconds = quick ? 0.5 : 2;
-const per: Record<Impl, number[]> = { simd: [], unfused: [], propts: [], onepath: [], legacy: [] };
-const perWall: Record<Impl, number[]> = { simd: [], unfused: [], propts: [], onepath: [], legacy: [] };
+const per: Record<Impl, number[]> = { simd: [], nocoh: [], unfused: [], propts: [], onepath: [], legacy: [] };
+const perWall: Record<Impl, number[]> = { simd: [], nocoh: [], unfused: [], propts: [], onepath: [], legacy: [] };
 const lat: Record<string, { p50: number[]; p99: number[]; p999: number[] }> = {};
 const ratios: number[] = [];
 const onePathRatios: number[] = [];
 const fusedRatios: number[] = [];
 const propRatios: number[] = [];
+const cohRatios: number[] = [];
 const floorReps: number[] = [];
 const clip = noisySpeech48k(quick ? 5 : 20);
 const rt: number[] = [];
@@ -386,13 +397,13 @@ function pushLatency(key: string, l: { p50: number; p99: number; p999: number })
   lat[key].p999.push(l.p999);
 }
 for (let r = 0; r < REPS; r++) {
-  const pair: Record<Impl, number> = { simd: 0, unfused: 0, propts: 0, onepath: 0, legacy: 0 };
+  const pair: Record<Impl, number> = { simd: 0, nocoh: 0, unfused: 0, propts: 0, onepath: 0, legacy: 0 };
   for (const impl of r % 2 ? [...IMPLS].reverse() : IMPLS) {
     const s = streamsPerCore(impl, seconds, r);
     per[impl].push(s.perCore);
     perWall[impl].push(s.wallPerCore);
     pair[impl] = s.perCore;
-    for (const taps of impl === 'unfused' || impl === 'propts' ? [] : [1024, 2048]) {
+    for (const taps of impl === 'unfused' || impl === 'propts' ? [] : impl === 'nocoh' ? [1024] : [1024, 2048]) {
       const l = latency(impl, taps, quick ? 3 : 10, impl === 'simd');
       pushLatency(`${impl}/${taps}`, l.filter);
       if (l.floor) {
@@ -405,9 +416,10 @@ for (let r = 0; r < REPS; r++) {
   onePathRatios.push(pair.onepath / pair.legacy);
   fusedRatios.push(pair.simd / pair.unfused);
   propRatios.push(pair.simd / pair.propts);
+  cohRatios.push(pair.simd / pair.nocoh);
   rt.push(denoiserRealTime(clip));
   console.log(
-    `rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, unfused ${fmt(pair.unfused)}, proportionate in TS ${fmt(pair.propts)}, one-path ${fmt(pair.onepath)}, legacy ${fmt(pair.legacy)}`,
+    `rep ${r + 1}/${REPS}: streams/core simd ${fmt(pair.simd)}, coherence off ${fmt(pair.nocoh)}, unfused ${fmt(pair.unfused)}, proportionate in TS ${fmt(pair.propts)}, one-path ${fmt(pair.onepath)}, legacy ${fmt(pair.legacy)}`,
   );
 }
 const load1 = loadavg()[0]!;
@@ -425,10 +437,10 @@ lines.push(
 );
 lines.push('');
 lines.push(
-  '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × learning-pass fusion off (paired) | × proportionate kernels off (paired) |',
+  '| filter (1024 taps) | streams per core (CPU time) | streams per core (wall) | × baseline (paired) | × coherence term off (paired) | × learning-pass fusion off (paired) | × proportionate kernels off (paired) |',
 );
-lines.push('|---|---:|---:|---:|---:|---:|');
-for (const impl of ['simd', 'unfused', 'propts', 'onepath', 'legacy'] as const) {
+lines.push('|---|---:|---:|---:|---:|---:|---:|');
+for (const impl of ['simd', 'nocoh', 'unfused', 'propts', 'onepath', 'legacy'] as const) {
   const vsBase =
     impl === 'simd'
       ? spread(stats(ratios), 2)
@@ -438,7 +450,7 @@ for (const impl of ['simd', 'unfused', 'propts', 'onepath', 'legacy'] as const) 
           ? '1'
           : '—';
   lines.push(
-    `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${vsBase} | ${impl === 'simd' ? spread(stats(fusedRatios), 2) : impl === 'unfused' ? '1' : '—'} | ${impl === 'simd' ? spread(stats(propRatios), 2) : impl === 'propts' ? '1' : '—'} |`,
+    `| ${LABEL[impl]} | ${spread(stats(per[impl]))} | ${spread(stats(perWall[impl]))} | ${vsBase} | ${impl === 'simd' ? spread(stats(cohRatios), 2) : impl === 'nocoh' ? '1' : '—'} | ${impl === 'simd' ? spread(stats(fusedRatios), 2) : impl === 'unfused' ? '1' : '—'} | ${impl === 'simd' ? spread(stats(propRatios), 2) : impl === 'propts' ? '1' : '—'} |`,
   );
 }
 lines.push('');
@@ -449,7 +461,7 @@ lines.push('');
 lines.push('| filter | taps | p50 | p99 | p99.9 |');
 lines.push('|---|---:|---:|---:|---:|');
 for (const taps of [1024, 2048]) {
-  for (const impl of ['simd', 'floor', 'onepath', 'legacy'] as const) {
+  for (const impl of ['simd', 'floor', 'nocoh', 'onepath', 'legacy'] as const) {
     const l = lat[`${impl}/${taps}`];
     if (!l) continue;
     const label = impl === 'floor' ? FLOOR_LABEL : LABEL[impl];

@@ -63,6 +63,10 @@ export interface CancellerKnobs {
   readonly proportionateForeground?: number;
   /** Per-bin mixing toward the path with the lower smoothed error power (0 = off). */
   readonly mixPowerStep?: number;
+  /** Coherent power in the background's level ratio: time constant (s; 0 = off) and blocks of lag. */
+  readonly coherenceSeconds?: number;
+  readonly coherenceLags?: number;
+  readonly coherenceEvery?: number;
 }
 
 /** The knobs a configuration may leave out, with the value that turns each one off (or its seed value). */
@@ -78,6 +82,9 @@ function optionalKnobs(k: CancellerKnobs) {
     proportionateMax: k.proportionateMax ?? 4,
     proportionateForeground: k.proportionateForeground ?? 0,
     mixPowerStep: k.mixPowerStep ?? 0,
+    coherenceSeconds: k.coherenceSeconds ?? 0,
+    coherenceLags: k.coherenceLags ?? 4,
+    coherenceEvery: k.coherenceEvery ?? 1,
   };
 }
 
@@ -322,6 +329,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     proportionate: rng.next() < 0.6 ? rng.uniform(0.3, 0.95) : 0,
     proportionateMax: pick(rng, [2, 4, 8]),
     proportionateForeground: rng.next() < 0.6 ? rng.uniform(0.3, 0.95) : 0,
+    coherenceSeconds: rng.next() < 0.6 ? logU(rng, 0.02, 0.2) : 0,
+    coherenceLags: pick(rng, [1, 2, 4, 8]),
+    coherenceEvery: pick(rng, [1, 2, 4]),
   }),
   make: makeCanceller,
   /**
@@ -330,7 +340,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
    * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms, and
    * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners; a background lr of
    * 0.015 ×2 at the start and after each restart (decaying in 0.25 s) and β1 0.8 (chosen with
-   * `--validate --per-kind 3`: validation clips only).
+   * `--validate --per-kind 3`: validation clips only); the background's level ratio also takes the
+   * primary's power coherent with the reference (0.05 s, 4 blocks of lag, every block: chosen with
+   * `--validate --gain-jump 10,20` and neutral on `--validate --per-kind 3`).
    */
   seedConfig: {
     lr: 0.015,
@@ -363,6 +375,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     proportionate: 0.9,
     proportionateMax: 4,
     proportionateForeground: 0.9,
+    coherenceSeconds: 0.05,
+    coherenceLags: 4,
+    coherenceEvery: 1,
   },
 };
 

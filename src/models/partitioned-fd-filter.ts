@@ -1,4 +1,5 @@
 import { InvalidOptionError, ShapeError } from '../core/errors.js';
+import { CoherenceSlots, coherenceStatsFloats } from '../core/kernels/coherent-power.js';
 import { FdLearnSlots, FdStepSlots } from '../core/kernels/fd-kernels-reference.js';
 import { createLayout, type ParamLayout } from '../core/param-layout.js';
 import { IssueCollector } from '../core/validate.js';
@@ -48,6 +49,18 @@ export type PartitionedFdState = {
   head: number;
   frames: number;
 };
+
+/** A bound coherent-power kernel of one state ({@link PartitionedFdFilter.coherenceKernel}). */
+export interface CoherenceKernel {
+  /** [num, den] of the last run (float32, in the arena). */
+  readonly out: Float32Array;
+  /** The smoothed statistics (C re, C im, S, Q, the per-bin sum; in the arena): the kernel's state. */
+  readonly stats: Float32Array;
+  /** One update with the primary block `d` (B samples). */
+  run(d: Float32Array): void;
+  /** Zeroes the statistics. */
+  reset(): void;
+}
 
 /** Scratch, tables and staging of one arena: everything a kernel call needs, as byte pointers. */
 interface FdWorkspace {
@@ -809,6 +822,58 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
     for (let k = 1; k < m; k++) dLambda[k] = c * (gRe[k] * yRe[k] + gIm[k] * yIm[k]);
     dLambda[0] = 0.5 * c * gRe[0] * yRe[0];
     dLambda[m] = 0.5 * c * gRe[m] * yRe[m];
+  }
+
+  /** Arena bytes that {@link coherenceKernel} takes for `lags` lags. */
+  coherenceBytes(lags: number): number {
+    return (
+      arenaFloatBytes(coherenceStatsFloats(lags, this.bins)) +
+      arenaFloatBytes(CoherenceSlots.length) +
+      arenaFloatBytes(2) * 2
+    );
+  }
+
+  /**
+   * A bound `coherentPower` kernel on `state` (its descriptor, statistics, a and 1 − a, and result
+   * in the state's arena, taken once here: {@link coherenceBytes}): each `run(d)` makes
+   * D = FFT([0_B, d]) in the gradient's scratch spectra and updates, per bin and lag, the smoothed
+   * cross-spectra of D with the newest `lags` input spectra, the smoothed |X_0|² and |D|², then
+   * `out` = [Σ_k Σ_l |C_lk|² / S_k, Σ_k Q_k] (see the kernel's reference for the exact order). Run it
+   * after the block's pass (the ring's newest row is this block's input) and between passes, like
+   * {@link powerSpectrum}.
+   */
+  coherenceKernel(state: PartitionedFdState, lags: number, a: number): CoherenceKernel {
+    const ws = (state as StateWithWorkspace)[WORKSPACE];
+    if (ws === undefined || ws.xRe !== state.xRe || !(lags >= 1 && lags <= this.partitions) || !(a >= 0 && a < 1)) {
+      throw new ShapeError(
+        `PartitionedFdFilter.coherenceKernel expects a state from createState, 1–${this.partitions} lags and 0 ≤ a < 1; received ${ws === undefined ? 'a foreign state' : 'a state'}, ${lags}, ${a}.`,
+      );
+    }
+    const B = this.blockSize;
+    const arena = ws.arena;
+    const st = arena.allocF32(coherenceStatsFloats(lags, this.bins));
+    const ab = arena.allocF32(2);
+    ab[0] = a;
+    ab[1] = 1 - a;
+    const out = arena.allocF32(2);
+    const desc = int32View(arena.allocF32(CoherenceSlots.length));
+    const S = CoherenceSlots;
+    desc.set([ws.d.byteOffset, ws.buf.byteOffset, ws.tab, B, ws.gRe.byteOffset, ws.gIm.byteOffset], S.d);
+    desc.set([ws.xRe.byteOffset, ws.xIm.byteOffset, this.partitions, this.bins, lags], S.xRe);
+    desc.set([st.byteOffset, ab.byteOffset, out.byteOffset], S.st);
+    const at = desc.byteOffset;
+    return {
+      out,
+      stats: st,
+      run: (d) => {
+        if (d.length !== B) {
+          throw new ShapeError(`PartitionedFdFilter.coherenceKernel expects ${B} samples; received ${d.length}.`);
+        }
+        ws.d.set(d);
+        ws.k.coherentPower(at, state.head);
+      },
+      reset: () => st.fill(0),
+    };
   }
 
   /**

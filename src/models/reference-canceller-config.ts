@@ -39,6 +39,10 @@ export interface ReferenceTwoPathConfig {
   readonly levelNormalization: LevelNormalization;
   readonly floorSeconds: number;
   readonly floorRiseDbPerSecond: number;
+  /** The background's level ratio also takes the primary's power coherent with the reference (time constant, s; 0 = off) over `coherenceLags` blocks of lag, updated every `coherenceEvery` adapted blocks. */
+  readonly coherenceSeconds: number;
+  readonly coherenceLags: number;
+  readonly coherenceEvery: number;
   readonly copyBoost: number;
   readonly copyBoostSeconds: number;
   /** Restart the background from zero when both paths stay this many dB above the primary (0 = off)… */
@@ -277,6 +281,9 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
     c.inRange(`twoPath.${k}`, t[k], 1e-4, 3600, false);
   }
   c.inRange('twoPath.floorRiseDbPerSecond', t.floorRiseDbPerSecond, 0, 1000, false);
+  c.inRange('twoPath.coherenceSeconds', t.coherenceSeconds, 0, 3600, false);
+  c.integer('twoPath.coherenceLags', t.coherenceLags, 1, 64);
+  c.integer('twoPath.coherenceEvery', t.coherenceEvery, 1, 64);
 }
 
 function secondsToBeta(option: string, seconds: number, blockRate: number): number {

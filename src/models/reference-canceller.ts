@@ -6,12 +6,22 @@ import type { Adamax } from '../optim/adamax.js';
 import { AdamaxCore } from '../optim/adamax-core.js';
 import type { AdaptiveFilter } from './adaptive-filter.js';
 import {
+  type CoherenceKernel,
   type FdLearnPass,
   type FdStepKernel,
   PartitionedFdFilter,
   type PartitionedFdState,
 } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
+
+/** The coherent power's bound kernel and its bias (`coherenceSeconds`). */
+interface Coherence {
+  readonly kernel: CoherenceKernel;
+  /** 2L (1 − a)/(1 + a): twice the expected num/den of a primary incoherent with the reference. */
+  readonly bias: number;
+  /** Adapted blocks per update. */
+  readonly every: number;
+}
 
 /** How the background's learning rate follows the signal levels. */
 export type LevelNormalization = 'residual' | 'primary' | 'off';
@@ -133,6 +143,25 @@ export interface ReferenceCancellerOptions {
   readonly floorSeconds?: number;
   /** Fastest rise of the level ratio's floor (dB/s). Default 3. */
   readonly floorRiseDbPerSecond?: number;
+  /**
+   * With `'residual'`: the background's level ratio also takes the power of the primary that is
+   * coherent with the reference over the filter's newest `coherenceLags` input spectra. Every
+   * `coherenceEvery` adapted blocks, with D = FFT([0_B, d]), X_l the input spectrum l blocks old and
+   * a from this time constant (per update), per bin k and lag l:
+   * ```
+   * C_lk ← a C_lk + (1−a) conj(X_lk) D_k,   S_k ← a S_k + (1−a) |X_0k|²,   Q_k ← a Q_k + (1−a) |D_k|²
+   * f = clip((Σ_k Σ_l |C_lk|² / S_k − 2L (1−a)/(1+a) Σ_k Q_k) / Σ_k Q_k, 0, 1)
+   * ρ_b² = max(min(P̄_d/P̄_x, max(P̄_y/P̄_x, m)), f P̄_d/P̄_x)
+   * ```
+   * (2L (1−a)/(1+a) is twice the expected ratio for a primary independent of the reference). Speech,
+   * uncorrelated with the reference, does not raise f, while a rise of the path's gain does at once.
+   * 0 disables (s).
+   */
+  readonly coherenceSeconds?: number;
+  /** Blocks of lag of the coherent power (see `coherenceSeconds`; at most the partitions). Default 4. */
+  readonly coherenceLags?: number;
+  /** Adapted blocks per update of the coherent power (see `coherenceSeconds`). Default 1. */
+  readonly coherenceEvery?: number;
   /** Absolute reference power below which nothing is learnt. Default 1e-10 (−100 dBFS). */
   readonly activityFloor?: number;
   /** Watchdog: an output louder than the primary by more than this (dB) is replaced by the primary. Default 6. */
@@ -177,6 +206,9 @@ const OPTION_KEYS = new Set([
   'levelSeconds',
   'floorSeconds',
   'floorRiseDbPerSecond',
+  'coherenceSeconds',
+  'coherenceLags',
+  'coherenceEvery',
   'activityFloor',
   'maxGainDb',
   'watchdogSeconds',
@@ -208,7 +240,9 @@ const TMP = 19; // scratch for a min/max without Math.min/max (builtin calls box
 const PEY = 20; // smoothed covariance of the background's error and prediction power fluctuations
 const PYY = 21; // smoothed variance of the prediction power fluctuations
 const LEAK = 22; // leak estimate η
-const SLOTS = 23;
+const RHO_FG = 23; // this block's level ratio for the foreground (without the coherent term)
+const PC = 24; // the last coherent fraction f of `coherenceSeconds` (updated every coherenceEvery-th adapted block)
+const SLOTS = 25;
 
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
@@ -245,12 +279,15 @@ function validate(options: ReferenceCancellerOptions): void {
     'gateReleaseSeconds',
     'levelSeconds',
     'floorSeconds',
+    'coherenceSeconds',
     'watchdogSeconds',
     'snapshotSeconds',
   ]) {
     c.inRange(k, (options as unknown as Record<string, unknown>)[k], 0, 3600);
   }
   c.inRange('floorRiseDbPerSecond', options.floorRiseDbPerSecond, 0, 1000);
+  c.integer('coherenceLags', options.coherenceLags, 1, 64, true);
+  c.integer('coherenceEvery', options.coherenceEvery, 1, 64, true);
   c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
   c.inRange('maxGainDb', options.maxGainDb, 0, 400);
   const ln = options.levelNormalization;
@@ -392,6 +429,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly activityFloor: number;
   private readonly maxGain: number;
   private readonly floorRise: number;
+  /** The coherent-power statistics (see `coherenceSeconds`); null when off. */
+  private readonly coh: Coherence | null;
+  /** Adapted blocks until the next update of the coherent fraction. */
+  private cohWait = 0;
   private readonly boostExtra: number;
   private readonly boostDecay: number;
   private readonly restartRatio: number;
@@ -464,7 +505,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
       arenaFloatBytes(bins) * 2 +
       arenaFloatBytes(B) * 3 +
       arenaFloatBytes(4) * 2 +
-      (mo ? arenaFloatBytes(2) : 0);
+      (mo ? arenaFloatBytes(2) : 0) +
+      this.model.coherenceBytes(Math.min(options.coherenceLags ?? 4, partitions));
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -498,6 +540,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     this.maxGain = 10 ** ((options.maxGainDb ?? 6) / 10);
     this.floor = new MinimumTracker(4, blocks((options.floorSeconds ?? 1.5) / 4));
     this.floorRise = 10 ** ((options.floorRiseDbPerSecond ?? 3) / 10 / rate);
+    this.coh = this.coherence(options, rate, partitions);
     this.boostExtra = (options.copyBoost ?? 1) - 1;
     this.boostDecay = decay(options.copyBoostSeconds ?? 0.5, rate);
     const restartDb = options.restartDb ?? 0;
@@ -607,6 +650,9 @@ export class ReferenceCanceller implements AdaptiveFilter {
     core.u.fill(0);
     core.grads.fill(0);
     core.rawIterations = 0;
+    this.coh?.kernel.reset();
+    this.cohWait = 0;
+    this.s[PC] = 0;
     const fc = this.foregroundCore;
     if (fc) {
       fc.m.fill(0);
@@ -755,7 +801,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       return;
     }
     if (this.mixCore) this.adaptMix();
-    this.adapt();
+    this.adapt(d);
     if (this.twoPath) this.compare();
   }
 
@@ -845,9 +891,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /**
    * One Adamax step of the background with the level-normalised lr, then one partition's constraint.
    * The background's gradient (of its error, left in the model by the learning pass) is made by the
-   * step: inside the kernel pass ({@link fusedStep}), else by `gradientInto` before it.
+   * step: inside the kernel pass ({@link fusedStep}), else by `gradientInto` before it. `d`: the
+   * block's primary (for the coherent power).
    */
-  private adapt(): void {
+  private adapt(d: Float32Array): void {
     const s = this.s;
     s[RHO] = 1;
     if (this.levelNormalization === 'residual') {
@@ -856,9 +903,20 @@ export class ReferenceCanceller implements AdaptiveFilter {
       // biome-ignore lint/complexity/useMathMinMax: Math.min/max are builtin calls whose double arguments V8's mid tier (Maglev) boxes
       s[RHO] = s[PY] * inv > s[FLOOR] ? s[PY] * inv : s[FLOOR];
       if (s[PD] * inv < s[RHO]) s[RHO] = s[PD] * inv;
+      s[RHO_FG] = Math.sqrt(s[RHO]);
+      if (this.coh !== null) {
+        // the background's ratio also takes the coherent part f P̄_d/P̄_x (f ≤ 1: within P̄_d/P̄_x)
+        if (--this.cohWait <= 0) {
+          this.cohWait = this.coh.every;
+          this.coherentFraction(d);
+        }
+        s[TMP] = s[PC] * s[PD] * inv;
+        if (s[TMP] > s[RHO]) s[RHO] = s[TMP];
+      }
       s[RHO] = Math.sqrt(s[RHO]);
-    } else if (this.levelNormalization === 'primary') {
-      s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
+    } else {
+      if (this.levelNormalization === 'primary') s[RHO] = Math.sqrt(s[PD] / (s[PX] + this.activityFloor));
+      s[RHO_FG] = s[RHO];
     }
     // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
@@ -884,7 +942,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     if (fc) {
       // the foreground's gradient from its own error (on the same input spectra), made by its step
       this.model.lastError.set(this.fgError);
-      s[LR] = this.foregroundLearningRate * s[RHO] * (1 + s[BOOST]);
+      s[LR] = this.foregroundLearningRate * s[RHO_FG] * (1 + s[BOOST]);
       s[BOOST] *= this.boostDecay;
       if (!(s[LR] <= s[LR_CAP])) s[LR] = s[LR_CAP];
       this.foregroundOptimizer!.setLearningRateFrom(s, LR);
@@ -939,6 +997,31 @@ export class ReferenceCanceller implements AdaptiveFilter {
       if (st[k] > 1) st[k] = 1;
       else if (st[k] < lo) st[k] = lo;
     }
+  }
+
+  /**
+   * f of `coherenceSeconds` into the scalar array: the fraction of the primary's power coherent with
+   * the reference over the filter's newest `coherenceLags` input spectra, its estimation bias
+   * subtracted (see the option).
+   */
+  private coherentFraction(d: Float32Array): void {
+    const c = this.coh!;
+    c.kernel.run(d);
+    const out = c.kernel.out;
+    const s = this.s;
+    // into the scalar array, never returned: a returned double may be boxed (an allocation per block)
+    s[TMP] = out[0]! - c.bias * out[1]!;
+    s[PC] = s[TMP] > 0 && out[1]! > 0 ? (s[TMP] < out[1]! ? s[TMP] / out[1]! : 1) : 0;
+  }
+
+  /** The coherent power's kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
+  private coherence(options: ReferenceCancellerOptions, rate: number, partitions: number): Coherence | null {
+    const seconds = options.coherenceSeconds ?? 0;
+    if (!(seconds > 0) || this.levelNormalization !== 'residual') return null;
+    const every = options.coherenceEvery ?? 1;
+    const a = decay(seconds, rate / every);
+    const lags = Math.min(options.coherenceLags ?? 4, partitions);
+    return { kernel: this.model.coherenceKernel(this.state, lags, a), bias: (2 * lags * (1 - a)) / (1 + a), every };
   }
 
   /**

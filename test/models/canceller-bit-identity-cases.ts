@@ -53,19 +53,31 @@ export interface BitIdentityCase {
   readonly overrides: ReferenceCancellerOverrides;
 }
 
+/** The defaults before the coherent-power level term (`twoPath.coherenceSeconds`) existed. */
+const NO_COHERENCE: ReferenceCancellerOverrides = { model: { twoPath: { coherenceSeconds: 0 } } };
+
 export const BIT_IDENTITY_CASES: readonly BitIdentityCase[] = [
   { name: 'defaults, 16 kHz', rate: 16000, overrides: {} },
   { name: 'defaults, 48 kHz', rate: 48000, overrides: {} },
+  { name: 'defaults without the coherence term, 16 kHz', rate: 16000, overrides: NO_COHERENCE },
+  { name: 'defaults without the coherence term, 48 kHz', rate: 48000, overrides: NO_COHERENCE },
   {
-    name: 'defaults with 1024 taps, 48 kHz',
+    name: 'defaults without the coherence term, 1024 taps, 48 kHz',
     rate: 48000,
-    overrides: { model: { blockSize: 128, filterMs: (1024 * 1000) / 48000 } },
+    overrides: { model: { blockSize: 128, filterMs: (1024 * 1000) / 48000, twoPath: { coherenceSeconds: 0 } } },
   },
-  { name: 'per-bin step control on, 16 kHz', rate: 16000, overrides: { model: { twoPath: { binStepGain: 2 } } } },
   {
-    name: 'EMA foreground, no mixture, 16 kHz',
+    name: 'per-bin step control on, no coherence term, 16 kHz',
     rate: 16000,
-    overrides: { emaSeconds: 0.3, model: { twoPath: { foreground: 'ema', combination: 'none' } } },
+    overrides: { model: { twoPath: { binStepGain: 2, coherenceSeconds: 0 } } },
+  },
+  {
+    name: 'EMA foreground, no mixture, no coherence term, 16 kHz',
+    rate: 16000,
+    overrides: {
+      emaSeconds: 0.3,
+      model: { twoPath: { foreground: 'ema', combination: 'none', coherenceSeconds: 0 } },
+    },
   },
 ];
 

@@ -2074,4 +2074,188 @@
       (br $vl)))
     (v128.any_true (local.get $bad))
   )
+
+  ;; ===================================================================================
+  ;; Coherent power of a block with a partitioned filter's newest input spectra (reference:
+  ;; src/core/kernels/coherent-power.ts, bit-identical), from a descriptor (CoherenceSlots, i32 at
+  ;; byte 4*slot: d buf tab m dRe dIm xRe xIm parts bins lags st ab out). D = FFT([0_m, d]); per bin k
+  ;; and lag l (X_l = ring row (head - l) mod parts):
+  ;;   C_lk <- a C_lk + b conj(X_lk) D_k;  sig_k = sum_l |C_lk|^2 (l order)
+  ;;   S_k <- a S_k + b |X_0k|^2;  Q_k <- a Q_k + b |D_k|^2
+  ;;   out[0] = sum_k sig_k / (S_k + f32(1e-30)),  out[1] = sum_k Q_k
+  ;; st: C re, C im (lags * bins each), S, Q, sig (bins each). Sums: $lane_sum.
+  ;; ===================================================================================
+  (func (export "coherent_power") (param $desc i32) (param $head i32)
+    (local $m4 i32) (local $buf i32) (local $d i32) (local $k i32) (local $bins i32) (local $lags i32)
+    (local $parts i32) (local $end i32) (local $v i32) (local $l i32) (local $row i32) (local $nb i32)
+    (local $cr i32) (local $sx i32) (local $q i32) (local $sig i32) (local $ab i32) (local $out i32)
+    (local.set $m4 (i32.shl (i32.load offset=12 (local.get $desc)) (i32.const 2)))
+    (local.set $buf (i32.load offset=4 (local.get $desc)))
+    (local.set $d (i32.load (local.get $desc)))
+    ;; buf = [0_m, d]
+    (block $c1 (loop $l1
+      (br_if $c1 (i32.gt_u (i32.add (local.get $k) (i32.const 16)) (local.get $m4)))
+      (v128.store align=4 (i32.add (local.get $buf) (local.get $k)) (v128.const i32x4 0 0 0 0))
+      (v128.store align=4 (i32.add (i32.add (local.get $buf) (local.get $m4)) (local.get $k))
+        (v128.load align=4 (i32.add (local.get $d) (local.get $k))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l1)))
+    (block $c2 (loop $l2
+      (br_if $c2 (i32.ge_u (local.get $k) (local.get $m4)))
+      (f32.store (i32.add (local.get $buf) (local.get $k)) (f32.const 0))
+      (f32.store (i32.add (i32.add (local.get $buf) (local.get $m4)) (local.get $k))
+        (f32.load (i32.add (local.get $d) (local.get $k))))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br $l2)))
+    (call $rfft_forward (local.get $buf) (i32.load offset=16 (local.get $desc)) (i32.load offset=20 (local.get $desc))
+      (i32.load offset=8 (local.get $desc)) (i32.shr_u (local.get $m4) (i32.const 2)))
+    (local.set $parts (i32.load offset=32 (local.get $desc)))
+    (local.set $bins (i32.load offset=36 (local.get $desc)))
+    (local.set $lags (i32.load offset=40 (local.get $desc)))
+    (local.set $cr (i32.load offset=44 (local.get $desc)))
+    (local.set $ab (i32.load offset=48 (local.get $desc)))
+    (local.set $out (i32.load offset=52 (local.get $desc)))
+    (local.set $end (i32.shl (local.get $bins) (i32.const 2)))
+    (local.set $nb (i32.mul (local.get $lags) (local.get $end)))
+    (local.set $sx (i32.add (local.get $cr) (i32.shl (local.get $nb) (i32.const 1))))
+    (local.set $q (i32.add (local.get $sx) (local.get $end)))
+    (local.set $sig (i32.add (local.get $q) (local.get $end)))
+    (block $c3 (loop $l3
+      (br_if $c3 (i32.ge_u (local.get $l) (local.get $lags)))
+      (local.set $row
+        (i32.mul
+          (i32.rem_u (i32.add (i32.sub (local.get $head) (local.get $l)) (local.get $parts)) (local.get $parts))
+          (local.get $end)))
+      (call $coherence_lag
+        (i32.add (i32.load offset=24 (local.get $desc)) (local.get $row))
+        (i32.add (i32.load offset=28 (local.get $desc)) (local.get $row))
+        (i32.load offset=16 (local.get $desc)) (i32.load offset=20 (local.get $desc))
+        (i32.add (local.get $cr) (i32.mul (local.get $l) (local.get $end))) (local.get $nb)
+        (local.get $sx) (local.get $q) (local.get $sig) (local.get $end) (local.get $ab) (i32.eqz (local.get $l)))
+      (local.set $l (i32.add (local.get $l) (i32.const 1)))
+      (br $l3)))
+    (f32.store (local.get $out) (call $lane_sum (local.get $sig) (local.get $sx) (local.get $end)))
+    (f32.store offset=4 (local.get $out) (call $lane_sum (local.get $q) (i32.const -1) (local.get $end)))
+  )
+
+  ;; One lag of coherent_power: C (re at $c, im at $c + $nb) from X at $xr/$xi and D at $dr/$di over
+  ;; $end bytes of bins; |C|^2 into sig ($first: sig = |C|^2, and the S and Q updates) or added to it.
+  (func $coherence_lag (param $xr i32) (param $xi i32) (param $dr i32) (param $di i32) (param $c i32) (param $nb i32)
+    (param $sx i32) (param $q i32) (param $sig i32) (param $end i32) (param $ab i32) (param $first i32)
+    (local $k i32) (local $v i32) (local $a f32) (local $b f32) (local $va v128) (local $vb v128)
+    (local $vxr v128) (local $vxi v128) (local $vdr v128) (local $vdi v128) (local $vr v128) (local $vi v128)
+    (local $fxr f32) (local $fxi f32) (local $fdr f32) (local $fdi f32) (local $fr f32) (local $fi f32)
+    (local.set $a (f32.load (local.get $ab)))
+    (local.set $b (f32.load offset=4 (local.get $ab)))
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vb (f32x4.splat (local.get $b)))
+    (local.set $v (i32.and (local.get $end) (i32.const -16)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $k) (local.get $v)))
+      (local.set $vxr (v128.load align=4 (i32.add (local.get $xr) (local.get $k))))
+      (local.set $vxi (v128.load align=4 (i32.add (local.get $xi) (local.get $k))))
+      (local.set $vdr (v128.load align=4 (i32.add (local.get $dr) (local.get $k))))
+      (local.set $vdi (v128.load align=4 (i32.add (local.get $di) (local.get $k))))
+      (local.set $vr
+        (f32x4.add
+          (f32x4.mul (local.get $va) (v128.load align=4 (i32.add (local.get $c) (local.get $k))))
+          (f32x4.mul (local.get $vb)
+            (f32x4.add (f32x4.mul (local.get $vxr) (local.get $vdr)) (f32x4.mul (local.get $vxi) (local.get $vdi))))))
+      (local.set $vi
+        (f32x4.add
+          (f32x4.mul (local.get $va) (v128.load align=4 (i32.add (i32.add (local.get $c) (local.get $nb)) (local.get $k))))
+          (f32x4.mul (local.get $vb)
+            (f32x4.sub (f32x4.mul (local.get $vxr) (local.get $vdi)) (f32x4.mul (local.get $vxi) (local.get $vdr))))))
+      (v128.store align=4 (i32.add (local.get $c) (local.get $k)) (local.get $vr))
+      (v128.store align=4 (i32.add (i32.add (local.get $c) (local.get $nb)) (local.get $k)) (local.get $vi))
+      (local.set $vr (f32x4.add (f32x4.mul (local.get $vr) (local.get $vr)) (f32x4.mul (local.get $vi) (local.get $vi))))
+      (if (local.get $first)
+        (then
+          (v128.store align=4 (i32.add (local.get $sig) (local.get $k)) (local.get $vr))
+          (v128.store align=4 (i32.add (local.get $sx) (local.get $k))
+            (f32x4.add
+              (f32x4.mul (local.get $va) (v128.load align=4 (i32.add (local.get $sx) (local.get $k))))
+              (f32x4.mul (local.get $vb)
+                (f32x4.add (f32x4.mul (local.get $vxr) (local.get $vxr)) (f32x4.mul (local.get $vxi) (local.get $vxi))))))
+          (v128.store align=4 (i32.add (local.get $q) (local.get $k))
+            (f32x4.add
+              (f32x4.mul (local.get $va) (v128.load align=4 (i32.add (local.get $q) (local.get $k))))
+              (f32x4.mul (local.get $vb)
+                (f32x4.add (f32x4.mul (local.get $vdr) (local.get $vdr)) (f32x4.mul (local.get $vdi) (local.get $vdi)))))))
+        (else
+          (v128.store align=4 (i32.add (local.get $sig) (local.get $k))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $sig) (local.get $k))) (local.get $vr)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l1)))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $fxr (f32.load (i32.add (local.get $xr) (local.get $k))))
+      (local.set $fxi (f32.load (i32.add (local.get $xi) (local.get $k))))
+      (local.set $fdr (f32.load (i32.add (local.get $dr) (local.get $k))))
+      (local.set $fdi (f32.load (i32.add (local.get $di) (local.get $k))))
+      (local.set $fr
+        (f32.add
+          (f32.mul (local.get $a) (f32.load (i32.add (local.get $c) (local.get $k))))
+          (f32.mul (local.get $b)
+            (f32.add (f32.mul (local.get $fxr) (local.get $fdr)) (f32.mul (local.get $fxi) (local.get $fdi))))))
+      (local.set $fi
+        (f32.add
+          (f32.mul (local.get $a) (f32.load (i32.add (i32.add (local.get $c) (local.get $nb)) (local.get $k))))
+          (f32.mul (local.get $b)
+            (f32.sub (f32.mul (local.get $fxr) (local.get $fdi)) (f32.mul (local.get $fxi) (local.get $fdr))))))
+      (f32.store (i32.add (local.get $c) (local.get $k)) (local.get $fr))
+      (f32.store (i32.add (i32.add (local.get $c) (local.get $nb)) (local.get $k)) (local.get $fi))
+      (local.set $fr (f32.add (f32.mul (local.get $fr) (local.get $fr)) (f32.mul (local.get $fi) (local.get $fi))))
+      (if (local.get $first)
+        (then
+          (f32.store (i32.add (local.get $sig) (local.get $k)) (local.get $fr))
+          (f32.store (i32.add (local.get $sx) (local.get $k))
+            (f32.add
+              (f32.mul (local.get $a) (f32.load (i32.add (local.get $sx) (local.get $k))))
+              (f32.mul (local.get $b)
+                (f32.add (f32.mul (local.get $fxr) (local.get $fxr)) (f32.mul (local.get $fxi) (local.get $fxi))))))
+          (f32.store (i32.add (local.get $q) (local.get $k))
+            (f32.add
+              (f32.mul (local.get $a) (f32.load (i32.add (local.get $q) (local.get $k))))
+              (f32.mul (local.get $b)
+                (f32.add (f32.mul (local.get $fdr) (local.get $fdr)) (f32.mul (local.get $fdi) (local.get $fdi)))))))
+        (else
+          (f32.store (i32.add (local.get $sig) (local.get $k))
+            (f32.add (f32.load (i32.add (local.get $sig) (local.get $k))) (local.get $fr)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br $l2)))
+  )
+
+  ;; Sum of $end bytes of floats at $p (or of p_k / (s_k + f32(1e-30)) when $s >= 0): one f32x4
+  ;; accumulator over the bins below $end & ~15, reduced ((l0 + l1) + (l2 + l3)), plus the scalar tail.
+  (func $lane_sum (param $p i32) (param $s i32) (param $end i32) (result f32)
+    (local $k i32) (local $v i32) (local $acc v128) (local $x v128) (local $tail f32) (local $fx f32)
+    (local.set $v (i32.and (local.get $end) (i32.const -16)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $k) (local.get $v)))
+      (local.set $x (v128.load align=4 (i32.add (local.get $p) (local.get $k))))
+      (if (i32.ge_s (local.get $s) (i32.const 0))
+        (then
+          (local.set $x
+            (f32x4.div (local.get $x)
+              (f32x4.add (v128.load align=4 (i32.add (local.get $s) (local.get $k))) (f32x4.splat (f32.const 1e-30)))))))
+      (local.set $acc (f32x4.add (local.get $acc) (local.get $x)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l1)))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $fx (f32.load (i32.add (local.get $p) (local.get $k))))
+      (if (i32.ge_s (local.get $s) (i32.const 0))
+        (then
+          (local.set $fx
+            (f32.div (local.get $fx) (f32.add (f32.load (i32.add (local.get $s) (local.get $k))) (f32.const 1e-30))))))
+      (local.set $tail (f32.add (local.get $tail) (local.get $fx)))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br $l2)))
+    (f32.add
+      (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))
+      (local.get $tail))
+  )
 )

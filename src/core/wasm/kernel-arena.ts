@@ -1,6 +1,7 @@
 import { AdamaxStreamError } from '../errors.js';
 import { adamaxScaledUpdate } from '../kernels/adamax-scaled-update.js';
 import { adamaxFinite, adamaxUpdate } from '../kernels/adamax-update.js';
+import { coherentPower } from '../kernels/coherent-power.js';
 import { emaUpdate } from '../kernels/ema-update.js';
 import {
   convexOutput,
@@ -86,6 +87,12 @@ export interface SimdKernels {
   readonly sigmoidClip: (a: number, lam: number, n: number, lim: number) => number;
   /** `out[p] = f32(√Σ_k (re² + im²))` over partition p's `bins` floats, summed in float64 in k order (`partitionNorms`). */
   readonly partitionNorms: (re: number, im: number, bins: number, parts: number, out: number) => void;
+  /**
+   * The power of a block coherent with the newest rows of a partitioned filter's input ring, from
+   * the descriptor at `desc` (`CoherenceSlots`): FFT of the zero-padded block, the smoothed
+   * cross-spectra per lag, and num, den into the descriptor's `out` (`coherentPower`).
+   */
+  readonly coherentPower: (desc: number, head: number) => void;
   /**
    * Benchmark probe, not an optimizer: the Adamax update's memory traffic (4 loads, 3 stores per
    * element, in place) with trivial arithmetic (`w ← g − w`, `m ← g − m`, `u ← max(u, g)`), the floor
@@ -291,6 +298,7 @@ export class KernelArena {
           fdAdamaxScaled: exports.fd_adamax_scaled as SimdKernels['fdAdamaxScaled'],
           sigmoidClip: exports.sigmoid_clip as SimdKernels['sigmoidClip'],
           partitionNorms: exports.partition_norms as SimdKernels['partitionNorms'],
+          coherentPower: exports.coherent_power as SimdKernels['coherentPower'],
           firstNonFinite: exports.first_non_finite as SimdKernels['firstNonFinite'],
           stream7Floor: exports.stream7_floor as SimdKernels['stream7Floor'],
           stream7DivFloor: exports.stream7_div_floor as SimdKernels['stream7DivFloor'],
@@ -381,6 +389,7 @@ function referenceKernels(buffer: ArrayBuffer): SimdKernels {
       fdAdamaxScaled(heap, w, m, u, s, row, bin, xRe, xIm, gRe, gIm, fp, head, parts, bins),
     sigmoidClip: (a, lam, n, lim) => sigmoidClip(f, f64, a >> 2, lam >> 2, n, lim >> 3),
     partitionNorms: (re, im, bins, parts, out) => partitionNorms(f, re >> 2, im >> 2, bins, parts, out >> 2),
+    coherentPower: (desc, head) => coherentPower(heap, desc, head),
     stream7Floor: null,
     stream7DivFloor: null,
     firstNonFinite: (p, n) => {
