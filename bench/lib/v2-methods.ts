@@ -67,6 +67,7 @@ export interface CancellerKnobs {
   readonly coherenceSeconds?: number;
   readonly coherenceLags?: number;
   readonly coherenceEvery?: number;
+  readonly coherenceBoost?: number;
 }
 
 /** The knobs a configuration may leave out, with the value that turns each one off (or its seed value). */
@@ -85,6 +86,7 @@ function optionalKnobs(k: CancellerKnobs) {
     coherenceSeconds: k.coherenceSeconds ?? 0,
     coherenceLags: k.coherenceLags ?? 4,
     coherenceEvery: k.coherenceEvery ?? 1,
+    coherenceBoost: k.coherenceBoost ?? 4,
   };
 }
 
@@ -332,6 +334,7 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     coherenceSeconds: rng.next() < 0.6 ? logU(rng, 0.02, 0.2) : 0,
     coherenceLags: pick(rng, [1, 2, 4, 8]),
     coherenceEvery: pick(rng, [1, 2, 4]),
+    coherenceBoost: pick(rng, [0, 1, 2, 4, 8]),
   }),
   make: makeCanceller,
   /**
@@ -340,9 +343,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
    * restart of the background from zero when both paths stay 1 dB above the primary for 20 ms, and
    * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners; a background lr of
    * 0.015 ×2 at the start and after each restart (decaying in 0.25 s) and β1 0.8 (chosen with
-   * `--validate --per-kind 3`: validation clips only); the background's level ratio also takes the
-   * primary's power coherent with the reference (0.05 s, 4 blocks of lag, every block: chosen with
-   * `--validate --gain-jump 10,20` and neutral on `--validate --per-kind 3`).
+   * `--validate --per-kind 3`: validation clips only); the fraction g of the background's error
+   * coherent with the reference (0.05 s, 4 blocks of lag, every block) raises its level ratio and its
+   * lr (× (1 + 4g)) (chosen with `--validate --per-kind 3` and `--validate --gain-jump 10,20`).
    */
   seedConfig: {
     lr: 0.015,
@@ -378,6 +381,7 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     coherenceSeconds: 0.05,
     coherenceLags: 4,
     coherenceEvery: 1,
+    coherenceBoost: 4,
   },
 };
 

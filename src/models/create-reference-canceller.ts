@@ -76,6 +76,7 @@ function createTwoPath(config: ReferenceCancellerConfig, sampleRate: number): Re
     coherenceSeconds: t.coherenceSeconds,
     coherenceLags: t.coherenceLags,
     coherenceEvery: t.coherenceEvery,
+    coherenceBoost: t.coherenceBoost,
     copyBoost: t.copyBoost,
     copyBoostSeconds: t.copyBoostSeconds,
     restartDb: t.restartDb,

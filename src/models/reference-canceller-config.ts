@@ -39,10 +39,11 @@ export interface ReferenceTwoPathConfig {
   readonly levelNormalization: LevelNormalization;
   readonly floorSeconds: number;
   readonly floorRiseDbPerSecond: number;
-  /** The background's level ratio also takes the primary's power coherent with the reference (time constant, s; 0 = off) over `coherenceLags` blocks of lag, updated every `coherenceEvery` adapted blocks. */
+  /** The fraction of the background's error coherent with the reference (time constant, s; 0 = off; over `coherenceLags` blocks of lag, updated every `coherenceEvery` adapted blocks) raises the background's level ratio and, × `coherenceBoost`, its lr. */
   readonly coherenceSeconds: number;
   readonly coherenceLags: number;
   readonly coherenceEvery: number;
+  readonly coherenceBoost: number;
   readonly copyBoost: number;
   readonly copyBoostSeconds: number;
   /** Restart the background from zero when both paths stay this many dB above the primary (0 = off)… */
@@ -284,6 +285,7 @@ function checkTwoPath(c: IssueCollector, t: ReferenceTwoPathConfig): void {
   c.inRange('twoPath.coherenceSeconds', t.coherenceSeconds, 0, 3600, false);
   c.integer('twoPath.coherenceLags', t.coherenceLags, 1, 64);
   c.integer('twoPath.coherenceEvery', t.coherenceEvery, 1, 64);
+  c.inRange('twoPath.coherenceBoost', t.coherenceBoost, 0, 1000, false);
 }
 
 function secondsToBeta(option: string, seconds: number, blockRate: number): number {

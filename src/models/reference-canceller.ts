@@ -21,6 +21,8 @@ interface Coherence {
   readonly bias: number;
   /** Adapted blocks per update. */
   readonly every: number;
+  /** lr gain per unit of g. */
+  readonly boost: number;
 }
 
 /** How the background's learning rate follows the signal levels. */
@@ -144,24 +146,29 @@ export interface ReferenceCancellerOptions {
   /** Fastest rise of the level ratio's floor (dB/s). Default 3. */
   readonly floorRiseDbPerSecond?: number;
   /**
-   * With `'residual'`: the background's level ratio also takes the power of the primary that is
-   * coherent with the reference over the filter's newest `coherenceLags` input spectra. Every
-   * `coherenceEvery` adapted blocks, with D = FFT([0_B, d]), X_l the input spectrum l blocks old and
-   * a from this time constant (per update), per bin k and lag l:
+   * With `'residual'`: the fraction g of the background's error that is coherent with the reference
+   * over the filter's newest `coherenceLags` input spectra raises the background's level ratio and
+   * its lr. Every `coherenceEvery` adapted blocks, with E = FFT([0_B, e_b]) (e_b the background's
+   * error of the block), X_l the input spectrum l blocks old and a from this time constant (per
+   * update), per bin k and lag l:
    * ```
-   * C_lk ← a C_lk + (1−a) conj(X_lk) D_k,   S_k ← a S_k + (1−a) |X_0k|²,   Q_k ← a Q_k + (1−a) |D_k|²
-   * f = clip((Σ_k Σ_l |C_lk|² / S_k − 2L (1−a)/(1+a) Σ_k Q_k) / Σ_k Q_k, 0, 1)
-   * ρ_b² = max(min(P̄_d/P̄_x, max(P̄_y/P̄_x, m)), f P̄_d/P̄_x)
+   * C_lk ← a C_lk + (1−a) conj(X_lk) E_k,   S_k ← a S_k + (1−a) |X_0k|²,   Q_k ← a Q_k + (1−a) |E_k|²
+   * g = clip((Σ_k Σ_l |C_lk|² / S_k − 2L (1−a)/(1+a) Σ_k Q_k) / Σ_k Q_k, 0, 1)
+   * ρ_b² = max(min(P̄_d/P̄_x, max(P̄_y/P̄_x, m)), min(P̄_d, P̄_y + g P̄_eb)/P̄_x)
+   * lr_b ← lr_b · (1 + coherenceBoost · g)
    * ```
-   * (2L (1−a)/(1+a) is twice the expected ratio for a primary independent of the reference). Speech,
-   * uncorrelated with the reference, does not raise f, while a rise of the path's gain does at once.
+   * (2L (1−a)/(1+a) is twice the expected ratio for an error independent of the reference; P̄_eb the
+   * background's smoothed error power). Speech, uncorrelated with the reference, does not raise g;
+   * a filter that no longer matches the path (after a change of path or gain) does, at once.
    * 0 disables (s).
    */
   readonly coherenceSeconds?: number;
-  /** Blocks of lag of the coherent power (see `coherenceSeconds`; at most the partitions). Default 4. */
+  /** Blocks of lag of the coherent fraction (see `coherenceSeconds`; at most the partitions). Default 4. */
   readonly coherenceLags?: number;
-  /** Adapted blocks per update of the coherent power (see `coherenceSeconds`). Default 1. */
+  /** Adapted blocks per update of the coherent fraction (see `coherenceSeconds`). Default 1. */
   readonly coherenceEvery?: number;
+  /** The background's lr gain per unit of coherent fraction g (see `coherenceSeconds`). Default 4. */
+  readonly coherenceBoost?: number;
   /** Absolute reference power below which nothing is learnt. Default 1e-10 (−100 dBFS). */
   readonly activityFloor?: number;
   /** Watchdog: an output louder than the primary by more than this (dB) is replaced by the primary. Default 6. */
@@ -209,6 +216,7 @@ const OPTION_KEYS = new Set([
   'coherenceSeconds',
   'coherenceLags',
   'coherenceEvery',
+  'coherenceBoost',
   'activityFloor',
   'maxGainDb',
   'watchdogSeconds',
@@ -241,7 +249,7 @@ const PEY = 20; // smoothed covariance of the background's error and prediction 
 const PYY = 21; // smoothed variance of the prediction power fluctuations
 const LEAK = 22; // leak estimate η
 const RHO_FG = 23; // this block's level ratio for the foreground (without the coherent term)
-const PC = 24; // the last coherent fraction f of `coherenceSeconds` (updated every coherenceEvery-th adapted block)
+const PC = 24; // the last coherent fraction g of `coherenceSeconds` (updated every coherenceEvery-th adapted block)
 const SLOTS = 25;
 
 function validate(options: ReferenceCancellerOptions): void {
@@ -288,6 +296,7 @@ function validate(options: ReferenceCancellerOptions): void {
   c.inRange('floorRiseDbPerSecond', options.floorRiseDbPerSecond, 0, 1000);
   c.integer('coherenceLags', options.coherenceLags, 1, 64, true);
   c.integer('coherenceEvery', options.coherenceEvery, 1, 64, true);
+  c.inRange('coherenceBoost', options.coherenceBoost, 0, 1000);
   c.inRange('activityFloor', options.activityFloor, 0, Number.MAX_VALUE);
   c.inRange('maxGainDb', options.maxGainDb, 0, 400);
   const ln = options.levelNormalization;
@@ -801,7 +810,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       return;
     }
     if (this.mixCore) this.adaptMix();
-    this.adapt(d);
+    this.adapt();
     if (this.twoPath) this.compare();
   }
 
@@ -891,12 +900,16 @@ export class ReferenceCanceller implements AdaptiveFilter {
   /**
    * One Adamax step of the background with the level-normalised lr, then one partition's constraint.
    * The background's gradient (of its error, left in the model by the learning pass) is made by the
-   * step: inside the kernel pass ({@link fusedStep}), else by `gradientInto` before it. `d`: the
-   * block's primary (for the coherent power).
+   * step: inside the kernel pass ({@link fusedStep}), else by `gradientInto` before it.
    */
-  private adapt(d: Float32Array): void {
+  private adapt(): void {
     const s = this.s;
     s[RHO] = 1;
+    const coh = this.coh;
+    if (coh !== null && --this.cohWait <= 0) {
+      this.cohWait = coh.every;
+      this.coherentFraction(this.scratch); // g of the background's error, into s[PC]
+    }
     if (this.levelNormalization === 'residual') {
       const inv = 1 / (s[PX] + this.activityFloor);
       // ρ² = min(P̄_d/P̄_x, max(P̄_y/P̄_x, floor)) without Math.min/max
@@ -904,13 +917,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
       s[RHO] = s[PY] * inv > s[FLOOR] ? s[PY] * inv : s[FLOOR];
       if (s[PD] * inv < s[RHO]) s[RHO] = s[PD] * inv;
       s[RHO_FG] = Math.sqrt(s[RHO]);
-      if (this.coh !== null) {
-        // the background's ratio also takes the coherent part f P̄_d/P̄_x (f ≤ 1: within P̄_d/P̄_x)
-        if (--this.cohWait <= 0) {
-          this.cohWait = this.coh.every;
-          this.coherentFraction(d);
-        }
-        s[TMP] = s[PC] * s[PD] * inv;
+      if (coh !== null) {
+        // the background's ratio also takes (P̄_y + g P̄_eb)/P̄_x, within P̄_d/P̄_x
+        s[TMP] = (s[PY] + s[PC] * s[EB]) * inv;
+        if (s[PD] * inv < s[TMP]) s[TMP] = s[PD] * inv;
         if (s[TMP] > s[RHO]) s[RHO] = s[TMP];
       }
       s[RHO] = Math.sqrt(s[RHO]);
@@ -920,6 +930,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
     // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
+    if (coh !== null) s[LR] *= 1 + coh.boost * s[PC];
     s[RBOOST] *= this.restartDecay;
     if (this.binGain > 0) s[LR] *= this.binGain;
     const perBin = this.binGain > 0 || this.propAlpha > 0;
@@ -1000,13 +1011,13 @@ export class ReferenceCanceller implements AdaptiveFilter {
   }
 
   /**
-   * f of `coherenceSeconds` into the scalar array: the fraction of the primary's power coherent with
-   * the reference over the filter's newest `coherenceLags` input spectra, its estimation bias
-   * subtracted (see the option).
+   * g of `coherenceSeconds` into the scalar array: the fraction of the power of `e` (the background's
+   * error) coherent with the reference over the filter's newest `coherenceLags` input spectra, its
+   * estimation bias subtracted (see the option).
    */
-  private coherentFraction(d: Float32Array): void {
+  private coherentFraction(e: Float32Array): void {
     const c = this.coh!;
-    c.kernel.run(d);
+    c.kernel.run(e);
     const out = c.kernel.out;
     const s = this.s;
     // into the scalar array, never returned: a returned double may be boxed (an allocation per block)
@@ -1021,7 +1032,13 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const every = options.coherenceEvery ?? 1;
     const a = decay(seconds, rate / every);
     const lags = Math.min(options.coherenceLags ?? 4, partitions);
-    return { kernel: this.model.coherenceKernel(this.state, lags, a), bias: (2 * lags * (1 - a)) / (1 + a), every };
+    const boost = options.coherenceBoost ?? 4;
+    return {
+      kernel: this.model.coherenceKernel(this.state, lags, a),
+      bias: (2 * lags * (1 - a)) / (1 + a),
+      every,
+      boost,
+    };
   }
 
   /**

@@ -32,10 +32,11 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     levelNormalization: 'residual' as 'residual' | 'primary' | 'off',
     floorSeconds: 1.5,
     floorRiseDbPerSecond: 3,
-    /** Coherent power in the background's level ratio: time constant (s; 0 = off), blocks of lag, adapted blocks per update. */
+    /** The background error's coherent fraction g: time constant (s; 0 = off), blocks of lag, adapted blocks per update, lr gain per unit of g. */
     coherenceSeconds: 0.05,
     coherenceLags: 4,
     coherenceEvery: 1,
+    coherenceBoost: 4,
     copyBoost: 4,
     copyBoostSeconds: 0.5,
     /** Restart the background from zero when both paths stay this many dB above the primary for restartSeconds. */
