@@ -41,6 +41,11 @@ const variants: [string, Partial<CancellerKnobs>][] = [
   ['start-up and restart lr boost ×4', { restartBoost: 4 }],
   ['start-up and restart lr boost ×16, restart at 3 dB', { restartBoost: 16, restartDb: 3 }],
   ['foreground lr ×0.5 and β2 1 s', { fgLr: base.fgLr / 2, fgBeta2Seconds: 1 }],
+  ["no coherence of the background's error", { coherenceSeconds: 0 }],
+  ['coherence: level term only (no lr boost)', { coherenceBoost: 0 }],
+  ['coherence: lr boost 2', { coherenceBoost: 2 }],
+  ['coherence: lr boost 8', { coherenceBoost: 8 }],
+  ['coherence over 0.2 s', { coherenceSeconds: 0.2 }],
 ];
 const f2 = (v: number): string => v.toFixed(2);
 console.log(`abrupt-noise-v1 VALIDATION split, ${clips} clips, 16 kHz (medians, dB):\n`);
