@@ -5,8 +5,8 @@
  *    REFERENCE_DEFAULTS through `createReferenceCanceller`, the one factory the CLI uses: the
  *    two-path canceller), all fed block by block in turn; streams per core = R · audio seconds / CPU
  *    seconds of the process (`process.cpuUsage`, user + system; wall time reported beside it). Rows,
- *    interleaved: the default; the same without its coherent-power level term (`coherenceSeconds: 0`: that term's
- *    paired cost); the same with its one-call learning pass and fused ring pass off; the same with its
+ *    interleaved: the default; the same without its coherence term (`coherenceSeconds: 0`: that term's paired
+ *    cost); the same with its one-call learning pass and fused ring pass off; the same with its
  *    proportionate steps as the TypeScript passes the fused kernels replaced (bit-identical output);
  *    the one-path design (v1 knobs) on the SIMD kernels; and that one-path filter in float64 JS
  *    (bench/lib/legacy-fd-filter.ts), the implementation the SIMD kernels replaced (the baseline).
@@ -54,7 +54,7 @@ const B = 128;
 /** The CLI's canceller configuration at 48 kHz with 128-sample blocks and `taps` taps. */
 const configFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, { model: { blockSize: B, filterMs: (taps * 1000) / RATE } });
-/** The default without its coherent-power level term (the paired cost of that term). */
+/** The default without its coherence term (the paired cost of that term). */
 const noCoherenceConfigFor = (taps: number): ReferenceCancellerConfig =>
   referenceCancellerConfig(RATE, {
     model: { blockSize: B, filterMs: (taps * 1000) / RATE, twoPath: { coherenceSeconds: 0 } },
@@ -68,7 +68,7 @@ const IMPLS: readonly Impl[] = ['legacy', 'onepath', 'propts', 'unfused', 'nocoh
 const LABEL: Record<Impl, string> = {
   simd: 'two-path canceller, float32 SIMD kernels (library default: `createReferenceCanceller`)',
   nocoh:
-    "the same without the coherent-power term of the background's level ratio (`coherenceSeconds: 0`: no second input FFT, no `coherent_power` kernel)",
+    "the same without the coherence term of the background's error (`coherenceSeconds: 0`: no `coherent_power` kernel call, which includes one FFT)",
   unfused:
     'the same, one-call learning pass and fused ring pass off (input FFT, two spectral MACs, two inverse FFTs, block energies in JS loops: separate calls)',
   propts:

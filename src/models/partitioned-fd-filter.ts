@@ -56,7 +56,7 @@ export interface CoherenceKernel {
   readonly out: Float32Array;
   /** The smoothed statistics (C re, C im, S, Q, the per-bin sum; in the arena): the kernel's state. */
   readonly stats: Float32Array;
-  /** One update with the primary block `d` (B samples). */
+  /** One update with a block `d` of B samples (the reference canceller passes its background's error). */
   run(d: Float32Array): void;
   /** Zeroes the statistics. */
   reset(): void;

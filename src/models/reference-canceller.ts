@@ -14,7 +14,7 @@ import {
 } from './partitioned-fd-filter.js';
 import { MinimumTracker } from './tracking/minimum-tracker.js';
 
-/** The coherent power's bound kernel and its bias (`coherenceSeconds`). */
+/** The bound coherence kernel of the background's error, its bias and its use (`coherenceSeconds`). */
 interface Coherence {
   readonly kernel: CoherenceKernel;
   /** 2L (1 − a)/(1 + a): twice the expected num/den of a primary incoherent with the reference. */
@@ -438,7 +438,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
   private readonly activityFloor: number;
   private readonly maxGain: number;
   private readonly floorRise: number;
-  /** The coherent-power statistics (see `coherenceSeconds`); null when off. */
+  /** The coherence of the background's error (see `coherenceSeconds`); null when off. */
   private readonly coh: Coherence | null;
   /** Adapted blocks until the next update of the coherent fraction. */
   private cohWait = 0;
@@ -1025,7 +1025,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     s[PC] = s[TMP] > 0 && out[1]! > 0 ? (s[TMP] < out[1]! ? s[TMP] / out[1]! : 1) : 0;
   }
 
-  /** The coherent power's kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
+  /** The coherence kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
   private coherence(options: ReferenceCancellerOptions, rate: number, partitions: number): Coherence | null {
     const seconds = options.coherenceSeconds ?? 0;
     if (!(seconds > 0) || this.levelNormalization !== 'residual') return null;
