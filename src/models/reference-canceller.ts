@@ -635,6 +635,11 @@ export class ReferenceCanceller implements AdaptiveFilter {
     return this.fg;
   }
 
+  /** The last coherent fraction g of the background's error (0 without `coherenceSeconds`). */
+  get errorCoherence(): number {
+    return this.s[PC]!;
+  }
+
   /** The background weights (the learner's). */
   get backgroundWeights(): Float32Array {
     return this.core.params;

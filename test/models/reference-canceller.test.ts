@@ -358,3 +358,42 @@ describe('ReferenceCanceller per-bin convex combination', () => {
     expect(() => make({ mixOptimizer: adamax(0.05), mixLimit: -1 })).toThrow(/mixLimit/);
   });
 });
+
+describe('ReferenceCanceller coherence of the background error (coherenceSeconds)', () => {
+  /** x white; d = h ⊛ x (× `gain` from `at` on, with a new path) + an independent talker-like noise. */
+  function jumpScene(n: number, at: number, gain: number) {
+    const rng = new Random(11);
+    const h1 = path(rng, 100);
+    const h2 = path(rng, 100);
+    const x = new Float32Array(n);
+    const d = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = 0.1 * rng.gaussian();
+    for (let i = 0; i < n; i++) {
+      const h = i < at ? h1 : h2;
+      let s = 0;
+      for (let k = 0; k < 100 && k <= i; k++) s += h[k] * x[i - k];
+      const talk = Math.floor(i / 4000) % 2 === 0 ? 0.02 * rng.gaussian() : 0;
+      d[i] = (i < at ? 1 : gain) * s + talk;
+    }
+    return { x, d };
+  }
+
+  it('g stays low while converged with a talker, jumps after a path gain jump, and the term shortens the hole', () => {
+    const at = 3 * FS;
+    const { x, d } = jumpScene(4 * FS, at, 10);
+    const g: number[] = [];
+    const on = make({ coherenceSeconds: 0.05, coherenceBoost: 4 });
+    const off = make({ coherenceSeconds: 0 });
+    const powOn = run(on, x, d, 0, undefined, () => g.push(on.errorCoherence));
+    const powOff = run(off, x, d);
+    expect(off.errorCoherence).toBe(0);
+    const jump = Math.floor(at / B);
+    const converged = g.slice(jump - Math.round(RATE), jump).sort((a, b) => a - b);
+    expect(converged[converged.length >> 1]!).toBeLessThan(0.05);
+    // the estimate is smoothed (0.05 s) and biased down (twice the noise floor is subtracted): g tops out
+    // near 0.3 for a fully coherent error here, and that already lifts the level ratio and doubles the lr
+    expect(Math.max(...g.slice(jump, jump + Math.round(0.2 * RATE)))).toBeGreaterThan(0.2);
+    const hole = (p: Float64Array) => mean(p, jump + Math.round(0.3 * RATE), jump + Math.round(0.9 * RATE));
+    expect(10 * Math.log10(hole(powOff) / hole(powOn))).toBeGreaterThan(10);
+  });
+});
