@@ -17,7 +17,7 @@ import { MinimumTracker } from './tracking/minimum-tracker.js';
 /** The bound coherence kernel of the background's error, its bias and its use (`coherenceSeconds`). */
 interface Coherence {
   readonly kernel: CoherenceKernel;
-  /** 2L (1 − a)/(1 + a): twice the expected num/den of a primary incoherent with the reference. */
+  /** 2L (1 − a)/(1 + a): twice the expected num/den of an error incoherent with the reference. */
   readonly bias: number;
   /** Adapted blocks per update. */
   readonly every: number;
