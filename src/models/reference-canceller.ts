@@ -17,12 +17,14 @@ import { MinimumTracker } from './tracking/minimum-tracker.js';
 /** The bound coherence kernel of the background's error, its bias and its use (`coherenceSeconds`). */
 interface Coherence {
   readonly kernel: CoherenceKernel;
-  /** 2L (1 − a)/(1 + a): twice the expected num/den of an error incoherent with the reference. */
-  readonly bias: number;
   /** Adapted blocks per update. */
   readonly every: number;
-  /** lr gain per unit of g. */
-  readonly boost: number;
+  /**
+   * [bias, boost] as float64 elements (a double field of an object is boxed when read on some V8
+   * tiers: an allocation per block): bias = 2L (1 − a)/(1 + a), twice the expected num/den of an
+   * error incoherent with the reference; boost = the lr gain per unit of g.
+   */
+  readonly k: Float64Array;
 }
 
 /** How the background's learning rate follows the signal levels. */
@@ -935,7 +937,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
     // the rate goes to the optimizer from the scalar array (no boxed double)
     s[LR] = this.baseLearningRate * s[RHO] * (1 + s[RBOOST]);
-    if (coh !== null) s[LR] *= 1 + coh.boost * s[PC];
+    if (coh !== null) s[LR] *= 1 + coh.k[1]! * s[PC];
     s[RBOOST] *= this.restartDecay;
     if (this.binGain > 0) s[LR] *= this.binGain;
     const perBin = this.binGain > 0 || this.propAlpha > 0;
@@ -1026,7 +1028,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const out = c.kernel.out;
     const s = this.s;
     // into the scalar array, never returned: a returned double may be boxed (an allocation per block)
-    s[TMP] = out[0]! - c.bias * out[1]!;
+    s[TMP] = out[0]! - c.k[0]! * out[1]!;
     s[PC] = s[TMP] > 0 && out[1]! > 0 ? (s[TMP] < out[1]! ? s[TMP] / out[1]! : 1) : 0;
   }
 
@@ -1037,13 +1039,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const every = options.coherenceEvery ?? 1;
     const a = decay(seconds, rate / every);
     const lags = Math.min(options.coherenceLags ?? 4, partitions);
-    const boost = options.coherenceBoost ?? 4;
-    return {
-      kernel: this.model.coherenceKernel(this.state, lags, a),
-      bias: (2 * lags * (1 - a)) / (1 + a),
-      every,
-      boost,
-    };
+    const k = Float64Array.of((2 * lags * (1 - a)) / (1 + a), options.coherenceBoost ?? 4);
+    return { kernel: this.model.coherenceKernel(this.state, lags, a), every, k };
   }
 
   /**
