@@ -58,6 +58,7 @@ export {
 } from './models/online-denoiser.js';
 export { OptimizedFilter, type OptimizedFilterOptions } from './models/optimized-filter.js';
 export {
+  type CoherenceKernel,
   type FdLearnPass,
   type FdStepKernel,
   PartitionedFdFilter,
