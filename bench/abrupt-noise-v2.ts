@@ -205,13 +205,15 @@ function ablations(k: CancellerKnobs): { name: string; config: CancellerKnobs }[
     (k.coherenceSeconds ?? 0) > 0
       ? { name: "no coherence of the background's error (coherenceSeconds 0)", config: { ...k, coherenceSeconds: 0 } }
       : {
-          name: "coherence of the background's error (0.05 s, 4 lags, lr boost 4)",
-          config: { ...k, coherenceSeconds: 0.05, coherenceLags: 4, coherenceBoost: 4 },
+          name: "coherence of the background's error (0.05 s, 2 lags, lr boost 4)",
+          config: { ...k, coherenceSeconds: 0.05, coherenceLags: 2, coherenceBoost: 4 },
         },
     { name: 'coherence: level term only (no lr boost)', config: { ...k, coherenceBoost: 0 } },
     { name: 'coherence: lr boost 8', config: { ...k, coherenceBoost: 8 } },
     { name: 'coherence updated every 2nd block', config: { ...k, coherenceEvery: 2 } },
-    { name: 'coherence over 2 lags', config: { ...k, coherenceLags: 2 } },
+    (k.coherenceLags ?? 4) === 2
+      ? { name: 'coherence over 4 lags', config: { ...k, coherenceLags: 4 } }
+      : { name: 'coherence over 2 lags', config: { ...k, coherenceLags: 2 } },
     { name: 'filter 43 ms instead of 64', config: { ...k, filterMs: 43 } },
     (k.proportionate ?? 0) > 0 || (k.proportionateForeground ?? 0) > 0
       ? {

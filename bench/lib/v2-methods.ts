@@ -344,8 +344,9 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
    * proportionate steps across partitions (α 0.9, factor ≤ 4) for both learners; a background lr of
    * 0.015 ×2 at the start and after each restart (decaying in 0.25 s) and β1 0.8 (chosen with
    * `--validate --per-kind 3`: validation clips only); the fraction g of the background's error
-   * coherent with the reference (0.05 s, 4 blocks of lag, every block) raises its level ratio and its
-   * lr (× (1 + 4g)) (chosen with `--validate --per-kind 3` and `--validate --gain-jump 10,20`).
+   * coherent with the reference (0.05 s, 2 blocks of lag, every block) raises its level ratio and its
+   * lr (× (1 + 4g)) (chosen with `--validate --per-kind 3` and `--validate --gain-jump 10,20`; 2 lags
+   * scored as 4 there, and cost less).
    */
   seedConfig: {
     lr: 0.015,
@@ -379,7 +380,7 @@ export const CANCELLER_METHOD: V2Method<CancellerKnobs> = {
     proportionateMax: 4,
     proportionateForeground: 0.9,
     coherenceSeconds: 0.05,
-    coherenceLags: 4,
+    coherenceLags: 2,
     coherenceEvery: 1,
     coherenceBoost: 4,
   },

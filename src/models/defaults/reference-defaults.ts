@@ -34,7 +34,7 @@ export const REFERENCE_DEFAULTS = Object.freeze({
     floorRiseDbPerSecond: 3,
     /** The background error's coherent fraction g: time constant (s; 0 = off), blocks of lag, adapted blocks per update, lr gain per unit of g. */
     coherenceSeconds: 0.05,
-    coherenceLags: 4,
+    coherenceLags: 2,
     coherenceEvery: 1,
     coherenceBoost: 4,
     copyBoost: 4,
