@@ -181,6 +181,8 @@ export interface ReferenceCancellerOptions {
   readonly snapshotSeconds?: number;
 }
 
+const f32 = Math.fround;
+
 const OPTION_KEYS = new Set([
   'sampleRate',
   'optimizer',
@@ -1120,7 +1122,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     }
   }
 
-  /** Weights ← before + f_row · s_k (after − before), per bin of every partition (re and im rows). */
+  /** Weights ← before + f_row · s_k (after − before), per bin of every partition (re and im rows); every op float32. */
   private scaleStep(w: Float32Array): void {
     const w0 = this.before;
     const st = this.binStep;
@@ -1130,7 +1132,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
     for (let r = 0; r < rows; r++) {
       const o = r * bins;
       const g = rf[r];
-      for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + g * st[k] * (w[o + k] - w0[o + k]);
+      // every op float32, as the fused kernel's lanes
+      for (let k = 0; k < bins; k++) w[o + k] = w0[o + k] + f32(f32(g * st[k]) * f32(w[o + k] - w0[o + k]));
     }
   }
 

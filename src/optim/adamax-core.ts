@@ -370,7 +370,7 @@ export class AdamaxCore {
    * length (e.g. the partitions of a partitioned filter): with w₀ the weights before the update and
    * w_a the Adamax result,
    * ```
-   * w ← f32(w₀ + (f_r · s_k) · (w_a − w₀))      in float64; f_r = rowStep[r], s_k = binStep[k] (null: 1)
+   * w ← w₀ + f32(f_r · s_k) · (w_a − w₀)      every op float32; f_r = rowStep[r], s_k = binStep[k] (null: f_r alone)
    * ```
    * one kernel pass (`adamaxScaled`), bit-identical to `step()` followed by that pass over a copy of
    * the weights taken before it. Only for a plain update: {@link checksAhead}, every group present,

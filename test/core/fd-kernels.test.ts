@@ -391,7 +391,7 @@ describe.skipIf(!wasmSimdAvailable())(
         const row = Float32Array.from({ length: rows }, (_, r) => (r % 5 === 2 ? 4 : rnd.uniform(0.1, 3)));
         const bin = Float32Array.from({ length: bins }, (_, k) => (k % 7 === 1 ? 1 : rnd.uniform(0.05, 1)));
         const useBin = t % 2 === 0;
-        // the unfused passes on plain copies: w0 ← w; adamaxUpdate; w ← w0 + f_r·s_k·(w − w0) in float64
+        // the unfused passes on plain copies: w0 ← w; adamaxUpdate; w ← w0 + f_r·s_k·(w − w0), every op float32
         const [w, , m, u] = sides[1]!.bufs.map((b) => b.slice());
         const w0 = w!.slice();
         for (const side of sides) {
@@ -417,7 +417,8 @@ describe.skipIf(!wasmSimdAvailable())(
         for (let r = 0; r < rows; r++) {
           for (let k = 0; k < bins; k++) {
             const i = r * bins + k;
-            w![i] = w0[i]! + row[r]! * (useBin ? bin[k]! : 1) * (w![i]! - w0[i]!);
+            const f = useBin ? f32(row[r]! * bin[k]!) : row[r]!;
+            w![i] = w0[i]! + f32(f * f32(w![i]! - w0[i]!));
           }
         }
         for (let q = 0; q < 4; q++) {

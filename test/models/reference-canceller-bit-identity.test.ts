@@ -5,41 +5,35 @@
  * burst for the watchdog) and hashes every output block, the final background and foreground
  * weights, the mixing weights and the counters (SHA-256 of their bytes).
  *
- * The digests below were taken from the canceller as it was before its proportionate steps moved
- * into the wasm kernels (the per-partition norms, the copy of the weights before the Adamax step and
- * the scaling pass in TypeScript), on Node 20: V8's `Math.exp`, `Math.cos` and `**` build the
- * constants and FFT tables, and a V8 release may change one of them by an ulp, so the digests are
- * checked on Node 20 only. On every version, the second test runs each case twice, with the fused
- * kernels and with the TypeScript passes they replace (`unfusedStep`: the norms, the copy, the step
- * and the scaling pass as before), and compares the digests. The defaults now include the
- * coherent-power level term, which came after those digests: the cases "without the coherence term"
- * keep the old digests (the term off leaves every bit as it was), and the default cases are checked
- * by the second test only (the term's kernel is checked against its TypeScript reference in
- * test/core/coherent-power-kernel.test.ts).
+ * The digests below were taken on Node 20 when the scaling of the proportionate steps became
+ * float32 (w₀ + f32(f_r · s_k) · (w_a − w₀), every op float32; it had been made in float64, which
+ * changed every case by rounding only). V8's `Math.exp`, `Math.cos` and `**` build the constants and
+ * FFT tables, and a V8 release may change one of them by an ulp, so the digests are checked on
+ * Node 20 only. On every version, the second test runs each case twice, with the fused kernels and
+ * with the TypeScript passes they replace (`unfusedStep`: the norms, a copy of the weights, the step
+ * and the scaling pass), and compares the digests.
  */
 import { describe, expect, it } from 'vitest';
 import { BIT_IDENTITY_CASES, runCase } from './canceller-bit-identity-cases.js';
 
-/**
- * Digests of the canceller before its proportionate steps were fused into the kernels (Node 20),
- * taken with the defaults of that time: the cases without the coherence term, which came later.
- */
+/** Digests of every case (Node 20), taken when the scaling of the proportionate steps became float32. */
 const BEFORE: Record<string, string> = {
-  'defaults without the coherence term, 16 kHz': '5bf7e46c91e69dc5c392718d6fa531dc702fd34d09c8454d94933567beade966',
-  'defaults without the coherence term, 48 kHz': '79cd1a5895e12947e084ef53ad2b103cf181f5d030d33900a4da801a97e1748a',
+  'defaults, 48 kHz': '691d51251962ac7daa0fe56044590fabd528001275cca30f8dbaa24a27f08970',
+  'defaults without the coherence term, 16 kHz': '09c3e0cf51860bb260ca2943c26d2df0382a105effcdb8c8214ee9b25f5c295a',
+  'defaults without the coherence term, 48 kHz': '451c2d04898b1aadf33830787339d13d5ad0c198fa4d739814a4dd617b8d071f',
   'defaults without the coherence term, 1024 taps, 48 kHz':
-    'c2caa684dc8f7066d74cde4a1e8c9cf6c6c8eb5e699327033928e8762037055c',
+    'd3a3c36947e1fd38c4dec33de70035122d974857a8087605f9d5400c326b7943',
   'per-bin step control on, no coherence term, 16 kHz':
-    '7ab72424cd2cc6145da2220b5f78e6b93b4192a3e71205165133926783b5d2d7',
+    '8f0f5643ceaafa400fab4254e6a93c082ee39df8f3da5340c4ca5c73546e5fff',
   'EMA foreground, no mixture, no coherence term, 16 kHz':
-    'e2b5c46768f53c1385bbee61e218440ad5faa7d2b4b560ecddb175a2347886c2',
+    '478df729419e98c65649a3c62a43073ae50b918703a8888a8c87d5bb8594e734',
 };
 
 const node20 = process.versions.node.split('.')[0] === '20';
 
-describe('reference canceller: bit identity with the code before the fused proportionate steps', () => {
+describe('reference canceller: bit identity with the pinned digests (hot-path rewrites change no bit)', () => {
   it.skipIf(!node20).each(BIT_IDENTITY_CASES.filter((c) => c.name in BEFORE).map((c) => [c.name, c] as const))(
-    '%s: the same digest as before',
+    '%s: the pinned digest',
     (_name, c) => {
       const r = runCase(c);
       expect(r.digest, JSON.stringify(r.counters)).toBe(BEFORE[c.name]);

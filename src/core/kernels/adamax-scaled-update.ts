@@ -8,13 +8,13 @@ const f32 = Math.fround;
  * place in one heap (element offsets). For row r, bin k, with w₀ the weight before the step:
  * ```
  * m ← m + (g − m) · c1;  u ← max(β2 · u, |g|)            (as adamaxUpdate, every op float32)
- * w_a = w₀ − (lr · m) / (k · (u + ε))                    (float32)
- * w   = f32(w₀ + (f_r · s_k) · (w_a − w₀))               (float64: f_r, s_k, w₀, w_a promoted)
+ * w_a = w₀ − (lr · m) / (k · (u + ε))
+ * w   = w₀ + (f_r · s_k) · (w_a − w₀)
  * ```
- * f_r = `heap[rowStep + r]`, s_k = `heap[binStep + k]` (`binStep` < 0: s_k = 1, and f_r · 1 = f_r
- * exactly). This is `adamaxUpdate` followed by the scaling pass `w₀ + f_r·s_k·(w − w₀)` over a copy
- * of the weights taken before it, bit for bit, without the copy; it is the reference of the wasm
- * kernel `adamax_scaled` (the float32 part in f32x4 lanes, the float64 part in f64x2 lanes). The
+ * every op float32; f_r = `heap[rowStep + r]`, s_k = `heap[binStep + k]` (`binStep` < 0: no
+ * multiply, the factor is f_r). This is `adamaxUpdate` followed by the scaling pass
+ * `w₀ + f_r·s_k·(w − w₀)` over a copy of the weights taken before it, bit for bit, without the
+ * copy; it is the reference of the wasm kernel `adamax_scaled` (every op in f32x4 lanes). The
  * scalars lr, c1, β2, ε, k come from the block at `heap[sc]` (slots of {@link AdamaxScalars}).
  */
 export function adamaxScaledUpdate(
@@ -45,8 +45,8 @@ export function adamaxScaledUpdate(
       heap[u + i] = uNew;
       const w0 = heap[w + i]!;
       const wa = f32(w0 - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
-      const s = binStep < 0 ? f : f * heap[binStep + b]!;
-      heap[w + i] = w0 + s * (wa - w0);
+      const s = binStep < 0 ? f : f32(f * heap[binStep + b]!);
+      heap[w + i] = f32(w0 + f32(s * f32(wa - w0)));
     }
   }
 }

@@ -329,8 +329,8 @@ export function fdAdamaxScaled(
       f[ui] = uNew;
       const w0 = f[wi]!;
       const wa = f32(w0 - f32(f32(lr * mNew) / f32(k * f32(uNew + eps))));
-      const sk = bin === 0 ? fr : fr * f[(bin >> 2) + b]!;
-      f[wi] = w0 + sk * (wa - w0);
+      const sk = bin === 0 ? fr : f32(fr * f[(bin >> 2) + b]!);
+      f[wi] = f32(w0 + f32(sk * f32(wa - w0)));
     }
   }
 }
