@@ -56,7 +56,10 @@ export interface CoherenceKernel {
   readonly out: Float32Array;
   /** The smoothed statistics (C re, C im, S, Q, the per-bin sum; in the arena): the kernel's state. */
   readonly stats: Float32Array;
-  /** One update with a block `d` of B samples (the reference canceller passes its background's error). */
+  /**
+   * One update with a block `d` of B samples (the reference canceller passes its background's
+   * error). A `d` in the state's arena is read in place; any other is copied into the arena first.
+   */
   run(d: Float32Array): void;
   /** Zeroes the statistics. */
   reset(): void;
@@ -869,7 +872,12 @@ export class PartitionedFdFilter implements AdaptiveModel<PartitionedFdState> {
         if (d.length !== B) {
           throw new ShapeError(`PartitionedFdFilter.coherenceKernel expects ${B} samples; received ${d.length}.`);
         }
-        ws.d.set(d);
+        // a block already in the arena (the canceller's error) is read where it is: no copy
+        if (arena.owns(d)) desc[S.d] = d.byteOffset;
+        else {
+          ws.d.set(d);
+          desc[S.d] = ws.d.byteOffset;
+        }
         ws.k.coherentPower(at, state.head);
       },
       reset: () => st.fill(0),

@@ -256,6 +256,11 @@ const RHO_FG = 23; // this block's level ratio for the foreground (without the c
 const PC = 24; // the last coherent fraction g of `coherenceSeconds` (updated every coherenceEvery-th adapted block)
 const SLOTS = 25;
 
+/** Whether the coherent fraction runs: `coherenceSeconds` > 0 with the 'residual' level normalisation. */
+function coherenceOn(options: ReferenceCancellerOptions): boolean {
+  return (options.coherenceSeconds ?? 0) > 0 && (options.levelNormalization ?? 'residual') === 'residual';
+}
+
 function validate(options: ReferenceCancellerOptions): void {
   const c = new IssueCollector();
   c.unknownKeys(options, OPTION_KEYS);
@@ -519,7 +524,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       arenaFloatBytes(B) * 3 +
       arenaFloatBytes(4) * 2 +
       (mo ? arenaFloatBytes(2) : 0) +
-      this.model.coherenceBytes(Math.min(options.coherenceLags ?? 4, partitions));
+      (coherenceOn(options) ? this.model.coherenceBytes(Math.min(options.coherenceLags ?? 4, partitions)) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -1036,8 +1041,8 @@ export class ReferenceCanceller implements AdaptiveFilter {
 
   /** The coherence kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
   private coherence(options: ReferenceCancellerOptions, rate: number, partitions: number): Coherence | null {
-    const seconds = options.coherenceSeconds ?? 0;
-    if (!(seconds > 0) || this.levelNormalization !== 'residual') return null;
+    if (!coherenceOn(options)) return null;
+    const seconds = options.coherenceSeconds!;
     const every = options.coherenceEvery ?? 1;
     const a = decay(seconds, rate / every);
     const lags = Math.min(options.coherenceLags ?? 4, partitions);
