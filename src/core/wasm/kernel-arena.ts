@@ -41,9 +41,10 @@ export interface SimdKernels {
    */
   readonly adamaxFinite: (w: number, g: number, m: number, u: number, n: number, s: number, avg: number) => number;
   /**
-   * `adamax` over `rows` rows of `bins` floats, each element's step scaled in float64 by its row's
-   * factor `row[r]` times its bin's `bin[k]` (`bin` = 0: 1): `w ← f32(w₀ + f_r·s_k·(w_a − w₀))`, w₀ the
-   * weight before the step, w_a after it (`adamaxScaledUpdate`). One pass, no copy of the weights.
+   * `adamax` over `rows` rows of `bins` floats, each element's step scaled by its row's factor
+   * `row[r]` times its bin's `bin[k]` (`bin` = 0: `row[r]` alone): `w ← w₀ + f32(f_r·s_k)·(w_a − w₀)`,
+   * every op float32, w₀ the weight before the step, w_a after it (`adamaxScaledUpdate`). One pass,
+   * no copy of the weights.
    */
   readonly adamaxScaled: (
     w: number,
