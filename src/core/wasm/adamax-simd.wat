@@ -1263,7 +1263,7 @@
     (local $r i32) (local $o i32) (local $i i32) (local $bins4 i32) (local $vecEnd i32)
     (local $vlr v128) (local $vc1 v128) (local $vb2 v128) (local $veps v128) (local $vk v128)
     (local $vg v128) (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
-    (local $vf v128) (local $flo v128)
+    (local $vf v128) (local $vfk v128)
     (local $f f32) (local $sf f32) (local $sg f32) (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
     (local.set $lr (f32.load offset=0 (local.get $s)))
     (local.set $c1 (f32.load offset=4 (local.get $s)))
@@ -1304,12 +1304,12 @@
               (f32x4.mul (local.get $vlr) (local.get $vm))
               (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
         ;; the factors f_r * s_k of the four lanes (f_r alone without bin factors)
-        (local.set $flo (local.get $vf))
+        (local.set $vfk (local.get $vf))
         (if (local.get $bin) (then
-          (local.set $flo (f32x4.mul (local.get $vf) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
+          (local.set $vfk (f32x4.mul (local.get $vf) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
         ;; w0 + f * (w_a - w0)
         (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $o) (local.get $i)))
-          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $flo) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
+          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $vfk) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vl)))
       ;; scalar tail of the row, same operations
@@ -1367,7 +1367,7 @@
     (local $ar v128) (local $ai v128) (local $gr v128) (local $gi v128) (local $vre v128) (local $vim v128)
     (local $vidx v128) (local $vedge v128) (local $vc v128)
     (local $vm v128) (local $vu v128) (local $vw0 v128) (local $vwa v128)
-    (local $vfRe v128) (local $vfIm v128) (local $flo v128) (local $lo v128)
+    (local $vfRe v128) (local $vfIm v128) (local $vfk v128) (local $lo v128)
     (local $fRe f32) (local $fIm f32) (local $sf f32)
     (local $sar f32) (local $sai f32) (local $sgr f32) (local $sgi f32) (local $sre f32) (local $sim f32) (local $sc f32)
     (local $sm f32) (local $su f32) (local $sw0 f32) (local $swa f32)
@@ -1444,11 +1444,11 @@
             (f32x4.div
               (f32x4.mul (local.get $vlr) (local.get $vm))
               (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
-        (local.set $flo (local.get $vfRe))
+        (local.set $vfk (local.get $vfRe))
         (if (local.get $bin) (then
-          (local.set $flo (f32x4.mul (local.get $vfRe) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
+          (local.set $vfk (f32x4.mul (local.get $vfRe) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
         (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $oRe) (local.get $i)))
-          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $flo) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
+          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $vfk) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
         ;; the Adamax step of `adamax_scaled` on the gradient $vim (weights at +$oIm, row factor $vfIm)
         (local.set $vm (v128.load align=4 (i32.add (local.get $m) (i32.add (local.get $oIm) (local.get $i)))))
         (local.set $vm
@@ -1466,11 +1466,11 @@
             (f32x4.div
               (f32x4.mul (local.get $vlr) (local.get $vm))
               (f32x4.mul (local.get $vk) (f32x4.add (local.get $vu) (local.get $veps))))))
-        (local.set $flo (local.get $vfIm))
+        (local.set $vfk (local.get $vfIm))
         (if (local.get $bin) (then
-          (local.set $flo (f32x4.mul (local.get $vfIm) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
+          (local.set $vfk (f32x4.mul (local.get $vfIm) (v128.load align=4 (i32.add (local.get $bin) (local.get $i)))))))
         (v128.store align=4 (i32.add (local.get $w) (i32.add (local.get $oIm) (local.get $i)))
-          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $flo) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
+          (f32x4.add (local.get $vw0) (f32x4.mul (local.get $vfk) (f32x4.sub (local.get $vwa) (local.get $vw0)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vl)))
       ;; scalar tail, same operations
