@@ -256,9 +256,13 @@ const RHO_FG = 23; // this block's level ratio for the foreground (without the c
 const PC = 24; // the last coherent fraction g of `coherenceSeconds` (updated every coherenceEvery-th adapted block)
 const SLOTS = 25;
 
-/** Whether the coherent fraction runs: `coherenceSeconds` > 0 with the 'residual' level normalisation. */
-function coherenceOn(options: ReferenceCancellerOptions): boolean {
-  return (options.coherenceSeconds ?? 0) > 0 && (options.levelNormalization ?? 'residual') === 'residual';
+/**
+ * Blocks of lag of the coherent fraction (at most the partitions), or 0 when it does not run: it
+ * runs with `coherenceSeconds` > 0 and the 'residual' level normalisation.
+ */
+function coherenceLagsOf(options: ReferenceCancellerOptions, partitions: number): number {
+  const on = (options.coherenceSeconds ?? 0) > 0 && (options.levelNormalization ?? 'residual') === 'residual';
+  return on ? Math.min(options.coherenceLags ?? 4, partitions) : 0;
 }
 
 function validate(options: ReferenceCancellerOptions): void {
@@ -515,6 +519,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const fo = this.foregroundOptimizer;
     const mo = options.mixOptimizer;
     const bins = this.model.bins;
+    const lags = coherenceLagsOf(options, partitions);
     const reserve =
       AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
@@ -524,7 +529,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       arenaFloatBytes(B) * 3 +
       arenaFloatBytes(4) * 2 +
       (mo ? arenaFloatBytes(2) : 0) +
-      (coherenceOn(options) ? this.model.coherenceBytes(Math.min(options.coherenceLags ?? 4, partitions)) : 0);
+      (lags > 0 ? this.model.coherenceBytes(lags) : 0);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -1041,11 +1046,10 @@ export class ReferenceCanceller implements AdaptiveFilter {
 
   /** The coherence kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
   private coherence(options: ReferenceCancellerOptions, rate: number, partitions: number): Coherence | null {
-    if (!coherenceOn(options)) return null;
-    const seconds = options.coherenceSeconds!;
+    const lags = coherenceLagsOf(options, partitions);
+    if (lags === 0) return null;
     const every = options.coherenceEvery ?? 1;
-    const a = decay(seconds, rate / every);
-    const lags = Math.min(options.coherenceLags ?? 4, partitions);
+    const a = decay(options.coherenceSeconds!, rate / every);
     const k = Float64Array.of((2 * lags * (1 - a)) / (1 + a), options.coherenceBoost ?? 4);
     return { kernel: this.model.coherenceKernel(this.state, lags, a), every, k };
   }

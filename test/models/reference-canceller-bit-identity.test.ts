@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { BIT_IDENTITY_CASES, runCase } from './canceller-bit-identity-cases.js';
 
 /** Digests of every case (Node 20), taken when the scaling of the proportionate steps became float32. */
-const BEFORE: Record<string, string> = {
+const PINNED: Record<string, string> = {
   'defaults, 48 kHz': '691d51251962ac7daa0fe56044590fabd528001275cca30f8dbaa24a27f08970',
   'defaults without the coherence term, 16 kHz': '09c3e0cf51860bb260ca2943c26d2df0382a105effcdb8c8214ee9b25f5c295a',
   'defaults without the coherence term, 48 kHz': '451c2d04898b1aadf33830787339d13d5ad0c198fa4d739814a4dd617b8d071f',
@@ -32,11 +32,11 @@ const BEFORE: Record<string, string> = {
 const node20 = process.versions.node.split('.')[0] === '20';
 
 describe('reference canceller: bit identity with the pinned digests (hot-path rewrites change no bit)', () => {
-  it.skipIf(!node20).each(BIT_IDENTITY_CASES.filter((c) => c.name in BEFORE).map((c) => [c.name, c] as const))(
+  it.skipIf(!node20).each(BIT_IDENTITY_CASES.filter((c) => c.name in PINNED).map((c) => [c.name, c] as const))(
     '%s: the pinned digest',
     (_name, c) => {
       const r = runCase(c);
-      expect(r.digest, JSON.stringify(r.counters)).toBe(BEFORE[c.name]);
+      expect(r.digest, JSON.stringify(r.counters)).toBe(PINNED[c.name]);
     },
   );
 });
