@@ -519,7 +519,6 @@ export class ReferenceCanceller implements AdaptiveFilter {
     const fo = this.foregroundOptimizer;
     const mo = options.mixOptimizer;
     const bins = this.model.bins;
-    const lags = coherenceLagsOf(options, partitions);
     const reserve =
       AdamaxCore.arenaBytes(n0, options.optimizer.hyperParameters) +
       (fo ? AdamaxCore.arenaBytes(n0, fo.hyperParameters) : 0) +
@@ -529,7 +528,7 @@ export class ReferenceCanceller implements AdaptiveFilter {
       arenaFloatBytes(B) * 3 +
       arenaFloatBytes(4) * 2 +
       (mo ? arenaFloatBytes(2) : 0) +
-      (lags > 0 ? this.model.coherenceBytes(lags) : 0);
+      this.coherenceReserve(options, partitions);
     this.state = this.model.createState(reserve);
     const arena = this.model.arenaOf(this.state);
     const where = arena ? { arena } : {};
@@ -1042,6 +1041,12 @@ export class ReferenceCanceller implements AdaptiveFilter {
     // into the scalar array, never returned: a returned double may be boxed (an allocation per block)
     s[TMP] = out[0]! - c.k[0]! * out[1]!;
     s[PC] = s[TMP] > 0 && out[1]! > 0 ? (s[TMP] < out[1]! ? s[TMP] / out[1]! : 1) : 0;
+  }
+
+  /** Arena bytes of the coherence kernel (0 when the coherent fraction does not run). */
+  private coherenceReserve(options: ReferenceCancellerOptions, partitions: number): number {
+    const lags = coherenceLagsOf(options, partitions);
+    return lags > 0 ? this.model.coherenceBytes(lags) : 0;
   }
 
   /** The coherence kernel in the state's arena, or null when off (`coherenceSeconds` 0, or a level normalisation other than 'residual'). */
