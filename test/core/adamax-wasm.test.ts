@@ -310,6 +310,24 @@ describe('adamax wasm SIMD kernel is bit-identical to adamaxUpdate', () => {
     }
   });
 
+  it('the k = 1 loop (32 elements per iteration): every length 0..131 at every alignment mod 4', () => {
+    const rnd = new Random(4321);
+    expect(kOf(0.9, 200)).toBe(1);
+    for (let n = 0; n <= 131; n++) {
+      for (let off = 0; off < 4; off++) {
+        const c: Case = {
+          w: filled(n, () => rnd.gaussian()),
+          m: filled(n, () => rnd.gaussian() * 0.1),
+          u: filled(n, () => Math.abs(rnd.gaussian())),
+          grads: [0, 1].map(() => filled(n, () => rnd.gaussian() * 3)),
+          hyper: { ...KERAS, t0: 200 },
+          offsets: { w: (off + 3) % 4, g: off, m: (off + 1) % 4, u: (off + 2) % 4 },
+        };
+        expect(compare(c), `n=${n} off=${off}`).toEqual([]);
+      }
+    }
+  });
+
   it('a long run: 10 000 parameters, 200 steps, t advancing', () => {
     const rnd = new Random(99);
     const n = 10_001;
