@@ -32,7 +32,9 @@
 ;; elements per iteration, eight groups of 4 addressed by constant memarg offsets from one index
 ;; (measured with V8 11.3, Node 20, on a 2-core EPYC host: medians of 21 interleaved paired
 ;; ratios to stream7_floor, cache-resident 1e5 / 2^18 parameters, two runs each): 8 per iteration
-;; 1.49-1.66x / 1.51-1.52x, 16 per iteration 1.44-1.45x / 1.33x, 32 per iteration 1.42x / 1.27x.
+;; 1.49-1.66x / 1.51-1.52x, 16 per iteration 1.44-1.45x / 1.33x, 32 per iteration 1.42x / 1.27x; an A/B of the
+;; two compiled modules on one memory and the same buffers (43 interleaved repetitions): 0.86x the
+;; 8-element loop at 1e3, 1e5 and 2^18, 0.98x at 2^20 (there bound by memory on that host).
 ;; Subnormals are kept (wasm never flushes to zero). Any NaN payload may result.
 ;;
 ;; Pointers are byte addresses into the imported memory (multiples of 4; 16-byte alignment is
@@ -58,9 +60,9 @@
     (local.set $beta2 (f32.load offset=8 (local.get $s)))
     (local.set $eps (f32.load offset=12 (local.get $s)))
     (local.set $k (f32.load offset=16 (local.get $s)))
-    ;; byte offsets: vector part [0, vecEnd) in whole groups of 32 elements, scalar tail [vecEnd, end)
+    ;; byte offsets: vector part [0, vecEnd) in steps of 8 elements, scalar tail [vecEnd, end)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $vecEnd (i32.and (local.get $end) (i32.const -128)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -32)))
 
     (local.set $vlr (f32x4.splat (local.get $lr)))
     (local.set $vc1 (f32x4.splat (local.get $c1)))
@@ -150,14 +152,57 @@
   )
 
 ;; The vector loop of `adamax` for k = 1 (the same operations without the multiply by k), over
-;; [0, vecEnd) bytes, 32 elements per iteration; vecEnd is a multiple of 128.
+;; [0, vecEnd) bytes, 32 elements per iteration and up to three groups of 8 before; vecEnd is a multiple of 32.
   (func $adamax_unit_k
     (param $w i32) (param $g i32) (param $m i32) (param $u i32) (param $vecEnd i32)
     (param $vlr v128) (param $vc1 v128) (param $vb2 v128) (param $veps v128)
-    (local $i i32) (local $vg v128) (local $vm v128) (local $vu v128) (local $vabs v128)
+    (local $i i32) (local $bigEnd i32) (local $vg v128) (local $vm v128) (local $vu v128) (local $vabs v128)
     (local.set $vabs (i32x4.splat (i32.const 0x7fffffff)))
+    ;; [bigEnd, vecEnd): the last 0-3 groups of 8 elements; then [0, bigEnd) in groups of 32, the last code
+    (local.set $bigEnd (i32.and (local.get $vecEnd) (i32.const -128)))
+    (local.set $i (local.get $bigEnd))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $i) (local.get $vecEnd)))
+        (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load align=4 (i32.add (local.get $m) (local.get $i))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.mul (local.get $vb2) (v128.load align=4 (i32.add (local.get $u) (local.get $i))))
+            (v128.and (local.get $vg) (local.get $vabs))))
+        (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
+        (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i)) 
+          (f32x4.sub
+            (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.add (local.get $vu) (local.get $veps)))))
+        (local.set $vg (v128.load offset=16 align=4 (i32.add (local.get $g) (local.get $i))))
+        (local.set $vm (v128.load offset=16 align=4 (i32.add (local.get $m) (local.get $i))))
+        (local.set $vm
+          (f32x4.add (local.get $vm)
+            (f32x4.mul (f32x4.sub (local.get $vg) (local.get $vm)) (local.get $vc1))))
+        (local.set $vu
+          (i32x4.max_u
+            (f32x4.mul (local.get $vb2) (v128.load offset=16 align=4 (i32.add (local.get $u) (local.get $i))))
+            (v128.and (local.get $vg) (local.get $vabs))))
+        (v128.store offset=16 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
+        (v128.store offset=16 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
+        (v128.store offset=16 align=4 (i32.add (local.get $w) (local.get $i)) 
+          (f32x4.sub
+            (v128.load offset=16 align=4 (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $vlr) (local.get $vm))
+              (f32x4.add (local.get $vu) (local.get $veps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 32)))
+        (br $rloop)))
+    (local.set $i (i32.const 0))
     (block $vdone
-      (br_if $vdone (i32.eqz (local.get $vecEnd)))
+      (br_if $vdone (i32.eqz (local.get $bigEnd)))
       (loop $vloop
         ;; elements i .. i+31: eight groups of 4 at constant offsets from the same addresses
         (local.set $vg (v128.load align=4 (i32.add (local.get $g) (local.get $i))))
@@ -297,7 +342,7 @@
               (f32x4.mul (local.get $vlr) (local.get $vm))
               (f32x4.add (local.get $vu) (local.get $veps)))))
         (local.set $i (i32.add (local.get $i) (i32.const 128)))
-        (br_if $vloop (i32.lt_u (local.get $i) (local.get $vecEnd)))))
+        (br_if $vloop (i32.lt_u (local.get $i) (local.get $bigEnd)))))
   )
 
 ;; `adamax` fused with the weight EMA of the updated weights (Keras use_ema), one pass:
