@@ -33,7 +33,8 @@
 ;; (measured with V8 11.3, Node 20, on a 2-core EPYC host: medians of 21 interleaved paired
 ;; ratios to stream7_floor, cache-resident 1e5 / 2^18 parameters, two runs each): 8 per iteration
 ;; 1.49-1.66x / 1.51-1.52x, 16 per iteration 1.44-1.45x / 1.33x, 32 per iteration 1.42x / 1.27x; an A/B of the
-;; two compiled modules on one memory and the same buffers (43 interleaved repetitions): 0.86x the
+;; two compiled modules on one memory and the same buffers (`bench/wasm-ab.ts --base 478bb43`, 43
+;; interleaved repetitions): 0.86x the
 ;; 8-element loop at 1e3, 1e5 and 2^18, 0.98x at 2^20 (there bound by memory on that host).
 ;; Subnormals are kept (wasm never flushes to zero). Any NaN payload may result.
 ;;
