@@ -29,13 +29,11 @@
 ;; Once k = f32(1 - beta1^t) is exactly 1 (t >= 165 at beta1 = 0.9), `adamax` runs $adamax_unit_k, the
 ;; same loop without the multiply by k (1 * x = x bit for bit): at 2^20, median of 8 interleaved
 ;; benchmark runs 1.23x the floor against 1.34x for the loop with the multiply. $adamax_unit_k does 32
-;; elements per iteration, eight groups of 4 addressed by constant memarg offsets from one index
-;; (measured with V8 11.3, Node 20, on a 2-core EPYC host: medians of 21 interleaved paired
-;; ratios to stream7_floor, cache-resident 1e5 / 2^18 parameters, two runs each): 8 per iteration
-;; 1.49-1.66x / 1.51-1.52x, 16 per iteration 1.44-1.45x / 1.33x, 32 per iteration 1.42x / 1.27x; an A/B of the
-;; two compiled modules on one memory and the same buffers (`bench/wasm-ab.ts --base 478bb43`, 43
-;; interleaved repetitions): 0.86x the
-;; 8-element loop at 1e3, 1e5 and 2^18, 0.98x at 2^20 (there bound by memory on that host).
+;; elements per iteration, eight groups of 4 addressed by constant memarg offsets from one index, and
+;; the last 0-3 groups of 8 before that loop. An A/B of the two compiled modules on one memory and the
+;; same buffers (`node --import tsx bench/wasm-ab.ts --base 478bb43`, 43 interleaved repetitions, V8 11.3
+;; on a 2-core EPYC host with a 16 MiB L3): 0.86-0.90x the 8-element loop at 1e3, 1e5 and 2^18
+;; parameters, 0.96-0.98x at 2^20 (bound by memory there); the k != 1 loop, unchanged, 0.99-1.00x.
 ;; Subnormals are kept (wasm never flushes to zero). Any NaN payload may result.
 ;;
 ;; Pointers are byte addresses into the imported memory (multiples of 4; 16-byte alignment is
