@@ -31,9 +31,10 @@
 ;; benchmark runs 1.23x the floor against 1.34x for the loop with the multiply. $adamax_unit_k does 32
 ;; elements per iteration, eight groups of 4 addressed by constant memarg offsets from one index, and
 ;; the last 0-3 groups of 8 before that loop. An A/B of the two compiled modules on one memory and the
-;; same buffers (`node --import tsx bench/wasm-ab.ts --base 478bb43`, 43 interleaved repetitions, V8 11.3
-;; on a 2-core EPYC host with a 16 MiB L3): 0.86-0.90x the 8-element loop at 1e3, 1e5 and 2^18
-;; parameters, 0.96-0.98x at 2^20 (bound by memory there); the k != 1 loop, unchanged, 0.99-1.00x.
+;; same buffers (`node --import tsx bench/wasm-ab.ts --base 478bb43`, five runs, V8 11.3 on a 2-core
+;; EPYC host with a 16 MiB L3): 0.83-0.99x the 8-element loop's time at 1e3, 1e5 and 2^18 parameters
+;; (medians 0.90, 0.87, 0.96), 0.95-1.02x at 2^20 (bound by memory there); the k != 1 loop, unchanged,
+;; 0.99-1.00x in the same harness.
 ;; Subnormals are kept (wasm never flushes to zero). Any NaN payload may result.
 ;;
 ;; Pointers are byte addresses into the imported memory (multiples of 4; 16-byte alignment is
