@@ -25,6 +25,12 @@ describe('bench/wasm-ab.ts (smoke, no timing assertions)', () => {
     }
   }, 60_000);
 
+  it('measures the fused EMA kernel with --kernel ema', () => {
+    const out = run(['--base', 'HEAD', '--reps', '3', '--kernel', 'ema', '100']);
+    expect(out).toContain('kernel ema');
+    expect(out.split('\n').filter((l) => /^\| 100 \|/.test(l))).toHaveLength(1);
+  }, 60_000);
+
   it('rejects bad arguments with a message', () => {
     expect(() => run(['--reps', '1', '64'])).toThrow(/--reps 1/);
   }, 60_000);

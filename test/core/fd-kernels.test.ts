@@ -240,34 +240,38 @@ describe('KernelArena', () => {
 });
 
 describe.skipIf(!wasmSimdAvailable())('fused Adamax + EMA kernel = adamaxUpdate then emaUpdate, bit for bit', () => {
-  it.each([1, 3, 4, 17, 1000])('n = %i, 20 steps, including NaN, ±0 and subnormal values', (n) => {
-    const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
-    const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
-    const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
-    const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
-    const rnd = new Random(n);
-    for (let i = 0; i < n; i++) {
-      const w = i % 11 === 3 ? -0 : i % 13 === 5 ? 1e-40 : rnd.gaussian();
-      for (const b of bufs) b[0]![i] = w;
-    }
-    const f32 = Math.fround;
-    for (let t = 1; t <= 20; t++) {
+  it.each([1, 3, 4, 17, 31, 32, 33, 63, 64, 65, 131, 1000])(
+    'n = %i, 20 steps, including NaN, ±0 and subnormal values',
+    (n) => {
+      const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
+      const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
+      const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+      const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
+      const rnd = new Random(n);
       for (let i = 0; i < n; i++) {
-        const g = i === 7 && t === 9 ? Number.NaN : rnd.gaussian() * 10 ** rnd.uniform(-3, 1);
-        for (const b of bufs) b[1]![i] = g;
+        const w = i % 11 === 3 ? -0 : i % 13 === 5 ? 1e-40 : rnd.gaussian();
+        for (const b of bufs) b[0]![i] = w;
       }
-      const k = f32(1 - f32(0.9 ** t));
-      const mom = t === 1 ? 0 : f32(0.99);
-      for (const [j, a] of arenas.entries()) {
-        const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
-        const sc = scalars[j]!;
-        sc.set([f32(0.01), f32(0.1), f32(0.999), f32(1e-7), k, mom, f32(1 - mom)]);
-        a.kernels.adamaxEma(w!, g!, m!, u!, n, sc.byteOffset, avg!);
+      const f32 = Math.fround;
+      // the first 10 steps and 10 from t = 200 on (k = f32(1 − 0.9^t) exactly 1 there)
+      for (const t of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209]) {
+        for (let i = 0; i < n; i++) {
+          const g = i === 7 && t === 9 ? Number.NaN : rnd.gaussian() * 10 ** rnd.uniform(-3, 1);
+          for (const b of bufs) b[1]![i] = g;
+        }
+        const k = f32(1 - f32(0.9 ** t));
+        const mom = t === 1 ? 0 : f32(0.99);
+        for (const [j, a] of arenas.entries()) {
+          const [w, g, m, u, avg] = bufs[j]!.map((v) => v.byteOffset);
+          const sc = scalars[j]!;
+          sc.set([f32(0.01), f32(0.1), f32(0.999), f32(1e-7), k, mom, f32(1 - mom)]);
+          a.kernels.adamaxEma(w!, g!, m!, u!, n, sc.byteOffset, avg!);
+        }
+        // bit for bit, except that any NaN equals any NaN (wasm does not fix NaN payloads or signs)
+        for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[0]![q]!)).toEqual(canonicalBits(bufs[1]![q]!));
       }
-      // bit for bit, except that any NaN equals any NaN (wasm does not fix NaN payloads or signs)
-      for (let q = 0; q < 5; q++) expect(canonicalBits(bufs[0]![q]!)).toEqual(canonicalBits(bufs[1]![q]!));
-    }
-  });
+    },
+  );
 });
 
 describe.skipIf(!wasmSimdAvailable())('first_non_finite', () => {
