@@ -51,6 +51,18 @@ function canonicalBits(a: Float32Array): number[] {
   return Array.from(bits(a), (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
 }
 
+/**
+ * A wasm and a JS arena, each with five n-element buffers (w, g, m, u, avg) and an AdamaxScalars
+ * block: the same kernel runs on both and their bits are compared.
+ */
+function twinArenas(n: number) {
+  const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
+  const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
+  const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
+  const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
+  return { arenas, bufs, scalars };
+}
+
 const SIZES = [1, 2, 4, 8, 16, 64, 128, 256];
 
 describe.skipIf(
@@ -243,10 +255,7 @@ describe.skipIf(!wasmSimdAvailable())('fused Adamax + EMA kernel = adamaxUpdate 
   it.each([1, 3, 4, 17, 31, 32, 33, 63, 64, 65, 131, 1000])(
     'n = %i, 20 steps, including NaN, ±0 and subnormal values',
     (n) => {
-      const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
-      const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
-      const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
-      const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
+      const { arenas, bufs, scalars } = twinArenas(n);
       const rnd = new Random(n);
       for (let i = 0; i < n; i++) {
         const w = i % 11 === 3 ? -0 : i % 13 === 5 ? 1e-40 : rnd.gaussian();
@@ -301,10 +310,7 @@ describe.skipIf(!wasmSimdAvailable())('adamax_finite look-ahead = finiteness of 
   it.each([1, 3, 4, 17, 130])(
     'n = %i: same verdict as running the kernel and scanning, wasm and reference, stores nothing',
     (n) => {
-      const bytes = 5 * arenaFloatBytes(n) + arenaFloatBytes(AdamaxScalars.length);
-      const arenas = [KernelArena.create(bytes, 'wasm'), KernelArena.create(bytes, 'js')];
-      const bufs = arenas.map((a) => Array.from({ length: 5 }, () => a.allocF32(n)));
-      const scalars = arenas.map((a) => a.allocF32(AdamaxScalars.length));
+      const { arenas, bufs, scalars } = twinArenas(n);
       const rnd = new Random(77 + n);
       const f32 = Math.fround;
       const bad = [Number.NaN, Number.POSITIVE_INFINITY, 3.4e38, -3.4e38, 1e-45];
