@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { skipUnavailable } from '../helpers/skip-unavailable.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,7 +14,18 @@ function run(args: string[]): string {
   });
 }
 
-describe('bench/wasm-ab.ts (smoke, no timing assertions)', () => {
+/** Why the bench cannot read a revision's kernel source here (a checkout without git history), or undefined. */
+function gitUnavailableReason(): string | undefined {
+  try {
+    execFileSync('git', ['cat-file', '-e', 'HEAD:src/core/wasm/adamax-simd.wat'], { cwd: root, stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'no git checkout with HEAD:src/core/wasm/adamax-simd.wat';
+  }
+}
+
+const SUITE = 'bench/wasm-ab.ts (smoke, no timing assertions)';
+describe.skipIf(skipUnavailable(SUITE, gitUnavailableReason()))(SUITE, () => {
   it('compiles the committed kernel source of a revision and prints one row of paired ratios per size', () => {
     const out = run(['--base', 'HEAD', '--reps', '3', '64', '1000']);
     const rows = out.split('\n').filter((l) => /^\| \d+ \|/.test(l));
