@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import wabtInit from 'wabt';
+import { compileKernelWat } from '../scripts/build-wasm.mjs';
 import { ADAMAX_SIMD_WASM_BASE64 } from '../src/core/wasm/adamax-simd.generated.js';
 
 type Kernel = (w: number, g: number, m: number, u: number, n: number, s: number, avg?: number) => void;
@@ -52,18 +52,10 @@ if (
   );
 }
 
-/** The module bytes of `rev`'s kernel source, compiled with wabt as scripts/build-wasm.mjs does. */
+/** The module bytes of `rev`'s kernel source, compiled as `npm run build:wasm` compiles the working tree's. */
 async function moduleAt(rev: string): Promise<Uint8Array> {
   const wat = execFileSync('git', ['show', `${rev}:src/core/wasm/adamax-simd.wat`], { cwd: root, encoding: 'utf8' });
-  const wabt = await wabtInit();
-  const parsed = wabt.parseWat('adamax-simd.wat', wat, { simd: true });
-  try {
-    parsed.resolveNames();
-    parsed.validate();
-    return parsed.toBinary({}).buffer;
-  } finally {
-    parsed.destroy();
-  }
+  return compileKernelWat(wat);
 }
 
 const maxN = Math.max(...sizes);
