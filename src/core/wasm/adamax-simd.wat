@@ -175,7 +175,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -192,7 +192,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=16 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=16 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=16 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=16 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=16 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -216,7 +216,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -233,7 +233,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=16 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=16 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=16 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=16 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=16 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -250,7 +250,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=32 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=32 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=32 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=32 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=32 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -267,7 +267,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=48 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=48 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=48 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=48 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=48 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -284,7 +284,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=64 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=64 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=64 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=64 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=64 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -301,7 +301,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=80 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=80 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=80 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=80 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=80 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -318,7 +318,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=96 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=96 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=96 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=96 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=96 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
@@ -335,7 +335,7 @@
             (v128.and (local.get $vg) (local.get $vabs))))
         (v128.store offset=112 align=4 (i32.add (local.get $m) (local.get $i)) (local.get $vm))
         (v128.store offset=112 align=4 (i32.add (local.get $u) (local.get $i)) (local.get $vu))
-        (v128.store offset=112 align=4 (i32.add (local.get $w) (local.get $i)) 
+        (v128.store offset=112 align=4 (i32.add (local.get $w) (local.get $i))
           (f32x4.sub
             (v128.load offset=112 align=4 (i32.add (local.get $w) (local.get $i)))
             (f32x4.div
