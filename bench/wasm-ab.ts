@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileKernelWat } from '../scripts/build-wasm.mjs';
 import { ADAMAX_SIMD_WASM_BASE64 } from '../src/core/wasm/adamax-simd.generated.js';
+import { median } from './lib/reference-metrics.js';
 
 type Kernel = (w: number, g: number, m: number, u: number, n: number, s: number, avg?: number) => void;
 interface Exports {
@@ -69,8 +70,6 @@ const B = await instantiate(new Uint8Array(Buffer.from(ADAMAX_SIMD_WASM_BASE64, 
 const heap = new Float32Array(memory.buffer);
 // the scalar block at byte 0: lr, c1 = 1 − β1, β2, ε, k (Keras defaults), EMA momentum and 1 − momentum
 heap.set([0.001, Math.fround(1 - 0.9), 0.999, 1e-7, k, 0.99, Math.fround(1 - 0.99)].map(Math.fround), 0);
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 console.log(
   `A = ${base}, B = working tree; kernel ${kernel}, k = ${k}; ${reps} repetitions (2 warm-up); CPU ns per parameter per step`,
