@@ -2,7 +2,8 @@
  * Optimizer benchmark: ns per parameter per step of one Adamax update, single core, for several
  * parameter counts, comparing
  *   - the class API `Adamax.apply([grad], [variable])` (backend auto = wasm SIMD, and 'js'), with a
- *     separate gradient array (copied in) and with the engine's gradient slot (`gradientBuffer`: no copy);
+ *     separate gradient array (`AdamaxCore.stepFrom`: streamed through a 64 KiB staging block) and with
+ *     the engine's gradient slot (`gradientBuffer`: no copy);
  *     the variables are zero-copy (their values live in the engine's memory),
  *   - the engine `core.step()` from `buildFlat` (wasm and js), with and without refilling `core.grads`,
  *   - the same-math float32 JS loop (`adamaxUpdate`, the TS reference: the baseline) and, for
@@ -58,10 +59,10 @@ export type MethodId =
   | 'div-floor-shared';
 
 export const METHOD_LABELS: Readonly<Record<MethodId, string>> = {
-  'apply-wasm': '`Adamax.apply` (defaults: wasm), gradient array copied in',
+  'apply-wasm': '`Adamax.apply` (defaults: wasm), separate gradient array (streamed through the staging block)',
   'apply-slot-wasm': '`Adamax.apply` (wasm), gradient in `gradientBuffer(v)`: zero-copy',
   'apply-slot-core': "`core.step()` of the zero-copy `apply`'s own optimizer (`opt.core`: the same buffers)",
-  'apply-js': "`Adamax.apply` (backend 'js'), gradient array copied in",
+  'apply-js': "`Adamax.apply` (backend 'js'), separate gradient array (read in place)",
   'step-refill-wasm': '`core.step()` + `grads.set(g)` (wasm)',
   'step-refill-js': "`core.step()` + `grads.set(g)` ('js')",
   'step-wasm': '`core.step()` alone, no refill (wasm)',
@@ -456,7 +457,7 @@ function renderMarkdown(
     `Method: ${cfg.fromStep > 0 ? `${cfg.fromStep} untimed steps of every interleaved method first (the steady state of a stream: from t = 165 on, the bias correction k = f32(1 − 0.9^t) is exactly 1, and the wasm kernel skips its multiply), then ` : 'from the first step (t = 1: k < 1 throughout at the large sizes); '}${cfg.reps} repetitions after ${cfg.warmupReps} warm-up; each repetition runs ⌈${cfg.paramStepsPerRep.toLocaleString('en-US')} / n⌉ steps of every method **in turn** (interleaved; order reversed every other repetition), so a load spike hits all methods of that repetition; each timed run follows one untimed step of the same method, so every method starts on its own warm buffers (without it, the methods at the two ends of the order ran twice in a row in every other repetition, and at 2^20 the floor alternated between 0.20 and 0.30 ns). ` +
       'Wall: median (min–max) over repetitions; CPU: median of `process.cpuUsage` (user + system) per param-step. **Ratios and speed-ups use CPU time** (medians of per-repetition ratios, paired): on this shared machine wall time includes the time other jobs held the CPU. ' +
       "The floor is a SIMD kernel that does the update's memory traffic in place (load w, g, m, u; store w, m, u) with trivial arithmetic: at 2^23 (128 MiB of state) it is a DRAM figure, at 1e3–1e5 a cache figure. The division floor is the same loop with one f32x4 division per 4 parameters, as the Keras update has (w ← g / u′ − w, on the floor's own buffers): its ratio to the floor is what the division alone costs. Where pages sit moves the same loop by 5–25 % at 2^20, so the targets pair each method with what runs on its own buffers: a second `core.step()` engine whose w, g, m, u the two floors also update in place (\"shared\" rows; the floors leave values that are not a training run's there, on which float32 ops take the same time), and the zero-copy `apply` against `core.step()` of its own optimizer (`opt.core`). " +
-      'Variables are zero-copy (their values live in the engine memory); "copied in" passes a separate gradient array, "zero-copy" writes it into `gradientBuffer(v)`. ' +
+      'Variables are zero-copy (their values live in the engine memory); "separate gradient array" passes one that `apply` streams through a 64 KiB staging block of the engine (`stepFrom`: each chunk copied, then updated while in cache; `core.step()` + `grads.set(g)` is how `apply` copied before), "zero-copy" writes it into `gradientBuffer(v)`. ' +
       `tfjs: one \`tf.variable\` and one fixed gradient tensor, measured after the others (not interleaved: a backend switch per repetition would dominate); tfjs-cpu at n ≥ ${fmtN(cfg.tfjsCpuLargeN)}: ${cfg.tfjsCpuLargeReps} repetitions of one step. Same gradient every step; Keras defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7).`,
   );
   lines.push('');

@@ -13,6 +13,12 @@ import type { LearningRate } from './learning-rate.js';
 
 const f32 = Math.fround;
 
+/**
+ * Floats in the staging block of {@link AdamaxCore.stepFrom} (64 KiB: stays in L2 between the copy
+ * and the kernel's read).
+ */
+const STAGE_FLOATS = 16384;
+
 /** Hyper-parameters as the engine needs them (validated by `Adamax`). `null` = off. */
 export interface AdamaxHyperParameters {
   readonly beta1: number;
@@ -104,6 +110,14 @@ export class AdamaxCore {
 
   /** The kernel in use after resolving `'auto'`. */
   readonly backend: 'wasm' | 'js';
+  /**
+   * Whether {@link stepFrom} can run: no pass over the whole gradient comes before the update (no
+   * loss scale, accumulation or clipping), and the engine owns its arena (wasm: the staging block
+   * lives there) or runs the TypeScript kernel.
+   */
+  readonly streamsGradients: boolean;
+  /** The staging block of {@link stepFrom} (wasm backend in its own arena), else null. */
+  private readonly stage: Float32Array | null;
   private readonly hp: AdamaxHyperParameters;
   private readonly lr: LearningRate;
   /** The arena holding every buffer (the caller's, or one created here). */
@@ -175,7 +189,13 @@ export class AdamaxCore {
     const n = layout.size;
     const g = layout.groups.length;
     // One arena for everything: wasm memory when the SIMD kernel is used, else a plain ArrayBuffer.
-    this.arena = arena ?? KernelArena.create(AdamaxCore.arenaBytes(n, hp), backend === 'js' ? 'js' : backend);
+    const stageFloats = arena || backend === 'js' ? 0 : Math.min(Math.max(n, 1), STAGE_FLOATS);
+    this.arena =
+      arena ??
+      KernelArena.create(
+        AdamaxCore.arenaBytes(n, hp) + (stageFloats ? arenaFloatBytes(stageFloats) : 0),
+        backend === 'js' ? 'js' : backend,
+      );
     if (backend === 'wasm' && this.arena.backend !== 'wasm') {
       throw new AdamaxStreamError(
         'invalid_option',
@@ -190,6 +210,7 @@ export class AdamaxCore {
     this.u = this.arena.allocF32(n);
     this.average = hp.useEma ? this.arena.allocF32(n) : null;
     this.acc = hp.gradientAccumulationSteps ? this.arena.allocF32(n) : null;
+    this.stage = this.wasm && stageFloats ? this.arena.allocF32(stageFloats) : null;
     this.scalars = this.arena.allocF32(AdamaxScalars.length);
     this.pScalars = this.scalars.byteOffset;
     this.pParams = this.params.byteOffset;
@@ -231,6 +252,13 @@ export class AdamaxCore {
       !this.globalClip &&
       !this.clipvalue &&
       hp.weightDecay === null;
+    this.streamsGradients =
+      !this.lsf &&
+      !this.accSteps &&
+      !this.clipnorm &&
+      !this.globalClip &&
+      !this.clipvalue &&
+      (!this.wasm || !!this.stage);
   }
 
   /**
@@ -301,6 +329,51 @@ export class AdamaxCore {
     if (this.average) this.ema(emaDone);
     this.rawIterations = raw + 1;
     return outcome;
+  }
+
+  /**
+   * {@link step} on gradients that live outside the engine (`Adamax.apply`'s arrays), when
+   * {@link streamsGradients}: `sources[k]` is group k's gradient, or null when the group has none
+   * (sets `present`). Per element the same float32 operations as `grads.set(sources[k], offset)`
+   * then `step()`, so the result is bit-identical; `grads` is not written. With the wasm kernel each
+   * source goes through the arena's staging block a chunk at a time, and the update (fused with the
+   * EMA as in `step()`) runs on each chunk while it is in cache: the gradient crosses memory once,
+   * where the copy into `grads` and the kernel's read made it cross three times. A source must not
+   * share memory with the engine's weights or state (weight decay writes them before it is read).
+   */
+  stepFrom(sources: readonly (Float32Array | null)[]): StepOutcome {
+    if (!this.streamsGradients) {
+      throw new AdamaxStreamError('invalid_argument', 'stepFrom needs an engine with streamsGradients.');
+    }
+    const { present, offs, lens } = this;
+    for (let k = 0; k < lens.length; k++) present[k] = sources[k] ? 1 : 0;
+    const raw = this.rawIterations;
+    if (this.hp.weightDecay !== null) this.decayWeights();
+    this.writeStepScalars(raw + 1);
+    const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
+    for (let k = 0; k < lens.length; k++) if (present[k]) this.updateFrom(sources[k]!, offs[k]!, lens[k]!, fused);
+    if (this.average) this.ema(fused);
+    this.rawIterations = raw + 1;
+    return StepOutcome.Applied;
+  }
+
+  /** The update kernel of {@link stepFrom} on one group (offset `o`, length `n`), chunk by chunk. */
+  private updateFrom(src: Float32Array, o: number, n: number, fused: boolean): void {
+    const stage = this.stage;
+    if (!stage) {
+      adamaxUpdate(this.params, o, src, 0, this.m, this.u, o, n, this.scalars, 0);
+      return;
+    }
+    const { pParams: pw, pM: pm, pU: pu, pAverage: pa, pScalars: ps } = this;
+    const pst = stage.byteOffset;
+    const size = stage.length;
+    for (let c = 0; c < n; c += size) {
+      const len = Math.min(size, n - c);
+      stage.set(len === src.length ? src : src.subarray(c, c + len));
+      const b = (o + c) * 4;
+      if (fused) this.adamaxEma!(pw + b, pst, pm + b, pu + b, len, ps, pa + b);
+      else this.wasm!(pw + b, pst, pm + b, pu + b, len, ps);
+    }
   }
 
   /**

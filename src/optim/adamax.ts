@@ -207,12 +207,15 @@ export class Adamax {
       return v.bindStorage(core.params.subarray(g.offset, g.offset + g.length));
     });
     this.gradViews = layout.groups.map((g) => core.grads.subarray(g.offset, g.offset + g.length));
+    this.sources = layout.groups.map(() => null);
   }
 
   /** Each built variable's slice of the engine's weights (what its `value` is while bound here). */
   private views: Float32Array[] = [];
   /** Each built variable's slice of the engine's gradient buffer. */
   private gradViews: Float32Array[] = [];
+  /** The gradient `apply` received for each group this call (null: none). */
+  private sources: (Float32Array | null)[] = [];
 
   /**
    * The engine's gradient slot of `variable` (built with {@link build}): a gradient written into it
@@ -353,18 +356,15 @@ export class Adamax {
     const core = this.engine!;
     const all = this.vars!;
     const groups = core.layout.groups;
-    core.present.fill(0);
+    const sources = this.sources;
+    sources.fill(null);
     let missing: string[] | null = null;
     for (let i = 0; i < grads.length; i++) {
-      const g = grads[i];
       const k = idx[i]!;
-      if (g === null || g === undefined) {
-        if (missing === null) missing = [];
-        missing.push(all[k]!.name);
-        continue;
-      }
-      core.present[k] = 1;
-      if (g !== this.gradViews[k]) core.grads.set(g, groups[k]!.offset);
+      sources[k] = grads[i] ?? null;
+      if (sources[k] !== null) continue;
+      if (missing === null) missing = [];
+      missing.push(all[k]!.name);
     }
     if (missing) {
       this.warnOnce(
@@ -375,13 +375,36 @@ export class Adamax {
     const views = this.views;
     for (let k = 0; k < all.length; k++)
       if (all[k]!.value !== views[k]) core.params.set(all[k]!.value, groups[k]!.offset);
-    const outcome = policy === 'propagate' ? core.step() : this.finiteStep.step();
+    const outcome =
+      policy === 'propagate' && core.streamsGradients && this.outsideEngine(sources)
+        ? core.stepFrom(sources)
+        : this.stepCopied(sources, policy);
+    sources.fill(null);
     if (outcome === StepOutcome.SkippedNonFinite && policy === 'error') {
       throw new NonFiniteGradientError(core.rawIterations, this.finiteStep.describeRejection());
     }
     for (let k = 0; k < all.length; k++) if (all[k]!.value !== views[k]) all[k]!.value.set(views[k]!);
     for (let k = 0; k < all.length; k++) if (core.present[k] && all[k]!.constraint) all[k]!.constraint!(all[k]!.value);
     return outcome;
+  }
+
+  /** Whether no gradient shares the engine's memory (its slots, weights or state): `stepFrom` may stream them. */
+  private outsideEngine(sources: readonly (Float32Array | null)[]): boolean {
+    const buffer = this.engine!.arena.buffer;
+    for (const g of sources) if (g !== null && g.buffer === buffer) return false;
+    return true;
+  }
+
+  /** `apply`'s step through `core.grads`: copies each gradient into its slot (unless it is the slot). */
+  private stepCopied(sources: readonly (Float32Array | null)[], policy: NonFiniteResultPolicy): StepOutcome {
+    const core = this.engine!;
+    const groups = core.layout.groups;
+    for (let k = 0; k < sources.length; k++) {
+      const g = sources[k]!;
+      core.present[k] = g ? 1 : 0;
+      if (g && g !== this.gradViews[k]) core.grads.set(g, groups[k]!.offset);
+    }
+    return policy === 'propagate' ? core.step() : this.finiteStep.step();
   }
 
   /**
