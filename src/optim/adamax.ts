@@ -52,6 +52,13 @@ export interface AdamaxState {
 }
 
 const nameCounts = new Map<string, number>();
+
+/**
+ * `apply` streams separate gradient arrays (`AdamaxCore.stepFrom`) from this many parameters on.
+ * Below it the copy into `core.grads` stays in cache and streaming saves nothing (measured on a
+ * 2-core EPYC: equal at 4,096 and 16,384 parameters, 3 % faster at 32,768, 8 % at 100,000).
+ */
+const STREAM_MIN_FLOATS = 32768;
 function autoName(base: string): string {
   const n = nameCounts.get(base) ?? 0;
   nameCounts.set(base, n + 1);
@@ -376,7 +383,10 @@ export class Adamax {
     for (let k = 0; k < all.length; k++)
       if (all[k]!.value !== views[k]) core.params.set(all[k]!.value, groups[k]!.offset);
     const outcome =
-      policy === 'propagate' && core.streamsGradients && this.outsideEngine(sources)
+      policy === 'propagate' &&
+      core.streamsGradients &&
+      core.params.length >= STREAM_MIN_FLOATS &&
+      this.outsideEngine(sources)
         ? core.stepFrom(sources)
         : this.stepCopied(sources, policy);
     sources.fill(null);

@@ -1,6 +1,6 @@
 /**
- * `AdamaxCore.stepFrom` (what `Adamax.apply` runs on gradient arrays of its own): bit-identical to
- * copying each gradient into `core.grads` and calling `core.step()`, for any layout, presence
+ * `AdamaxCore.stepFrom` (what `Adamax.apply` runs on large gradient arrays of its own): bit-identical
+ * to copying each gradient into `core.grads` and calling `core.step()`, for any layout, presence
  * pattern, EMA and weight decay, across the chunks of the staging block.
  */
 import fc from 'fast-check';
@@ -34,7 +34,7 @@ function vectors(rnd: Random, lengths: readonly number[], scale: number): Float3
   return lengths.map((n) => Float32Array.from({ length: n }, () => scale * rnd.gaussian()));
 }
 
-/** Runs `apply` on separate arrays and the copy + `core.step()` reference; expects equal bits. */
+/** Runs `stepFrom` on separate arrays and the copy + `core.step()` reference; expects equal bits. */
 function checkCase(c: Case): void {
   const rnd = new Random(c.seed);
   const init = vectors(rnd, c.lengths, 1);
@@ -58,11 +58,8 @@ function checkCase(c: Case): void {
     const grads = vectors(rnd, c.lengths, 0.1);
     const mask = grads.map((_, k) => step % 2 === 0 || k % 2 === 0);
     oa.core.grads.fill(Number.NaN);
-    oa.apply(
-      grads.map((g, k) => (mask[k] ? g : null)),
-      va,
-    );
-    // the stream path ran: nothing was copied into the gradient slots
+    oa.core.stepFrom(grads.map((g, k) => (mask[k] ? g : null)));
+    // nothing was copied into the gradient slots
     expect(oa.core.grads.every(Number.isNaN)).toBe(true);
     grads.forEach((g, k) => {
       ob.core.present[k] = mask[k] ? 1 : 0;
@@ -77,7 +74,26 @@ function checkCase(c: Case): void {
   expect(oa.core.rawIterations).toBe(ob.core.rawIterations);
 }
 
+/** Whether `apply` on `n` parameters streamed the array (it left `core.grads` alone). */
+function streamed(n: number, options: AdamaxOptions = {}, gradient?: (v: Variable) => Float32Array): boolean {
+  const v = new Variable(new Float32Array(n).fill(0.5), { name: 'v' });
+  const opt = new Adamax({ ...options, ...silent });
+  opt.build([v]);
+  opt.core.grads.fill(Number.NaN);
+  opt.apply([gradient ? gradient(v) : new Float32Array(n).fill(0.25)], [v]);
+  return opt.core.grads.every(Number.isNaN);
+}
+
 describe('Adamax.apply streams separate gradient arrays (AdamaxCore.stepFrom)', () => {
+  it('streams from 32,768 parameters on, and copies below (where the copy stays in cache)', () => {
+    expect(streamed(32768)).toBe(true);
+    expect(streamed(40000, { backend: 'js', useEma: true })).toBe(true);
+    expect(streamed(32767)).toBe(false);
+    // a gradient in the engine's memory, and options that need the whole gradient first, are copied
+    expect(streamed(40000, {}, (v) => v.value)).toBe(false);
+    expect(streamed(40000, { clipnorm: 1 })).toBe(false);
+  });
+
   it('is bit-identical to copying into core.grads and core.step(), across staging chunks', () => {
     fc.assert(
       fc.property(cases, (c) => checkCase(c)),
@@ -89,7 +105,7 @@ describe('Adamax.apply streams separate gradient arrays (AdamaxCore.stepFrom)', 
   });
 
   it('copies a gradient that shares the engine memory (its own weights, with weight decay) and stays exact', () => {
-    const w = Float32Array.from({ length: 40 }, (_, i) => Math.sin(i) + 0.5);
+    const w = Float32Array.from({ length: 40000 }, (_, i) => Math.sin(i) + 0.5);
     const a = new Variable(w, { name: 'a' });
     const b = new Variable(w, { name: 'b' });
     const options = { learningRate: 0.01, weightDecay: 0.1 };
