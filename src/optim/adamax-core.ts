@@ -189,13 +189,10 @@ export class AdamaxCore {
     const n = layout.size;
     const g = layout.groups.length;
     // One arena for everything: wasm memory when the SIMD kernel is used, else a plain ArrayBuffer.
+    // An arena of its own also holds the staging block of stepFrom.
     const stageFloats = arena || backend === 'js' ? 0 : Math.min(Math.max(n, 1), STAGE_FLOATS);
-    this.arena =
-      arena ??
-      KernelArena.create(
-        AdamaxCore.arenaBytes(n, hp) + (stageFloats ? arenaFloatBytes(stageFloats) : 0),
-        backend === 'js' ? 'js' : backend,
-      );
+    const own = AdamaxCore.arenaBytes(n, hp) + arenaFloatBytes(stageFloats);
+    this.arena = arena ?? KernelArena.create(own, backend === 'js' ? 'js' : backend);
     if (backend === 'wasm' && this.arena.backend !== 'wasm') {
       throw new AdamaxStreamError(
         'invalid_option',
@@ -244,21 +241,10 @@ export class AdamaxCore {
     this.lsf = hp.lossScaleFactor === null ? 0 : f32(hp.lossScaleFactor);
     this.accSteps = hp.gradientAccumulationSteps ?? 0;
     this.accStepsF32 = f32(this.accSteps);
-    this.checksAhead =
-      this.tiled &&
-      !this.lsf &&
-      !this.accSteps &&
-      !this.clipnorm &&
-      !this.globalClip &&
-      !this.clipvalue &&
-      hp.weightDecay === null;
-    this.streamsGradients =
-      !this.lsf &&
-      !this.accSteps &&
-      !this.clipnorm &&
-      !this.globalClip &&
-      !this.clipvalue &&
-      (!this.wasm || !!this.stage);
+    // nothing makes a pass over the whole gradient before the update
+    const elementwise = !this.lsf && !this.accSteps && !this.clipnorm && !this.globalClip && !this.clipvalue;
+    this.checksAhead = this.tiled && elementwise && hp.weightDecay === null;
+    this.streamsGradients = elementwise && (!this.wasm || this.stage !== null);
   }
 
   /**
