@@ -331,14 +331,11 @@ export class AdamaxCore {
     if (!this.streamsGradients) {
       throw new AdamaxStreamError('invalid_argument', 'stepFrom needs an engine with streamsGradients.');
     }
-    const { present, offs, lens } = this;
-    for (let k = 0; k < lens.length; k++) present[k] = sources[k] ? 1 : 0;
+    const present = this.present;
+    for (let k = 0; k < present.length; k++) present[k] = sources[k] ? 1 : 0;
     const raw = this.rawIterations;
-    if (this.hp.weightDecay !== null) this.decayWeights();
-    this.writeStepScalars(raw + 1);
-    const fused = this.adamaxEma !== null && this.tiled && this.allPresent();
-    for (let k = 0; k < lens.length; k++) if (present[k]) this.updateFrom(sources[k]!, offs[k]!, lens[k]!, fused);
-    if (this.average) this.ema(fused);
+    const emaDone = this.update(raw + 1, false, sources) === true;
+    if (this.average) this.ema(emaDone);
     this.rawIterations = raw + 1;
     return StepOutcome.Applied;
   }
@@ -385,9 +382,14 @@ export class AdamaxCore {
    * every group present and the groups tiling the buffer, the EMA of the updated weights runs in
    * the same kernel pass (per element the same float32 ops as {@link ema}); returns true then.
    * With `lookAhead` ({@link stepIfFinite}): returns null, having written nothing, when the update
-   * (and EMA) would produce a non-finite value.
+   * (and EMA) would produce a non-finite value. With `sources` ({@link stepFrom}) each present group's
+   * gradient is read from there instead of `grads`.
    */
-  private update(t: number, lookAhead = false): boolean | null {
+  private update(
+    t: number,
+    lookAhead = false,
+    sources: readonly (Float32Array | null)[] | null = null,
+  ): boolean | null {
     const { grads, params, present, offs, lens, scalars, pScalars: ps } = this;
     const nGroups = lens.length;
     this.clipGradients();
@@ -401,7 +403,8 @@ export class AdamaxCore {
       if (!present[k]) continue;
       const o = offs[k]!;
       const b = o * 4;
-      if (fused) this.adamaxEma!(pw + b, pg + b, pm + b, pu + b, lens[k]!, ps, pa + b);
+      if (sources) this.updateFrom(sources[k]!, o, lens[k]!, fused);
+      else if (fused) this.adamaxEma!(pw + b, pg + b, pm + b, pu + b, lens[k]!, ps, pa + b);
       else if (wasm) wasm(pw + b, pg + b, pm + b, pu + b, lens[k]!, ps);
       else adamaxUpdate(params, o, grads, o, this.m, this.u, o, lens[k]!, scalars, 0);
     }
